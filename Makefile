@@ -1,0 +1,52 @@
+# GLANS learning platform. Two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export DJANGO_SETTINGS_MODULE ?= glans_learning.settings.dev
+
+.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres messages bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev]"
+	touch $@
+
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py seed_demo
+	@echo "GLANS demo: http://127.0.0.1:$(PORT)/  (log in as beheerder / glans-demo)"
+	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: $(VENV)/.installed
+	./scripts/ensure-system-packages.sh
+	$(MAKE) lint check pytest-sqlite pytest-postgres
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+check: $(VENV)/.installed
+	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py makemigrations --check --dry-run
+	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py compilemessages --ignore=.venv >/dev/null
+	git diff --exit-code -- '*.mo' || (echo "Compiled catalogues (.mo) are out of date: run make messages" && exit 1)
+
+pytest-sqlite: $(VENV)/.installed
+	DATABASE_URL= $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
+
+pytest-postgres: $(VENV)/.installed
+	./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
+
+pytest: pytest-sqlite pytest-postgres
+
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=var --ignore=tests --no-obsolete
+	$(PY) manage.py compilemessages --ignore=.venv
+
+bench: $(VENV)/.installed
+	$(PY) bench/run.py
+
+clean:
+	rm -rf $(VENV) var .pytest_cache

@@ -1,0 +1,411 @@
+"""Programmes → modules (one per GLANS letter) → lessons as Wagtail pages; face-to-face
+sessions with attendance; the learner's answers to lesson activities."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalKey
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable, Page
+from wagtail.search import index
+
+from content.blocks import ACTIVITY_BLOCK_TYPES, LessonStreamBlock
+
+
+class Audience(models.TextChoices):
+    TDT = "tdt", _("Train-de-Trainer")
+    WORKSHOP = "workshop", _("Jaarlijkse Glans-workshop")
+    REFRESHER = "refresher", _("Opfriscursus")
+
+
+class Letter(models.TextChoices):
+    G = "G", _("G – Grondhouding en Gesprek")
+    L = "L", _("L – Lijn")
+    A = "A", _("A – Ambitie")
+    N = "N", _("N – Naast elkaar")
+    S = "S", _("S – Systeem")
+    INTRO = "intro", _("Introductie")
+    IMPLEMENTATION = "implementation", _("Implementatie")
+
+
+class Register(models.Model):
+    """A professional register that awards points or hours (data, not code)."""
+
+    class Unit(models.TextChoices):
+        POINTS = "points", _("punten")
+        HOURS = "hours", _("uren")
+
+    name = models.CharField(_("naam"), max_length=200, unique=True)
+    unit = models.CharField(_("eenheid"), max_length=10, choices=Unit.choices, default=Unit.POINTS)
+    cycle_years = models.PositiveSmallIntegerField(_("cyclus in jaren"), default=4)
+    required_per_cycle = models.PositiveIntegerField(_("nodig per cyclus"), null=True, blank=True)
+    themes = models.TextField(_("thema's"), blank=True, help_text=_("Eén thema per regel."))
+    notes = models.TextField(_("toelichting"), blank=True)
+    is_active = models.BooleanField(_("actief"), default=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("register")
+        verbose_name_plural = _("registers")
+
+    def __str__(self):
+        return self.name
+
+
+class ProgrammeIndexPage(Page):
+    intro = RichTextField(_("inleiding"), blank=True, features=["bold", "italic", "link"])
+
+    content_panels = [*Page.content_panels, FieldPanel("intro")]
+    subpage_types = ["courses.ProgrammePage"]
+    max_count_per_parent = 1
+
+    class Meta:
+        verbose_name = _("overzicht leerprogramma's")
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["programmes"] = selectors.programme_overview(index=self)
+        return context
+
+
+class ProgrammePage(Page):
+    audience = models.CharField(_("doelgroep"), max_length=20, choices=Audience.choices)
+    intro = models.CharField(_("korte omschrijving"), max_length=400, blank=True)
+    description = RichTextField(_("beschrijving"), blank=True)
+    learning_goals = models.TextField(
+        _("leerdoelen"), blank=True, help_text=_("Eén leerdoel per regel.")
+    )
+    study_load_hours = models.DecimalField(
+        _("studiebelasting (uren)"),
+        max_digits=5,
+        decimal_places=1,
+        default=0,
+        validators=[MinValueValidator(0)],
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        FieldPanel("audience"),
+        FieldPanel("intro"),
+        FieldPanel("description"),
+        FieldPanel("learning_goals"),
+        FieldPanel("study_load_hours"),
+        InlinePanel("accreditations", label=_("Registerpunten")),
+    ]
+    search_fields = [
+        *Page.search_fields,
+        index.SearchField("intro"),
+        index.SearchField("description"),
+    ]
+    parent_page_types = ["courses.ProgrammeIndexPage"]
+    subpage_types = ["courses.ModulePage"]
+
+    class Meta:
+        verbose_name = _("leerprogramma")
+        verbose_name_plural = _("leerprogramma's")
+
+    @property
+    def learning_goal_list(self):
+        return [line.strip() for line in self.learning_goals.splitlines() if line.strip()]
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["modules"] = selectors.programme_outline(programme=self)
+        context["sessions"] = selectors.upcoming_sessions_for_programme(
+            programme=self, user=request.user
+        )
+        return context
+
+
+class ProgrammeAccreditation(Orderable):
+    """Points a programme earns in a register, with the register's accreditation id."""
+
+    page = ParentalKey(ProgrammePage, on_delete=models.CASCADE, related_name="accreditations")
+    register = models.ForeignKey(Register, verbose_name=_("register"), on_delete=models.PROTECT)
+    points = models.DecimalField(
+        _("waarde"), max_digits=6, decimal_places=1, validators=[MinValueValidator(0)]
+    )
+    accreditation_id = models.CharField(_("accreditatienummer"), max_length=100, blank=True)
+
+    panels = [FieldPanel("register"), FieldPanel("points"), FieldPanel("accreditation_id")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("registerpunten")
+        verbose_name_plural = _("registerpunten")
+
+
+class ModulePage(Page):
+    letter = models.CharField(_("GLANS-letter"), max_length=20, choices=Letter.choices)
+    intro = RichTextField(_("inleiding"), blank=True)
+    learning_goals = models.TextField(
+        _("leerdoelen"), blank=True, help_text=_("Eén leerdoel per regel.")
+    )
+    estimated_minutes = models.PositiveIntegerField(_("geschatte tijd (minuten)"), default=60)
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("letter"), FieldPanel("estimated_minutes")], heading=_("Module")
+        ),
+        FieldPanel("intro"),
+        FieldPanel("learning_goals"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("intro")]
+    parent_page_types = ["courses.ProgrammePage"]
+    subpage_types = ["courses.LessonPage"]
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+
+    @property
+    def learning_goal_list(self):
+        return [line.strip() for line in self.learning_goals.splitlines() if line.strip()]
+
+    @property
+    def letter_badge(self):
+        return self.letter if len(self.letter) == 1 else self.letter[:1].upper()
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context["lessons"] = selectors.module_lessons(module=self)
+        context["programme"] = selectors.parent_programme(page=self)
+        return context
+
+
+class LessonPage(Page):
+    body = StreamField(LessonStreamBlock(), verbose_name=_("inhoud"))
+    estimated_minutes = models.PositiveIntegerField(_("geschatte tijd (minuten)"), default=20)
+    is_trainer_guide = models.BooleanField(
+        _("trainershandleiding"),
+        default=False,
+        help_text=_("De les beschrijft hoe een TdT-deelnemer deze module in het eigen team geeft."),
+    )
+
+    content_panels = [
+        *Page.content_panels,
+        MultiFieldPanel(
+            [FieldPanel("estimated_minutes"), FieldPanel("is_trainer_guide")], heading=_("Les")
+        ),
+        FieldPanel("body"),
+    ]
+    search_fields = [*Page.search_fields, index.SearchField("body")]
+    parent_page_types = ["courses.ModulePage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("les")
+        verbose_name_plural = _("lessen")
+
+    @cached_property
+    def activity_blocks(self):
+        return [child for child in self.body if child.block_type in ACTIVITY_BLOCK_TYPES]
+
+    def get_activity(self, block_id):
+        for child in self.activity_blocks:
+            if child.id == block_id:
+                return child
+        return None
+
+    def get_context(self, request, *args, **kwargs):
+        from . import selectors
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(selectors.lesson_context(lesson=self, user=request.user))
+        return context
+
+
+class ActivityResponse(models.Model):
+    """A learner's private answer to one activity block of a lesson. One per learner and block:
+    answering again updates it."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_responses"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="responses")
+    block_id = models.CharField(max_length=64)
+    kind = models.CharField(max_length=20)
+    answer_text = models.TextField(blank=True)
+    choice = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_correct = models.BooleanField(null=True)
+    score = models.DecimalField(
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("antwoord")
+        verbose_name_plural = _("antwoorden")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "block_id"], name="one_response_per_activity"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.block_id} ({self.user_id})"
+
+
+class Session(models.Model):
+    """A face-to-face meeting (TdT meeting or team session) of a programme."""
+
+    class Kind(models.TextChoices):
+        TDT = "tdt", _("TdT-bijeenkomst")
+        TEAM = "team", _("Teambijeenkomst")
+        ONLINE = "online", _("Online bijeenkomst")
+
+    programme = models.ForeignKey(
+        ProgrammePage,
+        verbose_name=_("leerprogramma"),
+        on_delete=models.CASCADE,
+        related_name="sessions",
+    )
+    unit = models.ForeignKey(
+        "organisations.OrganisationUnit",
+        verbose_name=_("organisatie-eenheid"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="glans_sessions",
+        help_text=_("Leeg voor een bijeenkomst van de academie voor meerdere scholen."),
+    )
+    kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.TDT)
+    title = models.CharField(_("titel"), max_length=200)
+    starts_at = models.DateTimeField(_("begint"))
+    ends_at = models.DateTimeField(_("eindigt"))
+    location = models.CharField(_("locatie"), max_length=250, blank=True)
+    online_url = models.URLField(_("link online bijeenkomst"), blank=True)
+    trainers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("trainers"),
+        blank=True,
+        related_name="glans_sessions_trained",
+    )
+    modules = models.ManyToManyField(
+        ModulePage, verbose_name=_("behandelde modules"), blank=True, related_name="sessions"
+    )
+    capacity = models.PositiveIntegerField(_("maximaal aantal deelnemers"), null=True, blank=True)
+    agenda = models.TextField(_("agenda"), blank=True)
+    trainer_materials = models.TextField(_("materiaal voor de trainer"), blank=True)
+    school_year = models.ForeignKey(
+        "organisations.SchoolYear",
+        verbose_name=_("schooljaar"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+    )
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("bijeenkomst")
+        verbose_name_plural = _("bijeenkomsten")
+
+    def __str__(self):
+        return f"{self.title} ({self.starts_at:%d-%m-%Y})"
+
+    def clean(self):
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("Een bijeenkomst moet eindigen na het begin.")})
+        if not self.location and not self.online_url:
+            raise ValidationError(
+                {"location": _("Vul een locatie of een link voor online deelname in.")}
+            )
+
+
+class Attendance(models.TextChoices):
+    UNKNOWN = "unknown", _("nog niet geregistreerd")
+    PRESENT = "present", _("aanwezig")
+    ABSENT = "absent", _("afwezig")
+    EXCUSED = "excused", _("afgemeld")
+    MADE_UP = "made_up", _("elders ingehaald")
+
+
+ATTENDED = frozenset({Attendance.PRESENT, Attendance.MADE_UP})
+
+
+class SessionRegistration(models.Model):
+    session = models.ForeignKey(
+        Session,
+        on_delete=models.CASCADE,
+        related_name="registrations",
+        verbose_name=_("bijeenkomst"),
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="glans_session_registrations",
+        verbose_name=_("deelnemer"),
+    )
+    registered_at = models.DateTimeField(_("aangemeld op"), auto_now_add=True)
+    attendance = models.CharField(
+        _("aanwezigheid"), max_length=10, choices=Attendance.choices, default=Attendance.UNKNOWN
+    )
+    attendance_note = models.CharField(_("toelichting"), max_length=250, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("geregistreerd door"),
+    )
+    recorded_at = models.DateTimeField(_("geregistreerd op"), null=True, blank=True)
+    confirmation_sent_at = models.DateTimeField(_("bevestiging verstuurd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["session__starts_at", "user__last_name"]
+        verbose_name = _("aanmelding")
+        verbose_name_plural = _("aanmeldingen")
+        constraints = [
+            models.UniqueConstraint(fields=["session", "user"], name="one_registration_per_session")
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.session}"
+
+    @property
+    def attended(self) -> bool:
+        return self.attendance in ATTENDED
+
+
+class MaterialRecord(models.Model):
+    """Which material file a page was loaded from, and the revision the loader wrote, so that
+    re-loading leaves pages that editors changed alone."""
+
+    page = models.OneToOneField(
+        Page, on_delete=models.CASCADE, related_name="glans_material_record", null=True, blank=True
+    )
+    document = models.OneToOneField(
+        "wagtaildocs.Document",
+        on_delete=models.CASCADE,
+        related_name="glans_material_record",
+        null=True,
+        blank=True,
+    )
+    source = models.CharField(max_length=300, unique=True)
+    checksum = models.CharField(max_length=64)
+    loaded_revision_id = models.BigIntegerField(null=True, blank=True)
+    loaded_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("herkomst lesmateriaal")
+        verbose_name_plural = _("herkomst lesmateriaal")
+
+    def __str__(self):
+        return self.source

@@ -1,0 +1,46 @@
+"""Scoped Wagtail admin viewsets. Wagtail's edit/inspect/history/usage/delete views load
+objects by primary key without a scope; these subclasses check the permission policy's
+scope on every object they load and filter every listing."""
+
+from django.http import Http404
+from wagtail.admin.viewsets.model import ModelViewSet
+
+_SCOPED_VIEWS = (
+    "index_view_class",
+    "edit_view_class",
+    "delete_view_class",
+    "history_view_class",
+    "usage_view_class",
+    "copy_view_class",
+    "inspect_view_class",
+)
+
+
+class ScopedObjectMixin:
+    def _scoped_queryset(self):
+        return self.permission_policy.instances_user_has_any_permission_for(
+            self.request.user, ["view", "change", "delete"]
+        )
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if obj is not None and not self._scoped_queryset().filter(pk=obj.pk).exists():
+            raise Http404
+        return obj
+
+    def get_base_queryset(self):
+        queryset = super().get_base_queryset()
+        if getattr(self, "model", None) is not None and queryset.model is self.model:
+            queryset = queryset.filter(pk__in=self._scoped_queryset().values("pk"))
+        return queryset
+
+
+class ScopedModelViewSet(ModelViewSet):
+    """A ModelViewSet whose views all respect the permission policy's scope."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for attr in _SCOPED_VIEWS:
+            base = getattr(self, attr)
+            if not issubclass(base, ScopedObjectMixin):
+                setattr(self, attr, type(f"Scoped{base.__name__}", (ScopedObjectMixin, base), {}))

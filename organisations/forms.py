@@ -1,0 +1,93 @@
+from django import forms
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.forms import WagtailAdminModelForm
+
+from . import permissions
+from .models import Group, Membership, Role, SchoolYear
+
+
+class UnitScopedForm(WagtailAdminModelForm):
+    """An admin form whose `unit` choice lists only the units the user manages."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "unit" in self.fields:
+            self.fields["unit"].queryset = permissions.managed_units(self.for_user)
+
+
+class MembershipForm(WagtailAdminModelForm):
+    """Membership form for the admin: every choice is limited to what the user may manage."""
+
+    new_first_name = forms.CharField(label=_("Voornaam (nieuwe persoon)"), required=False)
+    new_last_name = forms.CharField(label=_("Achternaam (nieuwe persoon)"), required=False)
+    new_email = forms.EmailField(label=_("E-mailadres (nieuwe persoon)"), required=False)
+
+    class Meta:
+        model = Membership
+        fields = ["user", "unit", "roles", "school_year", "groups", "is_active"]
+        widgets = {
+            "roles": forms.CheckboxSelectMultiple,
+            "groups": forms.CheckboxSelectMultiple,
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        user = self.for_user
+        roles_ = permissions.user_roles(user)
+        units = permissions.managed_units(user)
+        self.fields["user"].required = False
+        self.fields["user"].queryset = permissions.visible_users(user).order_by(
+            "last_name", "first_name", "username"
+        )
+        self.fields["user"].help_text = _(
+            "Kies een bestaande persoon, of vul hieronder de gegevens van een nieuwe persoon in."
+        )
+        self.fields["unit"].queryset = units
+        if not roles_.is_platform_admin:
+            self.fields["unit"].required = True
+            self.fields["roles"].queryset = Role.objects.filter(is_academy_role=False)
+        self.fields["groups"].queryset = Group.objects.filter(unit__in=units).select_related("unit")
+        self.fields["school_year"].queryset = SchoolYear.objects.all()
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        email = cleaned.get("new_email")
+        if user is None and not email:
+            raise ValidationError(
+                _("Kies een persoon of vul het e-mailadres van een nieuwe persoon in.")
+            )
+        if user is not None and email:
+            raise ValidationError(_("Kies óf een bestaande persoon, óf vul een nieuwe persoon in."))
+        if email and get_user_model().objects.filter(email__iexact=email).exists():
+            self.add_error(
+                "new_email",
+                _(
+                    "Er bestaat al een account met dit e-mailadres; vraag de beheerder om het te koppelen."
+                ),
+            )
+        unit = cleaned.get("unit")
+        for group in cleaned.get("groups") or []:
+            if unit is None or group.unit_id != unit.pk:
+                self.add_error("groups", _("Een groep hoort bij een andere organisatie-eenheid."))
+                break
+        roles_ = cleaned.get("roles") or []
+        academy_roles = [r for r in roles_ if r.is_academy_role]
+        if unit is not None and academy_roles:
+            self.add_error("roles", _("Academierollen horen bij een lidmaatschap zonder eenheid."))
+        if unit is None and roles_ and len(academy_roles) != len(roles_):
+            self.add_error("unit", _("Kies een organisatie-eenheid voor deze rollen."))
+        return cleaned
+
+    def save(self, commit=True):
+        if self.cleaned_data.get("user") is None:
+            from .services import user_create
+
+            self.instance.user = user_create(
+                email=self.cleaned_data["new_email"],
+                first_name=self.cleaned_data.get("new_first_name", ""),
+                last_name=self.cleaned_data.get("new_last_name", ""),
+            )
+        return super().save(commit=commit)

@@ -1,0 +1,100 @@
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.factories import UnitFactory, person
+
+FIXTURE_MATERIAL = Path(__file__).parent / "fixtures" / "material"
+
+
+def pytest_collection_modifyitems(config, items):
+    """postgres_only tests need the PostgreSQL pass (make test runs both passes). Outside it
+    they are reported as skipped, except under CI=true where a missing database is a failure."""
+    from django.conf import settings
+
+    on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    if on_postgres:
+        return
+    selected = [item for item in items if "postgres_only" in item.keywords]
+    if selected and os.environ.get("CI") == "true":
+        raise pytest.UsageError(
+            "CI=true: PostgreSQL-only tests were selected but DATABASE_URL is not PostgreSQL; "
+            "run them through scripts/with-services.sh (make test does)."
+        )
+    skip = pytest.mark.skip(reason="needs PostgreSQL: runs in the PostgreSQL pass of make test")
+    for item in selected:
+        item.add_marker(skip)
+
+
+@pytest.fixture
+def zonnebloem(db):
+    return UnitFactory(name="De Zonnebloem")
+
+
+@pytest.fixture
+def regenboog(db, zonnebloem):
+    return UnitFactory(name="De Regenboog", board=zonnebloem.board, unit_type="ikc")
+
+
+@pytest.fixture
+def director(zonnebloem):
+    return person("directeur.zonnebloem", unit=zonnebloem, roles=["director", "tdt_participant"])
+
+
+@pytest.fixture
+def teacher(zonnebloem):
+    return person("leraar.zonnebloem", unit=zonnebloem, roles=["learner"])
+
+
+@pytest.fixture
+def tdt_teacher(zonnebloem):
+    return person("trainer.zonnebloem", unit=zonnebloem, roles=["learner", "tdt_participant"])
+
+
+@pytest.fixture
+def other_teacher(regenboog):
+    return person("leraar.regenboog", unit=regenboog, roles=["learner"])
+
+
+@pytest.fixture
+def other_director(regenboog):
+    return person("directeur.regenboog", unit=regenboog, roles=["director"])
+
+
+@pytest.fixture
+def auditor(db):
+    return person("auditor", unit=None, roles=["academy_auditor"])
+
+
+@pytest.fixture
+def academy_trainer(db):
+    return person("academietrainer", unit=None, roles=["academy_trainer"])
+
+
+@pytest.fixture
+def admin_user(db):
+    return person(
+        "beheerder", unit=None, roles=["platform_admin"], is_superuser=True, is_staff=True
+    )
+
+
+@pytest.fixture
+def fixture_material():
+    from content.material import load_material
+
+    return load_material(FIXTURE_MATERIAL)
+
+
+@pytest.fixture
+def loaded_fixture(db, fixture_material):
+    """The small fixture programme loaded into the page tree."""
+    from courses.material_loader import load
+
+    load(fixture_material)
+    from courses.models import LessonPage
+
+    return {
+        "lesson": LessonPage.objects.get(slug="eerste-les"),
+        "guide": LessonPage.objects.get(slug="tweede-les"),
+    }

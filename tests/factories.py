@@ -1,0 +1,71 @@
+"""factory_boy factories for the models, plus helpers that give users roles."""
+
+import datetime
+
+import factory
+from django.contrib.auth import get_user_model
+
+from organisations.models import Board, Group, OrganisationUnit, SchoolYear, UnitType
+from organisations.services import membership_grant
+
+PASSWORD = "test-wachtwoord-123"
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"persoon{n}")
+    first_name = factory.Faker("first_name", locale="nl_NL")
+    last_name = factory.Faker("last_name", locale="nl_NL")
+    email = factory.LazyAttribute(lambda o: f"{o.username}@example.invalid")
+
+    @factory.post_generation
+    def password(obj, create, extracted, **kwargs):
+        obj.set_password(extracted or PASSWORD)
+        if create:
+            obj.save(update_fields=["password"])
+
+
+class BoardFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Board
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Stichting {n}")
+
+
+class UnitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = OrganisationUnit
+
+    board = factory.SubFactory(BoardFactory)
+    name = factory.Sequence(lambda n: f"School {n}")
+    unit_type = UnitType.PO
+
+
+class SchoolYearFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = SchoolYear
+        django_get_or_create = ("label",)
+
+    label = "2026-2027"
+    start_date = datetime.date(2026, 8, 1)
+    end_date = datetime.date(2027, 7, 31)
+
+
+class GroupFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Group
+
+    unit = factory.SubFactory(UnitFactory)
+    name = factory.Sequence(lambda n: f"Groep {n}")
+
+
+def person(username=None, *, unit=None, roles=("learner",), **kwargs):
+    """A user with `roles` in `unit` (or, with unit=None and academy roles, at the academy)."""
+    user = UserFactory(**({"username": username} if username else {}), **kwargs)
+    membership_grant(user=user, unit=unit, role_codes=list(roles))
+    return user
