@@ -8,4 +8,12 @@ class CoursesConfig(AppConfig):
     verbose_name = _("Leerprogramma's")
 
     def ready(self):
-        from . import navigation  # noqa: F401  (registers menu items)
+        from . import (
+            navigation,  # noqa: F401  (registers menu items)
+            services,
+            signals,
+        )
+
+        signals.activity_answered.connect(
+            services.on_activity_answered, dispatch_uid="glans_progress"
+        )

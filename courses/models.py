@@ -9,6 +9,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -81,6 +82,21 @@ class ProgrammePage(Page):
     learning_goals = models.TextField(
         _("leerdoelen"), blank=True, help_text=_("Eén leerdoel per regel.")
     )
+    self_enrolment = models.BooleanField(
+        _("zelf inschrijven"),
+        default=False,
+        help_text=_(
+            "Lerenden mogen zich zelf inschrijven (bijvoorbeeld voor de jaarlijkse workshop)."
+        ),
+    )
+    required_session_count = models.PositiveSmallIntegerField(
+        _("verplichte bijeenkomsten"),
+        default=0,
+        help_text=_(
+            "Aantal bijeenkomsten dat een lerende moet bijwonen (of elders inhalen) om het "
+            "programma af te ronden."
+        ),
+    )
     study_load_hours = models.DecimalField(
         _("studiebelasting (uren)"),
         max_digits=5,
@@ -96,6 +112,10 @@ class ProgrammePage(Page):
         FieldPanel("description"),
         FieldPanel("learning_goals"),
         FieldPanel("study_load_hours"),
+        MultiFieldPanel(
+            [FieldPanel("self_enrolment"), FieldPanel("required_session_count")],
+            heading=_("Inschrijving en afronding"),
+        ),
         InlinePanel("accreditations", label=_("Registerpunten")),
     ]
     search_fields = [
@@ -118,10 +138,17 @@ class ProgrammePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["modules"] = selectors.programme_outline(programme=self)
+        modules = selectors.programme_outline(programme=self)
+        context["modules"] = modules
         context["sessions"] = selectors.upcoming_sessions_for_programme(
             programme=self, user=request.user
         )
+        enrollment = selectors.active_enrollment(user=request.user, programme=self)
+        context["enrollment"] = enrollment
+        if enrollment is not None:
+            context["programme_state"] = selectors.programme_progress(
+                user=request.user, programme=self, modules=modules, enrollment=enrollment
+            )
         return context
 
 
@@ -149,11 +176,15 @@ class ModulePage(Page):
         _("leerdoelen"), blank=True, help_text=_("Eén leerdoel per regel.")
     )
     estimated_minutes = models.PositiveIntegerField(_("geschatte tijd (minuten)"), default=60)
+    is_optional = models.BooleanField(
+        _("facultatief"), default=False, help_text=_("Niet nodig om het programma af te ronden.")
+    )
 
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("letter"), FieldPanel("estimated_minutes")], heading=_("Module")
+            [FieldPanel("letter"), FieldPanel("estimated_minutes"), FieldPanel("is_optional")],
+            heading=_("Module"),
         ),
         FieldPanel("intro"),
         FieldPanel("learning_goals"),
@@ -178,8 +209,16 @@ class ModulePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context["lessons"] = selectors.module_lessons(module=self)
-        context["programme"] = selectors.parent_programme(page=self)
+        lessons = selectors.module_lessons(module=self)
+        programme = selectors.parent_programme(page=self)
+        context["lessons"] = lessons
+        context["programme"] = programme
+        if programme is not None and selectors.active_enrollment(
+            user=request.user, programme=programme
+        ):
+            context["module_state"] = selectors.module_progress(
+                user=request.user, module=self, lessons=lessons
+            )
         return context
 
 
@@ -191,11 +230,38 @@ class LessonPage(Page):
         default=False,
         help_text=_("De les beschrijft hoe een TdT-deelnemer deze module in het eigen team geeft."),
     )
+    completion_rule = models.CharField(
+        _("afrondingsregel"),
+        max_length=12,
+        choices=[
+            ("opened", _("Geopend")),
+            ("manual", _("Zelf afvinken")),
+            ("activities", _("Alle verplichte activiteiten gedaan")),
+            ("score", _("Verplichte activiteiten gedaan en score op de kennischecks ≥ drempel")),
+        ],
+        default="activities",
+    )
+    pass_score = models.PositiveSmallIntegerField(
+        _("drempelscore (%)"), default=70, validators=[MaxValueValidator(100)]
+    )
+    is_optional = models.BooleanField(
+        _("facultatief"), default=False, help_text=_("Niet nodig om de module af te ronden.")
+    )
+    # Derived from the body on save: [{"id", "kind", "required", "label"}]. Progress views read
+    # this instead of parsing every lesson body.
+    activity_summary = models.JSONField(default=list, blank=True, editable=False)
 
     content_panels = [
         *Page.content_panels,
         MultiFieldPanel(
-            [FieldPanel("estimated_minutes"), FieldPanel("is_trainer_guide")], heading=_("Les")
+            [
+                FieldPanel("estimated_minutes"),
+                FieldPanel("is_trainer_guide"),
+                FieldPanel("completion_rule"),
+                FieldPanel("pass_score"),
+                FieldPanel("is_optional"),
+            ],
+            heading=_("Les"),
         ),
         FieldPanel("body"),
     ]
@@ -210,6 +276,29 @@ class LessonPage(Page):
     @cached_property
     def activity_blocks(self):
         return [child for child in self.body if child.block_type in ACTIVITY_BLOCK_TYPES]
+
+    def build_activity_summary(self) -> list[dict]:
+        summary = []
+        for child in self.activity_blocks:
+            value = child.value
+            label = value.get("title") or value.get("question") or ""
+            summary.append(
+                {
+                    "id": child.id,
+                    "kind": child.block_type,
+                    "required": bool(value.get("required", True)),
+                    "label": str(label)[:160],
+                }
+            )
+        return summary
+
+    def save(self, *args, **kwargs):
+        self.__dict__.pop("activity_blocks", None)
+        self.activity_summary = self.build_activity_summary()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "body" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "activity_summary"}
+        return super().save(*args, **kwargs)
 
     def get_activity(self, block_id):
         for child in self.activity_blocks:
@@ -409,3 +498,193 @@ class MaterialRecord(models.Model):
 
     def __str__(self):
         return self.source
+
+
+# --- Enrolment and progress ------------------------------------------------------------
+
+
+class Enrollment(models.Model):
+    """A learner in a programme for a school year (cohort)."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("actief")
+        WITHDRAWN = "withdrawn", _("uitgeschreven")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("lerende"),
+        on_delete=models.CASCADE,
+        related_name="glans_enrollments",
+    )
+    programme = models.ForeignKey(
+        ProgrammePage,
+        verbose_name=_("leerprogramma"),
+        on_delete=models.CASCADE,
+        related_name="enrollments",
+    )
+    school_year = models.ForeignKey(
+        "organisations.SchoolYear",
+        verbose_name=_("schooljaar"),
+        on_delete=models.PROTECT,
+        related_name="glans_enrollments",
+    )
+    unit = models.ForeignKey(
+        "organisations.OrganisationUnit",
+        verbose_name=_("organisatie-eenheid"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="glans_enrollments",
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    enrolled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("ingeschreven door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("ingeschreven op"), auto_now_add=True)
+    last_activity_at = models.DateTimeField(_("laatste activiteit"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("inschrijving")
+        verbose_name_plural = _("inschrijvingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme", "school_year"], name="one_enrollment_per_year"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user} – {self.programme} ({self.school_year})"
+
+
+class LessonStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("niet begonnen")
+    IN_PROGRESS = "in_progress", _("bezig")
+    COMPLETED = "completed", _("afgerond")
+
+
+class LessonProgress(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_lesson_progress"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="progress")
+    status = models.CharField(
+        max_length=12, choices=LessonStatus.choices, default=LessonStatus.IN_PROGRESS
+    )
+    first_visit_at = models.DateTimeField()
+    last_visit_at = models.DateTimeField()
+    visits = models.PositiveIntegerField(default=1)
+    time_spent_seconds = models.PositiveIntegerField(default=0)
+    completed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("voortgang per les")
+        verbose_name_plural = _("voortgang per les")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "lesson"], name="one_progress_per_lesson")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.lesson_id} {self.status}"
+
+
+class ModuleCompletion(models.Model):
+    """A module completed under the rules of that moment. `requirements` keeps which lessons
+    were required then, so that later content never takes a completion away."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_module_completions"
+    )
+    module = models.ForeignKey(ModulePage, on_delete=models.CASCADE, related_name="completions")
+    completed_at = models.DateTimeField()
+    requirements = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "module"], name="one_completion_per_module")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.module_id}"
+
+
+class ProgrammeCompletion(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="glans_programme_completions",
+    )
+    programme = models.ForeignKey(
+        ProgrammePage, on_delete=models.CASCADE, related_name="completions"
+    )
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    completed_at = models.DateTimeField()
+    requirements = models.JSONField(default=dict)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme"], name="one_completion_per_programme"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.user_id} {self.programme_id}"
+
+
+class LearnerPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_preference"
+    )
+    reminders_enabled = models.BooleanField(_("herinneringen per e-mail"), default=True)
+
+    def __str__(self):
+        return str(self.user_id)
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent; the unique key makes sure an event is never mailed twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_reminders"
+    )
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=120)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="one_reminder_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
+@register_setting(icon="mail")
+class ReminderSettings(BaseGenericSetting):
+    """When learners get reminder e-mails (data, editable in the admin)."""
+
+    stall_days = models.PositiveSmallIntegerField(
+        _("dagen zonder voortgang"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("Na zoveel dagen zonder voortgang krijgt een lerende een herinnering."),
+    )
+    session_days_before = models.PositiveSmallIntegerField(
+        _("dagen voor een bijeenkomst"),
+        default=2,
+        help_text=_("Zoveel dagen van tevoren krijgen aangemelde deelnemers een herinnering."),
+    )
+
+    class Meta:
+        verbose_name = _("herinneringen")

@@ -1,3 +1,4 @@
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from organisations.navigation import NavItem, register
@@ -5,11 +6,25 @@ from organisations.navigation import NavItem, register
 
 @register
 def course_nav(request):
+    from organisations import permissions
+
     from .models import ProgrammeIndexPage
 
     items = []
-    index = ProgrammeIndexPage.objects.live().first()
+    index = ProgrammeIndexPage.objects.live().only("id", "url_path", "path", "depth").first()
     if index is not None:
         url = index.get_url(request=request)
         items.append(NavItem(_("Leeraanbod"), url, request.path == url))
+    if getattr(request.user, "is_authenticated", False):
+        for name, label in (("my_route", _("Mijn leerroute")), ("sessions", _("Bijeenkomsten"))):
+            url = reverse(f"glans_courses:{name}")
+            items.append(NavItem(label, url, request.path == url))
+        roles = permissions.user_roles(request.user)
+        if (
+            roles.is_platform_admin
+            or permissions.RoleCode.ACADEMY_TRAINER in roles.academy
+            or roles.units_with(permissions.TEAM_LEAD_ROLES)
+        ):
+            url = reverse("glans_courses:team")
+            items.append(NavItem(_("Team"), url, request.path == url))
     return items

@@ -10,9 +10,23 @@ from wagtail.models import Page
 
 from organisations import permissions
 
-from .models import ActivityResponse, LessonPage, ModulePage, ProgrammePage, Session
+from .models import ActivityResponse, LessonPage, LessonProgress, ModulePage, ProgrammePage, Session
 
 STEP = Page.steplen
+LESSON_LIST_FIELDS = (
+    "id",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "url_path",
+    "estimated_minutes",
+    "is_trainer_guide",
+    "completion_rule",
+    "pass_score",
+    "is_optional",
+    "activity_summary",
+)
 
 
 def programme_overview(*, index):
@@ -39,16 +53,7 @@ def programme_outline(*, programme):
         LessonPage.objects.live()
         .descendant_of(programme)
         .filter(depth=programme.depth + 2)
-        .only(
-            "id",
-            "title",
-            "slug",
-            "path",
-            "depth",
-            "url_path",
-            "estimated_minutes",
-            "is_trainer_guide",
-        )
+        .only(*LESSON_LIST_FIELDS)
         .order_by("path")
     )
     by_parent: dict[str, list] = {m.path: [] for m in modules}
@@ -61,19 +66,7 @@ def programme_outline(*, programme):
 
 def module_lessons(*, module):
     return list(
-        LessonPage.objects.live()
-        .child_of(module)
-        .only(
-            "id",
-            "title",
-            "slug",
-            "path",
-            "depth",
-            "url_path",
-            "estimated_minutes",
-            "is_trainer_guide",
-        )
-        .order_by("path")
+        LessonPage.objects.live().child_of(module).only(*LESSON_LIST_FIELDS).order_by("path")
     )
 
 
@@ -109,7 +102,10 @@ def sessions_managed_by(user):
 
 
 def lesson_context(*, lesson: LessonPage, user) -> dict:
-    """Everything a lesson page shows beyond its body, in a fixed number of queries."""
+    """Everything a lesson page shows beyond its body, in a fixed number of queries. For an
+    enrolled learner, opening the page records the visit (see services.lesson_open)."""
+    from . import progress, services
+
     module = ModulePage.objects.filter(path=lesson.path[:-STEP]).first()
     siblings = module_lessons(module=module) if module else []
     position = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), None)
@@ -120,8 +116,20 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
     programme = ProgrammePage.objects.filter(path=lesson.path[: -2 * STEP]).first()
     authenticated = getattr(user, "is_authenticated", False)
     state = {}
+    enrollment = lesson_state = None
     if authenticated:
         state = {r.block_id: r for r in ActivityResponse.objects.filter(user=user, lesson=lesson)}
+        if programme is not None:
+            enrollment = active_enrollment(user=user, programme=programme)
+        if enrollment is not None:
+            row = services.lesson_open(
+                user=user,
+                lesson=lesson,
+                programme=programme,
+                enrollment=enrollment,
+                responses=state,
+            )
+            lesson_state = progress.evaluate_lesson(lesson, row, state)
     return {
         "module": module,
         "programme": programme,
@@ -129,9 +137,227 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
         "position": (position + 1) if position is not None else None,
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
+        "enrollment": enrollment,
+        "lesson_state": lesson_state,
         "glans_activity_state": state,
         "glans_show_trainer_notes": authenticated and user.has_perm("content.view_trainer_notes"),
         "glans_activity_url": reverse("glans_courses:activity", args=[lesson.pk, "x"])[:-2]
         if authenticated
         else None,
     }
+
+
+def module_progress(*, user, module, lessons):
+    from . import progress
+    from .models import ModuleCompletion
+
+    ids = [lesson.pk for lesson in lessons]
+    rows = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson_id__in=ids)}
+    responses: dict[int, dict] = {}
+    for r in ActivityResponse.objects.filter(user=user, lesson_id__in=ids).only(
+        "lesson_id", "block_id", "score", "kind"
+    ):
+        responses.setdefault(r.lesson_id, {})[r.block_id] = r
+    completion = ModuleCompletion.objects.filter(user=user, module=module).first()
+    state = progress.evaluate_module(module, lessons, rows, responses, completion)
+    _attach_states([state])
+    return state
+
+
+# --- progress ----------------------------------------------------------------------------
+
+
+def active_enrollment(*, user, programme):
+    from .models import Enrollment
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .select_related("school_year")
+        .order_by("-school_year__start_date")
+        .first()
+    )
+
+
+def programme_sessions_for(*, user, programme):
+    return sessions_visible_to(user).filter(programme=programme)
+
+
+def programme_progress(*, user, programme, modules=None, enrollment=None):
+    """The learner's full progress in a programme, with what is still open. Fixed number of
+    queries, whatever the programme's size."""
+    from . import progress
+    from .models import ModuleCompletion, ProgrammeCompletion, SessionRegistration
+
+    modules = modules if modules is not None else programme_outline(programme=programme)
+    lessons = [lesson for m in modules for lesson in m.outline_lessons]
+    lesson_ids = [lesson.pk for lesson in lessons]
+    progress_rows = {
+        p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)
+    }
+    responses: dict[int, dict] = {}
+    for r in ActivityResponse.objects.filter(user=user, lesson_id__in=lesson_ids).only(
+        "lesson_id", "block_id", "score", "kind"
+    ):
+        responses.setdefault(r.lesson_id, {})[r.block_id] = r
+    completions = {
+        c.module_id: c
+        for c in ModuleCompletion.objects.filter(user=user, module_id__in=[m.pk for m in modules])
+    }
+    programme_completion = ProgrammeCompletion.objects.filter(
+        user=user, programme=programme
+    ).first()
+    sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
+    registrations = list(
+        SessionRegistration.objects.filter(user=user, session_id__in=[x.pk for x in sessions]).only(
+            "attendance", "session_id"
+        )
+    )
+    module_states = [
+        progress.evaluate_module(
+            m, m.outline_lessons, progress_rows, responses, completions.get(m.pk)
+        )
+        for m in modules
+    ]
+    _attach_states(module_states)
+    return progress.evaluate_programme(
+        programme, module_states, registrations, len(sessions), programme_completion, enrollment
+    )
+
+
+def _attach_states(module_states) -> None:
+    """Put each state on its page object, so templates need no lookups."""
+    for module_state in module_states:
+        module_state.module.progress_state = module_state
+        for lesson_state in module_state.lessons:
+            lesson_state.lesson.progress_state = lesson_state
+
+
+def learner_dashboard(*, user):
+    """'Mijn leerroute': every active enrolment with its progress, and upcoming sessions."""
+    from .models import Enrollment
+
+    enrollments = list(
+        Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE)
+        .select_related("programme", "school_year")
+        .order_by("programme__path")
+    )
+    states = [
+        programme_progress(user=user, programme=e.programme, enrollment=e) for e in enrollments
+    ]
+    upcoming = list(
+        Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now())
+        .select_related("programme")
+        .order_by("starts_at")[:10]
+    )
+    return {"states": states, "upcoming_sessions": upcoming}
+
+
+def self_enrolment_programmes(*, user):
+    from .models import Enrollment
+
+    enrolled = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
+        "programme_id"
+    )
+    return ProgrammePage.objects.live().filter(self_enrolment=True).exclude(pk__in=enrolled)
+
+
+def team_progress(*, unit, programme, school_year=None, role=None):
+    """Members × modules matrix for a team dashboard, with attendance per session and who is
+    stalled. A fixed number of queries for any team or programme size."""
+    from datetime import timedelta
+
+    from .models import (
+        Enrollment,
+        ModuleCompletion,
+        ProgrammeCompletion,
+        ReminderSettings,
+        SessionRegistration,
+    )
+
+    enrollments = Enrollment.objects.filter(
+        programme=programme, unit=unit, status=Enrollment.Status.ACTIVE
+    ).select_related("user", "school_year")
+    if school_year is not None:
+        enrollments = enrollments.filter(school_year=school_year)
+    if role:
+        enrollments = enrollments.filter(
+            user__glans_memberships__unit=unit, user__glans_memberships__roles__code=role
+        ).distinct()
+    enrollments = list(
+        enrollments.order_by("user__last_name", "user__first_name", "user__username")
+    )
+    user_ids = [e.user_id for e in enrollments]
+    modules = programme_outline(programme=programme)
+    lesson_module = {lesson.pk: m.pk for m in modules for lesson in m.outline_lessons}
+    required_by_module = {
+        m.pk: {lesson.pk for lesson in m.outline_lessons if not lesson.is_optional} for m in modules
+    }
+    done: dict[tuple[int, int], int] = {}
+    touched: set[tuple[int, int]] = set()
+    for user_id, lesson_id, status in LessonProgress.objects.filter(
+        user_id__in=user_ids, lesson_id__in=list(lesson_module)
+    ).values_list("user_id", "lesson_id", "status"):
+        key = (user_id, lesson_module[lesson_id])
+        touched.add(key)
+        if status == "completed" and lesson_id in required_by_module[key[1]]:
+            done[key] = done.get(key, 0) + 1
+    completed_modules = set(
+        ModuleCompletion.objects.filter(
+            user_id__in=user_ids, module_id__in=[m.pk for m in modules]
+        ).values_list("user_id", "module_id")
+    )
+    completed_programme = dict(
+        ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme).values_list(
+            "user_id", "completed_at"
+        )
+    )
+    sessions = list(
+        Session.objects.filter(programme=programme)
+        .filter(Q(unit=unit) | Q(unit__isnull=True))
+        .order_by("starts_at")
+    )
+    attendance = {
+        (r.user_id, r.session_id): r
+        for r in SessionRegistration.objects.filter(
+            session_id__in=[s.pk for s in sessions], user_id__in=user_ids
+        ).only("user_id", "session_id", "attendance")
+    }
+    stall_days = ReminderSettings.load().stall_days
+    stall_before = timezone.now() - timedelta(days=stall_days)
+    rows = []
+    for enrollment in enrollments:
+        cells = []
+        total_required = total_done = 0
+        for module in modules:
+            need = len(required_by_module[module.pk])
+            have = done.get((enrollment.user_id, module.pk), 0)
+            if (enrollment.user_id, module.pk) in completed_modules:
+                status, have = "completed", need
+            elif (enrollment.user_id, module.pk) in touched:
+                status = "in_progress"
+            else:
+                status = "not_started"
+            total_required += need
+            total_done += min(have, need)
+            cells.append({"module": module, "status": status, "done": have, "total": need})
+        last = enrollment.last_activity_at or enrollment.created_at
+        completed_at = completed_programme.get(enrollment.user_id)
+        rows.append(
+            {
+                "enrollment": enrollment,
+                "user": enrollment.user,
+                "cells": cells,
+                "sessions": [attendance.get((enrollment.user_id, s.pk)) for s in sessions],
+                "percent": 100
+                if completed_at
+                else int(100 * total_done / total_required)
+                if total_required
+                else 0,
+                "completed_at": completed_at,
+                "last_activity": enrollment.last_activity_at,
+                "stalled": completed_at is None and last < stall_before,
+            }
+        )
+    return {"modules": modules, "sessions": sessions, "rows": rows, "stall_days": stall_days}

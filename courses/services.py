@@ -130,4 +130,275 @@ def attendance_record(
     registration.recorded_by = by
     registration.recorded_at = timezone.now()
     registration.save(update_fields=["attendance", "attendance_note", "recorded_by", "recorded_at"])
+    on_attendance_recorded(registration=registration)
     return registration
+
+
+# --- enrolment ---------------------------------------------------------------------------
+
+
+def _current_school_year():
+    from organisations.models import SchoolYear
+
+    year = SchoolYear.current()
+    if year is None:
+        raise ValidationError(
+            _("Er is geen actueel schooljaar ingesteld. Vraag de beheerder dit toe te voegen.")
+        )
+    return year
+
+
+def enrol(*, user, programme, by, unit=None, school_year=None):
+    """Enrol `user` in `programme` for a school year. Learners enrol themselves where the
+    programme allows it; team leads enrol members of their own unit. Idempotent."""
+    from organisations import permissions
+
+    from .models import Enrollment
+
+    school_year = school_year or _current_school_year()
+    if by.pk == user.pk and unit is None:
+        if not programme.self_enrolment and not permissions.user_roles(by).is_academy:
+            raise PermissionDenied
+        unit_ids = permissions.user_roles(user).by_unit
+        unit = (
+            permissions.visible_units(user).filter(pk__in=list(unit_ids)).first()
+            if unit_ids
+            else None
+        )
+    else:
+        if unit is None or not permissions.progress_units(by).filter(pk=unit.pk).exists():
+            raise PermissionDenied
+        if not unit.memberships.current().filter(user=user).exists():
+            raise ValidationError(_("Deze persoon hoort niet bij %(unit)s.") % {"unit": unit.name})
+    with transaction.atomic():
+        enrollment, created = Enrollment.objects.get_or_create(
+            user=user,
+            programme=programme,
+            school_year=school_year,
+            defaults={"unit": unit, "enrolled_by": by},
+        )
+        if not created and enrollment.status != Enrollment.Status.ACTIVE:
+            enrollment.status = Enrollment.Status.ACTIVE
+            enrollment.save(update_fields=["status"])
+    return enrollment
+
+
+def enrol_members(*, by, unit, programme, user_ids) -> int:
+    """Enrol several members of `unit` at once; all or nothing."""
+    from django.contrib.auth import get_user_model
+
+    users = list(get_user_model().objects.filter(pk__in=user_ids))
+    if len(users) != len(set(user_ids)):
+        raise ValidationError(_("Een of meer gekozen personen bestaan niet."))
+    with transaction.atomic():
+        for user in users:
+            enrol(user=user, programme=programme, by=by, unit=unit)
+    return len(users)
+
+
+# --- progress ----------------------------------------------------------------------------
+
+STEP_CAP_SECONDS = 30 * 60
+
+
+def _enrollment_for_lesson(user, lesson):
+    from .models import Enrollment, ProgrammePage
+
+    programme = ProgrammePage.objects.filter(path=lesson.path[: -2 * LessonPage.steplen]).first()
+    if programme is None:
+        return None, None
+    enrollment = (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .order_by("-created_at")
+        .first()
+    )
+    return programme, enrollment
+
+
+def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None):
+    """Record a visit to a lesson by an enrolled learner (first/last visit, an estimate of time
+    spent) and complete it when its rule is met. Returns the LessonProgress, or None when the
+    learner is not enrolled. Safe under concurrent requests."""
+    from .models import Enrollment, LessonProgress
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if enrollment is None:
+        programme, enrollment = _enrollment_for_lesson(user, lesson)
+    if enrollment is None:
+        return None
+    now = timezone.now()
+    with transaction.atomic():
+        progress = (
+            LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+        )
+        if progress is None:
+            try:
+                with transaction.atomic():
+                    progress = LessonProgress.objects.create(
+                        user=user, lesson=lesson, first_visit_at=now, last_visit_at=now
+                    )
+            except IntegrityError:
+                progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
+                _add_visit(progress, now)
+        else:
+            _add_visit(progress, now)
+        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
+    if progress.status != "completed":
+        _evaluate_and_complete(user=user, lesson=lesson, responses=responses)
+        progress.refresh_from_db()
+    return progress
+
+
+def _add_visit(progress, now):
+    from django.db.models import F
+
+    gap = (now - progress.last_visit_at).total_seconds()
+    spent = int(min(max(gap, 0), STEP_CAP_SECONDS))
+    type(progress).objects.filter(pk=progress.pk).update(
+        visits=F("visits") + 1,
+        last_visit_at=now,
+        time_spent_seconds=F("time_spent_seconds") + spent,
+    )
+
+
+def _responses_for(user, lesson) -> dict:
+    return {r.block_id: r for r in ActivityResponse.objects.filter(user=user, lesson=lesson)}
+
+
+def _evaluate_and_complete(*, user, lesson, responses=None, manual=False) -> bool:
+    """Complete the lesson if its rule is met (idempotent); then its module and programme."""
+    from . import progress as rules
+    from .models import LessonProgress
+
+    with transaction.atomic():
+        row = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+        if row is None:
+            return False
+        if row.status == "completed":
+            return True
+        if manual and lesson.completion_rule == "manual":
+            row.status = "completed"
+        if responses is None:
+            responses = _responses_for(user, lesson)
+        if row.status != "completed" and not rules.lesson_rule_met(lesson, row, responses):
+            return False
+        updated = (
+            LessonProgress.objects.filter(pk=row.pk)
+            .exclude(status="completed")
+            .update(status="completed", completed_at=timezone.now())
+        )
+    if updated:
+        _check_module(user=user, lesson=lesson)
+    return True
+
+
+def _check_module(*, user, lesson):
+    from .models import LessonProgress, ModuleCompletion, ModulePage
+
+    module = ModulePage.objects.filter(path=lesson.path[: -LessonPage.steplen]).first()
+    if module is None:
+        return
+    required = list(
+        LessonPage.objects.live()
+        .child_of(module)
+        .filter(is_optional=False)
+        .values_list("pk", flat=True)
+    )
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, lesson_id__in=required, status="completed"
+        ).values_list("lesson_id", flat=True)
+    )
+    if set(required) - done:
+        return
+    _completion, created = ModuleCompletion.objects.get_or_create(
+        user=user,
+        module=module,
+        defaults={"completed_at": timezone.now(), "requirements": {"lessons": required}},
+    )
+    if created:
+        check_programme(user=user, programme_id=None, module=module)
+
+
+def check_programme(*, user, programme_id=None, module=None):
+    """Record the programme completion when all its requirements are met (idempotent)."""
+    from .models import ModuleCompletion, ModulePage, ProgrammeCompletion, ProgrammePage
+
+    if programme_id is None:
+        programme = ProgrammePage.objects.filter(path=module.path[: -LessonPage.steplen]).first()
+    else:
+        programme = ProgrammePage.objects.filter(pk=programme_id).first()
+    if (
+        programme is None
+        or ProgrammeCompletion.objects.filter(user=user, programme=programme).exists()
+    ):
+        return
+    required = list(
+        ModulePage.objects.live()
+        .child_of(programme)
+        .filter(is_optional=False)
+        .values_list("pk", flat=True)
+    )
+    done = set(
+        ModuleCompletion.objects.filter(user=user, module_id__in=required).values_list(
+            "module_id", flat=True
+        )
+    )
+    if set(required) - done:
+        return
+    from .models import ATTENDED
+
+    attended = SessionRegistration.objects.filter(
+        user=user, session__programme=programme, attendance__in=list(ATTENDED)
+    ).count()
+    if attended < programme.required_session_count:
+        return
+    from .models import Enrollment
+
+    enrollment = (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .order_by("-created_at")
+        .first()
+    )
+    ProgrammeCompletion.objects.get_or_create(
+        user=user,
+        programme=programme,
+        defaults={
+            "completed_at": timezone.now(),
+            "enrollment": enrollment,
+            "requirements": {"modules": required, "sessions": programme.required_session_count},
+        },
+    )
+
+
+def lesson_mark_done(*, user, lesson):
+    """The learner says a lesson is done. Allowed when the rule is 'manual' or already met;
+    otherwise a ValidationError lists what is still open."""
+    from . import progress as rules
+
+    progress = lesson_open(user=user, lesson=lesson)
+    if progress is None:
+        raise ValidationError(_("Schrijf je eerst in voor dit programma."))
+    if progress.status == "completed":
+        return progress
+    if _evaluate_and_complete(user=user, lesson=lesson, manual=True):
+        progress.refresh_from_db()
+        return progress
+    open_, *_rest = rules.lesson_requirements(lesson, progress, _responses_for(user, lesson))
+    raise ValidationError(open_ or [_("Deze les kan nog niet worden afgerond.")])
+
+
+def on_activity_answered(sender, user, lesson, **kwargs):
+    lesson_open(user=user, lesson=lesson)
+
+
+def on_attendance_recorded(*, registration):
+    if registration.attended:
+        check_programme(user=registration.user, programme_id=registration.session.programme_id)
+
+
+def reminders_set(*, user, enabled: bool):
+    from .models import LearnerPreference
+
+    LearnerPreference.objects.update_or_create(user=user, defaults={"reminders_enabled": enabled})

@@ -7,6 +7,11 @@ app_name = "glans_courses"
 urlpatterns = [
     path("activiteit/<str:lesson_id>/<str:block_id>/", views.activity_submit, name="activity"),
     path("zoeken/", views.search, name="search"),
+    path("mijn-leerroute/", views.my_route, name="my_route"),
+    path("team/", views.team_dashboard, name="team"),
+    path("team/<str:unit_id>/inschrijven/", views.team_enrol, name="team_enrol"),
+    path("programma/<str:programme_id>/inschrijven/", views.enrol_self, name="enrol"),
+    path("les/<str:lesson_id>/afgerond/", views.lesson_done, name="lesson_done"),
     path("bijeenkomsten/", views.session_list, name="sessions"),
     path(
         "bijeenkomsten/<str:session_id>/aanmelden/",

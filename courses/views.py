@@ -6,6 +6,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -135,3 +136,242 @@ def search(request):
     if query:
         results = list(LessonPage.objects.live().search(query)[:50])
     return render(request, "courses/search.html", {"query": query, "results": results})
+
+
+# --- enrolment, progress and dashboards -------------------------------------------------
+
+
+@login_required
+@require_POST
+def enrol_self(request, programme_id):
+    from django.core.exceptions import PermissionDenied
+
+    from .models import ProgrammePage
+
+    programme = get_object_or_404(ProgrammePage.objects.live(), pk=parse_id(programme_id))
+    try:
+        services.enrol(user=request.user, programme=programme, by=request.user)
+    except PermissionDenied:
+        messages.error(request, _("Voor dit programma schrijft je school je in."))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Je bent ingeschreven. Veel leerplezier!"))
+    return redirect(programme.url)
+
+
+@login_required
+@require_POST
+def lesson_done(request, lesson_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
+    try:
+        services.lesson_mark_done(user=request.user, lesson=lesson)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("De les is afgerond."))
+    return redirect(lesson.url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_route(request):
+    from .models import LearnerPreference
+
+    if request.method == "POST":
+        services.reminders_set(user=request.user, enabled=request.POST.get("reminders") == "on")
+        messages.success(request, _("Je voorkeur voor herinneringen is opgeslagen."))
+        return redirect("glans_courses:my_route")
+    context = selectors.learner_dashboard(user=request.user)
+    preference = LearnerPreference.objects.filter(user=request.user).first()
+    context["reminders_enabled"] = preference.reminders_enabled if preference else True
+    context["open_programmes"] = selectors.self_enrolment_programmes(user=request.user)
+    return render(request, "courses/my_route.html", context)
+
+
+class TeamFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("School of organisatie"), queryset=None, empty_label=None
+    )
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programma"), queryset=None, empty_label=None
+    )
+    school_year = forms.ModelChoiceField(
+        label=gettext_lazy("Schooljaar (cohort)"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("alle schooljaren"),
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Rol"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from organisations import permissions
+        from organisations.models import Role, SchoolYear
+
+        from .models import ProgrammePage
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["school_year"].queryset = SchoolYear.objects.all()
+        self.fields["role"].choices = [("", _("alle rollen"))] + [
+            (r.code, r.name) for r in Role.objects.filter(is_academy_role=False)
+        ]
+
+
+def _team_filter(request):
+    form = TeamFilterForm(request.GET or None, user=request.user)
+    if not request.GET:
+        first_unit = form.fields["unit"].queryset.first()
+        first_programme = form.fields["programme"].queryset.first()
+        form = TeamFilterForm(
+            {
+                "unit": getattr(first_unit, "pk", ""),
+                "programme": getattr(first_programme, "pk", ""),
+            },
+            user=request.user,
+        )
+    return form
+
+
+@login_required
+def team_dashboard(request):
+    from organisations import permissions
+
+    if not permissions.progress_units(request.user).exists():
+        raise Http404
+    form = _team_filter(request)
+    matrix = None
+    if form.is_valid():
+        data = form.cleaned_data
+        matrix = selectors.team_progress(
+            unit=data["unit"],
+            programme=data["programme"],
+            school_year=data["school_year"],
+            role=data["role"],
+        )
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return _team_export(matrix, data, export)
+    return render(request, "courses/team_dashboard.html", {"form": form, "matrix": matrix})
+
+
+def _team_export(matrix, data, fmt):
+    import tablib
+    from django.http import HttpResponse
+    from django.utils.text import slugify
+
+    from .models import Attendance
+
+    labels = dict(Attendance.choices)
+    status_labels = {
+        "completed": _("afgerond"),
+        "in_progress": _("bezig"),
+        "not_started": _("niet begonnen"),
+    }
+    headers = [_("Naam"), _("E-mail"), _("Schooljaar")]
+    headers += [m.title for m in matrix["modules"]]
+    headers += [f"{s.title} ({s.starts_at:%d-%m-%Y})" for s in matrix["sessions"]]
+    headers += [_("Voortgang (%)"), _("Afgerond op"), _("Laatste activiteit"), _("Vastgelopen")]
+    dataset = tablib.Dataset(headers=headers, title=str(_("Voortgang"))[:31])
+    for row in matrix["rows"]:
+        user = row["user"]
+        dataset.append(
+            [user.get_full_name() or user.username, user.email, str(row["enrollment"].school_year)]
+            + [f"{status_labels[c['status']]} ({c['done']}/{c['total']})" for c in row["cells"]]
+            + [str(labels[r.attendance]) if r else "–" for r in row["sessions"]]
+            + [
+                row["percent"],
+                row["completed_at"].strftime("%Y-%m-%d") if row["completed_at"] else "",
+                row["last_activity"].strftime("%Y-%m-%d %H:%M") if row["last_activity"] else "",
+                _("ja") if row["stalled"] else _("nee"),
+            ]
+        )
+    name = slugify(f"voortgang-{data['unit'].name}-{data['programme'].title}")
+    if fmt == "csv":
+        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            dataset.export("xlsx"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+class TeamEnrolForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programma"), queryset=None, empty_label=None
+    )
+    members = forms.MultipleChoiceField(
+        label=gettext_lazy("Teamleden"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    staff_file = forms.FileField(
+        label=gettext_lazy("Of upload een personeelslijst (CSV of XLSX)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Kolommen: e-mail, voornaam, achternaam. De eerste regel bevat de kolomnamen."
+        ),
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        from .models import ProgrammePage
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["members"].choices = [
+            (str(m.user_id), m.user.get_full_name() or m.user.username)
+            for m in unit.memberships.current().select_related("user").order_by("user__last_name")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("members") and not cleaned.get("staff_file"):
+            raise forms.ValidationError(_("Kies teamleden of upload een personeelslijst."))
+        return cleaned
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_enrol(request, unit_id):
+    from organisations import permissions
+
+    from . import staff_import
+
+    unit = permissions.progress_units(request.user).filter(pk=parse_id(unit_id)).first()
+    if unit is None:
+        raise Http404
+    form = TeamEnrolForm(request.POST or None, request.FILES or None, unit=unit)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        programme = form.cleaned_data["programme"]
+        upload = form.cleaned_data.get("staff_file")
+        try:
+            if upload:
+                result, problems = staff_import.import_staff(
+                    by=request.user, unit=unit, programme=programme, upload=upload
+                )
+                if result is not None:
+                    messages.success(
+                        request,
+                        _("%(n)s personen ingeschreven, van wie %(c)s nieuw.")
+                        % {"n": result.enrolled, "c": result.created_people},
+                    )
+            else:
+                count = services.enrol_members(
+                    by=request.user,
+                    unit=unit,
+                    programme=programme,
+                    user_ids=[int(x) for x in form.cleaned_data["members"]],
+                )
+                messages.success(request, _("%(n)s teamleden ingeschreven.") % {"n": count})
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            if not problems:
+                return redirect(
+                    f"{reverse('glans_courses:team')}?unit={unit.pk}&programme={programme.pk}"
+                )
+    return render(
+        request, "courses/team_enrol.html", {"form": form, "unit": unit, "problems": problems}
+    )

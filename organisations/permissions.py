@@ -296,3 +296,17 @@ def register_policies() -> None:
     }
     for model, scope in policies.items():
         register_permission_policy(model, ScopedPermissionPolicy(model, scope))
+
+
+can_view_team_progress = is_academy_trainer | is_platform_admin | leads_unit_team
+rules.add_perm("courses.view_team_progress", can_view_team_progress)
+
+
+def progress_units(user) -> QuerySet[OrganisationUnit]:
+    """Units whose team progress the user may follow: academy trainers and admins all; team
+    leads (director, TdT participant) their own. Auditors see aggregates elsewhere, not names."""
+    r = user_roles(user)
+    qs = OrganisationUnit.objects.select_related("board")
+    if r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy:
+        return qs
+    return qs.filter(pk__in=list(r.units_with(TEAM_LEAD_ROLES)))

@@ -21,7 +21,9 @@ def load_production(env_overrides):
     env.update({k: v for k, v in {**GOOD, **env_overrides}.items() if v is not None})
     env["DJANGO_SETTINGS_MODULE"] = "glans_learning.settings.production"
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.SECURE_SSL_REDIRECT)"
-    return subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)  # noqa: S603
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )  # noqa: S603
 
 
 def test_production_settings_load_with_all_variables():

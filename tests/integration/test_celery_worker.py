@@ -11,7 +11,11 @@ from django.db import connection
 
 from courses.models import SessionRegistration
 
-pytestmark = [pytest.mark.postgres_only, pytest.mark.integration, pytest.mark.django_db(transaction=True)]
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.integration,
+    pytest.mark.django_db(transaction=True),
+]
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -21,7 +25,9 @@ def redis_url():
     url = os.environ.get("GLANS_TEST_REDIS_URL")
     if not url:
         if os.environ.get("CI") == "true":
-            pytest.fail("GLANS_TEST_REDIS_URL is not set under CI=true (run through scripts/with-services.sh)")
+            pytest.fail(
+                "GLANS_TEST_REDIS_URL is not set under CI=true (run through scripts/with-services.sh)"
+            )
         pytest.skip("needs GLANS_TEST_REDIS_URL (scripts/with-services.sh starts Redis)")
     return url
 
@@ -29,9 +35,7 @@ def redis_url():
 @pytest.fixture
 def worker(redis_url):
     settings_dict = connection.settings_dict
-    database_url = (
-        f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
-    )
+    database_url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
     env = {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "glans_learning.settings.test",
@@ -40,9 +44,24 @@ def worker(redis_url):
         "CELERY_RESULT_BACKEND": redis_url,
     }
     process = subprocess.Popen(
-        [sys.executable, "-m", "celery", "-A", "glans_learning", "worker", "--pool=solo", "--loglevel=INFO",
-         "--without-gossip", "--without-mingle", "--without-heartbeat"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "glans_learning",
+            "worker",
+            "--pool=solo",
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+            "--without-heartbeat",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     yield process
     process.terminate()
@@ -56,11 +75,11 @@ def test_session_confirmation_runs_on_a_real_worker_once(worker, redis_url, teac
     import datetime
 
     from django.utils import timezone
+    from wagtail.models import Page
 
     from courses.models import ProgrammeIndexPage, ProgrammePage, Session
     from courses.tasks import send_session_confirmation
     from glans_learning.celery import app
-    from wagtail.models import Page
 
     index = ProgrammeIndexPage(title="Leeraanbod", slug="leeraanbod-celery")
     Page.get_first_root_node().add_child(instance=index)
@@ -68,7 +87,10 @@ def test_session_confirmation_runs_on_a_real_worker_once(worker, redis_url, teac
     index.add_child(instance=programme)
     start = timezone.now() + datetime.timedelta(days=3)
     session = Session.objects.create(
-        programme=programme, title="Vragenuur", starts_at=start, ends_at=start + datetime.timedelta(hours=1),
+        programme=programme,
+        title="Vragenuur",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=1),
         location="Utrecht",
     )
     registration = SessionRegistration.objects.create(session=session, user=teacher)
@@ -82,7 +104,8 @@ def test_session_confirmation_runs_on_a_real_worker_once(worker, redis_url, teac
         assert second.get(timeout=60) is False  # a retry never sends twice
     finally:
         app.conf.update(
-            broker_url=old.get("broker_url"), result_backend=old.get("result_backend"),
+            broker_url=old.get("broker_url"),
+            result_backend=old.get("result_backend"),
             task_always_eager=old.get("task_always_eager"),
         )
     registration.refresh_from_db()

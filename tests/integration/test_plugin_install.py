@@ -16,7 +16,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def run(cmd, **kwargs):
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=600, **kwargs)  # noqa: S603
-    assert result.returncode == 0, f"{cmd} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    assert result.returncode == 0, (
+        f"{cmd} failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}"
+    )
     return result
 
 
@@ -29,11 +31,39 @@ def test_wagtail_start_site_installs_the_plugin(tmp_path):
     (site_packages / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     python = venv / "bin" / "python"
     wheel_dir = tmp_path / "wheels"
-    run([str(python), "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(wheel_dir), str(ROOT)])
+    run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(wheel_dir),
+            str(ROOT),
+        ]
+    )
     [wheel] = wheel_dir.glob("glans_learning-*.whl")
-    run([str(python), "-m", "pip", "install", "--no-deps", "-q", "--target", str(site_packages), str(wheel)])
+    run(
+        [
+            str(python),
+            "-m",
+            "pip",
+            "install",
+            "--no-deps",
+            "-q",
+            "--target",
+            str(site_packages),
+            str(wheel),
+        ]
+    )
 
-    run([str(python), "-c", "from wagtail.bin.wagtail import main; main()", "start", "hostsite"], cwd=tmp_path)
+    run(
+        [str(python), "-c", "from wagtail.bin.wagtail import main; main()", "start", "hostsite"],
+        cwd=tmp_path,
+    )
     site = tmp_path / "hostsite"
     base = site / "hostsite" / "settings" / "base.py"
     base.write_text(
@@ -56,7 +86,9 @@ def test_wagtail_start_site_installs_the_plugin(tmp_path):
             'path("admin/", include(wagtailadmin_urls)),\n    path("", include("glans.urls")),',
         )
     )
-    env = {k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}}
+    env = {
+        k: v for k, v in os.environ.items() if k not in {"DJANGO_SETTINGS_MODULE", "DATABASE_URL"}
+    }
     env["PYTHONPATH"] = ""
     run([str(python), "manage.py", "migrate", "--noinput", "-v0"], cwd=site, env=env)
     run([str(python), "manage.py", "load_course_material"], cwd=site, env=env)
