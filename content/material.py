@@ -84,6 +84,8 @@ class Programme:
     description_html: str
     source: str
     checksum: str
+    self_enrolment: bool = False
+    required_sessions: int = 0
     modules: list[Module] = field(default_factory=list)
 
 
@@ -409,6 +411,8 @@ def load_programme(path: Path, root: Path) -> Programme:
         description_html=md_to_html(body),
         source=source,
         checksum=checksum,
+        self_enrolment=bool(meta.get("self_enrolment", audience in {"workshop", "refresher"})),
+        required_sessions=int(meta.get("required_sessions", 0) or 0),
     )
     programme.modules = [load_module(p, n, root) for n, p in _ordered_children(path, dirs=True)]
     return programme

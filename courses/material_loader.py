@@ -188,6 +188,8 @@ def load(material: Material, *, force: bool = False) -> LoadReport:
                 "description": programme.description_html,
                 "learning_goals": "\n".join(programme.learning_goals),
                 "study_load_hours": programme.study_load_hours,
+                "self_enrolment": programme.self_enrolment,
+                "required_session_count": programme.required_sessions,
             },
         )
         _require_login(programme_page)

@@ -140,7 +140,7 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
         "enrollment": enrollment,
         "lesson_state": lesson_state,
         "glans_activity_state": state,
-        "glans_show_trainer_notes": authenticated and user.has_perm("content.view_trainer_notes"),
+        "glans_show_trainer_notes": authenticated and permissions.can_see_trainer_notes(user),
         "glans_activity_url": reverse("glans_courses:activity", args=[lesson.pk, "x"])[:-2]
         if authenticated
         else None,

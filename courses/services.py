@@ -244,8 +244,9 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
         else:
             _add_visit(progress, now)
         Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
-    if progress.status != "completed":
-        _evaluate_and_complete(user=user, lesson=lesson, responses=responses)
+    if progress.status != "completed" and _evaluate_and_complete(
+        user=user, lesson=lesson, responses=responses, row=progress
+    ):
         progress.refresh_from_db()
     return progress
 
@@ -260,17 +261,26 @@ def _add_visit(progress, now):
         last_visit_at=now,
         time_spent_seconds=F("time_spent_seconds") + spent,
     )
+    progress.visits += 1
+    progress.last_visit_at = now
+    progress.time_spent_seconds += spent
 
 
 def _responses_for(user, lesson) -> dict:
     return {r.block_id: r for r in ActivityResponse.objects.filter(user=user, lesson=lesson)}
 
 
-def _evaluate_and_complete(*, user, lesson, responses=None, manual=False) -> bool:
-    """Complete the lesson if its rule is met (idempotent); then its module and programme."""
+def _evaluate_and_complete(*, user, lesson, responses=None, manual=False, row=None) -> bool:
+    """Complete the lesson if its rule is met (idempotent); then its module and programme.
+    With `row` (the learner's progress, just read) an unmet rule costs no query."""
     from . import progress as rules
     from .models import LessonProgress
 
+    if responses is None:
+        responses = _responses_for(user, lesson)
+    if row is not None and not manual and row.status != "completed":
+        if not rules.lesson_rule_met(lesson, row, responses):
+            return False
     with transaction.atomic():
         row = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
         if row is None:
@@ -279,8 +289,6 @@ def _evaluate_and_complete(*, user, lesson, responses=None, manual=False) -> boo
             return True
         if manual and lesson.completion_rule == "manual":
             row.status = "completed"
-        if responses is None:
-            responses = _responses_for(user, lesson)
         if row.status != "completed" and not rules.lesson_rule_met(lesson, row, responses):
             return False
         updated = (

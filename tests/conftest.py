@@ -98,3 +98,32 @@ def loaded_fixture(db, fixture_material):
         "lesson": LessonPage.objects.get(slug="eerste-les"),
         "guide": LessonPage.objects.get(slug="tweede-les"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _base_data_after_flush(request):
+    """Transactional tests flush the database, migration data included; put back what the
+    migrations create (the Wagtail root page, locale and site, and the roles)."""
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not marker.kwargs.get("transaction"):
+        return
+    request.getfixturevalue("transactional_db")
+    import importlib
+
+    from wagtail.models import Locale, Page, Site
+
+    from organisations.models import Role
+
+    Locale.objects.get_or_create(language_code="nl")
+    if not Page.objects.filter(depth=1).exists():
+        root = Page.add_root(title="Root", slug="root")
+        home = root.add_child(title="Home", slug="home")
+        Site.objects.get_or_create(
+            hostname="localhost", defaults={"root_page": home, "is_default_site": True}
+        )
+    roles = importlib.import_module("organisations.migrations.0002_roles").ROLES
+    for code, name, description, academy in roles:
+        Role.objects.get_or_create(
+            code=code,
+            defaults={"name": name, "description": description, "is_academy_role": academy},
+        )

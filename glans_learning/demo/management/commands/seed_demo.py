@@ -80,6 +80,7 @@ class Command(BaseCommand):
             users = self._accounts(units, year)
             self._registers()
             self._sessions(units, users, year)
+            self._progress(units, users, year)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in with e.g. beheerder / glans-demo.")
         )
@@ -277,3 +278,49 @@ class Command(BaseCommand):
             )
             if created:
                 session.trainers.add(trainer)
+
+    def _progress(self, units, users, year):
+        """TdT participants of De Zonnebloem are enrolled in Train-de-Trainer, attended the
+        kick-off and made a start, so the dashboards have something to show."""
+        from courses import services
+        from courses.models import Attendance, Enrollment, LessonPage, SessionRegistration
+
+        tdt = ProgrammePage.objects.filter(audience="tdt").first()
+        if tdt is None:
+            return
+        now = timezone.now().replace(minute=0, second=0, microsecond=0)
+        kickoff, _ = Session.objects.get_or_create(
+            programme=tdt,
+            title="TdT-bijeenkomst 0: aftrap",
+            defaults={
+                "kind": Session.Kind.TDT,
+                "starts_at": now - datetime.timedelta(days=21),
+                "ends_at": now - datetime.timedelta(days=21, hours=-3),
+                "location": "Academie, Utrecht",
+                "school_year": year,
+            },
+        )
+        kickoff.trainers.add(users["academietrainer"])
+        first_lessons = list(LessonPage.objects.live().descendant_of(tdt).order_by("path")[:2])
+        for username in ("directeur.zonnebloem", "trainer.zonnebloem", "directeur.regenboog"):
+            user = users[username]
+            unit = units["regenboog" if "regenboog" in username else "zonnebloem"]
+            Enrollment.objects.get_or_create(
+                user=user,
+                programme=tdt,
+                school_year=year,
+                defaults={"unit": unit, "enrolled_by": users["beheerder"]},
+            )
+            SessionRegistration.objects.get_or_create(
+                session=kickoff,
+                user=user,
+                defaults={
+                    "attendance": Attendance.PRESENT,
+                    "recorded_by": users["academietrainer"],
+                    "recorded_at": kickoff.ends_at,
+                    "confirmation_sent_at": kickoff.starts_at,
+                },
+            )
+            if username == "trainer.zonnebloem":
+                for lesson in first_lessons:
+                    services.lesson_open(user=user, lesson=lesson)
