@@ -278,9 +278,9 @@ def _evaluate_and_complete(*, user, lesson, responses=None, manual=False, row=No
 
     if responses is None:
         responses = _responses_for(user, lesson)
-    if row is not None and not manual and row.status != "completed":
-        if not rules.lesson_rule_met(lesson, row, responses):
-            return False
+    unmet = row is not None and not manual and row.status != "completed"
+    if unmet and not rules.lesson_rule_met(lesson, row, responses):
+        return False
     with transaction.atomic():
         row = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
         if row is None:
