@@ -21,9 +21,9 @@ PROGRAMME_AUDIENCES = {"tdt", "workshop", "refresher"}
 MODULE_LETTERS = {"G", "L", "A", "N", "S", "intro", "implementation"}
 SETTINGS = {"PO", "KO", "VO", "IKC"}
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-ORDERED_RE = re.compile(r"^(\d{2})-([a-z0-9-]+)$")
+ORDERED_RE = re.compile(r"^(\d{2,3})-([a-z0-9-]+)$")
 FENCE_OPEN = re.compile(r"^:::\s*([a-z_]+)\s*$")
-MARKDOWN_EXTENSIONS = ["sane_lists"]
+MARKDOWN_EXTENSIONS = ["sane_lists", "tables"]
 
 
 class MaterialError(ValueError):
@@ -348,7 +348,7 @@ def _ordered_children(path: Path, *, dirs: bool) -> list[tuple[int, Path]]:
         if not match:
             raise MaterialError(f"{child}: name must start with a two-digit order, e.g. 01-naam")
         found.append((int(match.group(1)), child))
-    return found
+    return sorted(found, key=lambda item: item[0])
 
 
 def _read(path: Path, root: Path) -> tuple[dict, str, str, str]:

@@ -59,7 +59,7 @@ def programmes(request):
     out = []
     for index in ProgrammeIndexPage.objects.live():
         for programme in selectors.programme_overview(index=index):
-            modules = selectors.programme_outline(programme=programme)
+            modules = selectors.programme_outline(programme=programme, request=request)
             out.append(
                 ProgrammeOut(
                     id=programme.pk,
@@ -72,13 +72,13 @@ def programmes(request):
                             id=m.pk,
                             title=m.title,
                             letter=m.letter,
-                            url=m.get_url(request=request),
+                            url=m.href,
                             estimated_minutes=m.estimated_minutes,
                             lessons=[
                                 LessonOut(
                                     id=lesson.pk,
                                     title=lesson.title,
-                                    url=lesson.get_url(request=request),
+                                    url=lesson.href,
                                     estimated_minutes=lesson.estimated_minutes,
                                     is_trainer_guide=lesson.is_trainer_guide,
                                 )
@@ -180,7 +180,7 @@ def _programme_out(request, state) -> ProgrammeProgressOut:
         open=state.open,
         sessions_attended=state.sessions_attended,
         sessions_required=state.sessions_required,
-        next_lesson_url=state.next_lesson.get_url(request=request) if state.next_lesson else None,
+        next_lesson_url=state.next_lesson.href if state.next_lesson else None,
         modules=[
             ModuleProgressOut(
                 id=m.module.pk,
@@ -211,7 +211,7 @@ def _programme_out(request, state) -> ProgrammeProgressOut:
 
 @router.get("/me/progress", response=list[ProgrammeProgressOut], summary=_("Mijn voortgang"))
 def my_progress(request):
-    dashboard = selectors.learner_dashboard(user=request.user)
+    dashboard = selectors.learner_dashboard(user=request.user, detailed=True)
     return [_programme_out(request, state) for state in dashboard["states"]]
 
 
@@ -294,8 +294,8 @@ def team_progress(
     unit = get_visible_unit_or_404(
         request.user, parse_id(unit_id), perm="courses.view_team_progress"
     )
-    programme_page = get_object_or_404(ProgrammePage.objects.live(), pk=programme)
-    year = get_object_or_404(SchoolYear, pk=school_year) if school_year else None
+    programme_page = get_object_or_404(ProgrammePage.objects.live(), pk=parse_id(programme))
+    year = get_object_or_404(SchoolYear, pk=parse_id(school_year)) if school_year else None
     matrix = selectors.team_progress(
         unit=unit, programme=programme_page, school_year=year, role=role or None
     )

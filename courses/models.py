@@ -138,8 +138,12 @@ class ProgrammePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        modules = selectors.programme_outline(programme=self)
+        modules = selectors.programme_outline(programme=self, request=request)
         context["modules"] = modules
+        own_url = self.get_url(request=request) or ""
+        context["index_href"] = (
+            own_url[: -len(self.slug) - 1] if own_url.endswith(f"{self.slug}/") else "/"
+        )
         context["sessions"] = selectors.upcoming_sessions_for_programme(
             programme=self, user=request.user
         )
@@ -209,7 +213,7 @@ class ModulePage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        lessons = selectors.module_lessons(module=self)
+        lessons = selectors.module_lessons(module=self, request=request)
         programme = selectors.parent_programme(page=self)
         context["lessons"] = lessons
         context["programme"] = programme
@@ -310,7 +314,7 @@ class LessonPage(Page):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_context(lesson=self, user=request.user))
+        context.update(selectors.lesson_context(lesson=self, user=request.user, request=request))
         return context
 
 

@@ -148,15 +148,38 @@ def lesson_rule_met(lesson, progress, responses: dict) -> bool:
     return not open_
 
 
+def status_only(lesson, progress) -> LessonState:
+    """A lesson's state from its stored progress alone (no rule evaluation): for overviews."""
+    if progress is None:
+        return LessonState(lesson, NOT_STARTED, 0)
+    if progress.status == COMPLETED:
+        return LessonState(
+            lesson,
+            COMPLETED,
+            100,
+            [],
+            progress.completed_at,
+            progress.visits,
+            progress.time_spent_seconds,
+        )
+    return LessonState(
+        lesson, IN_PROGRESS, 50, [], None, progress.visits, progress.time_spent_seconds
+    )
+
+
 def evaluate_module(
     module, lessons, progress_by_lesson, responses_by_lesson, completion
 ) -> ModuleState:
-    states = [
-        evaluate_lesson(
-            lesson, progress_by_lesson.get(lesson.pk), responses_by_lesson.get(lesson.pk, {})
-        )
-        for lesson in lessons
-    ]
+    """With `responses_by_lesson` None, lessons are judged by their stored status only."""
+    if responses_by_lesson is None:
+        states = [status_only(lesson, progress_by_lesson.get(lesson.pk)) for lesson in lessons]
+    else:
+        states = [
+            evaluate_lesson(
+                lesson, progress_by_lesson.get(lesson.pk), responses_by_lesson.get(lesson.pk, {})
+            )
+            for lesson in lessons
+        ]
     required = [s for s in states if not s.lesson.is_optional]
     done = sum(1 for s in required if s.is_completed)
     new_material: list[str] = []

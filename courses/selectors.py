@@ -3,6 +3,8 @@ whatever the size of the programme."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -13,20 +15,6 @@ from organisations import permissions
 from .models import ActivityResponse, LessonPage, LessonProgress, ModulePage, ProgrammePage, Session
 
 STEP = Page.steplen
-LESSON_LIST_FIELDS = (
-    "id",
-    "title",
-    "slug",
-    "path",
-    "depth",
-    "url_path",
-    "estimated_minutes",
-    "is_trainer_guide",
-    "completion_rule",
-    "pass_score",
-    "is_optional",
-    "activity_summary",
-)
 
 
 def programme_overview(*, index):
@@ -46,28 +34,84 @@ def parent_programme(*, page) -> ProgrammePage | None:
     return None
 
 
-def programme_outline(*, programme):
+@dataclass(slots=True)
+class LessonItem:
+    """A lesson in a list: the few fields lists need, without building a Wagtail page object
+    for each of possibly hundreds of lessons."""
+
+    pk: int
+    title: str
+    slug: str
+    path: str
+    depth: int
+    estimated_minutes: int
+    is_trainer_guide: bool
+    is_optional: bool
+    completion_rule: str
+    pass_score: int
+    activity_summary: list | None = None
+    href: str = ""
+    progress_state: object = None
+
+    @property
+    def id(self):
+        return self.pk
+
+
+LESSON_ITEM_FIELDS = (
+    "pk",
+    "title",
+    "slug",
+    "path",
+    "depth",
+    "estimated_minutes",
+    "is_trainer_guide",
+    "is_optional",
+    "completion_rule",
+    "pass_score",
+)
+
+
+@dataclass(slots=True)
+class PageLink:
+    pk: int
+    title: str
+    slug: str
+    href: str
+
+
+def lesson_items(queryset, *, detailed=False) -> list[LessonItem]:
+    fields = (*LESSON_ITEM_FIELDS, "activity_summary") if detailed else LESSON_ITEM_FIELDS
+    return [LessonItem(*row) for row in queryset.order_by("path").values_list(*fields)]
+
+
+def _with_urls(parent, children, request=None):
+    """Give each child page an `href` from its parent's URL (children's URLs are the parent's
+    plus their slug), sparing a URL computation per page in long lists."""
+    base = parent.get_url(request=request) if parent is not None else None
+    for child in children:
+        child.href = f"{base}{child.slug}/" if base else child.get_url(request=request)
+    return children
+
+
+def programme_outline(*, programme, detailed=False, request=None):
     """Modules of a programme with their live lessons, in two queries."""
     modules = list(ModulePage.objects.live().child_of(programme).order_by("path"))
-    lessons = (
-        LessonPage.objects.live()
-        .descendant_of(programme)
-        .filter(depth=programme.depth + 2)
-        .only(*LESSON_LIST_FIELDS)
-        .order_by("path")
+    lessons = lesson_items(
+        LessonPage.objects.live().descendant_of(programme).filter(depth=programme.depth + 2),
+        detailed=detailed,
     )
     by_parent: dict[str, list] = {m.path: [] for m in modules}
     for lesson in lessons:
         by_parent.setdefault(lesson.path[:-STEP], []).append(lesson)
+    _with_urls(programme, modules, request)
     for module in modules:
-        module.outline_lessons = by_parent.get(module.path, [])
+        module.outline_lessons = _with_urls(module, by_parent.get(module.path, []), request)
     return modules
 
 
-def module_lessons(*, module):
-    return list(
-        LessonPage.objects.live().child_of(module).only(*LESSON_LIST_FIELDS).order_by("path")
-    )
+def module_lessons(*, module, request=None):
+    return _with_urls(module, lesson_items(LessonPage.objects.live().child_of(module)), request)
 
 
 def upcoming_sessions_for_programme(*, programme, user):
@@ -101,26 +145,50 @@ def sessions_managed_by(user):
     ).distinct()
 
 
-def lesson_context(*, lesson: LessonPage, user) -> dict:
+def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
     """Everything a lesson page shows beyond its body, in a fixed number of queries. For an
     enrolled learner, opening the page records the visit (see services.lesson_open)."""
     from . import progress, services
 
-    module = ModulePage.objects.filter(path=lesson.path[:-STEP]).first()
-    siblings = module_lessons(module=module) if module else []
+    module_path = lesson.path[:-STEP]
+    programme_path = lesson.path[: -2 * STEP]
+    # One query for the breadcrumb (programme, module) and the module's lessons.
+    family = list(
+        Page.objects.live()
+        .filter(
+            Q(path__in=(programme_path, module_path))
+            | Q(path__startswith=module_path, depth=lesson.depth)
+        )
+        .order_by("path")
+        .values_list("pk", "title", "slug", "path")
+    )
+    lesson_url = lesson.get_url(request=request) or ""
+    module_href = lesson_url[: -len(lesson.slug) - 1]
+    parents = {row[3]: row for row in family if row[3] in (programme_path, module_path)}
+    module = programme = None
+    if module_path in parents:
+        pk, title, slug, _path = parents[module_path]
+        module = PageLink(pk, title, slug, module_href)
+        if programme_path in parents:
+            pk, title, slug, _path = parents[programme_path]
+            programme = PageLink(pk, title, slug, module_href[: -len(module.slug) - 1])
+    siblings = [
+        PageLink(pk, title, slug, f"{module_href}{slug}/")
+        for pk, title, slug, path in family
+        if len(path) == len(lesson.path)
+    ]
     position = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), None)
     previous_lesson = siblings[position - 1] if position else None
     next_lesson = (
         siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
     )
-    programme = ProgrammePage.objects.filter(path=lesson.path[: -2 * STEP]).first()
     authenticated = getattr(user, "is_authenticated", False)
     state = {}
     enrollment = lesson_state = None
     if authenticated:
         state = {r.block_id: r for r in ActivityResponse.objects.filter(user=user, lesson=lesson)}
         if programme is not None:
-            enrollment = active_enrollment(user=user, programme=programme)
+            enrollment = active_enrollment(user=user, programme=programme.pk)
         if enrollment is not None:
             row = services.lesson_open(
                 user=user,
@@ -130,6 +198,14 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
                 responses=state,
             )
             lesson_state = progress.evaluate_lesson(lesson, row, state)
+    self_enrolment = False
+    if authenticated and enrollment is None and programme is not None:
+        self_enrolment = bool(
+            ProgrammePage.objects.filter(pk=programme.pk)
+            .values_list("self_enrolment", flat=True)
+            .first()
+        )
+    has_trainer_notes = any(block.block_type == "trainer_note" for block in lesson.body)
     return {
         "module": module,
         "programme": programme,
@@ -138,26 +214,63 @@ def lesson_context(*, lesson: LessonPage, user) -> dict:
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
         "enrollment": enrollment,
+        "programme_self_enrolment": self_enrolment,
         "lesson_state": lesson_state,
         "glans_activity_state": state,
-        "glans_show_trainer_notes": authenticated and permissions.can_see_trainer_notes(user),
+        "glans_show_trainer_notes": authenticated
+        and has_trainer_notes
+        and permissions.can_see_trainer_notes(user),
         "glans_activity_url": reverse("glans_courses:activity", args=[lesson.pk, "x"])[:-2]
         if authenticated
         else None,
     }
 
 
-def module_progress(*, user, module, lessons):
+@dataclass(slots=True)
+class ProgressRow:
+    lesson_id: int
+    status: str
+    completed_at: object
+    visits: int
+    time_spent_seconds: int
+    last_visit_at: object
+
+
+def _progress_rows(user, lesson_ids):
+    fields = (
+        "lesson_id",
+        "status",
+        "completed_at",
+        "visits",
+        "time_spent_seconds",
+        "last_visit_at",
+    )
+    return {
+        row[0]: ProgressRow(*row)
+        for row in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list(
+            *fields
+        )
+    }
+
+
+def _responses_by_lesson(user, lesson_ids):
+    responses: dict[int, dict] = {}
+    for r in ActivityResponse.objects.filter(user=user, lesson_id__in=lesson_ids).only(
+        "lesson_id", "block_id", "score", "kind"
+    ):
+        responses.setdefault(r.lesson_id, {})[r.block_id] = r
+    return responses
+
+
+def module_progress(*, user, module, lessons, detailed=False):
+    """Module progress. Without `detailed`, lessons are judged by their stored status only
+    (what overview pages need); with it, each lesson's open requirements are worked out."""
     from . import progress
     from .models import ModuleCompletion
 
     ids = [lesson.pk for lesson in lessons]
-    rows = {p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson_id__in=ids)}
-    responses: dict[int, dict] = {}
-    for r in ActivityResponse.objects.filter(user=user, lesson_id__in=ids).only(
-        "lesson_id", "block_id", "score", "kind"
-    ):
-        responses.setdefault(r.lesson_id, {})[r.block_id] = r
+    rows = _progress_rows(user, ids)
+    responses = _responses_by_lesson(user, ids) if detailed else None
     completion = ModuleCompletion.objects.filter(user=user, module=module).first()
     state = progress.evaluate_module(module, lessons, rows, responses, completion)
     _attach_states([state])
@@ -174,8 +287,7 @@ def active_enrollment(*, user, programme):
         return None
     return (
         Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
-        .select_related("school_year")
-        .order_by("-school_year__start_date")
+        .order_by("-created_at")
         .first()
     )
 
@@ -184,23 +296,18 @@ def programme_sessions_for(*, user, programme):
     return sessions_visible_to(user).filter(programme=programme)
 
 
-def programme_progress(*, user, programme, modules=None, enrollment=None):
-    """The learner's full progress in a programme, with what is still open. Fixed number of
-    queries, whatever the programme's size."""
+def programme_progress(*, user, programme, modules=None, enrollment=None, detailed=False):
+    """The learner's progress in a programme, with what is still open (per lesson too when
+    `detailed`). A fixed number of queries, whatever the programme's size."""
     from . import progress
     from .models import ModuleCompletion, ProgrammeCompletion, SessionRegistration
 
-    modules = modules if modules is not None else programme_outline(programme=programme)
+    if modules is None:
+        modules = programme_outline(programme=programme, detailed=detailed)
     lessons = [lesson for m in modules for lesson in m.outline_lessons]
     lesson_ids = [lesson.pk for lesson in lessons]
-    progress_rows = {
-        p.lesson_id: p for p in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)
-    }
-    responses: dict[int, dict] = {}
-    for r in ActivityResponse.objects.filter(user=user, lesson_id__in=lesson_ids).only(
-        "lesson_id", "block_id", "score", "kind"
-    ):
-        responses.setdefault(r.lesson_id, {})[r.block_id] = r
+    progress_rows = _progress_rows(user, lesson_ids)
+    responses = _responses_by_lesson(user, lesson_ids) if detailed else None
     completions = {
         c.module_id: c
         for c in ModuleCompletion.objects.filter(user=user, module_id__in=[m.pk for m in modules])
@@ -234,7 +341,7 @@ def _attach_states(module_states) -> None:
             lesson_state.lesson.progress_state = lesson_state
 
 
-def learner_dashboard(*, user):
+def learner_dashboard(*, user, detailed=False):
     """'Mijn leerroute': every active enrolment with its progress, and upcoming sessions."""
     from .models import Enrollment
 
@@ -244,7 +351,8 @@ def learner_dashboard(*, user):
         .order_by("programme__path")
     )
     states = [
-        programme_progress(user=user, programme=e.programme, enrollment=e) for e in enrollments
+        programme_progress(user=user, programme=e.programme, enrollment=e, detailed=detailed)
+        for e in enrollments
     ]
     upcoming = list(
         Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now())

@@ -199,6 +199,8 @@ def enrol_members(*, by, unit, programme, user_ids) -> int:
 # --- progress ----------------------------------------------------------------------------
 
 STEP_CAP_SECONDS = 30 * 60
+# Reloads within this window are the same visit: nothing is written (and no commit is paid).
+VISIT_WINDOW_SECONDS = 120
 
 
 def _enrollment_for_lesson(user, lesson):
@@ -228,6 +230,13 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
     if enrollment is None:
         return None
     now = timezone.now()
+    current = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    if current is not None and (now - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS:
+        if current.status != "completed" and _evaluate_and_complete(
+            user=user, lesson=lesson, responses=responses, row=current
+        ):
+            current.refresh_from_db()
+        return current
     with transaction.atomic():
         progress = (
             LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()

@@ -11,6 +11,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -67,21 +68,24 @@ def _rows_from_upload(upload) -> list[list[str]]:
 
 
 def parse_staff_list(upload) -> tuple[list[dict], list[ImportProblem]]:
-    rows = _rows_from_upload(upload)
-    rows = [r for r in rows if any(cell.strip() for cell in r)]
-    if not rows:
+    numbered = [
+        (number, row)
+        for number, row in enumerate(_rows_from_upload(upload), start=1)
+        if any(c.strip() for c in row)
+    ]
+    if not numbered:
         raise ValidationError(_("Het bestand is leeg."))
-    header = [COLUMNS.get(cell.strip().lower()) for cell in rows[0]]
+    header = [COLUMNS.get(cell.strip().lower()) for cell in numbered[0][1]]
     if "email" not in header:
         raise ValidationError(
             _("De eerste regel moet de kolomnamen bevatten, met ten minste 'e-mail'.")
         )
-    if len(rows) - 1 > MAX_ROWS:
+    if len(numbered) - 1 > MAX_ROWS:
         raise ValidationError(
             _("Te veel regels: maximaal %(n)s personen per bestand.") % {"n": MAX_ROWS}
         )
     people, errors, seen = [], [], {}
-    for number, row in enumerate(rows[1:], start=2):
+    for number, row in numbered[1:]:
         values = {
             key: (row[i].strip() if i < len(row) else "") for i, key in enumerate(header) if key
         }
@@ -110,7 +114,7 @@ def parse_staff_list(upload) -> tuple[list[dict], list[ImportProblem]]:
         for key, label in (("first_name", "voornaam"), ("last_name", "achternaam")):
             if len(values.get(key, "")) > 150:
                 errors.append(ImportProblem(number, label, _("Maximaal 150 tekens.")))
-        people.append({"line": number, "email": email, **values})
+        people.append({**values, "line": number, "email": email})
     return people, errors
 
 
@@ -127,7 +131,10 @@ def import_staff(*, by, unit, programme, upload) -> tuple[ImportResult | None, l
     people, errors = parse_staff_list(upload)
     User = get_user_model()
     existing = {
-        u.email.lower(): u for u in User.objects.filter(email__in=[p["email"] for p in people])
+        u.email.lower(): u
+        for u in User.objects.annotate(email_lower=Lower("email")).filter(
+            email_lower__in=[p["email"] for p in people]
+        )
     }
     members = set(
         unit.memberships.current()

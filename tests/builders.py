@@ -59,7 +59,7 @@ def write_programme(
         )
         for n in range(1, lessons_per_module + 1):
             number = (m - 1) * lessons_per_module + n
-            (module_dir / f"{n:02d}-les-{number}.md").write_text(LESSON.format(n=number, text=text))
+            (module_dir / f"{n:03d}-les-{number}.md").write_text(LESSON.format(n=number, text=text))
     return root
 
 

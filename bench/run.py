@@ -1,0 +1,143 @@
+#!/usr/bin/env python
+"""Benchmark: latency of our pages against a plain Wagtail page, in one process and one run.
+
+Serves, to a logged-in learner with progress, a plain Wagtail page with ~800 words and, with
+the same text, our lesson page and our module and programme pages for programmes of 5, 50 and
+200 lessons. Prints the median latency of each and its ratio to the plain page.
+
+Usage: python bench/run.py [--requests N] [--warmup N]
+Targets: lesson page <= 1.3x, module/programme page <= 1.5x (also at 200 lessons).
+"""
+
+import argparse
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--warmup", type=int, default=20)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="glans-bench-"))
+    os.environ["DJANGO_SETTINGS_MODULE"] = "glans_learning.settings.test"
+    os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
+    os.environ["GLANS_VAR_DIR"] = str(workdir)
+
+    import django
+
+    django.setup()
+    from django.conf import settings
+    from django.core.management import call_command
+
+    settings.ALLOWED_HOSTS = ["*"]
+    call_command("migrate", verbosity=0)
+
+    import datetime
+
+    from django.test import Client
+    from django.utils import timezone
+    from wagtail.models import Site
+
+    from courses import services
+    from courses.models import Enrollment, LessonPage, ModulePage
+    from glans_learning.demo.models import PlainPage
+    from organisations.models import Board, OrganisationUnit, SchoolYear
+    from organisations.services import membership_grant
+    from tests.builders import WORDS, build_programme
+
+    today = timezone.localdate()
+    year = SchoolYear.objects.create(
+        label="bench",
+        start_date=today - datetime.timedelta(days=10),
+        end_date=today + datetime.timedelta(days=300),
+    )
+    board = Board.objects.create(name="Bench")
+    unit = OrganisationUnit.objects.create(board=board, name="School", unit_type="po")
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user("lerende")
+    membership_grant(user=user, unit=unit, role_codes=["learner"])
+
+    text = " ".join([WORDS] * (800 // len(WORDS.split())))
+    site_root = Site.objects.get(is_default_site=True).root_page
+
+    def plain_page(parent, slug, body=""):
+        page = PlainPage(title=slug.title(), slug=slug, body=body)
+        parent.add_child(instance=page)
+        page.save_revision().publish()
+        return page
+
+    # The baseline sits where a lesson sits: four levels down, in a section that needs a
+    # login (our programmes do), so Wagtail's own routing and restriction checks cost the
+    # same for both and the ratio shows what our code adds. A shallow plain page is printed
+    # too, for reference.
+    from wagtail.models import PageViewRestriction
+
+    section = plain_page(site_root, "sectie")
+    PageViewRestriction.objects.create(page=section, restriction_type=PageViewRestriction.LOGIN)
+    plain = plain_page(
+        plain_page(plain_page(section, "deel"), "hoofdstuk"), "gewoon", f"<p>{text}</p>"
+    )
+    shallow = plain_page(site_root, "ondiep", f"<p>{text}</p>")
+
+    urls = {"plain page (800 words)": plain.url, "plain page, top level (reference)": shallow.url}
+    for size in (5, 50, 200):
+        programme = build_programme(
+            workdir / f"m{size}", slug=f"p{size}", modules=1, lessons_per_module=size, words=800
+        )
+        Enrollment.objects.create(user=user, programme=programme, school_year=year, unit=unit)
+        module = ModulePage.objects.child_of(programme).get()
+        lessons = list(LessonPage.objects.child_of(module).order_by("path"))
+        for lesson in lessons[: max(1, size // 2)]:
+            services.lesson_open(user=user, lesson=lesson)
+        urls[f"lesson page ({size} lessons)"] = lessons[len(lessons) // 2].url
+        urls[f"module page ({size} lessons)"] = module.url
+        urls[f"programme page ({size} lessons)"] = programme.url
+
+    client = Client()
+    client.force_login(user)
+    medians = {}
+    for url in urls.values():
+        for _ in range(args.warmup):
+            assert client.get(url).status_code == 200, url
+    # Interleave the pages so that machine noise hits all of them alike.
+    samples = {name: [] for name in urls}
+    for _ in range(args.requests):
+        for name, url in urls.items():
+            start = time.perf_counter()
+            response = client.get(url)
+            samples[name].append(time.perf_counter() - start)
+            assert response.status_code == 200
+    for name, values in samples.items():
+        medians[name] = statistics.median(values)
+
+    base = medians["plain page (800 words)"]
+    print(
+        f"GLANS page benchmark · {datetime.date.today()} · {platform.machine()} · {os.cpu_count()} cores · "
+        f"Python {platform.python_version()} · {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]} · "
+        f"{args.requests} requests per page"
+    )
+    print(f"{'page':38} {'median ms':>10} {'ratio':>7}  target")
+    failed = False
+    for name, value in medians.items():
+        ratio = value / base
+        target = 1.0 if name.startswith("plain") else 1.3 if name.startswith("lesson") else 1.5
+        ok = ratio <= target or name.startswith("plain")
+        failed |= not ok
+        verdict = "" if name.startswith("plain") else f"≤{target:.1f} {'ok' if ok else 'MISSED'}"
+        print(f"{name:38} {value * 1000:10.2f} {ratio:7.2f}  {verdict}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
