@@ -144,14 +144,17 @@ class ProgrammePage(Page):
         context["index_href"] = (
             own_url[: -len(self.slug) - 1] if own_url.endswith(f"{self.slug}/") else "/"
         )
-        context["sessions"] = selectors.upcoming_sessions_for_programme(
-            programme=self, user=request.user
-        )
-        enrollment = selectors.active_enrollment(user=request.user, programme=self)
+        sessions = selectors.programme_sessions(user=request.user, programme=self)
+        context["sessions"] = selectors.upcoming(sessions)
+        enrollment = selectors.active_enrollment_id(user=request.user, programme=self)
         context["enrollment"] = enrollment
         if enrollment is not None:
             context["programme_state"] = selectors.programme_progress(
-                user=request.user, programme=self, modules=modules, enrollment=enrollment
+                user=request.user,
+                programme=self,
+                modules=modules,
+                enrollment=enrollment,
+                sessions=sessions,
             )
         return context
 

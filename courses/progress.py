@@ -18,7 +18,7 @@ IN_PROGRESS = LessonStatus.IN_PROGRESS.value
 NOT_STARTED = LessonStatus.NOT_STARTED.value
 
 
-@dataclass
+@dataclass(slots=True)
 class LessonState:
     lesson: object
     status: str
@@ -34,7 +34,7 @@ class LessonState:
         return self.status == COMPLETED
 
 
-@dataclass
+@dataclass(slots=True)
 class ModuleState:
     module: object
     status: str
@@ -49,7 +49,7 @@ class ModuleState:
         return sum(1 for s in self.lessons if s.is_completed)
 
 
-@dataclass
+@dataclass(slots=True)
 class ProgrammeState:
     programme: object
     status: str
@@ -191,11 +191,8 @@ def evaluate_module(
         return ModuleState(
             module, COMPLETED, 100, states, [], completion.completed_at, new_material
         )
-    open_ = [
-        _("Rond de les af: %(title)s") % {"title": s.lesson.title}
-        for s in required
-        if not s.is_completed
-    ]
+    todo = _("Rond de les af: %(title)s")
+    open_ = [todo % {"title": s.lesson.title} for s in required if not s.is_completed]
     if required and done == len(required):
         status = COMPLETED  # met now; the service records the completion
     elif any(s.status != NOT_STARTED for s in states):

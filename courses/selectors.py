@@ -114,6 +114,21 @@ def module_lessons(*, module, request=None):
     return _with_urls(module, lesson_items(LessonPage.objects.live().child_of(module)), request)
 
 
+def programme_sessions(*, user, programme) -> list:
+    """All sessions of a programme the user may see, oldest first (one query)."""
+    return list(
+        sessions_visible_to(user)
+        .filter(programme=programme)
+        .select_related("unit")
+        .order_by("starts_at")
+    )
+
+
+def upcoming(sessions, limit=10) -> list:
+    now = timezone.now()
+    return [s for s in sessions if s.ends_at >= now][:limit]
+
+
 def upcoming_sessions_for_programme(*, programme, user):
     qs = sessions_visible_to(user).filter(programme=programme, ends_at__gte=timezone.now())
     return list(qs.select_related("unit").order_by("starts_at")[:10])
@@ -188,7 +203,7 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
     if authenticated:
         state = {r.block_id: r for r in ActivityResponse.objects.filter(user=user, lesson=lesson)}
         if programme is not None:
-            enrollment = active_enrollment(user=user, programme=programme.pk)
+            enrollment = active_enrollment_id(user=user, programme=programme.pk)
         if enrollment is not None:
             row = services.lesson_open(
                 user=user,
@@ -236,7 +251,15 @@ class ProgressRow:
     last_visit_at: object
 
 
-def _progress_rows(user, lesson_ids):
+def _progress_rows(user, lesson_ids, *, detailed=True):
+    """The learner's stored progress per lesson. Overviews need the status only; reading
+    fewer (datetime) columns keeps long programmes fast."""
+    queryset = LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)
+    if not detailed:
+        return {
+            lesson_id: ProgressRow(lesson_id, status, None, 0, 0, None)
+            for lesson_id, status in queryset.values_list("lesson_id", "status")
+        }
     fields = (
         "lesson_id",
         "status",
@@ -245,12 +268,7 @@ def _progress_rows(user, lesson_ids):
         "time_spent_seconds",
         "last_visit_at",
     )
-    return {
-        row[0]: ProgressRow(*row)
-        for row in LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids).values_list(
-            *fields
-        )
-    }
+    return {row[0]: ProgressRow(*row) for row in queryset.values_list(*fields)}
 
 
 def _responses_by_lesson(user, lesson_ids):
@@ -269,7 +287,7 @@ def module_progress(*, user, module, lessons, detailed=False):
     from .models import ModuleCompletion
 
     ids = [lesson.pk for lesson in lessons]
-    rows = _progress_rows(user, ids)
+    rows = _progress_rows(user, ids, detailed=detailed)
     responses = _responses_by_lesson(user, ids) if detailed else None
     completion = ModuleCompletion.objects.filter(user=user, module=module).first()
     state = progress.evaluate_module(module, lessons, rows, responses, completion)
@@ -278,6 +296,20 @@ def module_progress(*, user, module, lessons, detailed=False):
 
 
 # --- progress ----------------------------------------------------------------------------
+
+
+def active_enrollment_id(*, user, programme) -> int | None:
+    """The id of the learner's active enrolment in a programme (a cheap read for pages)."""
+    from .models import Enrollment
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
 
 
 def active_enrollment(*, user, programme):
@@ -296,7 +328,9 @@ def programme_sessions_for(*, user, programme):
     return sessions_visible_to(user).filter(programme=programme)
 
 
-def programme_progress(*, user, programme, modules=None, enrollment=None, detailed=False):
+def programme_progress(
+    *, user, programme, modules=None, enrollment=None, detailed=False, sessions=None
+):
     """The learner's progress in a programme, with what is still open (per lesson too when
     `detailed`). A fixed number of queries, whatever the programme's size."""
     from . import progress
@@ -306,7 +340,7 @@ def programme_progress(*, user, programme, modules=None, enrollment=None, detail
         modules = programme_outline(programme=programme, detailed=detailed)
     lessons = [lesson for m in modules for lesson in m.outline_lessons]
     lesson_ids = [lesson.pk for lesson in lessons]
-    progress_rows = _progress_rows(user, lesson_ids)
+    progress_rows = _progress_rows(user, lesson_ids, detailed=detailed)
     responses = _responses_by_lesson(user, lesson_ids) if detailed else None
     completions = {
         c.module_id: c
@@ -315,7 +349,8 @@ def programme_progress(*, user, programme, modules=None, enrollment=None, detail
     programme_completion = ProgrammeCompletion.objects.filter(
         user=user, programme=programme
     ).first()
-    sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
+    if sessions is None:
+        sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
     registrations = list(
         SessionRegistration.objects.filter(user=user, session_id__in=[x.pk for x in sessions]).only(
             "attendance", "session_id"

@@ -230,12 +230,12 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
     if enrollment is None:
         return None
     now = timezone.now()
-    current = LessonProgress.objects.filter(user=user, lesson=lesson).first()
+    current = _progress_row(user, lesson)
     if current is not None and (now - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS:
         if current.status != "completed" and _evaluate_and_complete(
             user=user, lesson=lesson, responses=responses, row=current
         ):
-            current.refresh_from_db()
+            return LessonProgress.objects.get(user=user, lesson=lesson)
         return current
     with transaction.atomic():
         progress = (
@@ -252,12 +252,31 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
                 _add_visit(progress, now)
         else:
             _add_visit(progress, now)
-        Enrollment.objects.filter(pk=enrollment.pk).update(last_activity_at=now)
+        Enrollment.objects.filter(pk=getattr(enrollment, "pk", enrollment)).update(
+            last_activity_at=now
+        )
     if progress.status != "completed" and _evaluate_and_complete(
         user=user, lesson=lesson, responses=responses, row=progress
     ):
         progress.refresh_from_db()
     return progress
+
+
+def _progress_row(user, lesson):
+    """The learner's progress on a lesson as a light row (no model instance), or None."""
+    from .models import LessonProgress
+    from .selectors import ProgressRow
+
+    fields = (
+        "lesson_id",
+        "status",
+        "completed_at",
+        "visits",
+        "time_spent_seconds",
+        "last_visit_at",
+    )
+    row = LessonProgress.objects.filter(user=user, lesson=lesson).values_list(*fields)[:1]
+    return ProgressRow(*row[0]) if row else None
 
 
 def _add_visit(progress, now):
@@ -393,16 +412,14 @@ def lesson_mark_done(*, user, lesson):
     """The learner says a lesson is done. Allowed when the rule is 'manual' or already met;
     otherwise a ValidationError lists what is still open."""
     from . import progress as rules
+    from .models import LessonProgress
 
-    progress = lesson_open(user=user, lesson=lesson)
-    if progress is None:
+    if lesson_open(user=user, lesson=lesson) is None:
         raise ValidationError(_("Schrijf je eerst in voor dit programma."))
-    if progress.status == "completed":
-        return progress
     if _evaluate_and_complete(user=user, lesson=lesson, manual=True):
-        progress.refresh_from_db()
-        return progress
-    open_, *_rest = rules.lesson_requirements(lesson, progress, _responses_for(user, lesson))
+        return LessonProgress.objects.get(user=user, lesson=lesson)
+    row = LessonProgress.objects.get(user=user, lesson=lesson)
+    open_, *_rest = rules.lesson_requirements(lesson, row, _responses_for(user, lesson))
     raise ValidationError(open_ or [_("Deze les kan nog niet worden afgerond.")])
 
 
