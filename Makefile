@@ -47,7 +47,7 @@ messages: $(VENV)/.installed
 	$(PY) manage.py compilemessages --ignore=.venv
 
 bench: $(VENV)/.installed
-	$(PY) bench/run.py
+	$(PY) bench/run.py --requests 200 --warmup 20
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -8,8 +8,17 @@ from django.utils.translation import gettext as _
 register = template.Library()
 
 
+def _window(lessons, current, size):
+    """At most `size` lessons around the current one, and how many were left out."""
+    if size is None or len(lessons) <= size:
+        return lessons, 0, 0
+    index = next((i for i, lesson in enumerate(lessons) if lesson.pk == current), 0)
+    start = max(0, min(index - size // 2, len(lessons) - size))
+    return lessons[start : start + size], start, len(lessons) - start - size
+
+
 @register.simple_tag
-def lesson_rows(lessons, current=None, show_minutes=False):
+def lesson_rows(lessons, current=None, show_minutes=False, window=None, more_href=None):
     """`<li>` rows for lessons: link (or the current lesson, marked), trainer-guide badge,
     estimated minutes and the learner's status where known. Built as one string: a template
     loop costs too much at hundreds of lessons."""
@@ -21,6 +30,10 @@ def lesson_rows(lessons, current=None, show_minutes=False):
     guide = f' <span class="badge">{escape(_("trainershandleiding"))}</span>'
     minutes = escape(_("min."))
     parts = []
+    lessons, before, after = _window(list(lessons), current, window)
+    more = escape(_("… en nog %(n)s lessen"))
+    if before:
+        parts.append(f'<li class="more">{more % {"n": before}}</li>')
     for lesson in lessons:
         title = escape(lesson.title)
         if current is not None and lesson.pk == current:
@@ -35,4 +48,11 @@ def lesson_rows(lessons, current=None, show_minutes=False):
         if state is not None:
             row += f' <span class="status status--{state.status}">{labels[state.status]}</span>'
         parts.append(row + "</li>")
+    if after:
+        text = more % {"n": after}
+        parts.append(
+            f'<li class="more"><a href="{escape(more_href)}">{text}</a></li>'
+            if more_href
+            else f'<li class="more">{text}</li>'
+        )
     return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped

@@ -1,0 +1,157 @@
+"""The shipped course material: complete, original in structure, and loadable."""
+
+import re
+
+import pytest
+
+from content.material import MATERIAL_DIR, count_words, load_material
+
+ACTIVITIES = {"reflection", "assignment", "knowledge_check"}
+
+
+@pytest.fixture(scope="module")
+def material():
+    return load_material(MATERIAL_DIR)
+
+
+def programme(material, audience):
+    [found] = [p for p in material.programmes if p.audience == audience]
+    return found
+
+
+def all_lessons(material):
+    return [(p, m, lesson) for p in material.programmes for m in p.modules for lesson in m.lessons]
+
+
+def test_train_de_trainer_structure(material):
+    tdt = programme(material, "tdt")
+    letters = [m.letter for m in tdt.modules]
+    assert letters == ["intro", "G", "L", "A", "N", "S", "implementation"]
+    for module in tdt.modules:
+        assert module.lessons[-1].is_trainer_guide, (
+            f"{module.source}: must end with a trainer guide"
+        )
+        assert sum(lesson.is_trainer_guide for lesson in module.lessons) == 1
+        if module.letter in "GLANS":
+            assert len([x for x in module.lessons if not x.is_trainer_guide]) >= 3, module.source
+
+
+def test_yearly_workshop_structure(material):
+    workshop = programme(material, "workshop")
+    assert [m.letter for m in workshop.modules] == ["G", "L", "A", "N", "S"]
+    assert all(len(m.lessons) >= 2 for m in workshop.modules)
+    assert workshop.self_enrolment
+
+
+def test_every_lesson_has_enough_text_and_an_activity(material):
+    lessons = all_lessons(material)
+    assert len(lessons) >= 30
+    problems = []
+    for _programme, _module, lesson in lessons:
+        text = (MATERIAL_DIR / lesson.source).read_text(encoding="utf-8").split("\n---", 1)[1]
+        if count_words(text) < 300:
+            problems.append(f"{lesson.source}: {count_words(text)} words")
+        if not any(block["type"] in ACTIVITIES for block in lesson.body):
+            problems.append(f"{lesson.source}: no activity")
+    assert not problems
+
+
+def test_practice_examples_cover_po_ko_and_vo(material):
+    settings = {
+        block["value"]["setting"]
+        for _p, _m, lesson in all_lessons(material)
+        for block in lesson.body
+        if block["type"] == "practice_example"
+    }
+    assert {"PO", "KO", "VO"} <= settings
+
+
+def _text_of(material, audience=None, letter=None):
+    chunks = []
+    for p, m, lesson in all_lessons(material):
+        if (audience is None or p.audience == audience) and (letter is None or m.letter == letter):
+            chunks.append((MATERIAL_DIR / lesson.source).read_text(encoding="utf-8").lower())
+    return "\n".join(chunks)
+
+
+@pytest.mark.parametrize(
+    ("letter", "terms"),
+    [
+        (
+            "G",
+            [
+                "ervaringsdeskundige",
+                "contact maken",
+                "onderhouden",
+                "verdiepen",
+                "afsluiten",
+                "luisteren",
+            ],
+        ),
+        ("L", ["hoop", "dromen", "overdracht", "groep 3", "groep 6"]),
+        ("A", ["100", "afspraak", "epstein"]),
+        ("N", ["uitnodigen", "begrenzen", "te ver weg", "te dichtbij", "regisseur"]),
+        ("S", ["positief", "neutraal", "negatief", "dof", "gezinscode"]),
+        (
+            "implementation",
+            ["1.0", "3.0", "expertgroep", "80", "95", "handboek", "school met glans"],
+        ),
+    ],
+)
+def test_domain_concepts_appear_where_they_belong(material, letter, terms):
+    text = _text_of(material, "tdt", letter)
+    text = re.sub(r"[-‑]", " ", text)
+    for term in terms:
+        assert term.replace("-", " ") in text, f"'{term}' missing from the {letter} module"
+
+
+def test_secondary_school_instruments_are_used_as_exercises(material):
+    text = _text_of(material)
+    for term in [
+        "gladde weg",
+        "hobbelige weg",
+        "gat in de weg",
+        "dramadriehoek",
+        "roos van leary",
+        "20/80",
+    ]:
+        assert term in text, term
+
+
+def test_worksheets_exist_and_are_referenced(material):
+    assert "relatielijst" in material.worksheets
+    referenced = {
+        block["value"]["worksheet_slug"]
+        for _p, _m, lesson in all_lessons(material)
+        for block in lesson.body
+        if block["type"] == "worksheet"
+    }
+    assert "relatielijst" in referenced
+
+
+@pytest.mark.django_db
+def test_real_material_loads_and_every_lesson_renders(client, teacher, tdt_teacher):
+    from courses.material_loader import load
+    from courses.models import LessonPage, ModulePage, ProgrammePage
+
+    report = load(load_material(MATERIAL_DIR))
+    assert not report.left_alone
+    assert ProgrammePage.objects.count() == 2
+    assert ModulePage.objects.count() == 12
+    lessons = list(LessonPage.objects.live())
+    assert len(lessons) >= 30
+    notes_seen = 0
+    for lesson in lessons:
+        client.force_login(teacher)
+        html = client.get(lesson.url).content.decode()
+        assert lesson.title in html
+        notes = [b for b in lesson.body if b.block_type == "trainer_note"]
+        if notes:
+            assert "Voor de trainer" not in html, lesson.url
+            client.force_login(tdt_teacher)
+            assert "Voor de trainer" in client.get(lesson.url).content.decode()
+            notes_seen += 1
+    assert notes_seen >= 7
+    # Loading again changes nothing.
+    again = load(load_material(MATERIAL_DIR))
+    assert not again.created and not again.updated
