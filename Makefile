@@ -33,10 +33,10 @@ check: $(VENV)/.installed
 	for po in */locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
 
 pytest-sqlite: $(VENV)/.installed
-	DATABASE_URL= $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
+	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
 
 pytest-postgres: $(VENV)/.installed
-	./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=glans_learning.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
 
 pytest: pytest-sqlite pytest-postgres
 

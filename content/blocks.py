@@ -67,6 +67,7 @@ class ImageBlock(blocks.StructBlock):
         icon = "image"
         label = _("Afbeelding")
         template = "content/blocks/image.html"
+        description = _("Een afbeelding met alternatieve tekst")
 
 
 class VideoBlock(blocks.StructBlock):
@@ -100,6 +101,7 @@ class VideoBlock(blocks.StructBlock):
         icon = "media"
         label = _("Video")
         template = "content/blocks/video.html"
+        description = _("Een video van youtube-nocookie.com of player.vimeo.com")
 
 
 class PracticeExampleBlock(blocks.StructBlock):
@@ -126,6 +128,8 @@ class TipBlock(blocks.RichTextBlock):
         icon = "pick"
         label = _("Tip")
         template = "content/blocks/tip.html"
+        preview_value = "<p>Begin het gesprek met een vraag over wat goed gaat.</p>"
+        description = _("Een korte praktische tip")
 
 
 class QuoteBlock(blocks.StructBlock):
@@ -136,6 +140,11 @@ class QuoteBlock(blocks.StructBlock):
         icon = "openquote"
         label = _("Citaat")
         template = "content/blocks/quote.html"
+        preview_value = {
+            "text": "Elke ouder wil het beste voor zijn kind.",
+            "source": "Een leerkracht",
+        }
+        description = _("Een korte uitspraak met bron")
 
 
 class ReflectionBlock(ActivityBlockMixin, blocks.StructBlock):
@@ -150,6 +159,11 @@ class ReflectionBlock(ActivityBlockMixin, blocks.StructBlock):
         icon = "help"
         label = _("Reflectievraag")
         template = "content/blocks/reflection.html"
+        preview_value = {
+            "question": "Aan welke ouder denk je als eerste, en waarom?",
+            "required": True,
+        }
+        description = _("Een vraag waarop de lerende privé antwoordt")
 
 
 class AssignmentBlock(ActivityBlockMixin, blocks.StructBlock):
@@ -165,6 +179,13 @@ class AssignmentBlock(ActivityBlockMixin, blocks.StructBlock):
         icon = "tasks"
         label = _("Praktijkopdracht")
         template = "content/blocks/assignment.html"
+        preview_value = {
+            "title": "Drie complimenten",
+            "instructions": "<p>Geef deze week drie ouders een compliment over hun kind.</p>",
+            "reflection_question": "Wat merkte je?",
+            "required": True,
+        }
+        description = _("Een opdracht voor in de klas, met een reflectie achteraf")
 
 
 class WorksheetBlock(blocks.StructBlock):
@@ -175,6 +196,7 @@ class WorksheetBlock(blocks.StructBlock):
         icon = "doc-empty"
         label = _("Werkblad")
         template = "content/blocks/worksheet.html"
+        description = _("Een downloadbaar werkblad (document)")
 
 
 class OptionBlock(blocks.StructBlock):
@@ -206,6 +228,15 @@ class KnowledgeCheckBlock(ActivityBlockMixin, blocks.StructBlock):
         icon = "list-ul"
         label = _("Kennischeck")
         template = "content/blocks/knowledge_check.html"
+        preview_value = {
+            "question": "Wie is de ervaringsdeskundige van het kind?",
+            "options": [
+                {"text": "De ouder", "is_correct": True, "feedback": "Juist."},
+                {"text": "De leerkracht", "is_correct": False, "feedback": "Niet helemaal."},
+            ],
+            "required": True,
+        }
+        description = _("Meerkeuzevraag met feedback per antwoord")
 
 
 class TrainerNoteBlock(blocks.RichTextBlock):
@@ -223,6 +254,8 @@ class TrainerNoteBlock(blocks.RichTextBlock):
         icon = "user"
         label = _("Trainersnotitie")
         template = "content/blocks/trainer_note.html"
+        preview_value = "<p>Laat de collega's dit eerst in tweetallen bespreken.</p>"
+        description = _("Alleen zichtbaar voor TdT-deelnemers en trainers")
 
 
 ACTIVITY_BLOCK_TYPES = ("reflection", "assignment", "knowledge_check")

@@ -86,6 +86,8 @@ TEMPLATES = [
 WSGI_APPLICATION = "glans_learning.wsgi.application"
 
 DATABASES = {"default": database_from_env(VAR_DIR / "db.sqlite3")}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
