@@ -89,7 +89,7 @@ def _text_of(material, audience=None, letter=None):
             ],
         ),
         ("L", ["hoop", "dromen", "overdracht", "groep 3", "groep 6"]),
-        ("A", ["100", "afspraak", "epstein"]),
+        ("A", [("100", "honderd"), "afspraak", "epstein"]),
         ("N", ["uitnodigen", "begrenzen", "te ver weg", "te dichtbij", "regisseur"]),
         ("S", ["positief", "neutraal", "negatief", "dof", "gezinscode"]),
         (
@@ -102,7 +102,10 @@ def test_domain_concepts_appear_where_they_belong(material, letter, terms):
     text = _text_of(material, "tdt", letter)
     text = re.sub(r"[-‑]", " ", text)
     for term in terms:
-        assert term.replace("-", " ") in text, f"'{term}' missing from the {letter} module"
+        options = term if isinstance(term, tuple) else (term,)
+        assert any(o.replace("-", " ") in text for o in options), (
+            f"'{term}' missing from the {letter} module"
+        )
 
 
 def test_secondary_school_instruments_are_used_as_exercises(material):
