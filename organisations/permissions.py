@@ -310,3 +310,16 @@ def progress_units(user) -> QuerySet[OrganisationUnit]:
     if r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy:
         return qs
     return qs.filter(pk__in=list(r.units_with(TEAM_LEAD_ROLES)))
+
+
+# Course administration (sessions, registers, enrolments) in the Wagtail admin.
+can_manage_sessions = is_platform_admin | is_academy_trainer | is_team_lead
+for _action in ("add", "change", "delete", "view"):
+    rules.add_perm(f"courses.{_action}_session", can_manage_sessions)
+    rules.add_perm(f"courses.{_action}_sessionregistration", can_manage_sessions)
+    if _action != "view":
+        rules.add_perm(f"courses.{_action}_register", is_platform_admin)
+    rules.add_perm(
+        f"courses.{_action}_enrollment", is_platform_admin | is_academy_trainer | is_team_lead
+    )
+rules.add_perm("courses.view_register", is_academy_staff)
