@@ -203,16 +203,12 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
     if authenticated:
         state = {r.block_id: r for r in ActivityResponse.objects.filter(user=user, lesson=lesson)}
         if programme is not None:
-            enrollment = active_enrollment_id(user=user, programme=programme.pk)
-        if enrollment is not None:
-            row = services.lesson_open(
-                user=user,
-                lesson=lesson,
-                programme=programme,
-                enrollment=enrollment,
-                responses=state,
+            row, enrolled = services.lesson_view(
+                user=user, lesson=lesson, programme_id=programme.pk, responses=state
             )
-            lesson_state = progress.evaluate_lesson(lesson, row, state)
+            if enrolled:
+                enrollment = True
+                lesson_state = progress.evaluate_lesson(lesson, row, state)
     self_enrolment = False
     if authenticated and enrollment is None and programme is not None:
         self_enrolment = bool(

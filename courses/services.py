@@ -217,7 +217,41 @@ def _enrollment_for_lesson(user, lesson):
     return programme, enrollment
 
 
-def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None):
+_UNREAD = object()
+
+
+def lesson_view(*, user, lesson, programme_id, responses):
+    """What viewing a lesson page does: returns (progress row or None, enrolled?). A reload
+    within the visit window only reads the learner's progress row; otherwise the enrolment is
+    checked and the visit recorded (lesson_open)."""
+    from .selectors import active_enrollment_id
+
+    current = _progress_row(user, lesson)
+    if (
+        current is not None
+        and (timezone.now() - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS
+    ):
+        return _settle(user, lesson, current, responses), True
+    enrollment = active_enrollment_id(user=user, programme=programme_id)
+    if enrollment is None:
+        return None, False
+    return lesson_open(
+        user=user, lesson=lesson, enrollment=enrollment, responses=responses, current=current
+    ), True
+
+
+def _settle(user, lesson, current, responses):
+    """Complete the lesson if its rule is met now; return the up-to-date row."""
+    from .models import LessonProgress
+
+    if current.status != "completed" and _evaluate_and_complete(
+        user=user, lesson=lesson, responses=responses, row=current
+    ):
+        return LessonProgress.objects.get(user=user, lesson=lesson)
+    return current
+
+
+def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None, current=_UNREAD):
     """Record a visit to a lesson by an enrolled learner (first/last visit, an estimate of time
     spent) and complete it when its rule is met. Returns the LessonProgress, or None when the
     learner is not enrolled. Safe under concurrent requests."""
@@ -230,13 +264,10 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
     if enrollment is None:
         return None
     now = timezone.now()
-    current = _progress_row(user, lesson)
+    if current is _UNREAD:
+        current = _progress_row(user, lesson)
     if current is not None and (now - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS:
-        if current.status != "completed" and _evaluate_and_complete(
-            user=user, lesson=lesson, responses=responses, row=current
-        ):
-            return LessonProgress.objects.get(user=user, lesson=lesson)
-        return current
+        return _settle(user, lesson, current, responses)
     with transaction.atomic():
         progress = (
             LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
@@ -248,9 +279,9 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
                         user=user, lesson=lesson, first_visit_at=now, last_visit_at=now
                     )
             except IntegrityError:
+                # A concurrent request created it a moment ago: the same visit.
                 progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
-                _add_visit(progress, now)
-        else:
+        elif (now - progress.last_visit_at).total_seconds() >= VISIT_WINDOW_SECONDS:
             _add_visit(progress, now)
         Enrollment.objects.filter(pk=getattr(enrollment, "pk", enrollment)).update(
             last_activity_at=now
