@@ -43,12 +43,11 @@ class LessonItem:
     title: str
     slug: str
     path: str
-    depth: int
     estimated_minutes: int
     is_trainer_guide: bool
     is_optional: bool
-    completion_rule: str
-    pass_score: int
+    completion_rule: str = "activities"
+    pass_score: int = 70
     activity_summary: list | None = None
     href: str = ""
     progress_state: object = None
@@ -58,30 +57,31 @@ class LessonItem:
         return self.pk
 
 
-LESSON_ITEM_FIELDS = (
-    "pk",
-    "title",
-    "slug",
-    "path",
-    "depth",
-    "estimated_minutes",
-    "is_trainer_guide",
-    "is_optional",
-    "completion_rule",
-    "pass_score",
-)
-
-
 @dataclass(slots=True)
 class PageLink:
+    """A page in a breadcrumb or sidebar: enough to link to it."""
+
     pk: int
     title: str
     slug: str
     href: str
 
 
+LESSON_ITEM_FIELDS = (
+    "pk",
+    "title",
+    "slug",
+    "path",
+    "estimated_minutes",
+    "is_trainer_guide",
+    "is_optional",
+)
+LESSON_RULE_FIELDS = ("completion_rule", "pass_score", "activity_summary")
+
+
 def lesson_items(queryset, *, detailed=False) -> list[LessonItem]:
-    fields = (*LESSON_ITEM_FIELDS, "activity_summary") if detailed else LESSON_ITEM_FIELDS
+    """Lessons as light rows; `detailed` adds what rule evaluation needs."""
+    fields = (*LESSON_ITEM_FIELDS, *LESSON_RULE_FIELDS) if detailed else LESSON_ITEM_FIELDS
     return [LessonItem(*row) for row in queryset.order_by("path").values_list(*fields)]
 
 

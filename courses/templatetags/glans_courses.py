@@ -1,7 +1,8 @@
 """Fast rendering of long lesson lists (a programme can have hundreds of lessons)."""
 
+from html import escape
+
 from django import template
-from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
