@@ -174,7 +174,22 @@ def _need(data: dict, key: str, kind: str, source: str, line: int) -> str:
     return str(value).strip()
 
 
+KNOWN_BLOCKS = {
+    "tip",
+    "trainernotitie",
+    "praktijkvoorbeeld",
+    "citaat",
+    "reflectie",
+    "praktijkopdracht",
+    "kennischeck",
+    "werkblad",
+    "video",
+}
+
+
 def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
+    if kind not in KNOWN_BLOCKS:
+        raise MaterialError(f"{source}:{line}: unknown block type ':::{kind}'")
     if kind == "tip":
         return {"type": "tip", "value": md_to_html(content)}
     if kind == "trainernotitie":

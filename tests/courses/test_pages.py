@@ -1,0 +1,170 @@
+"""The learner-facing pages, activities, search, sessions and the programmes API."""
+
+import datetime
+
+import pytest
+from django.core import mail
+from django.test import Client
+from django.utils import timezone
+
+from courses.models import ActivityResponse, ProgrammePage, Session, SessionRegistration
+
+
+def blocks(lesson):
+    return {child.block_type: child.id for child in lesson.body}
+
+
+def test_pages_need_a_login(client, loaded_fixture):
+    response = client.get(loaded_fixture["lesson"].url)
+    assert response.status_code == 302
+    assert "/accounts/login/" in response["Location"]
+
+
+def test_programme_module_and_lesson_pages(client, teacher, loaded_fixture):
+    client.force_login(teacher)
+    lesson = loaded_fixture["lesson"]
+    programme = ProgrammePage.objects.get(slug="proef")
+    assert "G – Proefmodule" in client.get(programme.url).content.decode()
+    assert "Eerste les" in client.get(lesson.get_parent().url).content.decode()
+    html = client.get(lesson.url).content.decode()
+    assert "Les 1 van 2" in html
+    assert 'rel="next"' in html and "Tweede les" in html
+    assert "geheime trainerstekst" not in html
+
+
+@pytest.mark.parametrize("who", ["tdt_teacher", "academy_trainer"])
+def test_trainer_notes_are_shown_to_trainers(client, request, loaded_fixture, who):
+    client.force_login(request.getfixturevalue(who))
+    assert "geheime trainerstekst" in client.get(loaded_fixture["lesson"].url).content.decode()
+
+
+def test_reflection_is_private_and_can_be_updated(client, teacher, other_teacher, loaded_fixture):
+    lesson = loaded_fixture["lesson"]
+    url = f"/leren/activiteit/{lesson.pk}/{blocks(lesson)['reflection']}/"
+    client.force_login(teacher)
+    client.post(url, {"answer": "Mijn eerste gedachte"})
+    client.post(url, {"answer": "Mijn tweede gedachte"})
+    answer = ActivityResponse.objects.get(user=teacher, lesson=lesson)
+    assert (answer.answer_text, answer.attempts) == ("Mijn tweede gedachte", 2)
+    assert "Mijn tweede gedachte" in client.get(lesson.url).content.decode()
+    other = Client()
+    other.force_login(other_teacher)
+    assert "Mijn tweede gedachte" not in other.get(lesson.url).content.decode()
+
+
+def test_knowledge_check_shows_feedback(client, teacher, loaded_fixture):
+    lesson = loaded_fixture["lesson"]
+    client.force_login(teacher)
+    client.post(
+        f"/leren/activiteit/{lesson.pk}/{blocks(lesson)['knowledge_check']}/", {"choice": "0"}
+    )
+    answer = ActivityResponse.objects.get(user=teacher, block_id=blocks(lesson)["knowledge_check"])
+    assert answer.is_correct and answer.score == 100
+    assert "Goed zo." in client.get(lesson.url).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("block", "data", "message"),
+    [
+        ("knowledge_check", {"choice": "7"}, "Dit antwoord bestaat niet."),
+        ("knowledge_check", {}, "Kies een antwoord."),
+        ("reflection", {"answer": "   "}, "Vul een antwoord in."),
+        (None, {"answer": "x"}, "Deze activiteit bestaat niet in deze les."),
+    ],
+)
+def test_bad_answers_change_nothing(client, teacher, loaded_fixture, block, data, message):
+    lesson = loaded_fixture["lesson"]
+    block_id = blocks(lesson)[block] if block else "onbekend"
+    client.force_login(teacher)
+    response = client.post(f"/leren/activiteit/{lesson.pk}/{block_id}/", data, follow=True)
+    assert message in response.content.decode()
+    assert not ActivityResponse.objects.exists()
+
+
+def test_activity_api_needs_csrf_with_a_session(teacher, loaded_fixture):
+    lesson = loaded_fixture["lesson"]
+    url = f"/api/v1/lessons/{lesson.pk}/activities/{blocks(lesson)['knowledge_check']}"
+    strict = Client(enforce_csrf_checks=True)
+    strict.force_login(teacher)
+    assert strict.post(url, {"choice": 0}, content_type="application/json").status_code == 403
+    relaxed = Client()
+    relaxed.force_login(teacher)
+    data = relaxed.post(url, {"choice": 1}, content_type="application/json").json()
+    assert (data["is_correct"], data["feedback"]) == (False, "Helaas.")
+
+
+def test_programmes_api(client, teacher, loaded_fixture):
+    assert client.get("/api/v1/programmes").status_code == 401
+    client.force_login(teacher)
+    [programme] = client.get("/api/v1/programmes").json()
+    [module] = programme["modules"]
+    assert [lesson["title"] for lesson in module["lessons"]] == ["Eerste les", "Tweede les"]
+    assert module["lessons"][0]["url"].endswith("/proef/g/eerste-les/")
+
+
+def test_search_finds_lessons(client, teacher, loaded_fixture):
+    client.force_login(teacher)
+    html = client.get("/leren/zoeken/?q=peutergroep").content.decode()
+    assert "Eerste les" in html
+
+
+@pytest.fixture
+def session_of(loaded_fixture):
+    programme = ProgrammePage.objects.get(slug="proef")
+
+    def make(unit=None, days=7, capacity=None):
+        start = timezone.now() + datetime.timedelta(days=days)
+        return Session.objects.create(
+            programme=programme,
+            unit=unit,
+            title="Bijeenkomst",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            location="Utrecht",
+            capacity=capacity,
+        )
+
+    return make
+
+
+def test_register_once_with_one_confirmation(
+    client, teacher, session_of, django_capture_on_commit_callbacks
+):
+    session = session_of()
+    client.force_login(teacher)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/leren/bijeenkomsten/{session.pk}/aanmelden/")
+        client.post(f"/leren/bijeenkomsten/{session.pk}/aanmelden/")
+    assert SessionRegistration.objects.filter(session=session, user=teacher).count() == 1
+    assert len(mail.outbox) == 1
+
+
+def test_other_units_session_is_not_found(client, teacher, regenboog, session_of):
+    session = session_of(unit=regenboog)
+    client.force_login(teacher)
+    assert client.post(f"/leren/bijeenkomsten/{session.pk}/aanmelden/").status_code == 404
+
+
+def test_full_and_past_sessions_refuse(client, teacher, other_teacher, session_of):
+    full = session_of(capacity=1)
+    SessionRegistration.objects.create(session=full, user=other_teacher)
+    past = session_of(days=-3)
+    client.force_login(teacher)
+    for session, message in ((full, "Deze bijeenkomst is vol."), (past, "al voorbij")):
+        response = client.post(f"/leren/bijeenkomsten/{session.pk}/aanmelden/", follow=True)
+        assert message in response.content.decode()
+        assert not SessionRegistration.objects.filter(session=session, user=teacher).exists()
+
+
+def test_attendance_by_trainer_not_by_learner(client, teacher, academy_trainer, session_of):
+    session = session_of()
+    SessionRegistration.objects.create(session=session, user=teacher)
+    url = f"/leren/bijeenkomsten/{session.pk}/aanwezigheid/"
+    client.force_login(teacher)
+    assert client.get(url).status_code == 404
+    client.force_login(academy_trainer)
+    assert client.post(url, {f"attendance-{teacher.pk}": "bogus"}).status_code == 200
+    assert SessionRegistration.objects.get(user=teacher).attendance == "unknown"
+    client.post(url, {f"attendance-{teacher.pk}": "made_up", f"note-{teacher.pk}": "Andere groep"})
+    registration = SessionRegistration.objects.get(user=teacher)
+    assert (registration.attendance, registration.recorded_by) == ("made_up", academy_trainer)
