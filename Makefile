@@ -31,6 +31,7 @@ check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py makemigrations --check --dry-run
 	for po in */locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
+	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py compilemessages --ignore=.venv --ignore=build >/dev/null
 
 pytest-sqlite: $(VENV)/.installed
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
@@ -43,8 +44,8 @@ pytest: pytest-sqlite pytest-postgres
 messages: $(VENV)/.installed
 	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=var --ignore=tests --ignore=build --ignore="*/material/*" --no-obsolete
 	# Dutch is the source language: its catalogue repeats every message.
-	for po in */locale/nl/LC_MESSAGES/django.po; do msgen --no-wrap "$$po" -o "$$po"; done
-	$(PY) manage.py compilemessages --ignore=.venv
+	for po in */locale/nl/LC_MESSAGES/django.po; do msgen --no-wrap "$$po" -o "$$po" && msgattrib --no-wrap --clear-fuzzy "$$po" -o "$$po"; done
+	$(PY) manage.py compilemessages --ignore=.venv --ignore=build
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py --requests 200 --warmup 20

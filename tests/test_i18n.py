@@ -1,0 +1,55 @@
+"""Dutch first, English second: both catalogues are complete, and the site answers in the
+language asked for."""
+
+import re
+from pathlib import Path
+
+import pytest
+from django.utils import translation
+
+ROOT = Path(__file__).resolve().parents[1]
+CATALOGUES = sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
+
+
+def entries(path):
+    text = path.read_text(encoding="utf-8")
+    for block in text.split("\n\n")[1:]:
+        if "msgid" not in block or block.lstrip().startswith("#~"):
+            continue
+        msgstrs = re.findall(r'^msgstr(?:\[\d\])? "(.*)"((?:\n".*")*)', block, flags=re.M)
+        fuzzy = re.search(r"^#,.*fuzzy", block, flags=re.M) is not None
+        yield (
+            block,
+            [first + "".join(re.findall(r'"(.*)"', rest)) for first, rest in msgstrs],
+            fuzzy,
+        )
+
+
+@pytest.mark.parametrize("path", CATALOGUES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_catalogue_is_complete(path):
+    missing = [
+        block.splitlines()[-2]
+        for block, strings, fuzzy in entries(path)
+        if fuzzy or not all(strings)
+    ]
+    assert not missing, f"{path}: untranslated or fuzzy: {missing[:5]}"
+
+
+def test_both_languages_exist_for_every_app():
+    apps = {p.parts[-5] for p in CATALOGUES}
+    for app in apps:
+        assert {p.parts[-3] for p in CATALOGUES if p.parts[-5] == app} == {"nl", "en"}, app
+
+
+def test_dutch_is_default_and_english_translates(settings):
+    assert settings.LANGUAGE_CODE == "nl"
+    with translation.override("en"):
+        assert translation.gettext("Mijn leerroute") == "My learning path"
+        assert translation.gettext("Niet gevonden.") == "Not found."
+
+
+@pytest.mark.django_db
+def test_pages_follow_the_browser_language(client):
+    assert 'lang="nl"' in client.get("/accounts/login/").content.decode()
+    html = client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'lang="en"' in html and "Log in" in html
