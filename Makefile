@@ -42,6 +42,8 @@ pytest-postgres: $(VENV)/.installed
 pytest: pytest-sqlite pytest-postgres
 
 messages: $(VENV)/.installed
+	# Dutch is the source language: rebuild its catalogue so every message maps to itself.
+	rm -f */locale/nl/LC_MESSAGES/django.po
 	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=var --ignore=tests --ignore=build --ignore="*/material/*" --no-obsolete
 	# Dutch is the source language: its catalogue repeats every message.
 	for po in */locale/nl/LC_MESSAGES/django.po; do msgen --no-wrap "$$po" -o "$$po" && msgattrib --no-wrap --clear-fuzzy "$$po" -o "$$po"; done

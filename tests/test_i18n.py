@@ -35,6 +35,19 @@ def test_catalogue_is_complete(path):
     assert not missing, f"{path}: untranslated or fuzzy: {missing[:5]}"
 
 
+@pytest.mark.parametrize("path", [p for p in CATALOGUES if p.parts[-3] == "nl"], ids=str)
+def test_dutch_catalogue_repeats_every_message(path):
+    """Dutch is the source language: a Dutch 'translation' that differs from its message is a
+    mistake (for instance a fuzzy match that slipped through)."""
+    wrong = []
+    for block, strings, _fuzzy in entries(path):
+        ids = re.findall(r'^msgid(?:_plural)? "(.*)"((?:\n".*")*)', block, flags=re.M)
+        ids = [first + "".join(re.findall(r'"(.*)"', rest)) for first, rest in ids]
+        if ids and ids[0] and set(strings) - set(ids):
+            wrong.append((ids[0], strings))
+    assert not wrong, wrong[:5]
+
+
 def test_both_languages_exist_for_every_app():
     apps = {p.parts[-5] for p in CATALOGUES}
     for app in apps:
