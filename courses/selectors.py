@@ -247,10 +247,15 @@ class ProgressRow:
     last_visit_at: object
 
 
-def _progress_rows(user, lesson_ids, *, detailed=True):
+def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
     """The learner's stored progress per lesson. Overviews need the status only; reading
-    fewer (datetime) columns keeps long programmes fast."""
-    queryset = LessonProgress.objects.filter(user=user, lesson_id__in=lesson_ids)
+    fewer (datetime) columns keeps long programmes fast. `under` (a page path) selects the
+    lessons below a programme or module without a long IN list."""
+    queryset = LessonProgress.objects.filter(user=user)
+    if under is not None:
+        queryset = queryset.filter(lesson__path__startswith=under)
+    else:
+        queryset = queryset.filter(lesson_id__in=lesson_ids)
     if not detailed:
         return {
             lesson_id: ProgressRow(lesson_id, status, None, 0, 0, None)
@@ -283,7 +288,7 @@ def module_progress(*, user, module, lessons, detailed=False):
     from .models import ModuleCompletion
 
     ids = [lesson.pk for lesson in lessons]
-    rows = _progress_rows(user, ids, detailed=detailed)
+    rows = _progress_rows(user, detailed=detailed, under=module.path)
     responses = _responses_by_lesson(user, ids) if detailed else None
     completion = ModuleCompletion.objects.filter(user=user, module=module).first()
     state = progress.evaluate_module(module, lessons, rows, responses, completion)
@@ -336,7 +341,7 @@ def programme_progress(
         modules = programme_outline(programme=programme, detailed=detailed)
     lessons = [lesson for m in modules for lesson in m.outline_lessons]
     lesson_ids = [lesson.pk for lesson in lessons]
-    progress_rows = _progress_rows(user, lesson_ids, detailed=detailed)
+    progress_rows = _progress_rows(user, detailed=detailed, under=programme.path)
     responses = _responses_by_lesson(user, lesson_ids) if detailed else None
     completions = {
         c.module_id: c
