@@ -26,6 +26,11 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--warmup", type=int, default=20)
+    parser.add_argument(
+        "--profile",
+        metavar="PAGE",
+        help="instead of timing, profile one page (e.g. 'lesson page (200 lessons)') with cProfile",
+    )
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="glans-bench-"))
@@ -106,6 +111,34 @@ def main() -> int:
 
     client = Client()
     client.force_login(user)
+    if args.profile:
+        import cProfile
+        import pstats
+
+        def profile(url):
+            for _ in range(args.warmup):
+                client.get(url)
+            profiler = cProfile.Profile()
+            profiler.enable()
+            for _ in range(args.requests):
+                client.get(url)
+            profiler.disable()
+            return pstats.Stats(profiler)
+
+        stats = profile(urls[args.profile])
+        stats.sort_stats("cumulative").print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 60)
+        if os.environ.get("BENCH_PROFILE_CALLEES"):
+            stats.print_callees(os.environ["BENCH_PROFILE_CALLEES"])
+        # What this page spends beyond the plain page, per function (cumulative seconds).
+        base = profile(urls["plain page (800 words)"]).stats
+        extra = sorted(
+            ((v[3] - base.get(k, (0, 0, 0, 0))[3], k) for k, v in stats.stats.items()),
+            reverse=True,
+        )
+        print("cumulative seconds beyond the plain page:")
+        for delta, (filename, line, func) in extra[:60]:
+            print(f"{delta:8.3f}  {func}  {filename}:{line}")
+        return 0
     medians = {}
     for url in urls.values():
         for _ in range(args.warmup):

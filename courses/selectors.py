@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
@@ -160,6 +161,21 @@ def sessions_managed_by(user):
     ).distinct()
 
 
+def _live_page_rows(condition: str, params) -> list[tuple]:
+    """(pk, title, slug, path) of the live pages meeting an SQL condition on the page table, in
+    tree order. A raw read because lesson pages need it on every view and compiling the same
+    queryset costs Django more than running it; `condition` is written by us, values are always
+    parameters."""
+    table = connection.ops.quote_name(Page._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title, slug, path FROM {table} WHERE live = %s AND ({condition}) "  # noqa: S608
+            "ORDER BY path",
+            [True, *params],
+        )
+        return cursor.fetchall()
+
+
 def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
     """Everything a lesson page shows beyond its body, in a fixed number of queries. For an
     enrolled learner, opening the page records the visit (see services.lesson_open)."""
@@ -168,31 +184,29 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
     module_path = lesson.path[:-STEP]
     programme_path = lesson.path[: -2 * STEP]
     # One query for the breadcrumb (programme, module) and the module's lessons.
-    family = list(
-        Page.objects.live()
-        .filter(
-            Q(path__in=(programme_path, module_path))
-            | Q(path__startswith=module_path, depth=lesson.depth)
-        )
-        .order_by("path")
-        .values_list("pk", "title", "slug", "path")
+    family = _live_page_rows(
+        "path IN (%s, %s) OR (path LIKE %s AND depth = %s)",
+        [programme_path, module_path, f"{module_path}%", lesson.depth],
     )
     lesson_url = lesson.get_url(request=request) or ""
     module_href = lesson_url[: -len(lesson.slug) - 1]
-    parents = {row[3]: row for row in family if row[3] in (programme_path, module_path)}
     module = programme = None
-    if module_path in parents:
-        pk, title, slug, _path = parents[module_path]
-        module = PageLink(pk, title, slug, module_href)
-        if programme_path in parents:
-            pk, title, slug, _path = parents[programme_path]
-            programme = PageLink(pk, title, slug, module_href[: -len(module.slug) - 1])
-    siblings = [
-        PageLink(pk, title, slug, f"{module_href}{slug}/")
-        for pk, title, slug, path in family
-        if len(path) == len(lesson.path)
-    ]
-    position = next((i for i, s in enumerate(siblings) if s.pk == lesson.pk), None)
+    siblings = []
+    lesson_pk = lesson.pk
+    position = None
+    for pk, title, slug, path in family:
+        if path == module_path:
+            module = PageLink(pk, title, slug, module_href)
+        elif path == programme_path:
+            programme = (pk, title, slug)
+        else:
+            if pk == lesson_pk:
+                position = len(siblings)
+            siblings.append(PageLink(pk, title, slug, f"{module_href}{slug}/"))
+    if module is None:
+        programme = None
+    elif programme is not None:
+        programme = PageLink(*programme, module_href[: -len(module.slug) - 1])
     previous_lesson = siblings[position - 1] if position else None
     next_lesson = (
         siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
@@ -201,7 +215,7 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
     state = {}
     enrollment = lesson_state = None
     if authenticated:
-        state = {r.block_id: r for r in ActivityResponse.objects.filter(user=user, lesson=lesson)}
+        state = services._responses_for(user, lesson)
         if programme is not None:
             row, enrolled = services.lesson_view(
                 user=user, lesson=lesson, programme_id=programme.pk, responses=state

@@ -32,6 +32,24 @@ def test_programme_module_and_lesson_pages(client, teacher, loaded_fixture):
     assert "geheime trainerstekst" not in html
 
 
+def test_lesson_navigation_leaves_out_unpublished_lessons(client, teacher, loaded_fixture):
+    """The breadcrumb, 'Les n van m', previous/next and the sidebar come from one raw read of
+    the page tree; a lesson taken offline must drop out of all of them."""
+    lesson = loaded_fixture["lesson"]
+    module = lesson.get_parent().specific
+    programme = module.get_parent().specific
+    second = lesson.get_next_sibling().specific
+    client.force_login(teacher)
+    html = client.get(second.url).content.decode()
+    assert "Les 2 van 2" in html
+    assert f'href="{programme.url}"' in html and f'href="{module.url}"' in html
+    assert f'rel="prev" href="{lesson.url}"' in html
+    lesson.unpublish()
+    html = client.get(second.url).content.decode()
+    assert "Les 1 van 1" in html
+    assert 'rel="prev"' not in html and lesson.title not in html
+
+
 @pytest.mark.parametrize("who", ["tdt_teacher", "academy_trainer"])
 def test_trainer_notes_are_shown_to_trainers(client, request, loaded_fixture, who):
     client.force_login(request.getfixturevalue(who))
