@@ -176,6 +176,12 @@ class ProgrammeAccreditation(Orderable):
         verbose_name_plural = _("registerpunten")
 
 
+def letter_badge(letter: str) -> str:
+    """The one character shown in a module's badge (G, L, A, N, S; or the first letter of a
+    longer code such as 'intro')."""
+    return letter if len(letter) == 1 else letter[:1].upper()
+
+
 class ModulePage(Page):
     letter = models.CharField(_("GLANS-letter"), max_length=20, choices=Letter.choices)
     intro = RichTextField(_("inleiding"), blank=True)
@@ -210,18 +216,18 @@ class ModulePage(Page):
 
     @property
     def letter_badge(self):
-        return self.letter if len(self.letter) == 1 else self.letter[:1].upper()
+        return letter_badge(self.letter)
 
     def get_context(self, request, *args, **kwargs):
         from . import selectors
 
         context = super().get_context(request, *args, **kwargs)
         lessons = selectors.module_lessons(module=self, request=request)
-        programme = selectors.parent_programme(page=self)
+        programme = selectors.parent_link(page=self, request=request)
         context["lessons"] = lessons
         context["programme"] = programme
-        if programme is not None and selectors.active_enrollment(
-            user=request.user, programme=programme
+        if programme is not None and selectors.active_enrollment_id(
+            user=request.user, programme=programme.pk
         ):
             context["module_state"] = selectors.module_progress(
                 user=request.user, module=self, lessons=lessons

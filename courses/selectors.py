@@ -3,7 +3,7 @@ whatever the size of the programme."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import connection
 from django.db.models import Q
@@ -13,7 +13,15 @@ from wagtail.models import Page
 
 from organisations import permissions
 
-from .models import ActivityResponse, LessonPage, LessonProgress, ModulePage, ProgrammePage, Session
+from .models import (
+    ActivityResponse,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    ProgrammePage,
+    Session,
+    letter_badge,
+)
 
 STEP = Page.steplen
 
@@ -22,17 +30,15 @@ def programme_overview(*, index):
     return ProgrammePage.objects.live().child_of(index).order_by("path")
 
 
-def parent_programme(*, page) -> ProgrammePage | None:
-    depth = page.depth
-    while depth > 1:
-        depth -= 1
-        path = page.path[: depth * STEP]
-        candidate = ProgrammePage.objects.filter(path=path).first()
-        if candidate is not None:
-            return candidate
-        if depth <= 2:
-            break
-    return None
+def parent_link(*, page, request=None) -> PageLink | None:
+    """The live parent of a page as a link (one raw read; its URL is the page's minus the
+    slug)."""
+    rows = _live_page_rows("path = %s", [page.path[:-STEP]])
+    if not rows:
+        return None
+    pk, title, slug, _path = rows[0]
+    url = page.get_url(request=request) or ""
+    return PageLink(pk, title, slug, url[: -len(page.slug) - 1] if url else "")
 
 
 @dataclass(slots=True)
@@ -68,51 +74,120 @@ class PageLink:
     href: str
 
 
-LESSON_ITEM_FIELDS = (
-    "pk",
-    "title",
-    "slug",
-    "path",
-    "estimated_minutes",
-    "is_trainer_guide",
-    "is_optional",
-)
-LESSON_RULE_FIELDS = ("completion_rule", "pass_score", "activity_summary")
+@dataclass(slots=True)
+class ModuleItem:
+    """A module in an outline: its own fields and its lessons, without a Wagtail page object."""
+
+    pk: int
+    title: str
+    slug: str
+    path: str
+    letter: str
+    estimated_minutes: int
+    is_optional: bool
+    href: str = ""
+    outline_lessons: list = field(default_factory=list)
+    progress_state: object = None
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def letter_badge(self):
+        return letter_badge(self.letter)
 
 
-def lesson_items(queryset, *, detailed=False) -> list[LessonItem]:
-    """Lessons as light rows; `detailed` adds what rule evaluation needs."""
-    fields = (*LESSON_ITEM_FIELDS, *LESSON_RULE_FIELDS) if detailed else LESSON_ITEM_FIELDS
-    return [LessonItem(*row) for row in queryset.order_by("path").values_list(*fields)]
+def _tree_sql(condition: str, detailed: bool) -> str:
+    """SQL for live pages of the course tree, with the module's or lesson's own columns where
+    the page is one. Names come from the models; `condition` is ours, values are parameters."""
+    qn = connection.ops.quote_name
+
+    def columns(model, alias, names):
+        return ", ".join(f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names)
+
+    lesson_fields = ["estimated_minutes", "is_trainer_guide", "is_optional"]
+    if detailed:
+        lesson_fields += ["completion_rule", "pass_score", "activity_summary"]
+    module_pk = qn(ModulePage._meta.pk.column)
+    lesson_pk = qn(LessonPage._meta.pk.column)
+    return (
+        f"SELECT p.id, p.title, p.slug, p.path, m.{module_pk}, "  # noqa: S608
+        f"{columns(ModulePage, 'm', ['letter', 'estimated_minutes', 'is_optional'])}, "
+        f"l.{lesson_pk}, {columns(LessonPage, 'l', lesson_fields)} "
+        f"FROM {qn(Page._meta.db_table)} p "
+        f"LEFT JOIN {qn(ModulePage._meta.db_table)} m ON m.{module_pk} = p.id "
+        f"LEFT JOIN {qn(LessonPage._meta.db_table)} l ON l.{lesson_pk} = p.id "
+        f"WHERE p.live = %s AND ({condition}) ORDER BY p.path"
+    )
 
 
-def _with_urls(parent, children, request=None):
-    """Give each child page an `href` from its parent's URL (children's URLs are the parent's
-    plus their slug), sparing a URL computation per page in long lists."""
-    base = parent.get_url(request=request) if parent is not None else None
+def _tree_rows(condition: str, params, *, detailed=False):
+    """Live modules and lessons meeting `condition` (on `p.path` and `p.depth`), in tree order,
+    as ModuleItem and LessonItem rows. One raw query: programme, module and lesson pages read
+    it on every view, and for long programmes Django's compilation of the two equivalent
+    querysets and its per-row conversions cost several times the query itself."""
+    summary_field = LessonPage._meta.get_field("activity_summary")
+    with connection.cursor() as cursor:
+        cursor.execute(_tree_sql(condition, detailed), [True, *params])
+        rows = cursor.fetchall()
+    items = []
+    for pk, title, slug, path, module_id, letter, m_minutes, m_optional, lesson_id, *rest in rows:
+        if module_id is not None:
+            items.append(ModuleItem(pk, title, slug, path, letter, m_minutes, bool(m_optional)))
+        elif lesson_id is not None:
+            minutes, guide, optional, *rule = rest
+            item = LessonItem(pk, title, slug, path, minutes, bool(guide), bool(optional))
+            if rule:
+                item.completion_rule, item.pass_score, summary = rule
+                item.activity_summary = summary_field.from_db_value(summary, None, connection)
+            items.append(item)
+    return items
+
+
+def lesson_items(*, under: str, depth: int, detailed=False) -> list[LessonItem]:
+    """The live lessons at `depth` below the page with path `under`, as light rows."""
+    return [
+        item
+        for item in _tree_rows(
+            "p.path LIKE %s AND p.depth = %s", [f"{under}%", depth], detailed=detailed
+        )
+        if isinstance(item, LessonItem)
+    ]
+
+
+def _child_hrefs(base: str | None, children) -> list:
     for child in children:
-        child.href = f"{base}{child.slug}/" if base else child.get_url(request=request)
+        child.href = f"{base}{child.slug}/"
     return children
 
 
-def programme_outline(*, programme, detailed=False, request=None):
-    """Modules of a programme with their live lessons, in two queries."""
-    modules = list(ModulePage.objects.live().child_of(programme).order_by("path"))
-    lessons = lesson_items(
-        LessonPage.objects.live().descendant_of(programme).filter(depth=programme.depth + 2),
+def programme_outline(*, programme, detailed=False, request=None) -> list[ModuleItem]:
+    """The live modules of a programme with their live lessons (`outline_lessons`), in one
+    query. Lessons of a module that is not live are left out."""
+    base = programme.get_url(request=request) or ""
+    rows = _tree_rows(
+        "p.path LIKE %s AND p.depth IN (%s, %s)",
+        [f"{programme.path}%", programme.depth + 1, programme.depth + 2],
         detailed=detailed,
     )
-    by_parent: dict[str, list] = {m.path: [] for m in modules}
-    for lesson in lessons:
-        by_parent.setdefault(lesson.path[:-STEP], []).append(lesson)
-    _with_urls(programme, modules, request)
-    for module in modules:
-        module.outline_lessons = _with_urls(module, by_parent.get(module.path, []), request)
-    return modules
+    modules = {}
+    for item in rows:
+        if isinstance(item, ModuleItem) and len(item.path) == len(programme.path) + STEP:
+            modules[item.path] = item
+            item.href = f"{base}{item.slug}/"
+        elif isinstance(item, LessonItem) and item.path[:-STEP] in modules:
+            module = modules[item.path[:-STEP]]
+            item.href = f"{module.href}{item.slug}/"
+            module.outline_lessons.append(item)
+    return list(modules.values())
 
 
-def module_lessons(*, module, request=None):
-    return _with_urls(module, lesson_items(LessonPage.objects.live().child_of(module)), request)
+def module_lessons(*, module, request=None, detailed=False):
+    return _child_hrefs(
+        module.get_url(request=request) or "",
+        lesson_items(under=module.path, depth=module.depth + 1, detailed=detailed),
+    )
 
 
 def programme_sessions(*, user, programme) -> list:
@@ -265,6 +340,20 @@ def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
     """The learner's stored progress per lesson. Overviews need the status only; reading
     fewer (datetime) columns keeps long programmes fast. `under` (a page path) selects the
     lessons below a programme or module without a long IN list."""
+    if not detailed and under is not None:
+        # Module and programme pages: a raw read, as for the tree (see _tree_rows).
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT lp.lesson_id, lp.status FROM {qn(LessonProgress._meta.db_table)} lp "  # noqa: S608
+                f"JOIN {qn(Page._meta.db_table)} p ON p.id = lp.lesson_id "
+                "WHERE lp.user_id = %s AND p.path LIKE %s",
+                [user.pk, f"{under}%"],
+            )
+            return {
+                lesson_id: ProgressRow(lesson_id, status, None, 0, 0, None)
+                for lesson_id, status in cursor.fetchall()
+            }
     queryset = LessonProgress.objects.filter(user=user)
     if under is not None:
         queryset = queryset.filter(lesson__path__startswith=under)

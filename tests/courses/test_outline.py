@@ -1,0 +1,98 @@
+"""The course-tree reads behind programme, module and lesson pages are raw SQL for speed; they
+must give what the equivalent Django querysets give, on SQLite and on PostgreSQL."""
+
+from courses import selectors
+from courses.models import LessonPage, ModulePage
+from tests.builders import build_programme
+
+
+def orm_outline(programme):
+    modules = list(ModulePage.objects.live().child_of(programme).order_by("path"))
+    return [
+        (
+            m.pk,
+            m.title,
+            m.letter,
+            m.estimated_minutes,
+            m.is_optional,
+            [
+                (
+                    lesson.pk,
+                    lesson.title,
+                    lesson.estimated_minutes,
+                    lesson.is_trainer_guide,
+                    lesson.is_optional,
+                )
+                for lesson in LessonPage.objects.live().child_of(m).order_by("path")
+            ],
+        )
+        for m in modules
+    ]
+
+
+def raw_outline(modules):
+    return [
+        (
+            m.pk,
+            m.title,
+            m.letter,
+            m.estimated_minutes,
+            m.is_optional,
+            [
+                (
+                    lesson.pk,
+                    lesson.title,
+                    lesson.estimated_minutes,
+                    lesson.is_trainer_guide,
+                    lesson.is_optional,
+                )
+                for lesson in m.outline_lessons
+            ],
+        )
+        for m in modules
+    ]
+
+
+def test_outline_matches_the_page_tree(db, tmp_path):
+    programme = build_programme(tmp_path, slug="boom", modules=3, lessons_per_module=4)
+    modules = list(ModulePage.objects.child_of(programme).order_by("path"))
+    # Some variety: an optional module, a trainer guide, a draft lesson and a draft module.
+    modules[0].is_optional = True
+    modules[0].save_revision().publish()
+    lessons = list(LessonPage.objects.child_of(modules[1]).order_by("path"))
+    lessons[0].is_trainer_guide = True
+    lessons[0].is_optional = True
+    lessons[0].save_revision().publish()
+    lessons[2].unpublish()
+    modules[2].unpublish()
+
+    outline = selectors.programme_outline(programme=programme)
+
+    assert raw_outline(outline) == orm_outline(programme)
+    assert [len(m.outline_lessons) for m in outline] == [4, 3]
+    assert outline[0].is_optional is True and outline[1].is_optional is False
+    assert outline[1].outline_lessons[0].is_trainer_guide is True
+    assert outline[1].href == f"{modules[1].url}"
+    assert outline[1].outline_lessons[1].href == lessons[1].url
+
+
+def test_detailed_outline_carries_the_completion_rule(db, tmp_path):
+    programme = build_programme(tmp_path, slug="regels", modules=1, lessons_per_module=2)
+    lesson = LessonPage.objects.descendant_of(programme).order_by("path").first()
+    item = selectors.programme_outline(programme=programme, detailed=True)[0].outline_lessons[0]
+    assert (item.completion_rule, item.pass_score) == (lesson.completion_rule, lesson.pass_score)
+    assert item.activity_summary == lesson.activity_summary
+    assert [a["kind"] for a in item.activity_summary] == ["reflection", "knowledge_check"]
+
+
+def test_module_lessons_and_parent_link(db, tmp_path):
+    programme = build_programme(tmp_path, slug="module", modules=1, lessons_per_module=3)
+    module = ModulePage.objects.child_of(programme).get()
+    lessons = list(LessonPage.objects.child_of(module).order_by("path"))
+    assert [(i.pk, i.href) for i in selectors.module_lessons(module=module)] == [
+        (lesson.pk, lesson.url) for lesson in lessons
+    ]
+    link = selectors.parent_link(page=module)
+    assert (link.pk, link.title, link.href) == (programme.pk, programme.title, programme.url)
+    programme.unpublish()
+    assert selectors.parent_link(page=module) is None
