@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= glans_learning.settings.dev
 
-.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres messages bench clean
+.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres messages bench bench-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py --requests 200 --warmup 20
+
+bench-postgres: $(VENV)/.installed
+	./scripts/ensure-system-packages.sh
+	./scripts/with-services.sh $(PY) bench/run.py --requests 200 --warmup 20
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

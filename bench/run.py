@@ -5,7 +5,9 @@ Serves, to a logged-in learner with progress, a plain Wagtail page with ~800 wor
 the same text, our lesson page and our module and programme pages for programmes of 5, 50 and
 200 lessons. Prints the median latency of each and its ratio to the plain page.
 
-Usage: python bench/run.py [--requests N] [--warmup N]
+Usage: python bench/run.py [--requests N] [--warmup N] [--profile PAGE]
+With --profile, one page is profiled instead (BENCH_PROFILE_FILTER: a regular expression for
+the functions listed; BENCH_PROFILE_CALLEES: a function whose callees are listed too).
 Targets: lesson page <= 1.3x, module/programme page <= 1.5x (also at 200 lessons).
 """
 
@@ -108,6 +110,13 @@ def main() -> int:
         urls[f"lesson page ({size} lessons)"] = lessons[len(lessons) // 2].url
         urls[f"module page ({size} lessons)"] = module.url
         urls[f"programme page ({size} lessons)"] = programme.url
+
+    # A live database has planner statistics (autovacuum on PostgreSQL); freshly filled
+    # tables don't, and PostgreSQL then picks nested loops that a real site never sees.
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
 
     client = Client()
     client.force_login(user)
