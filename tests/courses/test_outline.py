@@ -6,8 +6,8 @@ from courses.models import LessonPage, ModulePage
 from tests.builders import build_programme
 
 
-def orm_outline(programme):
-    modules = list(ModulePage.objects.live().child_of(programme).order_by("path"))
+def shape(modules, lessons_of):
+    """Modules and their lessons as comparable tuples."""
     return [
         (
             m.pk,
@@ -16,41 +16,22 @@ def orm_outline(programme):
             m.estimated_minutes,
             m.is_optional,
             [
-                (
-                    lesson.pk,
-                    lesson.title,
-                    lesson.estimated_minutes,
-                    lesson.is_trainer_guide,
-                    lesson.is_optional,
-                )
-                for lesson in LessonPage.objects.live().child_of(m).order_by("path")
+                (lesson.pk, lesson.title, lesson.estimated_minutes)
+                + (lesson.is_trainer_guide, lesson.is_optional)
+                for lesson in lessons_of(m)
             ],
         )
         for m in modules
     ]
+
+
+def orm_outline(programme):
+    modules = ModulePage.objects.live().child_of(programme).order_by("path")
+    return shape(modules, lambda m: LessonPage.objects.live().child_of(m).order_by("path"))
 
 
 def raw_outline(modules):
-    return [
-        (
-            m.pk,
-            m.title,
-            m.letter,
-            m.estimated_minutes,
-            m.is_optional,
-            [
-                (
-                    lesson.pk,
-                    lesson.title,
-                    lesson.estimated_minutes,
-                    lesson.is_trainer_guide,
-                    lesson.is_optional,
-                )
-                for lesson in m.outline_lessons
-            ],
-        )
-        for m in modules
-    ]
+    return shape(modules, lambda m: m.outline_lessons)
 
 
 def test_outline_matches_the_page_tree(db, tmp_path):
