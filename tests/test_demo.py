@@ -1,0 +1,107 @@
+"""`make demo`: the demo data seeds once and again without duplicates, and the walk-through
+promised in the README works with the published demo logins."""
+
+import io
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.test import Client
+
+from courses.models import Enrollment, LessonPage, LessonProgress, ProgrammePage, Session
+from organisations.models import Membership, OrganisationUnit
+
+PASSWORD = "glans-demo"  # the demo password published in the README
+
+
+@pytest.fixture
+def demo(db, settings):
+    settings.GLANS_ALLOW_DEMO_DATA = True
+    call_command("seed_demo", stdout=io.StringIO())
+    return {
+        "zonnebloem": OrganisationUnit.objects.get(name="De Zonnebloem"),
+        "workshop": ProgrammePage.objects.get(audience="workshop"),
+        "tdt": ProgrammePage.objects.get(audience="tdt"),
+    }
+
+
+def login(username):
+    client = Client()
+    assert client.login(username=username, password=PASSWORD), username
+    return client
+
+
+def test_demo_data_refuses_without_debug(db, settings):
+    settings.DEBUG = False
+    settings.GLANS_ALLOW_DEMO_DATA = False
+    with pytest.raises(CommandError, match="DEBUG"):
+        call_command("seed_demo", stdout=io.StringIO())
+    assert not get_user_model().objects.filter(username="beheerder").exists()
+
+
+def test_demo_data_is_idempotent(demo):
+    def counts():
+        return [
+            model.objects.count()
+            for model in (
+                get_user_model(),
+                Membership,
+                OrganisationUnit,
+                Session,
+                Enrollment,
+                LessonPage,
+                LessonProgress,
+            )
+        ]
+
+    before = counts()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert counts() == before
+
+
+def test_demo_walkthrough(demo):
+    zonnebloem, workshop = demo["zonnebloem"], demo["workshop"]
+    teacher = login("leraar.zonnebloem")
+
+    # The teacher enrols in the yearly workshop and works through the first lessons.
+    response = teacher.post(f"/leren/programma/{workshop.pk}/inschrijven/", follow=True)
+    assert "Je bent ingeschreven" in response.content.decode()
+    lessons = list(LessonPage.objects.live().descendant_of(workshop).order_by("path")[:2])
+    for lesson in lessons:
+        assert teacher.get(lesson.url).status_code == 200
+    route = teacher.get("/leren/mijn-leerroute/").content.decode()
+    assert workshop.title in route and "bezig" in route
+    assert teacher.get("/api/v1/me/progress").json()[0]["status"] == "in_progress"
+
+    # The director sees it on the team dashboard and can export it.
+    director = login("directeur.zonnebloem")
+    query = f"?unit={zonnebloem.pk}&programme={workshop.pk}"
+    dashboard = director.get(f"/leren/team/{query}").content.decode()
+    assert "Jansen" in dashboard and "bezig" in dashboard
+    export = director.get(f"/leren/team/{query}&export=csv")
+    assert export["Content-Type"].startswith("text/csv")
+    assert "Lotte Jansen" in export.content.decode()
+    xlsx = director.get(f"/leren/team/{query}&export=xlsx")
+    assert xlsx.content[:2] == b"PK"  # an XLSX file is a zip archive
+
+    # A teacher of another school sees nothing of De Zonnebloem.
+    other = login("leraar.regenboog")
+    assert other.get(f"/leren/team/{query}").status_code == 404
+    assert (
+        other.get(
+            f"/api/v1/organisations/{zonnebloem.pk}/progress?programme={workshop.pk}"
+        ).status_code
+        == 404
+    )
+    assert other.get(f"/api/v1/organisations/{zonnebloem.pk}/members").status_code == 404
+    assert "Jansen" not in other.get("/leren/mijn-leerroute/").content.decode()
+    assert "Zonnebloem" not in other.get("/leren/bijeenkomsten/").content.decode()
+
+
+def test_team_progress_api_refuses_bad_programme_ids(demo):
+    director = login("directeur.zonnebloem")
+    url = f"/api/v1/organisations/{demo['zonnebloem'].pk}/progress?programme="
+    for value in ["99999999999999999999999", "-1", "abc", "1.5", ""]:
+        response = director.get(url + value)
+        assert response.status_code in (404, 422), (value, response.content)
+        assert response["Content-Type"].startswith("application/json"), value
