@@ -1,9 +1,14 @@
 """The course-tree reads behind programme, module and lesson pages are raw SQL for speed; they
 must give what the equivalent Django querysets give, on SQLite and on PostgreSQL."""
 
-from courses import selectors
-from courses.models import LessonPage, ModulePage
+import datetime
+
+from django.utils import timezone
+
+from courses import selectors, services
+from courses.models import ActivityResponse, Enrollment, LessonPage, LessonProgress, ModulePage
 from tests.builders import build_programme
+from tests.factories import SchoolYearFactory
 
 
 def shape(modules, lessons_of):
@@ -77,3 +82,52 @@ def test_module_lessons_and_parent_link(db, tmp_path):
     assert (link.pk, link.title, link.href) == (programme.pk, programme.title, programme.url)
     programme.unpublish()
     assert selectors.parent_link(page=module) is None
+
+
+def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonnebloem):
+    """The learner's progress row, answers and per-lesson statuses (raw reads on every page
+    view) against the same reads through the ORM, for one learner among others."""
+    programme = build_programme(tmp_path, slug="lezen", modules=2, lessons_per_module=3)
+    today = timezone.localdate()
+    year = SchoolYearFactory(
+        start_date=today - datetime.timedelta(days=1),
+        end_date=today + datetime.timedelta(days=30),
+    )
+    lessons = list(LessonPage.objects.descendant_of(programme).order_by("path"))
+    for user in (teacher, other_teacher):
+        Enrollment.objects.create(user=user, programme=programme, school_year=year, unit=zonnebloem)
+    for lesson in lessons[:4]:
+        services.lesson_open(user=teacher, lesson=lesson)
+    services.lesson_open(user=other_teacher, lesson=lessons[5])
+    first = lessons[0]
+    check = next(a["id"] for a in first.activity_summary if a["kind"] == "knowledge_check")
+    services.activity_submit(user=teacher, lesson=first, block_id=check, choice=0)
+
+    row = services._progress_row(teacher, first)
+    stored = LessonProgress.objects.get(user=teacher, lesson=first)
+    assert (row.status, row.visits, row.completed_at, row.last_visit_at) == (
+        stored.status,
+        stored.visits,
+        stored.completed_at,
+        stored.last_visit_at,
+    )
+    assert row.last_visit_at.tzinfo is not None
+    assert services._progress_row(teacher, lessons[5]) is None
+
+    answers = services._responses_for(teacher, first)
+    assert {k: (r.score, r.is_correct) for k, r in answers.items()} == {
+        r.block_id: (r.score, r.is_correct)
+        for r in ActivityResponse.objects.filter(user=teacher, lesson=first)
+    }
+    assert services._responses_for(other_teacher, first) == {}
+
+    for under in (programme.path, lessons[3].path[: -LessonPage.steplen]):
+        statuses = {
+            pk: r.status
+            for pk, r in selectors._progress_rows(teacher, detailed=False, under=under).items()
+        }
+        assert statuses == dict(
+            LessonProgress.objects.filter(user=teacher, lesson__path__startswith=under).values_list(
+                "lesson_id", "status"
+            )
+        )
