@@ -31,9 +31,11 @@ def test_wagtail_start_site_installs_the_plugin(tmp_path):
     (site_packages / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     python = venv / "bin" / "python"
     wheel_dir = tmp_path / "wheels"
+    # Built by this environment (its setuptools meets the build requirement; the new venv's
+    # bundled one may be older), installed by the new one.
     run(
         [
-            str(python),
+            sys.executable,
             "-m",
             "pip",
             "wheel",
