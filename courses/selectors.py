@@ -24,6 +24,7 @@ from .models import (
 )
 
 STEP = Page.steplen
+SIDEBAR_LESSONS = 15  # lessons listed around the current one in a lesson's sidebar
 
 
 def programme_overview(*, index):
@@ -72,6 +73,7 @@ class PageLink:
     title: str
     slug: str
     href: str
+    progress_state: object = None  # in a sidebar: the learner's stored status, if any
 
 
 @dataclass(slots=True)
@@ -298,6 +300,13 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
             if enrolled:
                 enrollment = True
                 lesson_state = progress.evaluate_lesson(lesson, row, state)
+                # The sidebar shows where the learner stands in the lessons it lists.
+                shown, _before, _after = lesson_window(siblings, lesson_pk, SIDEBAR_LESSONS)
+                statuses = _lesson_statuses(user, [s.pk for s in shown if s.pk != lesson_pk])
+                for sibling in shown:
+                    sibling.progress_state = statuses.get(sibling.pk)
+                if position is not None:
+                    siblings[position].progress_state = lesson_state
     self_enrolment = False
     if authenticated and enrollment is None and programme is not None:
         self_enrolment = bool(
@@ -317,6 +326,7 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
         "programme_self_enrolment": self_enrolment,
         "lesson_state": lesson_state,
         "glans_activity_state": state,
+        "sidebar_lessons": SIDEBAR_LESSONS,
         "glans_show_trainer_notes": authenticated
         and has_trainer_notes
         and permissions.can_see_trainer_notes(user),
@@ -373,6 +383,31 @@ def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
         "last_visit_at",
     )
     return {row[0]: ProgressRow(*row) for row in queryset.values_list(*fields)}
+
+
+def lesson_window(lessons, current, size):
+    """At most `size` lessons around the current one, and how many were left out before and
+    after them."""
+    if size is None or len(lessons) <= size:
+        return lessons, 0, 0
+    index = next((i for i, lesson in enumerate(lessons) if lesson.pk == current), 0)
+    start = max(0, min(index - size // 2, len(lessons) - size))
+    return lessons[start : start + size], start, len(lessons) - start - size
+
+
+def _lesson_statuses(user, lesson_ids) -> dict:
+    """{lesson id: ProgressRow with the status} for a few lessons (a raw read, see
+    _tree_rows)."""
+    if not lesson_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(lesson_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT lesson_id, status FROM {connection.ops.quote_name(LessonProgress._meta.db_table)} "  # noqa: S608
+            f"WHERE user_id = %s AND lesson_id IN ({marks})",
+            [user.pk, *lesson_ids],
+        )
+        return {pk: ProgressRow(pk, status, None, 0, 0, None) for pk, status in cursor.fetchall()}
 
 
 def _responses_by_lesson(user, lesson_ids):

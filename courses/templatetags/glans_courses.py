@@ -6,16 +6,9 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..selectors import lesson_window
+
 register = template.Library()
-
-
-def _window(lessons, current, size):
-    """At most `size` lessons around the current one, and how many were left out."""
-    if size is None or len(lessons) <= size:
-        return lessons, 0, 0
-    index = next((i for i, lesson in enumerate(lessons) if lesson.pk == current), 0)
-    start = max(0, min(index - size // 2, len(lessons) - size))
-    return lessons[start : start + size], start, len(lessons) - start - size
 
 
 @register.simple_tag
@@ -31,7 +24,7 @@ def lesson_rows(lessons, current=None, show_minutes=False, window=None, more_hre
     guide = f' <span class="badge">{escape(_("trainershandleiding"))}</span>'
     minutes = escape(_("min."))
     parts = []
-    lessons, before, after = _window(list(lessons), current, window)
+    lessons, before, after = lesson_window(list(lessons), current, window)
     more = escape(_("… en nog %(n)s lessen"))
     if before:
         parts.append(f'<li class="more">{more % {"n": before}}</li>')

@@ -131,3 +131,10 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
                 "lesson_id", "status"
             )
         )
+    some = [lesson.pk for lesson in lessons[2:]]
+    assert {pk: r.status for pk, r in selectors._lesson_statuses(teacher, some).items()} == dict(
+        LessonProgress.objects.filter(user=teacher, lesson_id__in=some).values_list(
+            "lesson_id", "status"
+        )
+    )
+    assert selectors._lesson_statuses(teacher, []) == {}

@@ -50,6 +50,29 @@ def test_lesson_navigation_leaves_out_unpublished_lessons(client, teacher, loade
     assert 'rel="prev"' not in html and lesson.title not in html
 
 
+def test_lesson_sidebar_shows_where_the_learner_stands(client, teacher, zonnebloem, loaded_fixture):
+    from courses.models import Enrollment
+    from tests.factories import SchoolYearFactory
+
+    today = timezone.localdate()
+    year = SchoolYearFactory(
+        start_date=today - datetime.timedelta(days=1), end_date=today + datetime.timedelta(days=9)
+    )
+    lesson = loaded_fixture["lesson"]
+    second = lesson.get_next_sibling().specific
+    Enrollment.objects.create(
+        user=teacher,
+        programme=lesson.get_parent().get_parent().specific,
+        school_year=year,
+        unit=zonnebloem,
+    )
+    client.force_login(teacher)
+    client.get(second.url)
+    html = client.get(lesson.url).content.decode()
+    sidebar = html[html.index('class="module-nav') :]
+    assert sidebar.count("status--in_progress") == 2  # both lessons opened, neither done
+
+
 @pytest.mark.parametrize("who", ["tdt_teacher", "academy_trainer"])
 def test_trainer_notes_are_shown_to_trainers(client, request, loaded_fixture, who):
     client.force_login(request.getfixturevalue(who))
