@@ -1,14 +1,9 @@
 """The course-tree reads behind programme, module and lesson pages are raw SQL for speed; they
 must give what the equivalent Django querysets give, on SQLite and on PostgreSQL."""
 
-import datetime
-
-from django.utils import timezone
-
 from courses import selectors, services
 from courses.models import ActivityResponse, Enrollment, LessonPage, LessonProgress, ModulePage
 from tests.builders import build_programme
-from tests.factories import SchoolYearFactory
 
 
 def shape(modules, lessons_of):
@@ -84,15 +79,10 @@ def test_module_lessons_and_parent_link(db, tmp_path):
     assert selectors.parent_link(page=module) is None
 
 
-def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonnebloem):
+def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonnebloem, year):
     """The learner's progress row, answers and per-lesson statuses (raw reads on every page
     view) against the same reads through the ORM, for one learner among others."""
     programme = build_programme(tmp_path, slug="lezen", modules=2, lessons_per_module=3)
-    today = timezone.localdate()
-    year = SchoolYearFactory(
-        start_date=today - datetime.timedelta(days=1),
-        end_date=today + datetime.timedelta(days=30),
-    )
     lessons = list(LessonPage.objects.descendant_of(programme).order_by("path"))
     for user in (teacher, other_teacher):
         Enrollment.objects.create(user=user, programme=programme, school_year=year, unit=zonnebloem)

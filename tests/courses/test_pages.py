@@ -50,14 +50,11 @@ def test_lesson_navigation_leaves_out_unpublished_lessons(client, teacher, loade
     assert 'rel="prev"' not in html and lesson.title not in html
 
 
-def test_lesson_sidebar_shows_where_the_learner_stands(client, teacher, zonnebloem, loaded_fixture):
+def test_lesson_sidebar_shows_where_the_learner_stands(
+    client, teacher, zonnebloem, loaded_fixture, year
+):
     from courses.models import Enrollment
-    from tests.factories import SchoolYearFactory
 
-    today = timezone.localdate()
-    year = SchoolYearFactory(
-        start_date=today - datetime.timedelta(days=1), end_date=today + datetime.timedelta(days=9)
-    )
     lesson = loaded_fixture["lesson"]
     second = lesson.get_next_sibling().specific
     Enrollment.objects.create(

@@ -12,29 +12,11 @@ from tests.courses.test_progress_support import (
     answer,
     answer_all,
     complete_module_g,
-    current_year,
     lesson,
     make_session,
-    proef,
     register,
     set_page,
 )
-
-
-@pytest.fixture
-def year(db):
-    return current_year()
-
-
-@pytest.fixture
-def programme(loaded_fixture, year):
-    return proef()
-
-
-@pytest.fixture
-def learner(teacher, programme):
-    services.enrol(user=teacher, programme=programme, by=teacher)
-    return teacher
 
 
 def team_url(unit, programme, extra=""):

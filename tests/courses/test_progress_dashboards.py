@@ -15,32 +15,14 @@ from courses.tasks import send_reminders
 from tests.courses.test_progress_support import (
     answer_all,
     complete_module_g,
-    current_year,
     lesson,
     make_session,
     previous_year,
-    proef,
     register,
 )
 
 TEAM = "/leren/team/"
 MY_ROUTE = "/leren/mijn-leerroute/"
-
-
-@pytest.fixture
-def year(db):
-    return current_year()
-
-
-@pytest.fixture
-def programme(loaded_fixture, year):
-    return proef()
-
-
-@pytest.fixture
-def learner(teacher, programme):
-    services.enrol(user=teacher, programme=programme, by=teacher)
-    return teacher
 
 
 def name(user):

@@ -12,20 +12,10 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from courses import services
 from courses.models import Enrollment
 from organisations.models import Membership
-from tests.courses.test_progress_support import current_year, proef, set_page
+from tests.courses.test_progress_support import proef, set_page
 from tests.factories import UserFactory, person
 
 User = get_user_model()
-
-
-@pytest.fixture
-def year(db):
-    return current_year()
-
-
-@pytest.fixture
-def programme(loaded_fixture, year):
-    return proef()
 
 
 @pytest.fixture

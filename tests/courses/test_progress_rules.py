@@ -23,7 +23,6 @@ from tests.courses.test_progress_support import (
     answer_all,
     complete_module_g,
     copy_material,
-    current_year,
     lesson,
     load_dir,
     make_session,
@@ -39,22 +38,6 @@ OPEN_ACTIVITIES = [
     "Maak de activiteit: Doe iets",
     "Maak de activiteit: Welke is juist?",
 ]
-
-
-@pytest.fixture
-def year(db):
-    return current_year()
-
-
-@pytest.fixture
-def programme(loaded_fixture, year):
-    return proef()
-
-
-@pytest.fixture
-def learner(teacher, programme):
-    services.enrol(user=teacher, programme=programme, by=teacher)
-    return teacher
 
 
 @pytest.fixture

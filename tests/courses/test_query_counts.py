@@ -1,9 +1,6 @@
 """Pages and dashboards run a fixed number of queries, whatever the size of the programme,
 the team or the number of learners."""
 
-import datetime
-
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -11,17 +8,7 @@ from django.utils import timezone
 from courses import services
 from courses.models import Enrollment, LessonPage, LessonProgress, ModulePage
 from tests.builders import build_programme
-from tests.factories import SchoolYearFactory, UserFactory, person
-
-
-@pytest.fixture
-def year(db):
-    today = timezone.localdate()
-    return SchoolYearFactory(
-        label="huidig",
-        start_date=today - datetime.timedelta(days=30),
-        end_date=today + datetime.timedelta(days=300),
-    )
+from tests.factories import UserFactory, person
 
 
 def count_queries(client, url):
