@@ -115,19 +115,24 @@ def lesson_requirements(
     return open_, done, total, score
 
 
+def _completed(lesson, progress, score=None) -> LessonState:
+    """A completed lesson stays completed, whatever its rule says now (sticky)."""
+    return LessonState(
+        lesson,
+        COMPLETED,
+        100,
+        [],
+        progress.completed_at,
+        progress.visits,
+        progress.time_spent_seconds,
+        score,
+    )
+
+
 def evaluate_lesson(lesson, progress, responses: dict) -> LessonState:
     open_, done, total, score = lesson_requirements(lesson, progress, responses)
     if progress is not None and progress.status == COMPLETED:
-        return LessonState(
-            lesson,
-            COMPLETED,
-            100,
-            [],
-            progress.completed_at,
-            progress.visits,
-            progress.time_spent_seconds,
-            score,
-        )
+        return _completed(lesson, progress, score)
     if progress is None:
         return LessonState(lesson, NOT_STARTED, 0, open_, score=score)
     percent = int(100 * done / total) if total else 0
@@ -153,15 +158,7 @@ def status_only(lesson, progress) -> LessonState:
     if progress is None:
         return LessonState(lesson, NOT_STARTED, 0)
     if progress.status == COMPLETED:
-        return LessonState(
-            lesson,
-            COMPLETED,
-            100,
-            [],
-            progress.completed_at,
-            progress.visits,
-            progress.time_spent_seconds,
-        )
+        return _completed(lesson, progress)
     return LessonState(
         lesson, IN_PROGRESS, 50, [], None, progress.visits, progress.time_spent_seconds
     )

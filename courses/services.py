@@ -373,18 +373,20 @@ def _evaluate_and_complete(*, user, lesson, responses=None, manual=False, row=No
     return True
 
 
+def _required_children(model, parent) -> list[int]:
+    """Ids of the live, non-optional lessons of a module or modules of a programme."""
+    return list(
+        model.objects.live().child_of(parent).filter(is_optional=False).values_list("pk", flat=True)
+    )
+
+
 def _check_module(*, user, lesson):
     from .models import LessonProgress, ModuleCompletion, ModulePage
 
     module = ModulePage.objects.filter(path=lesson.path[: -LessonPage.steplen]).first()
     if module is None:
         return
-    required = list(
-        LessonPage.objects.live()
-        .child_of(module)
-        .filter(is_optional=False)
-        .values_list("pk", flat=True)
-    )
+    required = _required_children(LessonPage, module)
     done = set(
         LessonProgress.objects.filter(
             user=user, lesson_id__in=required, status="completed"
@@ -414,12 +416,7 @@ def check_programme(*, user, programme_id=None, module=None):
         or ProgrammeCompletion.objects.filter(user=user, programme=programme).exists()
     ):
         return
-    required = list(
-        ModulePage.objects.live()
-        .child_of(programme)
-        .filter(is_optional=False)
-        .values_list("pk", flat=True)
-    )
+    required = _required_children(ModulePage, programme)
     done = set(
         ModuleCompletion.objects.filter(user=user, module_id__in=required).values_list(
             "module_id", flat=True
