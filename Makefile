@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
-export DJANGO_SETTINGS_MODULE ?= glans_learning.settings.dev
+export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
 .PHONY: demo test lint check pytest pytest-sqlite pytest-postgres messages bench bench-postgres clean
 
@@ -28,25 +28,25 @@ lint: $(VENV)/.installed
 	$(VENV)/bin/ruff format --check .
 
 check: $(VENV)/.installed
-	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py check --fail-level WARNING
-	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py makemigrations --check --dry-run
-	for po in */locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
-	DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) manage.py compilemessages --ignore=.venv --ignore=build >/dev/null
+	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py check --fail-level WARNING
+	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py makemigrations --check --dry-run
+	for po in */locale/*/LC_MESSAGES/django.po glans_learning/*/locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
+	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py compilemessages --ignore=.venv --ignore=build >/dev/null
 
 pytest-sqlite: $(VENV)/.installed
-	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_learning.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
+	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
 
 pytest-postgres: $(VENV)/.installed
-	DJANGO_SETTINGS_MODULE=glans_learning.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
 
 pytest: pytest-sqlite pytest-postgres
 
 messages: $(VENV)/.installed
 	# Dutch is the source language: rebuild its catalogue so every message maps to itself.
-	rm -f */locale/nl/LC_MESSAGES/django.po
+	rm -f */locale/nl/LC_MESSAGES/django.po glans_learning/*/locale/nl/LC_MESSAGES/django.po
 	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=var --ignore=tests --ignore=build --ignore="*/material/*" --no-obsolete
 	# Dutch is the source language: its catalogue repeats every message.
-	for po in */locale/nl/LC_MESSAGES/django.po; do msgen --no-wrap "$$po" -o "$$po" && msgattrib --no-wrap --clear-fuzzy "$$po" -o "$$po"; done
+	for po in */locale/nl/LC_MESSAGES/django.po glans_learning/*/locale/nl/LC_MESSAGES/django.po; do msgen --no-wrap "$$po" -o "$$po" && msgattrib --no-wrap --clear-fuzzy "$$po" -o "$$po"; done
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=build
 
 bench: $(VENV)/.installed

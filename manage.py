@@ -3,7 +3,7 @@ import os
 import sys
 
 if __name__ == "__main__":
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glans_learning.settings.dev")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "glans_site.settings.dev")
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -36,7 +36,7 @@ def main() -> int:
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="glans-bench-"))
-    os.environ["DJANGO_SETTINGS_MODULE"] = "glans_learning.settings.test"
+    os.environ["DJANGO_SETTINGS_MODULE"] = "glans_site.settings.test"
     os.environ.setdefault("DATABASE_URL", f"sqlite:///{workdir / 'bench.sqlite3'}")
     os.environ["GLANS_VAR_DIR"] = str(workdir)
 
@@ -55,11 +55,11 @@ def main() -> int:
     from django.utils import timezone
     from wagtail.models import Site
 
-    from courses import services
-    from courses.models import Enrollment, LessonPage, ModulePage
-    from glans_learning.demo.models import PlainPage
-    from organisations.models import Board, OrganisationUnit, SchoolYear
-    from organisations.services import membership_grant
+    from glans_learning.courses import services
+    from glans_learning.courses.models import Enrollment, LessonPage, ModulePage
+    from glans_learning.organisations.models import Board, OrganisationUnit, SchoolYear
+    from glans_learning.organisations.services import membership_grant
+    from glans_site.demo.models import PlainPage
     from tests.builders import WORDS, build_programme
 
     today = timezone.localdate()

@@ -1,25 +1,18 @@
-from django.conf import settings
-from django.contrib import admin
-from django.urls import include, path
-from wagtail import urls as wagtail_urls
-from wagtail.admin import urls as wagtailadmin_urls
-from wagtail.documents import urls as wagtaildocs_urls
+"""The plugin's one URLconf. A host site includes it before Wagtail's page URLs:
+
+path("", include("glans_learning.urls")),
+"""
+
+from django.urls import include, path, re_path
+
+from glans_learning.core.views import api_not_found
+
+from .api import api
 
 urlpatterns = [
-    path("django-admin/", admin.site.urls),
-    path("admin/", include(wagtailadmin_urls)),
-    path("documents/", include(wagtaildocs_urls)),
-    path("", include("glans.urls")),
+    path("accounts/", include("glans_learning.core.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("leren/", include("glans_learning.courses.urls")),
+    path("api/v1/", api.urls),
+    re_path(r"^api/v1/", api_not_found),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-    from django.contrib.staticfiles.urls import staticfiles_urlpatterns
-
-    urlpatterns += staticfiles_urlpatterns()
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-
-urlpatterns += [path("", include(wagtail_urls))]
-
-handler404 = "glans_learning.views.page_not_found"
-handler500 = "glans_learning.views.server_error"

@@ -2,8 +2,8 @@
 
 from pathlib import Path
 
-from content.material import load_material
-from courses.material_loader import load
+from glans_learning.content.material import load_material
+from glans_learning.courses.material_loader import load
 
 LESSON = """---
 title: Les {n}
@@ -64,7 +64,7 @@ def write_programme(
 
 
 def build_programme(root: Path, **kwargs):
-    from courses.models import ProgrammePage
+    from glans_learning.courses.models import ProgrammePage
 
     write_programme(root, **kwargs)
     load(load_material(root))

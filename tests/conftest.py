@@ -82,7 +82,7 @@ def admin_user(db):
 
 @pytest.fixture
 def fixture_material():
-    from content.material import load_material
+    from glans_learning.content.material import load_material
 
     return load_material(FIXTURE_MATERIAL)
 
@@ -90,10 +90,10 @@ def fixture_material():
 @pytest.fixture
 def loaded_fixture(db, fixture_material):
     """The small fixture programme loaded into the page tree."""
-    from courses.material_loader import load
+    from glans_learning.courses.material_loader import load
 
     load(fixture_material)
-    from courses.models import LessonPage
+    from glans_learning.courses.models import LessonPage
 
     return {
         "lesson": LessonPage.objects.get(slug="eerste-les"),
@@ -113,7 +113,7 @@ def _base_data_after_flush(request):
 
     from wagtail.models import Locale, Page, Site
 
-    from organisations.models import Role
+    from glans_learning.organisations.models import Role
 
     Locale.objects.get_or_create(language_code="nl")
     if not Page.objects.filter(depth=1).exists():
@@ -122,7 +122,7 @@ def _base_data_after_flush(request):
         Site.objects.get_or_create(
             hostname="localhost", defaults={"root_page": home, "is_default_site": True}
         )
-    roles = importlib.import_module("organisations.migrations.0002_roles").ROLES
+    roles = importlib.import_module("glans_learning.organisations.migrations.0002_roles").ROLES
     for code, name, description, academy in roles:
         Role.objects.get_or_create(
             code=code,

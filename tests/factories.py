@@ -6,8 +6,8 @@ import factory
 from django.contrib.auth import get_user_model
 from faker import Faker
 
-from organisations.models import Board, Group, OrganisationUnit, SchoolYear, UnitType
-from organisations.services import membership_grant
+from glans_learning.organisations.models import Board, Group, OrganisationUnit, SchoolYear, UnitType
+from glans_learning.organisations.services import membership_grant
 
 PASSWORD = "test-wachtwoord-123"
 _fake = Faker("nl_NL")

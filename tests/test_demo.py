@@ -8,8 +8,14 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.test import Client
 
-from courses.models import Enrollment, LessonPage, LessonProgress, ProgrammePage, Session
-from organisations.models import Membership, OrganisationUnit
+from glans_learning.courses.models import (
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    ProgrammePage,
+    Session,
+)
+from glans_learning.organisations.models import Membership, OrganisationUnit
 
 PASSWORD = "glans-demo"  # the demo password published in the README
 

@@ -8,7 +8,12 @@ import pytest
 from django.utils import translation
 
 ROOT = Path(__file__).resolve().parents[1]
-CATALOGUES = sorted(ROOT.glob("*/locale/*/LC_MESSAGES/django.po"))
+CATALOGUES = sorted(
+    [
+        *ROOT.glob("*/locale/*/LC_MESSAGES/django.po"),
+        *ROOT.glob("glans_learning/*/locale/*/LC_MESSAGES/django.po"),
+    ]
+)
 
 
 def entries(path):

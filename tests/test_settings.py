@@ -19,7 +19,7 @@ GOOD = {
 def load_production(env_overrides):
     env = {k: v for k, v in os.environ.items() if k not in GOOD}
     env.update({k: v for k, v in {**GOOD, **env_overrides}.items() if v is not None})
-    env["DJANGO_SETTINGS_MODULE"] = "glans_learning.settings.production"
+    env["DJANGO_SETTINGS_MODULE"] = "glans_site.settings.production"
     code = "import django; django.setup(); from django.conf import settings; print(settings.DEBUG, settings.SECURE_SSL_REDIRECT)"
     return subprocess.run(
         [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from content.material import MATERIAL_DIR, count_words, load_material
+from glans_learning.content.material import MATERIAL_DIR, count_words, load_material
 
 ACTIVITIES = {"reflection", "assignment", "knowledge_check"}
 
@@ -134,8 +134,8 @@ def test_worksheets_exist_and_are_referenced(material):
 
 @pytest.mark.django_db
 def test_real_material_loads_and_every_lesson_renders(client, teacher, tdt_teacher):
-    from courses.material_loader import load
-    from courses.models import LessonPage, ModulePage, ProgrammePage
+    from glans_learning.courses.material_loader import load
+    from glans_learning.courses.models import LessonPage, ModulePage, ProgrammePage
 
     report = load(load_material(MATERIAL_DIR))
     assert not report.left_alone

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from content.material import MaterialError, load_material
+from glans_learning.content.material import MaterialError, load_material
 from tests.conftest import FIXTURE_MATERIAL
 
 

@@ -2,7 +2,7 @@
 
 import pytest
 
-from courses import services
+from glans_learning.courses import services
 from tests.courses.test_progress_support import current_year, proef
 
 

@@ -5,12 +5,12 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from courses.models import Session
+from glans_learning.courses.models import Session
 
 
 @pytest.fixture
 def sessions(loaded_fixture, zonnebloem, regenboog):
-    from courses.models import ProgrammePage
+    from glans_learning.courses.models import ProgrammePage
 
     programme = ProgrammePage.objects.get(slug="proef")
     start = timezone.now() + datetime.timedelta(days=7)

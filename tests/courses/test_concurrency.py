@@ -9,7 +9,7 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
-from courses.models import (
+from glans_learning.courses.models import (
     ActivityResponse,
     Enrollment,
     LessonPage,

@@ -6,9 +6,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from wagtail.models import Page, PageViewRestriction
 
-from content.material import load_material
-from courses.material_loader import load
-from courses.models import LessonPage, ModulePage, ProgrammeIndexPage, ProgrammePage
+from glans_learning.content.material import load_material
+from glans_learning.courses.material_loader import load
+from glans_learning.courses.models import LessonPage, ModulePage, ProgrammeIndexPage, ProgrammePage
 from tests.conftest import FIXTURE_MATERIAL
 
 pytestmark = pytest.mark.django_db

@@ -1,8 +1,14 @@
 """The course-tree reads behind programme, module and lesson pages are raw SQL for speed; they
 must give what the equivalent Django querysets give, on SQLite and on PostgreSQL."""
 
-from courses import selectors, services
-from courses.models import ActivityResponse, Enrollment, LessonPage, LessonProgress, ModulePage
+from glans_learning.courses import selectors, services
+from glans_learning.courses.models import (
+    ActivityResponse,
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+)
 from tests.builders import build_programme
 
 

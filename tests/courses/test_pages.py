@@ -7,7 +7,12 @@ from django.core import mail
 from django.test import Client
 from django.utils import timezone
 
-from courses.models import ActivityResponse, ProgrammePage, Session, SessionRegistration
+from glans_learning.courses.models import (
+    ActivityResponse,
+    ProgrammePage,
+    Session,
+    SessionRegistration,
+)
 
 
 def blocks(lesson):
@@ -53,7 +58,7 @@ def test_lesson_navigation_leaves_out_unpublished_lessons(client, teacher, loade
 def test_lesson_sidebar_shows_where_the_learner_stands(
     client, teacher, zonnebloem, loaded_fixture, year
 ):
-    from courses.models import Enrollment
+    from glans_learning.courses.models import Enrollment
 
     lesson = loaded_fixture["lesson"]
     second = lesson.get_next_sibling().specific

@@ -5,9 +5,9 @@ import datetime
 import pytest
 from django.utils import timezone
 
-from courses import services
-from courses.models import Enrollment, LessonProgress, ModuleCompletion
-from organisations.services import api_token_create
+from glans_learning.core.services import api_token_create
+from glans_learning.courses import services
+from glans_learning.courses.models import Enrollment, LessonProgress, ModuleCompletion
 from tests.courses.test_progress_support import (
     answer,
     answer_all,

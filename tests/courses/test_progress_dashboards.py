@@ -9,9 +9,14 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from courses import services
-from courses.models import Enrollment, LearnerPreference, ReminderLog, ReminderSettings
-from courses.tasks import send_reminders
+from glans_learning.courses import services
+from glans_learning.courses.models import (
+    Enrollment,
+    LearnerPreference,
+    ReminderLog,
+    ReminderSettings,
+)
+from glans_learning.courses.tasks import send_reminders
 from tests.courses.test_progress_support import (
     answer_all,
     complete_module_g,

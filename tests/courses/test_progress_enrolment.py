@@ -9,9 +9,9 @@ from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from courses import services
-from courses.models import Enrollment
-from organisations.models import Membership
+from glans_learning.courses import services
+from glans_learning.courses.models import Enrollment
+from glans_learning.organisations.models import Membership
 from tests.courses.test_progress_support import proef, set_page
 from tests.factories import UserFactory, person
 
@@ -464,7 +464,7 @@ def test_staff_import_refused_for_a_unit_the_user_does_not_lead(
 
 
 def test_staff_import_service_checks_permission(teacher, zonnebloem, programme):
-    from courses import staff_import
+    from glans_learning.courses import staff_import
 
     with pytest.raises(PermissionDenied):
         staff_import.import_staff(

@@ -8,9 +8,9 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from courses import progress as rules
-from courses import selectors, services
-from courses.models import (
+from glans_learning.courses import progress as rules
+from glans_learning.courses import selectors, services
+from glans_learning.courses.models import (
     ActivityResponse,
     Enrollment,
     LessonPage,

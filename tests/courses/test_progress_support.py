@@ -32,19 +32,19 @@ def previous_year(label="vorig"):
 
 
 def proef():
-    from courses.models import ProgrammePage
+    from glans_learning.courses.models import ProgrammePage
 
     return ProgrammePage.objects.get(slug="proef")
 
 
 def module_g():
-    from courses.models import ModulePage
+    from glans_learning.courses.models import ModulePage
 
     return ModulePage.objects.get(slug="g")
 
 
 def lesson(slug):
-    from courses.models import LessonPage
+    from glans_learning.courses.models import LessonPage
 
     return LessonPage.objects.get(slug=slug)
 
@@ -57,8 +57,8 @@ def copy_material(tmp_path) -> Path:
 
 
 def load_dir(path):
-    from content.material import load_material
-    from courses.material_loader import load
+    from glans_learning.content.material import load_material
+    from glans_learning.courses.material_loader import load
 
     return load(load_material(path))
 
@@ -88,7 +88,7 @@ def activity_ids(lesson_page) -> dict[str, list[str]]:
 
 def answer(user, lesson_page, kind, index=0, *, correct=True):
     """Answer one activity through the service."""
-    from courses import services
+    from glans_learning.courses import services
 
     block_id = activity_ids(lesson_page)[kind][index]
     if kind == "knowledge_check":
@@ -111,7 +111,7 @@ def answer_all(user, lesson_page, *, correct=True):
 
 def complete_module_g(user):
     """Complete both lessons of the fixture module as `user` (who must be enrolled)."""
-    from courses import services
+    from glans_learning.courses import services
 
     first, second = lesson("eerste-les"), lesson("tweede-les")
     services.lesson_open(user=user, lesson=first)
@@ -123,7 +123,7 @@ def complete_module_g(user):
 def make_session(
     programme, *, title="Bijeenkomst", starts_in=datetime.timedelta(days=-7), unit=None
 ):
-    from courses.models import Session
+    from glans_learning.courses.models import Session
 
     starts_at = timezone.now() + starts_in
     return Session.objects.create(
@@ -137,7 +137,7 @@ def make_session(
 
 
 def register(user, session):
-    from courses.models import SessionRegistration
+    from glans_learning.courses.models import SessionRegistration
 
     return SessionRegistration.objects.create(session=session, user=user)
 
@@ -161,7 +161,7 @@ def test_fixture_programme_allows_self_enrolment(loaded_fixture):
 
 
 def test_current_year_is_current(db):
-    from organisations.models import SchoolYear
+    from glans_learning.organisations.models import SchoolYear
 
     year = current_year()
     previous_year()

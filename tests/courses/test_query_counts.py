@@ -5,8 +5,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from courses import services
-from courses.models import Enrollment, LessonPage, LessonProgress, ModulePage
+from glans_learning.courses import services
+from glans_learning.courses.models import Enrollment, LessonPage, LessonProgress, ModulePage
 from tests.builders import build_programme
 from tests.factories import UserFactory, person
 
@@ -71,7 +71,7 @@ def test_lesson_page_is_flat_in_number_of_learners(client, tmp_path, zonnebloem,
 
 def _bulk_team(programme, unit, year, size):
     """`size` enrolled learners, each with progress on every lesson (bulk, for speed)."""
-    from organisations.models import Membership, Role
+    from glans_learning.organisations.models import Membership, Role
 
     learner = Role.objects.get(code="learner")
     users = [UserFactory.build(username=f"team{size}-{i}") for i in range(size)]

@@ -9,7 +9,7 @@ import pytest
 from celery import Celery
 from django.db import connection
 
-from courses.models import SessionRegistration
+from glans_learning.courses.models import SessionRegistration
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -18,7 +18,7 @@ pytestmark = [
 ]
 
 ROOT = Path(__file__).resolve().parents[2]
-TASK = "courses.tasks.send_session_confirmation"
+TASK = "glans_learning.courses.tasks.send_session_confirmation"
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def worker(redis_url):
     database_url = f"postgres://{settings_dict['USER']}@{settings_dict['HOST']}:{settings_dict['PORT']}/{settings_dict['NAME']}"
     env = {
         **os.environ,
-        "DJANGO_SETTINGS_MODULE": "glans_learning.settings.test",
+        "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
         "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": redis_url,
         "CELERY_RESULT_BACKEND": redis_url,
@@ -50,7 +50,7 @@ def worker(redis_url):
             "-m",
             "celery",
             "-A",
-            "glans_learning",
+            "glans_site",
             "worker",
             "--pool=solo",
             "--loglevel=INFO",
@@ -78,7 +78,7 @@ def test_session_confirmation_runs_on_a_real_worker_once(worker, redis_url, teac
     from django.utils import timezone
     from wagtail.models import Page
 
-    from courses.models import ProgrammeIndexPage, ProgrammePage, Session
+    from glans_learning.courses.models import ProgrammeIndexPage, ProgrammePage, Session
 
     index = ProgrammeIndexPage(title="Leeraanbod", slug="leeraanbod-celery")
     Page.get_first_root_node().add_child(instance=index)

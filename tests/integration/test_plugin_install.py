@@ -72,7 +72,7 @@ def test_wagtail_start_site_installs_the_plugin(tmp_path):
         base.read_text()
         + textwrap.dedent(
             """
-            INSTALLED_APPS = ["organisations", "content", "courses", "certification", "rules", *INSTALLED_APPS]
+            INSTALLED_APPS = ["glans_learning.core", "glans_learning.organisations", "glans_learning.content", "glans_learning.courses", "glans_learning.certification", "rules", *INSTALLED_APPS]
             AUTHENTICATION_BACKENDS = [
                 "rules.permissions.ObjectPermissionBackend",
                 "django.contrib.auth.backends.ModelBackend",
@@ -85,7 +85,7 @@ def test_wagtail_start_site_installs_the_plugin(tmp_path):
     urls.write_text(
         urls.read_text().replace(
             'path("admin/", include(wagtailadmin_urls)),',
-            'path("admin/", include(wagtailadmin_urls)),\n    path("", include("glans.urls")),',
+            'path("admin/", include(wagtailadmin_urls)),\n    path("", include("glans_learning.urls")),',
         )
     )
     env = {
@@ -96,11 +96,11 @@ def test_wagtail_start_site_installs_the_plugin(tmp_path):
     run([str(python), "manage.py", "load_course_material"], cwd=site, env=env)
     script = textwrap.dedent(
         """
-        import courses, glans
-        assert "site-packages" in courses.__file__, courses.__file__
+        import glans_learning.courses
+        assert "site-packages" in glans_learning.courses.__file__, glans_learning.courses.__file__
         from django.test import Client
         from django.contrib.auth import get_user_model
-        from courses.models import ProgrammeIndexPage
+        from glans_learning.courses.models import ProgrammeIndexPage
         index = ProgrammeIndexPage.objects.get()
         user = get_user_model().objects.create_user("lerende", password="x-Very-long-1")
         client = Client()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from organisations.models import Membership
+from glans_learning.organisations.models import Membership
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_director_cannot_move_a_membership_to_another_unit(client, director, tea
 
 
 def test_director_adds_a_new_person_to_own_unit(client, director, zonnebloem):
-    from organisations.models import Role
+    from glans_learning.organisations.models import Role
 
     client.force_login(director)
     learner = Role.objects.get(code="learner")

@@ -1,7 +1,7 @@
 import pytest
 from django.test import Client
 
-from organisations.services import api_token_create, api_token_revoke
+from glans_learning.core.services import api_token_create, api_token_revoke
 
 
 @pytest.fixture

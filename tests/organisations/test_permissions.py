@@ -1,7 +1,7 @@
 import rules
 
-from organisations import permissions
-from organisations.models import Membership
+from glans_learning.organisations import permissions
+from glans_learning.organisations.models import Membership
 
 
 def test_academy_roles_see_all_units_others_only_their_own(
@@ -15,14 +15,14 @@ def test_academy_roles_see_all_units_others_only_their_own(
 def test_predicates(
     zonnebloem, regenboog, director, teacher, tdt_teacher, admin_user, academy_trainer
 ):
-    assert rules.has_perm("organisations.view_unit_members", director, zonnebloem)
-    assert rules.has_perm("organisations.view_unit_members", tdt_teacher, zonnebloem)
-    assert not rules.has_perm("organisations.view_unit_members", teacher, zonnebloem)
-    assert not rules.has_perm("organisations.view_unit_members", director, regenboog)
-    assert rules.has_perm("organisations.manage_unit", director, zonnebloem)
-    assert not rules.has_perm("organisations.manage_unit", tdt_teacher, zonnebloem)
-    assert rules.has_perm("organisations.manage_unit", admin_user, regenboog)
-    assert not rules.has_perm("organisations.manage_unit", academy_trainer, regenboog)
+    assert rules.has_perm("glans_organisations.view_unit_members", director, zonnebloem)
+    assert rules.has_perm("glans_organisations.view_unit_members", tdt_teacher, zonnebloem)
+    assert not rules.has_perm("glans_organisations.view_unit_members", teacher, zonnebloem)
+    assert not rules.has_perm("glans_organisations.view_unit_members", director, regenboog)
+    assert rules.has_perm("glans_organisations.manage_unit", director, zonnebloem)
+    assert not rules.has_perm("glans_organisations.manage_unit", tdt_teacher, zonnebloem)
+    assert rules.has_perm("glans_organisations.manage_unit", admin_user, regenboog)
+    assert not rules.has_perm("glans_organisations.manage_unit", academy_trainer, regenboog)
 
 
 def test_admin_access_follows_roles(director, teacher, auditor):

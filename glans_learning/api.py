@@ -1,0 +1,21 @@
+"""The plugin's JSON API (`/api/v1/`), assembled from each app's router."""
+
+from ninja import NinjaAPI
+
+from glans_learning.core.api_auth import API_AUTH
+from glans_learning.core.api_errors import install_error_handlers
+from glans_learning.courses.api import router as courses_router
+from glans_learning.organisations.api import router as organisations_router
+
+api = NinjaAPI(
+    title="GLANS API",
+    version="1",
+    description="API van het GLANS-leerplatform. Inloggen met de sessie van de site (met CSRF) "
+    "of met een persoonlijke API-sleutel (`Authorization: Bearer …`).",
+    auth=API_AUTH,
+    urls_namespace="glans_api",
+    docs_url="/docs",
+)
+install_error_handlers(api)
+api.add_router("/", organisations_router)
+api.add_router("/", courses_router)

@@ -1,0 +1,285 @@
+"""StreamField blocks that lessons are made of. Each has its own template.
+
+Blocks know nothing about learners. A page that renders them may put into the template
+context:
+- ``glans_activity_state``: ``{block_id: response}`` with the learner's saved answers;
+- ``glans_show_trainer_notes``: whether trainer notes are shown to this user;
+- ``glans_activity_url``: a callable-free URL prefix where activity answers are posted.
+"""
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+from wagtail import blocks
+from wagtail.blocks.struct_block import StructBlockValidationError
+from wagtail.documents.blocks import DocumentChooserBlock
+from wagtail.images.blocks import ImageChooserBlock
+
+SETTING_CHOICES = [
+    ("PO", _("Basisschool (PO)")),
+    ("KO", _("Kinderopvang (KO)")),
+    ("VO", _("Voortgezet onderwijs (VO)")),
+    ("IKC", _("Integraal kindcentrum (IKC)")),
+]
+
+RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
+
+ALLOWED_VIDEO_HOSTS = ("www.youtube-nocookie.com", "player.vimeo.com")
+
+
+class ActivityBlockMixin:
+    """Blocks that a learner answers. `activity_kind` names what a response holds."""
+
+    activity_kind = ""
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        parent_context = parent_context or {}
+        block_id = parent_context.get("id")
+        state = parent_context.get("glans_activity_state") or {}
+        context["block_id"] = block_id
+        context["response"] = state.get(block_id) if block_id else None
+        context["activity_url"] = parent_context.get("glans_activity_url")
+        context["activity_kind"] = self.activity_kind
+        return context
+
+
+class HeadingBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Tekst"), max_length=200)
+    level = blocks.ChoiceBlock(
+        label=_("Niveau"), choices=[("h2", _("Kop 2")), ("h3", _("Kop 3"))], default="h2"
+    )
+
+    class Meta:
+        icon = "title"
+        label = _("Kop")
+        template = "glans_content/blocks/heading.html"
+        preview_value = {"text": "Contact maken", "level": "h2"}
+
+
+class ImageBlock(blocks.StructBlock):
+    image = ImageChooserBlock(label=_("Afbeelding"))
+    alt_text = blocks.CharBlock(
+        label=_("Alternatieve tekst"), max_length=250, help_text=_("Beschrijf wat er te zien is.")
+    )
+    caption = blocks.CharBlock(label=_("Onderschrift"), required=False, max_length=250)
+
+    class Meta:
+        icon = "image"
+        label = _("Afbeelding")
+        template = "glans_content/blocks/image.html"
+        description = _("Een afbeelding met alternatieve tekst")
+
+
+class VideoBlock(blocks.StructBlock):
+    url = blocks.URLBlock(
+        label=_("Embed-adres"),
+        help_text=_(
+            "Alleen privacyvriendelijke adressen: youtube-nocookie.com of player.vimeo.com."
+        ),
+    )
+    title = blocks.CharBlock(label=_("Titel"), max_length=200)
+    transcript = blocks.TextBlock(label=_("Transcriptie"), required=False)
+
+    def clean(self, value):
+        value = super().clean(value)
+        from urllib.parse import urlparse
+
+        parsed = urlparse(value.get("url") or "")
+        if parsed.scheme != "https" or parsed.hostname not in ALLOWED_VIDEO_HOSTS:
+            raise StructBlockValidationError(
+                block_errors={
+                    "url": ValidationError(
+                        _(
+                            "Gebruik een https-embedadres van youtube-nocookie.com of player.vimeo.com."
+                        )
+                    )
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "media"
+        label = _("Video")
+        template = "glans_content/blocks/video.html"
+        description = _("Een video van youtube-nocookie.com of player.vimeo.com")
+
+
+class PracticeExampleBlock(blocks.StructBlock):
+    setting = blocks.ChoiceBlock(label=_("Setting"), choices=SETTING_CHOICES, default="PO")
+    title = blocks.CharBlock(label=_("Titel"), max_length=200)
+    story = blocks.RichTextBlock(label=_("Verhaal"), features=RICH_FEATURES)
+
+    class Meta:
+        icon = "doc-full"
+        label = _("Praktijkvoorbeeld")
+        template = "glans_content/blocks/practice_example.html"
+        preview_value = {
+            "setting": "PO",
+            "title": "Het eerste gesprek",
+            "story": "<p>Juf Samira nodigt elke ouder uit voor een kennismaking.</p>",
+        }
+
+
+class TipBlock(blocks.RichTextBlock):
+    def __init__(self, **kwargs):
+        super().__init__(features=RICH_FEATURES, **kwargs)
+
+    class Meta:
+        icon = "pick"
+        label = _("Tip")
+        template = "glans_content/blocks/tip.html"
+        preview_value = "<p>Begin het gesprek met een vraag over wat goed gaat.</p>"
+        description = _("Een korte praktische tip")
+
+
+class QuoteBlock(blocks.StructBlock):
+    text = blocks.TextBlock(label=_("Uitspraak"))
+    source = blocks.CharBlock(label=_("Wie zegt het"), required=False, max_length=200)
+
+    class Meta:
+        icon = "openquote"
+        label = _("Citaat")
+        template = "glans_content/blocks/quote.html"
+        preview_value = {
+            "text": "Elke ouder wil het beste voor zijn kind.",
+            "source": "Een leerkracht",
+        }
+        description = _("Een korte uitspraak met bron")
+
+
+class ReflectionBlock(ActivityBlockMixin, blocks.StructBlock):
+    activity_kind = "reflection"
+    question = blocks.TextBlock(label=_("Vraag"))
+    help_text = blocks.TextBlock(label=_("Toelichting"), required=False)
+    required = blocks.BooleanBlock(
+        label=_("Verplicht voor afronding"), required=False, default=True
+    )
+
+    class Meta:
+        icon = "help"
+        label = _("Reflectievraag")
+        template = "glans_content/blocks/reflection.html"
+        preview_value = {
+            "question": "Aan welke ouder denk je als eerste, en waarom?",
+            "required": True,
+        }
+        description = _("Een vraag waarop de lerende privé antwoordt")
+
+
+class AssignmentBlock(ActivityBlockMixin, blocks.StructBlock):
+    activity_kind = "assignment"
+    title = blocks.CharBlock(label=_("Titel"), max_length=200)
+    instructions = blocks.RichTextBlock(label=_("Opdracht"), features=RICH_FEATURES)
+    reflection_question = blocks.TextBlock(label=_("Reflectievraag achteraf"))
+    required = blocks.BooleanBlock(
+        label=_("Verplicht voor afronding"), required=False, default=True
+    )
+
+    class Meta:
+        icon = "tasks"
+        label = _("Praktijkopdracht")
+        template = "glans_content/blocks/assignment.html"
+        preview_value = {
+            "title": "Drie complimenten",
+            "instructions": "<p>Geef deze week drie ouders een compliment over hun kind.</p>",
+            "reflection_question": "Wat merkte je?",
+            "required": True,
+        }
+        description = _("Een opdracht voor in de klas, met een reflectie achteraf")
+
+
+class WorksheetBlock(blocks.StructBlock):
+    document = DocumentChooserBlock(label=_("Werkblad"))
+    description = blocks.TextBlock(label=_("Toelichting"), required=False)
+
+    class Meta:
+        icon = "doc-empty"
+        label = _("Werkblad")
+        template = "glans_content/blocks/worksheet.html"
+        description = _("Een downloadbaar werkblad (document)")
+
+
+class OptionBlock(blocks.StructBlock):
+    text = blocks.CharBlock(label=_("Antwoord"), max_length=400)
+    is_correct = blocks.BooleanBlock(label=_("Juist"), required=False)
+    feedback = blocks.TextBlock(label=_("Feedback"))
+
+
+class KnowledgeCheckBlock(ActivityBlockMixin, blocks.StructBlock):
+    activity_kind = "knowledge_check"
+    question = blocks.TextBlock(label=_("Vraag"))
+    options = blocks.ListBlock(OptionBlock(), label=_("Antwoorden"), min_num=2, max_num=6)
+    required = blocks.BooleanBlock(
+        label=_("Verplicht voor afronding"), required=False, default=True
+    )
+
+    def clean(self, value):
+        value = super().clean(value)
+        correct = sum(1 for option in value["options"] if option["is_correct"])
+        if correct != 1:
+            raise StructBlockValidationError(
+                block_errors={
+                    "options": ValidationError(_("Markeer precies één antwoord als juist."))
+                }
+            )
+        return value
+
+    class Meta:
+        icon = "list-ul"
+        label = _("Kennischeck")
+        template = "glans_content/blocks/knowledge_check.html"
+        preview_value = {
+            "question": "Wie is de ervaringsdeskundige van het kind?",
+            "options": [
+                {"text": "De ouder", "is_correct": True, "feedback": "Juist."},
+                {"text": "De leerkracht", "is_correct": False, "feedback": "Niet helemaal."},
+            ],
+            "required": True,
+        }
+        description = _("Meerkeuzevraag met feedback per antwoord")
+
+
+class TrainerNoteBlock(blocks.RichTextBlock):
+    """Only shown to TdT participants and academy trainers (the page decides)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(features=RICH_FEATURES, **kwargs)
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        context["visible"] = bool((parent_context or {}).get("glans_show_trainer_notes"))
+        return context
+
+    class Meta:
+        icon = "user"
+        label = _("Trainersnotitie")
+        template = "glans_content/blocks/trainer_note.html"
+        preview_value = "<p>Laat de collega's dit eerst in tweetallen bespreken.</p>"
+        description = _("Alleen zichtbaar voor TdT-deelnemers en trainers")
+
+
+ACTIVITY_BLOCK_TYPES = ("reflection", "assignment", "knowledge_check")
+
+
+class LessonStreamBlock(blocks.StreamBlock):
+    text = blocks.RichTextBlock(
+        label=_("Tekst"),
+        features=RICH_FEATURES,
+        icon="pilcrow",
+        template="glans_content/blocks/text.html",
+    )
+    heading = HeadingBlock()
+    image = ImageBlock()
+    video = VideoBlock()
+    practice_example = PracticeExampleBlock()
+    tip = TipBlock()
+    quote = QuoteBlock()
+    reflection = ReflectionBlock()
+    assignment = AssignmentBlock()
+    worksheet = WorksheetBlock()
+    knowledge_check = KnowledgeCheckBlock()
+    trainer_note = TrainerNoteBlock()
+    # The interactive XBlock block (XBlock issue) is added here as `xblock = XBlockBlock()`.
+
+    class Meta:
+        block_counts = {}

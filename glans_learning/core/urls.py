@@ -1,0 +1,57 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from . import views
+
+app_name = "glans_accounts"
+
+urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            template_name="glans_core/registration/login.html",
+            redirect_authenticated_user=True,
+            next_page=reverse_lazy("glans_accounts:landing"),
+        ),
+        name="login",
+    ),
+    path(
+        "logout/",
+        auth_views.LogoutView.as_view(template_name="glans_core/registration/logged_out.html"),
+        name="logout",
+    ),
+    path("start/", views.landing, name="landing"),
+    path("profiel/", views.profile, name="profile"),
+    path(
+        "wachtwoord-vergeten/",
+        auth_views.PasswordResetView.as_view(
+            template_name="glans_core/registration/password_reset_form.html",
+            success_url=reverse_lazy("glans_accounts:password_reset_done"),
+            email_template_name="glans_core/registration/glans_password_reset_email.txt",
+            subject_template_name="glans_core/registration/glans_password_reset_subject.txt",
+        ),
+        name="password_reset",
+    ),
+    path(
+        "wachtwoord-vergeten/verstuurd/",
+        auth_views.PasswordResetDoneView.as_view(
+            template_name="glans_core/registration/password_reset_done.html"
+        ),
+        name="password_reset_done",
+    ),
+    path(
+        "wachtwoord-herstellen/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="glans_core/registration/password_reset_confirm.html",
+            success_url=reverse_lazy("glans_accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "wachtwoord-herstellen/klaar/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="glans_core/registration/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,91 @@
+"""Front-end account pages: profile and personal API tokens."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods
+from wagtail import hooks
+
+from . import services
+from .navigation import PROFILE_SECTIONS_HOOK, landing_url_for
+
+
+class ProfileForm(forms.Form):
+    first_name = forms.CharField(label=gettext_lazy("Voornaam"), max_length=150, required=False)
+    last_name = forms.CharField(label=gettext_lazy("Achternaam"), max_length=150, required=False)
+    email = forms.EmailField(label=gettext_lazy("E-mailadres"))
+
+
+class TokenForm(forms.Form):
+    name = forms.CharField(
+        label=gettext_lazy("Naam van de sleutel"),
+        max_length=100,
+        help_text=gettext_lazy("Bijvoorbeeld de naam van de koppeling die de sleutel gebruikt."),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile(request):
+    user = request.user
+    profile_form = ProfileForm(
+        initial={"first_name": user.first_name, "last_name": user.last_name, "email": user.email}
+    )
+    token_form = TokenForm()
+    new_key = None
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "profile":
+            profile_form = ProfileForm(request.POST)
+            if profile_form.is_valid():
+                for name, value in profile_form.cleaned_data.items():
+                    setattr(user, name, value)
+                user.save(update_fields=["first_name", "last_name", "email"])
+                messages.success(request, _("Je gegevens zijn opgeslagen."))
+                return redirect("glans_accounts:profile")
+        elif action == "create_token":
+            token_form = TokenForm(request.POST)
+            if token_form.is_valid():
+                _token, new_key = services.api_token_create(
+                    user=user, name=token_form.cleaned_data["name"]
+                )
+                token_form = TokenForm()
+        elif action == "revoke_token":
+            try:
+                token_id = int(request.POST.get("token_id", ""))
+            except ValueError:
+                token_id = 0
+            if services.api_token_revoke(user=user, token_id=token_id):
+                messages.success(request, _("De API-sleutel is ingetrokken."))
+            else:
+                messages.error(request, _("Deze API-sleutel bestaat niet (meer)."))
+            return redirect("glans_accounts:profile")
+        else:
+            messages.error(request, _("Onbekende actie."))
+    return render(
+        request,
+        "glans_core/profile.html",
+        {
+            "profile_form": profile_form,
+            "token_form": token_form,
+            "new_key": new_key,
+            "tokens": user.glans_api_tokens.filter(revoked_at__isnull=True),
+            "sections": [
+                html for hook in hooks.get_hooks(PROFILE_SECTIONS_HOOK) if (html := hook(request))
+            ],
+        },
+    )
+
+
+def api_not_found(request, *args, **kwargs):
+    return JsonResponse({"detail": _("Niet gevonden.")}, status=404)
+
+
+@login_required
+def landing(request):
+    """Where a login without `next` ends: each role's own starting page."""
+    return redirect(landing_url_for(request.user) or "glans_accounts:profile")

@@ -1,0 +1,38 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from glans_learning.core.navigation import NavItem
+from glans_learning.organisations import permissions
+
+
+def course_nav(request):
+    from .models import ProgrammeIndexPage
+
+    items = []
+    index = ProgrammeIndexPage.objects.live().only("id", "url_path", "path", "depth").first()
+    if index is not None:
+        url = index.get_url(request=request)
+        items.append(NavItem(_("Leeraanbod"), url, request.path == url))
+    if getattr(request.user, "is_authenticated", False):
+        for name, label in (("my_route", _("Mijn leerroute")), ("sessions", _("Bijeenkomsten"))):
+            url = reverse(f"glans_courses:{name}")
+            items.append(NavItem(label, url, request.path == url))
+        roles = permissions.user_roles(request.user)
+        if (
+            roles.is_platform_admin
+            or permissions.RoleCode.ACADEMY_TRAINER in roles.academy
+            or roles.units_with(permissions.TEAM_LEAD_ROLES)
+        ):
+            url = reverse("glans_courses:team")
+            items.append(NavItem(_("Team"), url, request.path == url))
+    return items
+
+
+def course_landing(user):
+    """Team leads and academy trainers start on the team; every other learner on their route."""
+    roles = permissions.user_roles(user)
+    if permissions.RoleCode.ACADEMY_TRAINER in roles.academy or roles.units_with(
+        permissions.TEAM_LEAD_ROLES
+    ):
+        return (50, reverse("glans_courses:team"))
+    return (10, reverse("glans_courses:my_route"))

@@ -1,0 +1,645 @@
+"""Reads for programmes, lessons and sessions. Each selector runs a fixed number of queries,
+whatever the size of the programme."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.models import Page
+
+from glans_learning.organisations import permissions
+
+from .models import (
+    ActivityResponse,
+    LessonPage,
+    LessonProgress,
+    ModulePage,
+    ProgrammePage,
+    Session,
+    letter_badge,
+)
+
+STEP = Page.steplen
+SIDEBAR_LESSONS = 15  # lessons listed around the current one in a lesson's sidebar
+
+
+def programme_overview(*, index):
+    return ProgrammePage.objects.live().child_of(index).order_by("path")
+
+
+def parent_link(*, page, request=None) -> PageLink | None:
+    """The live parent of a page as a link (one raw read; its URL is the page's minus the
+    slug)."""
+    rows = _live_page_rows("path = %s", [page.path[:-STEP]])
+    if not rows:
+        return None
+    pk, title, slug, _path = rows[0]
+    url = page.get_url(request=request) or ""
+    return PageLink(pk, title, slug, url[: -len(page.slug) - 1] if url else "")
+
+
+@dataclass(slots=True)
+class LessonItem:
+    """A lesson in a list: the few fields lists need, without building a Wagtail page object
+    for each of possibly hundreds of lessons."""
+
+    pk: int
+    title: str
+    slug: str
+    path: str
+    estimated_minutes: int
+    is_trainer_guide: bool
+    is_optional: bool
+    completion_rule: str = "activities"
+    pass_score: int = 70
+    activity_summary: list | None = None
+    href: str = ""
+    progress_state: object = None
+
+    @property
+    def id(self):
+        return self.pk
+
+
+@dataclass(slots=True)
+class PageLink:
+    """A page in a breadcrumb or sidebar: enough to link to it."""
+
+    pk: int
+    title: str
+    slug: str
+    href: str
+    progress_state: object = None  # in a sidebar: the learner's stored status, if any
+
+
+@dataclass(slots=True)
+class ModuleItem:
+    """A module in an outline: its own fields and its lessons, without a Wagtail page object."""
+
+    pk: int
+    title: str
+    slug: str
+    path: str
+    letter: str
+    estimated_minutes: int
+    is_optional: bool
+    href: str = ""
+    outline_lessons: list = field(default_factory=list)
+    progress_state: object = None
+
+    @property
+    def id(self):
+        return self.pk
+
+    @property
+    def letter_badge(self):
+        return letter_badge(self.letter)
+
+
+def _tree_sql(condition: str, detailed: bool) -> str:
+    """SQL for live pages of the course tree, with the module's or lesson's own columns where
+    the page is one. Names come from the models; `condition` is ours, values are parameters."""
+    qn = connection.ops.quote_name
+
+    def columns(model, alias, names):
+        return ", ".join(f"{alias}.{qn(model._meta.get_field(n).column)}" for n in names)
+
+    lesson_fields = ["estimated_minutes", "is_trainer_guide", "is_optional"]
+    if detailed:
+        lesson_fields += ["completion_rule", "pass_score", "activity_summary"]
+    module_pk = qn(ModulePage._meta.pk.column)
+    lesson_pk = qn(LessonPage._meta.pk.column)
+    return (
+        f"SELECT p.id, p.title, p.slug, p.path, m.{module_pk}, "  # noqa: S608
+        f"{columns(ModulePage, 'm', ['letter', 'estimated_minutes', 'is_optional'])}, "
+        f"l.{lesson_pk}, {columns(LessonPage, 'l', lesson_fields)} "
+        f"FROM {qn(Page._meta.db_table)} p "
+        f"LEFT JOIN {qn(ModulePage._meta.db_table)} m ON m.{module_pk} = p.id "
+        f"LEFT JOIN {qn(LessonPage._meta.db_table)} l ON l.{lesson_pk} = p.id "
+        f"WHERE p.live = %s AND ({condition}) ORDER BY p.path"
+    )
+
+
+def _tree_rows(condition: str, params, *, detailed=False):
+    """Live modules and lessons meeting `condition` (on `p.path` and `p.depth`), in tree order,
+    as ModuleItem and LessonItem rows. One raw query: programme, module and lesson pages read
+    it on every view, and for long programmes Django's compilation of the two equivalent
+    querysets and its per-row conversions cost several times the query itself."""
+    summary_field = LessonPage._meta.get_field("activity_summary")
+    with connection.cursor() as cursor:
+        cursor.execute(_tree_sql(condition, detailed), [True, *params])
+        rows = cursor.fetchall()
+    items = []
+    for pk, title, slug, path, module_id, letter, m_minutes, m_optional, lesson_id, *rest in rows:
+        if module_id is not None:
+            items.append(ModuleItem(pk, title, slug, path, letter, m_minutes, bool(m_optional)))
+        elif lesson_id is not None:
+            minutes, guide, optional, *rule = rest
+            item = LessonItem(pk, title, slug, path, minutes, bool(guide), bool(optional))
+            if rule:
+                item.completion_rule, item.pass_score, summary = rule
+                item.activity_summary = summary_field.from_db_value(summary, None, connection)
+            items.append(item)
+    return items
+
+
+def lesson_items(*, under: str, depth: int, detailed=False) -> list[LessonItem]:
+    """The live lessons at `depth` below the page with path `under`, as light rows."""
+    return [
+        item
+        for item in _tree_rows(
+            "p.path LIKE %s AND p.depth = %s", [f"{under}%", depth], detailed=detailed
+        )
+        if isinstance(item, LessonItem)
+    ]
+
+
+def _child_hrefs(base: str | None, children) -> list:
+    for child in children:
+        child.href = f"{base}{child.slug}/"
+    return children
+
+
+def programme_outline(*, programme, detailed=False, request=None) -> list[ModuleItem]:
+    """The live modules of a programme with their live lessons (`outline_lessons`), in one
+    query. Lessons of a module that is not live are left out."""
+    base = programme.get_url(request=request) or ""
+    rows = _tree_rows(
+        "p.path LIKE %s AND p.depth IN (%s, %s)",
+        [f"{programme.path}%", programme.depth + 1, programme.depth + 2],
+        detailed=detailed,
+    )
+    modules = {}
+    for item in rows:
+        if isinstance(item, ModuleItem) and len(item.path) == len(programme.path) + STEP:
+            modules[item.path] = item
+            item.href = f"{base}{item.slug}/"
+        elif isinstance(item, LessonItem) and item.path[:-STEP] in modules:
+            module = modules[item.path[:-STEP]]
+            item.href = f"{module.href}{item.slug}/"
+            module.outline_lessons.append(item)
+    return list(modules.values())
+
+
+def module_lessons(*, module, request=None, detailed=False):
+    return _child_hrefs(
+        module.get_url(request=request) or "",
+        lesson_items(under=module.path, depth=module.depth + 1, detailed=detailed),
+    )
+
+
+def programme_sessions(*, user, programme) -> list:
+    """All sessions of a programme the user may see, oldest first (one query)."""
+    return list(
+        sessions_visible_to(user)
+        .filter(programme=programme)
+        .select_related("unit")
+        .order_by("starts_at")
+    )
+
+
+def upcoming(sessions, limit=10) -> list:
+    now = timezone.now()
+    return [s for s in sessions if s.ends_at >= now][:limit]
+
+
+def upcoming_sessions_for_programme(*, programme, user):
+    qs = sessions_visible_to(user).filter(programme=programme, ends_at__gte=timezone.now())
+    return list(qs.select_related("unit").order_by("starts_at")[:10])
+
+
+def sessions_visible_to(user):
+    """Sessions a user may see: academy-wide ones and those of their own units; academy staff
+    see all."""
+    roles = permissions.user_roles(user)
+    qs = Session.objects.all()
+    if roles.is_academy:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(
+        Q(unit__isnull=True) | Q(unit_id__in=list(roles.by_unit)) | Q(trainers=user)
+    ).distinct()
+
+
+def sessions_managed_by(user):
+    """Sessions whose attendance the user records: trainers of the session, team leads of its
+    unit, academy trainers and admins."""
+    roles = permissions.user_roles(user)
+    qs = Session.objects.all()
+    if roles.is_platform_admin or permissions.is_academy_trainer(user):
+        return qs
+    return qs.filter(
+        Q(trainers=user) | Q(unit_id__in=list(roles.units_with(permissions.TEAM_LEAD_ROLES)))
+    ).distinct()
+
+
+def _live_page_rows(condition: str, params) -> list[tuple]:
+    """(pk, title, slug, path) of the live pages meeting an SQL condition on the page table, in
+    tree order. A raw read because lesson pages need it on every view and compiling the same
+    queryset costs Django more than running it; `condition` is written by us, values are always
+    parameters."""
+    table = connection.ops.quote_name(Page._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, title, slug, path FROM {table} WHERE live = %s AND ({condition}) "  # noqa: S608
+            "ORDER BY path",
+            [True, *params],
+        )
+        return cursor.fetchall()
+
+
+def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
+    """Everything a lesson page shows beyond its body, in a fixed number of queries. For an
+    enrolled learner, opening the page records the visit (see services.lesson_open)."""
+    from . import progress, services
+
+    module_path = lesson.path[:-STEP]
+    programme_path = lesson.path[: -2 * STEP]
+    # One query for the breadcrumb (programme, module) and the module's lessons.
+    family = _live_page_rows(
+        "path IN (%s, %s) OR (path LIKE %s AND depth = %s)",
+        [programme_path, module_path, f"{module_path}%", lesson.depth],
+    )
+    lesson_url = lesson.get_url(request=request) or ""
+    module_href = lesson_url[: -len(lesson.slug) - 1]
+    module = programme = None
+    siblings = []
+    lesson_pk = lesson.pk
+    position = None
+    for pk, title, slug, path in family:
+        if path == module_path:
+            module = PageLink(pk, title, slug, module_href)
+        elif path == programme_path:
+            programme = (pk, title, slug)
+        else:
+            if pk == lesson_pk:
+                position = len(siblings)
+            siblings.append(PageLink(pk, title, slug, f"{module_href}{slug}/"))
+    if module is None:
+        programme = None
+    elif programme is not None:
+        programme = PageLink(*programme, module_href[: -len(module.slug) - 1])
+    previous_lesson = siblings[position - 1] if position else None
+    next_lesson = (
+        siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
+    )
+    authenticated = getattr(user, "is_authenticated", False)
+    state = {}
+    enrollment = lesson_state = None
+    if authenticated:
+        state = services._responses_for(user, lesson)
+        if programme is not None:
+            row, enrolled = services.lesson_view(
+                user=user, lesson=lesson, programme_id=programme.pk, responses=state
+            )
+            if enrolled:
+                enrollment = True
+                lesson_state = progress.evaluate_lesson(lesson, row, state)
+                # The sidebar shows where the learner stands in the lessons it lists.
+                shown, _before, _after = lesson_window(siblings, lesson_pk, SIDEBAR_LESSONS)
+                statuses = _lesson_statuses(user, [s.pk for s in shown if s.pk != lesson_pk])
+                for sibling in shown:
+                    sibling.progress_state = statuses.get(sibling.pk)
+                if position is not None:
+                    siblings[position].progress_state = lesson_state
+    self_enrolment = False
+    if authenticated and enrollment is None and programme is not None:
+        self_enrolment = bool(
+            ProgrammePage.objects.filter(pk=programme.pk)
+            .values_list("self_enrolment", flat=True)
+            .first()
+        )
+    has_trainer_notes = any(block.block_type == "trainer_note" for block in lesson.body)
+    return {
+        "module": module,
+        "programme": programme,
+        "siblings": siblings,
+        "position": (position + 1) if position is not None else None,
+        "previous_lesson": previous_lesson,
+        "next_lesson": next_lesson,
+        "enrollment": enrollment,
+        "programme_self_enrolment": self_enrolment,
+        "lesson_state": lesson_state,
+        "glans_activity_state": state,
+        "sidebar_lessons": SIDEBAR_LESSONS,
+        "glans_show_trainer_notes": authenticated
+        and has_trainer_notes
+        and permissions.can_see_trainer_notes(user),
+        "glans_activity_url": reverse("glans_courses:activity", args=[lesson.pk, "x"])[:-2]
+        if authenticated
+        else None,
+    }
+
+
+@dataclass(slots=True)
+class ProgressRow:
+    lesson_id: int
+    status: str
+    completed_at: object
+    visits: int
+    time_spent_seconds: int
+    last_visit_at: object
+
+
+def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
+    """The learner's stored progress per lesson. Overviews need the status only; reading
+    fewer (datetime) columns keeps long programmes fast. `under` (a page path) selects the
+    lessons below a programme or module without a long IN list."""
+    if not detailed and under is not None:
+        # Module and programme pages: a raw read, as for the tree (see _tree_rows).
+        qn = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT lp.lesson_id, lp.status FROM {qn(LessonProgress._meta.db_table)} lp "  # noqa: S608
+                f"JOIN {qn(Page._meta.db_table)} p ON p.id = lp.lesson_id "
+                "WHERE lp.user_id = %s AND p.path LIKE %s",
+                [user.pk, f"{under}%"],
+            )
+            return {
+                lesson_id: ProgressRow(lesson_id, status, None, 0, 0, None)
+                for lesson_id, status in cursor.fetchall()
+            }
+    queryset = LessonProgress.objects.filter(user=user)
+    if under is not None:
+        queryset = queryset.filter(lesson__path__startswith=under)
+    else:
+        queryset = queryset.filter(lesson_id__in=lesson_ids)
+    if not detailed:
+        return {
+            lesson_id: ProgressRow(lesson_id, status, None, 0, 0, None)
+            for lesson_id, status in queryset.values_list("lesson_id", "status")
+        }
+    fields = (
+        "lesson_id",
+        "status",
+        "completed_at",
+        "visits",
+        "time_spent_seconds",
+        "last_visit_at",
+    )
+    return {row[0]: ProgressRow(*row) for row in queryset.values_list(*fields)}
+
+
+def lesson_window(lessons, current, size):
+    """At most `size` lessons around the current one, and how many were left out before and
+    after them."""
+    if size is None or len(lessons) <= size:
+        return lessons, 0, 0
+    index = next((i for i, lesson in enumerate(lessons) if lesson.pk == current), 0)
+    start = max(0, min(index - size // 2, len(lessons) - size))
+    return lessons[start : start + size], start, len(lessons) - start - size
+
+
+def _lesson_statuses(user, lesson_ids) -> dict:
+    """{lesson id: ProgressRow with the status} for a few lessons (a raw read, see
+    _tree_rows)."""
+    if not lesson_ids:
+        return {}
+    marks = ", ".join(["%s"] * len(lesson_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT lesson_id, status FROM {connection.ops.quote_name(LessonProgress._meta.db_table)} "  # noqa: S608
+            f"WHERE user_id = %s AND lesson_id IN ({marks})",
+            [user.pk, *lesson_ids],
+        )
+        return {pk: ProgressRow(pk, status, None, 0, 0, None) for pk, status in cursor.fetchall()}
+
+
+def _responses_by_lesson(user, lesson_ids):
+    responses: dict[int, dict] = {}
+    for r in ActivityResponse.objects.filter(user=user, lesson_id__in=lesson_ids).only(
+        "lesson_id", "block_id", "score", "kind"
+    ):
+        responses.setdefault(r.lesson_id, {})[r.block_id] = r
+    return responses
+
+
+def module_progress(*, user, module, lessons, detailed=False):
+    """Module progress. Without `detailed`, lessons are judged by their stored status only
+    (what overview pages need); with it, each lesson's open requirements are worked out."""
+    from . import progress
+    from .models import ModuleCompletion
+
+    ids = [lesson.pk for lesson in lessons]
+    rows = _progress_rows(user, detailed=detailed, under=module.path)
+    responses = _responses_by_lesson(user, ids) if detailed else None
+    completion = ModuleCompletion.objects.filter(user=user, module=module).first()
+    state = progress.evaluate_module(module, lessons, rows, responses, completion)
+    _attach_states([state])
+    return state
+
+
+# --- progress ----------------------------------------------------------------------------
+
+
+def active_enrollment_id(*, user, programme) -> int | None:
+    """The id of the learner's active enrolment in a programme (a cheap read for pages)."""
+    from .models import Enrollment
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def active_enrollment(*, user, programme):
+    from .models import Enrollment
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def programme_sessions_for(*, user, programme):
+    return sessions_visible_to(user).filter(programme=programme)
+
+
+def programme_progress(
+    *, user, programme, modules=None, enrollment=None, detailed=False, sessions=None
+):
+    """The learner's progress in a programme, with what is still open (per lesson too when
+    `detailed`). A fixed number of queries, whatever the programme's size."""
+    from . import progress
+    from .models import ModuleCompletion, ProgrammeCompletion, SessionRegistration
+
+    if modules is None:
+        modules = programme_outline(programme=programme, detailed=detailed)
+    lessons = [lesson for m in modules for lesson in m.outline_lessons]
+    lesson_ids = [lesson.pk for lesson in lessons]
+    progress_rows = _progress_rows(user, detailed=detailed, under=programme.path)
+    responses = _responses_by_lesson(user, lesson_ids) if detailed else None
+    completions = {
+        c.module_id: c
+        for c in ModuleCompletion.objects.filter(user=user, module_id__in=[m.pk for m in modules])
+    }
+    programme_completion = ProgrammeCompletion.objects.filter(
+        user=user, programme=programme
+    ).first()
+    if sessions is None:
+        sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
+    registrations = list(
+        SessionRegistration.objects.filter(user=user, session_id__in=[x.pk for x in sessions]).only(
+            "attendance", "session_id"
+        )
+    )
+    module_states = [
+        progress.evaluate_module(
+            m, m.outline_lessons, progress_rows, responses, completions.get(m.pk)
+        )
+        for m in modules
+    ]
+    _attach_states(module_states)
+    return progress.evaluate_programme(
+        programme, module_states, registrations, len(sessions), programme_completion, enrollment
+    )
+
+
+def _attach_states(module_states) -> None:
+    """Put each state on its page object, so templates need no lookups."""
+    for module_state in module_states:
+        module_state.module.progress_state = module_state
+        for lesson_state in module_state.lessons:
+            lesson_state.lesson.progress_state = lesson_state
+
+
+def learner_dashboard(*, user, detailed=False):
+    """'Mijn leerroute': every active enrolment with its progress, and upcoming sessions."""
+    from .models import Enrollment
+
+    enrollments = list(
+        Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE)
+        .select_related("programme", "school_year")
+        .order_by("programme__path")
+    )
+    states = [
+        programme_progress(user=user, programme=e.programme, enrollment=e, detailed=detailed)
+        for e in enrollments
+    ]
+    upcoming = list(
+        Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now())
+        .select_related("programme")
+        .order_by("starts_at")[:10]
+    )
+    return {"states": states, "upcoming_sessions": upcoming}
+
+
+def self_enrolment_programmes(*, user):
+    from .models import Enrollment
+
+    enrolled = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
+        "programme_id"
+    )
+    return ProgrammePage.objects.live().filter(self_enrolment=True).exclude(pk__in=enrolled)
+
+
+def team_progress(*, unit, programme, school_year=None, role=None):
+    """Members × modules matrix for a team dashboard, with attendance per session and who is
+    stalled. A fixed number of queries for any team or programme size."""
+    from datetime import timedelta
+
+    from .models import (
+        Enrollment,
+        ModuleCompletion,
+        ProgrammeCompletion,
+        ReminderSettings,
+        SessionRegistration,
+    )
+
+    enrollments = Enrollment.objects.filter(
+        programme=programme, unit=unit, status=Enrollment.Status.ACTIVE
+    ).select_related("user", "school_year")
+    if school_year is not None:
+        enrollments = enrollments.filter(school_year=school_year)
+    if role:
+        enrollments = enrollments.filter(
+            user__glans_memberships__unit=unit, user__glans_memberships__roles__code=role
+        ).distinct()
+    enrollments = list(
+        enrollments.order_by("user__last_name", "user__first_name", "user__username")
+    )
+    user_ids = [e.user_id for e in enrollments]
+    modules = programme_outline(programme=programme)
+    lesson_module = {lesson.pk: m.pk for m in modules for lesson in m.outline_lessons}
+    required_by_module = {
+        m.pk: {lesson.pk for lesson in m.outline_lessons if not lesson.is_optional} for m in modules
+    }
+    done: dict[tuple[int, int], int] = {}
+    touched: set[tuple[int, int]] = set()
+    for user_id, lesson_id, status in LessonProgress.objects.filter(
+        user_id__in=user_ids, lesson_id__in=list(lesson_module)
+    ).values_list("user_id", "lesson_id", "status"):
+        key = (user_id, lesson_module[lesson_id])
+        touched.add(key)
+        if status == "completed" and lesson_id in required_by_module[key[1]]:
+            done[key] = done.get(key, 0) + 1
+    completed_modules = set(
+        ModuleCompletion.objects.filter(
+            user_id__in=user_ids, module_id__in=[m.pk for m in modules]
+        ).values_list("user_id", "module_id")
+    )
+    completed_programme = dict(
+        ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme).values_list(
+            "user_id", "completed_at"
+        )
+    )
+    sessions = list(
+        Session.objects.filter(programme=programme)
+        .filter(Q(unit=unit) | Q(unit__isnull=True))
+        .order_by("starts_at")
+    )
+    attendance = {
+        (r.user_id, r.session_id): r
+        for r in SessionRegistration.objects.filter(
+            session_id__in=[s.pk for s in sessions], user_id__in=user_ids
+        ).only("user_id", "session_id", "attendance")
+    }
+    stall_days = ReminderSettings.load().stall_days
+    stall_before = timezone.now() - timedelta(days=stall_days)
+    rows = []
+    for enrollment in enrollments:
+        cells = []
+        total_required = total_done = 0
+        for module in modules:
+            need = len(required_by_module[module.pk])
+            have = done.get((enrollment.user_id, module.pk), 0)
+            if (enrollment.user_id, module.pk) in completed_modules:
+                status, have = "completed", need
+            elif (enrollment.user_id, module.pk) in touched:
+                status = "in_progress"
+            else:
+                status = "not_started"
+            total_required += need
+            total_done += min(have, need)
+            cells.append({"module": module, "status": status, "done": have, "total": need})
+        last = enrollment.last_activity_at or enrollment.created_at
+        completed_at = completed_programme.get(enrollment.user_id)
+        rows.append(
+            {
+                "enrollment": enrollment,
+                "user": enrollment.user,
+                "cells": cells,
+                "sessions": [attendance.get((enrollment.user_id, s.pk)) for s in sessions],
+                "percent": 100
+                if completed_at
+                else int(100 * total_done / total_required)
+                if total_required
+                else 0,
+                "completed_at": completed_at,
+                "last_activity": enrollment.last_activity_at,
+                "stalled": completed_at is None and last < stall_before,
+            }
+        )
+    return {"modules": modules, "sessions": sessions, "rows": rows, "stall_days": stall_days}

@@ -1,0 +1,479 @@
+"""Writes for learning (services): answering activities, registering for sessions, recording
+attendance. Views, the API, admin and tasks all call these."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .models import ActivityResponse, Attendance, LessonPage, Session, SessionRegistration
+
+MAX_ANSWER_LENGTH = 10_000
+
+
+def _clean_answer(kind: str, block_value, answer: str | None, choice) -> dict:
+    if kind in ("reflection", "assignment"):
+        text = (answer or "").strip()
+        if not text:
+            raise ValidationError({"answer": _("Vul een antwoord in.")})
+        if len(text) > MAX_ANSWER_LENGTH:
+            raise ValidationError({"answer": _("Je antwoord is te lang (maximaal 10.000 tekens).")})
+        return {"answer_text": text, "choice": None, "is_correct": None, "score": None}
+    if kind == "knowledge_check":
+        try:
+            index = int(choice)
+        except (TypeError, ValueError):
+            raise ValidationError({"choice": _("Kies een antwoord.")}) from None
+        options = list(block_value["options"])
+        if not 0 <= index < len(options):
+            raise ValidationError({"choice": _("Dit antwoord bestaat niet.")})
+        correct = bool(options[index]["is_correct"])
+        return {
+            "answer_text": "",
+            "choice": index,
+            "is_correct": correct,
+            "score": 100 if correct else 0,
+        }
+    raise ValidationError(_("Dit onderdeel heeft geen antwoord."))
+
+
+def activity_submit(
+    *, user, lesson: LessonPage, block_id: str, answer: str | None = None, choice=None
+):
+    """Save (or update) the learner's answer to one activity. Idempotent per learner and block:
+    a repeated request updates the same record and never creates a second one."""
+    if not getattr(user, "is_authenticated", False):
+        raise PermissionDenied
+    block = lesson.get_activity(block_id)
+    if block is None:
+        raise ValidationError(_("Deze activiteit bestaat niet in deze les."))
+    fields = _clean_answer(block.block_type, block.value, answer, choice)
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                response, created = ActivityResponse.objects.select_for_update().get_or_create(
+                    user=user,
+                    lesson=lesson,
+                    block_id=block_id,
+                    defaults={"kind": block.block_type, "attempts": 1, **fields},
+                )
+                if not created:
+                    for name, value in fields.items():
+                        setattr(response, name, value)
+                    response.kind = block.block_type
+                    response.attempts = F("attempts") + 1
+                    response.save()
+                    response.refresh_from_db()
+            break
+        except IntegrityError:
+            if attempt:
+                raise
+    _after_activity(user=user, lesson=lesson)
+    return response
+
+
+def _after_activity(*, user, lesson) -> None:
+    """Hook for progress tracking (see courses.progress)."""
+    from . import signals
+
+    signals.activity_answered.send(sender=LessonPage, user=user, lesson=lesson)
+
+
+def session_register(*, user, session: Session) -> SessionRegistration:
+    """Register a learner for a session (idempotent)."""
+    from .selectors import sessions_visible_to
+
+    if not sessions_visible_to(user).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    with transaction.atomic():
+        locked = Session.objects.select_for_update().get(pk=session.pk)
+        existing = SessionRegistration.objects.filter(session=locked, user=user).first()
+        if existing is not None:
+            return existing
+        if locked.ends_at < timezone.now():
+            raise ValidationError(_("Deze bijeenkomst is al voorbij."))
+        if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
+            raise ValidationError(_("Deze bijeenkomst is vol."))
+        registration = SessionRegistration.objects.create(session=locked, user=user)
+        from .tasks import send_session_confirmation
+
+        transaction.on_commit(lambda: send_session_confirmation.delay(registration.pk))
+        return registration
+
+
+def session_unregister(*, user, session: Session) -> bool:
+    deleted, _details = SessionRegistration.objects.filter(
+        session=session, user=user, attendance=Attendance.UNKNOWN
+    ).delete()
+    return bool(deleted)
+
+
+def attendance_record(
+    *, by, session: Session, user_id: int, attendance: str, note: str = ""
+) -> SessionRegistration:
+    """Record attendance for one participant. Only the session's trainers, team leads of its
+    unit and academy trainers may do this."""
+    from .selectors import sessions_managed_by
+
+    if not sessions_managed_by(by).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    if attendance not in Attendance.values:
+        raise ValidationError({"attendance": _("Kies een geldige aanwezigheid.")})
+    registration = SessionRegistration.objects.filter(session=session, user_id=user_id).first()
+    if registration is None:
+        raise ValidationError(_("Deze persoon is niet aangemeld voor deze bijeenkomst."))
+    registration.attendance = attendance
+    registration.attendance_note = note[:250]
+    registration.recorded_by = by
+    registration.recorded_at = timezone.now()
+    registration.save(update_fields=["attendance", "attendance_note", "recorded_by", "recorded_at"])
+    on_attendance_recorded(registration=registration)
+    return registration
+
+
+# --- enrolment ---------------------------------------------------------------------------
+
+
+def _current_school_year():
+    from glans_learning.organisations.models import SchoolYear
+
+    year = SchoolYear.current()
+    if year is None:
+        raise ValidationError(
+            _("Er is geen actueel schooljaar ingesteld. Vraag de beheerder dit toe te voegen.")
+        )
+    return year
+
+
+def enrol(*, user, programme, by, unit=None, school_year=None):
+    """Enrol `user` in `programme` for a school year. Learners enrol themselves where the
+    programme allows it; team leads enrol members of their own unit. Idempotent."""
+    from glans_learning.organisations import permissions
+
+    from .models import Enrollment
+
+    school_year = school_year or _current_school_year()
+    if by.pk == user.pk and unit is None:
+        if not programme.self_enrolment and not permissions.user_roles(by).is_academy:
+            raise PermissionDenied
+        unit_ids = permissions.user_roles(user).by_unit
+        unit = (
+            permissions.visible_units(user).filter(pk__in=list(unit_ids)).first()
+            if unit_ids
+            else None
+        )
+    else:
+        if unit is None or not permissions.progress_units(by).filter(pk=unit.pk).exists():
+            raise PermissionDenied
+        if not unit.memberships.current().filter(user=user).exists():
+            raise ValidationError(_("Deze persoon hoort niet bij %(unit)s.") % {"unit": unit.name})
+    with transaction.atomic():
+        enrollment, created = Enrollment.objects.get_or_create(
+            user=user,
+            programme=programme,
+            school_year=school_year,
+            defaults={"unit": unit, "enrolled_by": by},
+        )
+        if not created and enrollment.status != Enrollment.Status.ACTIVE:
+            enrollment.status = Enrollment.Status.ACTIVE
+            enrollment.save(update_fields=["status"])
+    return enrollment
+
+
+def enrol_members(*, by, unit, programme, user_ids) -> int:
+    """Enrol several members of `unit` at once; all or nothing."""
+    from django.contrib.auth import get_user_model
+
+    users = list(get_user_model().objects.filter(pk__in=user_ids))
+    if len(users) != len(set(user_ids)):
+        raise ValidationError(_("Een of meer gekozen personen bestaan niet."))
+    with transaction.atomic():
+        for user in users:
+            enrol(user=user, programme=programme, by=by, unit=unit)
+    return len(users)
+
+
+# --- progress ----------------------------------------------------------------------------
+
+STEP_CAP_SECONDS = 30 * 60
+# Reloads within this window are the same visit: nothing is written (and no commit is paid).
+VISIT_WINDOW_SECONDS = 120
+
+
+def _enrollment_for_lesson(user, lesson):
+    from .models import Enrollment, ProgrammePage
+
+    programme = ProgrammePage.objects.filter(path=lesson.path[: -2 * LessonPage.steplen]).first()
+    if programme is None:
+        return None, None
+    enrollment = (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .order_by("-created_at")
+        .first()
+    )
+    return programme, enrollment
+
+
+_UNREAD = object()
+
+
+def lesson_view(*, user, lesson, programme_id, responses):
+    """What viewing a lesson page does: returns (progress row or None, enrolled?). A reload
+    within the visit window only reads the learner's progress row; otherwise the enrolment is
+    checked and the visit recorded (lesson_open)."""
+    from .selectors import active_enrollment_id
+
+    current = _progress_row(user, lesson)
+    if (
+        current is not None
+        and (timezone.now() - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS
+    ):
+        return _settle(user, lesson, current, responses), True
+    enrollment = active_enrollment_id(user=user, programme=programme_id)
+    if enrollment is None:
+        return None, False
+    return lesson_open(
+        user=user, lesson=lesson, enrollment=enrollment, responses=responses, current=current
+    ), True
+
+
+def _settle(user, lesson, current, responses):
+    """Complete the lesson if its rule is met now; return the up-to-date row."""
+    from .models import LessonProgress
+
+    if current.status != "completed" and _evaluate_and_complete(
+        user=user, lesson=lesson, responses=responses, row=current
+    ):
+        return LessonProgress.objects.get(user=user, lesson=lesson)
+    return current
+
+
+def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None, current=_UNREAD):
+    """Record a visit to a lesson by an enrolled learner (first/last visit, an estimate of time
+    spent) and complete it when its rule is met. Returns the LessonProgress, or None when the
+    learner is not enrolled. Safe under concurrent requests."""
+    from .models import Enrollment, LessonProgress
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    if enrollment is None:
+        programme, enrollment = _enrollment_for_lesson(user, lesson)
+    if enrollment is None:
+        return None
+    now = timezone.now()
+    if current is _UNREAD:
+        current = _progress_row(user, lesson)
+    if current is not None and (now - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS:
+        return _settle(user, lesson, current, responses)
+    with transaction.atomic():
+        progress = (
+            LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+        )
+        if progress is None:
+            try:
+                with transaction.atomic():
+                    progress = LessonProgress.objects.create(
+                        user=user, lesson=lesson, first_visit_at=now, last_visit_at=now
+                    )
+            except IntegrityError:
+                # A concurrent request created it a moment ago: the same visit.
+                progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
+        elif (now - progress.last_visit_at).total_seconds() >= VISIT_WINDOW_SECONDS:
+            _add_visit(progress, now)
+        Enrollment.objects.filter(pk=getattr(enrollment, "pk", enrollment)).update(
+            last_activity_at=now
+        )
+    if progress.status != "completed" and _evaluate_and_complete(
+        user=user, lesson=lesson, responses=responses, row=progress
+    ):
+        progress.refresh_from_db()
+    return progress
+
+
+def _progress_row(user, lesson):
+    """The learner's progress on a lesson as a light row, or None. Every lesson page view reads
+    it, so it is a raw read: Django compiling the equivalent queryset costs more than running
+    it."""
+    from .models import LessonProgress
+    from .selectors import ProgressRow
+
+    table = connection.ops.quote_name(LessonProgress._meta.db_table)
+    for p in LessonProgress.objects.raw(
+        f"SELECT id, lesson_id, status, completed_at, visits, time_spent_seconds, last_visit_at "  # noqa: S608 - table name from the model, values are parameters
+        f"FROM {table} WHERE user_id = %s AND lesson_id = %s",
+        [user.pk, lesson.pk],
+    ):
+        return ProgressRow(
+            p.lesson_id, p.status, p.completed_at, p.visits, p.time_spent_seconds, p.last_visit_at
+        )
+    return None
+
+
+def _add_visit(progress, now):
+    from django.db.models import F
+
+    gap = (now - progress.last_visit_at).total_seconds()
+    spent = int(min(max(gap, 0), STEP_CAP_SECONDS))
+    type(progress).objects.filter(pk=progress.pk).update(
+        visits=F("visits") + 1,
+        last_visit_at=now,
+        time_spent_seconds=F("time_spent_seconds") + spent,
+    )
+    progress.visits += 1
+    progress.last_visit_at = now
+    progress.time_spent_seconds += spent
+
+
+def _responses_for(user, lesson) -> dict:
+    """The learner's answers on a lesson by block id (a raw read, see _progress_row). A lesson
+    without activities has none worth reading."""
+    if not lesson.activity_summary:
+        return {}
+    table = connection.ops.quote_name(ActivityResponse._meta.db_table)
+    return {
+        r.block_id: r
+        for r in ActivityResponse.objects.raw(
+            f"SELECT * FROM {table} WHERE user_id = %s AND lesson_id = %s",  # noqa: S608 - as above
+            [user.pk, lesson.pk],
+        )
+    }
+
+
+def _evaluate_and_complete(*, user, lesson, responses=None, manual=False, row=None) -> bool:
+    """Complete the lesson if its rule is met (idempotent); then its module and programme.
+    With `row` (the learner's progress, just read) an unmet rule costs no query."""
+    from . import progress as rules
+    from .models import LessonProgress
+
+    if responses is None:
+        responses = _responses_for(user, lesson)
+    unmet = row is not None and not manual and row.status != "completed"
+    if unmet and not rules.lesson_rule_met(lesson, row, responses):
+        return False
+    with transaction.atomic():
+        row = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
+        if row is None:
+            return False
+        if row.status == "completed":
+            return True
+        if manual and lesson.completion_rule == "manual":
+            row.status = "completed"
+        if row.status != "completed" and not rules.lesson_rule_met(lesson, row, responses):
+            return False
+        updated = (
+            LessonProgress.objects.filter(pk=row.pk)
+            .exclude(status="completed")
+            .update(status="completed", completed_at=timezone.now())
+        )
+    if updated:
+        _check_module(user=user, lesson=lesson)
+    return True
+
+
+def _required_children(model, parent) -> list[int]:
+    """Ids of the live, non-optional lessons of a module or modules of a programme."""
+    return list(
+        model.objects.live().child_of(parent).filter(is_optional=False).values_list("pk", flat=True)
+    )
+
+
+def _check_module(*, user, lesson):
+    from .models import LessonProgress, ModuleCompletion, ModulePage
+
+    module = ModulePage.objects.filter(path=lesson.path[: -LessonPage.steplen]).first()
+    if module is None:
+        return
+    required = _required_children(LessonPage, module)
+    done = set(
+        LessonProgress.objects.filter(
+            user=user, lesson_id__in=required, status="completed"
+        ).values_list("lesson_id", flat=True)
+    )
+    if set(required) - done:
+        return
+    _completion, created = ModuleCompletion.objects.get_or_create(
+        user=user,
+        module=module,
+        defaults={"completed_at": timezone.now(), "requirements": {"lessons": required}},
+    )
+    if created:
+        check_programme(user=user, programme_id=None, module=module)
+
+
+def check_programme(*, user, programme_id=None, module=None):
+    """Record the programme completion when all its requirements are met (idempotent)."""
+    from .models import ModuleCompletion, ModulePage, ProgrammeCompletion, ProgrammePage
+
+    if programme_id is None:
+        programme = ProgrammePage.objects.filter(path=module.path[: -LessonPage.steplen]).first()
+    else:
+        programme = ProgrammePage.objects.filter(pk=programme_id).first()
+    if (
+        programme is None
+        or ProgrammeCompletion.objects.filter(user=user, programme=programme).exists()
+    ):
+        return
+    required = _required_children(ModulePage, programme)
+    done = set(
+        ModuleCompletion.objects.filter(user=user, module_id__in=required).values_list(
+            "module_id", flat=True
+        )
+    )
+    if set(required) - done:
+        return
+    from .models import ATTENDED
+
+    attended = SessionRegistration.objects.filter(
+        user=user, session__programme=programme, attendance__in=list(ATTENDED)
+    ).count()
+    if attended < programme.required_session_count:
+        return
+    from .models import Enrollment
+
+    enrollment = (
+        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        .order_by("-created_at")
+        .first()
+    )
+    ProgrammeCompletion.objects.get_or_create(
+        user=user,
+        programme=programme,
+        defaults={
+            "completed_at": timezone.now(),
+            "enrollment": enrollment,
+            "requirements": {"modules": required, "sessions": programme.required_session_count},
+        },
+    )
+
+
+def lesson_mark_done(*, user, lesson):
+    """The learner says a lesson is done. Allowed when the rule is 'manual' or already met;
+    otherwise a ValidationError lists what is still open."""
+    from . import progress as rules
+    from .models import LessonProgress
+
+    if lesson_open(user=user, lesson=lesson) is None:
+        raise ValidationError(_("Schrijf je eerst in voor dit programma."))
+    if _evaluate_and_complete(user=user, lesson=lesson, manual=True):
+        return LessonProgress.objects.get(user=user, lesson=lesson)
+    row = LessonProgress.objects.get(user=user, lesson=lesson)
+    open_, *_rest = rules.lesson_requirements(lesson, row, _responses_for(user, lesson))
+    raise ValidationError(open_ or [_("Deze les kan nog niet worden afgerond.")])
+
+
+def on_activity_answered(sender, user, lesson, **kwargs):
+    lesson_open(user=user, lesson=lesson)
+
+
+def on_attendance_recorded(*, registration):
+    if registration.attended:
+        check_programme(user=registration.user, programme_id=registration.session.programme_id)
+
+
+def reminders_set(*, user, enabled: bool):
+    from .models import LearnerPreference
+
+    LearnerPreference.objects.update_or_create(user=user, defaults={"reminders_enabled": enabled})

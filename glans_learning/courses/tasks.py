@@ -1,0 +1,129 @@
+"""Background work for courses. Tasks take ids, are idempotent and thin: they fetch, call a
+service and retry on transient errors."""
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import SessionRegistration
+
+
+@shared_task(
+    bind=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5
+)
+def send_session_confirmation(self, registration_id: int) -> bool:
+    """E-mail a learner that their registration for a session is confirmed. Sends at most once
+    per registration, however often the task runs."""
+    with transaction.atomic():
+        registration = (
+            SessionRegistration.objects.select_for_update()
+            .select_related("session", "session__programme", "user")
+            .filter(pk=registration_id, confirmation_sent_at__isnull=True)
+            .first()
+        )
+        if registration is None or not registration.user.email:
+            return False
+        with translation.override(settings.LANGUAGE_CODE):
+            body = render_to_string(
+                "glans_courses/email/session_confirmation.txt", {"registration": registration}
+            )
+            subject = render_to_string(
+                "glans_courses/email/session_confirmation_subject.txt",
+                {"registration": registration},
+            ).strip()
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.user.email])
+        registration.confirmation_sent_at = timezone.now()
+        registration.save(update_fields=["confirmation_sent_at"])
+    return True
+
+
+def _send_reminder_once(*, user, kind: str, key: str, template: str, context: dict) -> bool:
+    """Send one reminder for one event, at most once: the ReminderLog row is written in the
+    same transaction, under its unique constraint, before the mail leaves."""
+    from django.db import IntegrityError
+
+    from .models import ReminderLog
+
+    if not user.email:
+        return False
+    try:
+        with transaction.atomic():
+            ReminderLog.objects.create(user=user, kind=kind, key=key)
+            with translation.override(settings.LANGUAGE_CODE):
+                subject = render_to_string(f"{template}_subject.txt", context).strip()
+                body = render_to_string(f"{template}.txt", context)
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    except IntegrityError:
+        return False
+    return True
+
+
+@shared_task
+def send_reminders() -> dict:
+    """Daily (Celery beat): remind learners who stalled and participants of upcoming sessions.
+    Idempotent: each event (an enrolment stalling since a given day, a session) is mailed once;
+    learners who switched reminders off get nothing."""
+    from datetime import timedelta
+
+    from django.db.models import Q
+
+    from .models import (
+        Enrollment,
+        LearnerPreference,
+        ProgrammeCompletion,
+        ReminderSettings,
+        Session,
+    )
+
+    config = ReminderSettings.load()
+    now = timezone.now()
+    opted_out = set(
+        LearnerPreference.objects.filter(reminders_enabled=False).values_list("user_id", flat=True)
+    )
+    sent = {"stalled": 0, "session": 0}
+
+    stall_before = now - timedelta(days=config.stall_days)
+    completed = ProgrammeCompletion.objects.values_list("user_id", "programme_id")
+    done_pairs = set(completed)
+    stalled = (
+        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE)
+        .filter(
+            Q(last_activity_at__lt=stall_before)
+            | Q(last_activity_at__isnull=True, created_at__lt=stall_before)
+        )
+        .exclude(user_id__in=opted_out)
+        .select_related("user", "programme")
+    )
+    for enrollment in stalled.iterator():
+        if (enrollment.user_id, enrollment.programme_id) in done_pairs:
+            continue
+        since = (enrollment.last_activity_at or enrollment.created_at).date().isoformat()
+        if _send_reminder_once(
+            user=enrollment.user,
+            kind="stalled",
+            key=f"enrollment:{enrollment.pk}:{since}",
+            template="glans_courses/email/reminder_stalled",
+            context={"enrollment": enrollment, "days": config.stall_days},
+        ):
+            sent["stalled"] += 1
+
+    window_end = now + timedelta(days=config.session_days_before)
+    sessions = Session.objects.filter(
+        starts_at__gt=now, starts_at__lte=window_end
+    ).prefetch_related("registrations__user")
+    for session in sessions:
+        for registration in session.registrations.all():
+            if registration.user_id in opted_out:
+                continue
+            if _send_reminder_once(
+                user=registration.user,
+                kind="session",
+                key=f"session:{session.pk}",
+                template="glans_courses/email/reminder_session",
+                context={"session": session, "user": registration.user},
+            ):
+                sent["session"] += 1
+    return sent

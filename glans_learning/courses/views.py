@@ -1,0 +1,377 @@
+"""Front-end views for learning: answering activities and face-to-face sessions."""
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from glans_learning.organisations.utils import parse_id
+
+from . import selectors, services
+from .models import Attendance, LessonPage
+
+
+def _error_text(exc: ValidationError) -> str:
+    return " ".join(exc.messages)
+
+
+@login_required
+@require_POST
+def activity_submit(request, lesson_id, block_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
+    try:
+        services.activity_submit(
+            user=request.user,
+            lesson=lesson,
+            block_id=block_id,
+            answer=request.POST.get("answer"),
+            choice=request.POST.get("choice"),
+        )
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Je antwoord is opgeslagen."))
+    return redirect(f"{lesson.url}#activiteit-{block_id}")
+
+
+@login_required
+def session_list(request):
+    sessions = (
+        selectors.sessions_visible_to(request.user)
+        .select_related("programme", "unit")
+        .order_by("starts_at")
+    )
+    registered = set(request.user.glans_session_registrations.values_list("session_id", flat=True))
+    managed = set(selectors.sessions_managed_by(request.user).values_list("pk", flat=True))
+    return render(
+        request,
+        "glans_courses/session_list.html",
+        {"sessions": sessions, "registered": registered, "managed": managed},
+    )
+
+
+@login_required
+@require_POST
+def session_registration(request, session_id):
+    session = selectors.sessions_visible_to(request.user).filter(pk=parse_id(session_id)).first()
+    if session is None:
+        raise Http404
+    if request.POST.get("action") == "unregister":
+        if services.session_unregister(user=request.user, session=session):
+            messages.success(request, _("Je bent afgemeld voor deze bijeenkomst."))
+        else:
+            messages.error(
+                request, _("Afmelden kan niet meer: je aanwezigheid is al geregistreerd.")
+            )
+    else:
+        try:
+            services.session_register(user=request.user, session=session)
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            messages.success(request, _("Je bent aangemeld voor deze bijeenkomst."))
+    return redirect("glans_courses:sessions")
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(label=gettext_lazy("Aanwezigheid"), choices=Attendance.choices)
+    note = forms.CharField(label=gettext_lazy("Toelichting"), max_length=250, required=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def session_attendance(request, session_id):
+    session = selectors.sessions_managed_by(request.user).filter(pk=parse_id(session_id)).first()
+    if session is None:
+        raise Http404
+    registrations = session.registrations.select_related("user").order_by(
+        "user__last_name", "user__first_name"
+    )
+    if request.method == "POST":
+        errors = []
+        for registration in registrations:
+            value = request.POST.get(f"attendance-{registration.user_id}")
+            if value is None:
+                continue
+            if value not in Attendance.values:
+                errors.append(registration.user.get_full_name() or registration.user.get_username())
+        if errors:
+            messages.error(
+                request,
+                _("Kies een geldige aanwezigheid voor: %(names)s.") % {"names": ", ".join(errors)},
+            )
+        else:
+            for registration in registrations:
+                value = request.POST.get(f"attendance-{registration.user_id}")
+                if value is not None and (
+                    value != registration.attendance
+                    or request.POST.get(f"note-{registration.user_id}", "")
+                    != registration.attendance_note
+                ):
+                    services.attendance_record(
+                        by=request.user,
+                        session=session,
+                        user_id=registration.user_id,
+                        attendance=value,
+                        note=request.POST.get(f"note-{registration.user_id}", ""),
+                    )
+            messages.success(request, _("De aanwezigheid is opgeslagen."))
+            return redirect("glans_courses:attendance", session_id=session.pk)
+    return render(
+        request,
+        "glans_courses/session_attendance.html",
+        {"session": session, "registrations": registrations, "choices": Attendance.choices},
+    )
+
+
+def search(request):
+    query = request.GET.get("q", "").strip()[:200]
+    results = []
+    if query:
+        results = list(LessonPage.objects.live().search(query)[:50])
+    return render(request, "glans_courses/search.html", {"query": query, "results": results})
+
+
+# --- enrolment, progress and dashboards -------------------------------------------------
+
+
+@login_required
+@require_POST
+def enrol_self(request, programme_id):
+    from django.core.exceptions import PermissionDenied
+
+    from .models import ProgrammePage
+
+    programme = get_object_or_404(ProgrammePage.objects.live(), pk=parse_id(programme_id))
+    try:
+        services.enrol(user=request.user, programme=programme, by=request.user)
+    except PermissionDenied:
+        messages.error(request, _("Voor dit programma schrijft je school je in."))
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("Je bent ingeschreven. Veel leerplezier!"))
+    return redirect(programme.url)
+
+
+@login_required
+@require_POST
+def lesson_done(request, lesson_id):
+    lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
+    try:
+        services.lesson_mark_done(user=request.user, lesson=lesson)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+    else:
+        messages.success(request, _("De les is afgerond."))
+    return redirect(lesson.url)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def my_route(request):
+    from .models import LearnerPreference
+
+    if request.method == "POST":
+        services.reminders_set(user=request.user, enabled=request.POST.get("reminders") == "on")
+        messages.success(request, _("Je voorkeur voor herinneringen is opgeslagen."))
+        return redirect("glans_courses:my_route")
+    context = selectors.learner_dashboard(user=request.user)
+    preference = LearnerPreference.objects.filter(user=request.user).first()
+    context["reminders_enabled"] = preference.reminders_enabled if preference else True
+    context["open_programmes"] = selectors.self_enrolment_programmes(user=request.user)
+    return render(request, "glans_courses/my_route.html", context)
+
+
+class TeamFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(
+        label=gettext_lazy("School of organisatie"), queryset=None, empty_label=None
+    )
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programma"), queryset=None, empty_label=None
+    )
+    school_year = forms.ModelChoiceField(
+        label=gettext_lazy("Schooljaar (cohort)"),
+        queryset=None,
+        required=False,
+        empty_label=gettext_lazy("alle schooljaren"),
+    )
+    role = forms.ChoiceField(label=gettext_lazy("Rol"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        from glans_learning.organisations import permissions
+        from glans_learning.organisations.models import Role, SchoolYear
+
+        from .models import ProgrammePage
+
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["school_year"].queryset = SchoolYear.objects.all()
+        self.fields["role"].choices = [("", _("alle rollen"))] + [
+            (r.code, r.name) for r in Role.objects.filter(is_academy_role=False)
+        ]
+
+
+def _team_filter(request):
+    form = TeamFilterForm(request.GET or None, user=request.user)
+    if not request.GET:
+        first_unit = form.fields["unit"].queryset.first()
+        first_programme = form.fields["programme"].queryset.first()
+        form = TeamFilterForm(
+            {
+                "unit": getattr(first_unit, "pk", ""),
+                "programme": getattr(first_programme, "pk", ""),
+            },
+            user=request.user,
+        )
+    return form
+
+
+@login_required
+def team_dashboard(request):
+    from glans_learning.organisations import permissions
+
+    if not permissions.progress_units(request.user).exists():
+        raise Http404
+    form = _team_filter(request)
+    matrix = None
+    if form.is_valid():
+        data = form.cleaned_data
+        matrix = selectors.team_progress(
+            unit=data["unit"],
+            programme=data["programme"],
+            school_year=data["school_year"],
+            role=data["role"],
+        )
+        export = request.GET.get("export")
+        if export in ("csv", "xlsx"):
+            return _team_export(matrix, data, export)
+    return render(request, "glans_courses/team_dashboard.html", {"form": form, "matrix": matrix})
+
+
+def _team_export(matrix, data, fmt):
+    import tablib
+    from django.http import HttpResponse
+    from django.utils.text import slugify
+
+    from .models import Attendance
+
+    labels = dict(Attendance.choices)
+    status_labels = {
+        "completed": _("afgerond"),
+        "in_progress": _("bezig"),
+        "not_started": _("niet begonnen"),
+    }
+    headers = [_("Naam"), _("E-mail"), _("Schooljaar")]
+    headers += [m.title for m in matrix["modules"]]
+    headers += [f"{s.title} ({s.starts_at:%d-%m-%Y})" for s in matrix["sessions"]]
+    headers += [_("Voortgang (%)"), _("Afgerond op"), _("Laatste activiteit"), _("Vastgelopen")]
+    dataset = tablib.Dataset(headers=headers, title=str(_("Voortgang"))[:31])
+    for row in matrix["rows"]:
+        user = row["user"]
+        dataset.append(
+            [user.get_full_name() or user.username, user.email, str(row["enrollment"].school_year)]
+            + [f"{status_labels[c['status']]} ({c['done']}/{c['total']})" for c in row["cells"]]
+            + [str(labels[r.attendance]) if r else "–" for r in row["sessions"]]
+            + [
+                row["percent"],
+                row["completed_at"].strftime("%Y-%m-%d") if row["completed_at"] else "",
+                row["last_activity"].strftime("%Y-%m-%d %H:%M") if row["last_activity"] else "",
+                _("ja") if row["stalled"] else _("nee"),
+            ]
+        )
+    name = slugify(f"voortgang-{data['unit'].name}-{data['programme'].title}")
+    if fmt == "csv":
+        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(
+            dataset.export("xlsx"),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+class TeamEnrolForm(forms.Form):
+    programme = forms.ModelChoiceField(
+        label=gettext_lazy("Programma"), queryset=None, empty_label=None
+    )
+    members = forms.MultipleChoiceField(
+        label=gettext_lazy("Teamleden"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    staff_file = forms.FileField(
+        label=gettext_lazy("Of upload een personeelslijst (CSV of XLSX)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Kolommen: e-mail, voornaam, achternaam. De eerste regel bevat de kolomnamen."
+        ),
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        from .models import ProgrammePage
+
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["members"].choices = [
+            (str(m.user_id), m.user.get_full_name() or m.user.username)
+            for m in unit.memberships.current().select_related("user").order_by("user__last_name")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("members") and not cleaned.get("staff_file"):
+            raise forms.ValidationError(_("Kies teamleden of upload een personeelslijst."))
+        return cleaned
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team_enrol(request, unit_id):
+    from glans_learning.organisations import permissions
+
+    from . import staff_import
+
+    unit = permissions.progress_units(request.user).filter(pk=parse_id(unit_id)).first()
+    if unit is None:
+        raise Http404
+    form = TeamEnrolForm(request.POST or None, request.FILES or None, unit=unit)
+    problems = []
+    if request.method == "POST" and form.is_valid():
+        programme = form.cleaned_data["programme"]
+        upload = form.cleaned_data.get("staff_file")
+        try:
+            if upload:
+                result, problems = staff_import.import_staff(
+                    by=request.user, unit=unit, programme=programme, upload=upload
+                )
+                if result is not None:
+                    messages.success(
+                        request,
+                        _("%(n)s personen ingeschreven, van wie %(c)s nieuw.")
+                        % {"n": result.enrolled, "c": result.created_people},
+                    )
+            else:
+                count = services.enrol_members(
+                    by=request.user,
+                    unit=unit,
+                    programme=programme,
+                    user_ids=[int(x) for x in form.cleaned_data["members"]],
+                )
+                messages.success(request, _("%(n)s teamleden ingeschreven.") % {"n": count})
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        else:
+            if not problems:
+                return redirect(
+                    f"{reverse('glans_courses:team')}?unit={unit.pk}&programme={programme.pk}"
+                )
+    return render(
+        request, "glans_courses/team_enrol.html", {"form": form, "unit": unit, "problems": problems}
+    )

@@ -1,0 +1,101 @@
+"""Registers the course admin screens (scoped). Only registration happens here."""
+
+from django.forms import modelform_factory
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
+from glans_learning.organisations.admin_views import ScopedModelViewSet
+
+from .forms import RegistrationForm, SessionForm
+from .models import Enrollment, Register, Session, SessionRegistration
+from .navigation import course_landing, course_nav
+
+hooks.register(NAV_HOOK, course_nav)
+hooks.register(LANDING_HOOK, course_landing)
+
+
+class SessionViewSet(ScopedModelViewSet):
+    model = Session
+    icon = "date"
+    menu_label = _("Bijeenkomsten")
+    form_fields = [
+        "programme",
+        "unit",
+        "kind",
+        "title",
+        "starts_at",
+        "ends_at",
+        "location",
+        "online_url",
+        "trainers",
+        "modules",
+        "capacity",
+        "agenda",
+        "trainer_materials",
+        "school_year",
+    ]
+    list_display = ["title", "programme", "unit", "starts_at", "capacity"]
+    list_filter = ["kind", "school_year"]
+    search_fields = ["title", "location"]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(Session, form=SessionForm, fields=self.form_fields)
+
+
+class SessionRegistrationViewSet(ScopedModelViewSet):
+    model = SessionRegistration
+    icon = "tick"
+    menu_label = _("Aanmeldingen en aanwezigheid")
+    form_fields = ["session", "user", "attendance", "attendance_note"]
+    list_display = ["user", "session", "attendance"]
+    list_filter = ["attendance"]
+
+    def get_form_class(self, for_update=False):
+        return modelform_factory(
+            SessionRegistration, form=RegistrationForm, fields=self.form_fields
+        )
+
+
+class RegisterViewSet(ScopedModelViewSet):
+    model = Register
+    icon = "list-ul"
+    menu_label = _("Registers")
+    form_fields = [
+        "name",
+        "unit",
+        "cycle_years",
+        "required_per_cycle",
+        "themes",
+        "notes",
+        "is_active",
+    ]
+    list_display = ["name", "unit", "cycle_years", "is_active"]
+
+
+class EnrollmentViewSet(ScopedModelViewSet):
+    model = Enrollment
+    icon = "user"
+    menu_label = _("Inschrijvingen")
+    form_fields = ["status"]
+    list_display = ["user", "programme", "school_year", "unit", "status"]
+    list_filter = ["status", "school_year"]
+    search_fields = ["user__first_name", "user__last_name", "user__email"]
+
+
+class CoursesViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Leren")
+    menu_icon = "doc-full"
+    menu_order = 210
+    items = (
+        SessionViewSet("glans_sessions"),
+        SessionRegistrationViewSet("glans_registrations"),
+        EnrollmentViewSet("glans_enrollments"),
+        RegisterViewSet("glans_registers"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_courses_viewsets():
+    return CoursesViewSetGroup()

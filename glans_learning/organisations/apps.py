@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OrganisationsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "glans_learning.organisations"
+    label = "glans_organisations"
+    verbose_name = _("Organisaties")
+
+    def ready(self):
+        from . import permissions
+
+        permissions.register_policies()

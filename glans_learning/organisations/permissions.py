@@ -1,0 +1,327 @@
+"""The one authorization layer: role look-ups, `rules` predicates, scoped querysets and
+Wagtail permission policies. Every app asks here; views never hand-roll scope checks.
+
+Academy roles see across all schools; everybody else sees only the units they belong to.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import rules
+from django.db.models import Model, QuerySet
+from django.http import Http404
+from wagtail.permission_policies.base import ModelPermissionPolicy
+
+from .models import (
+    ACADEMY_ROLES,
+    TEAM_LEAD_ROLES,
+    UNIT_MANAGER_ROLES,
+    Membership,
+    OrganisationUnit,
+    RoleCode,
+)
+
+_CACHE_ATTR = "_glans_user_roles"
+
+
+@dataclass(frozen=True)
+class UserRoles:
+    """The roles a user holds now: academy-wide ones, and per organisation unit."""
+
+    academy: frozenset[str] = frozenset()
+    by_unit: dict[int, frozenset[str]] = field(default_factory=dict)
+    is_superuser: bool = False
+
+    def units_with(self, codes) -> set[int]:
+        codes = set(codes)
+        return {unit_id for unit_id, held in self.by_unit.items() if held & codes}
+
+    def has_unit_role(self, unit_id, codes) -> bool:
+        return bool(self.by_unit.get(unit_id, frozenset()) & set(codes))
+
+    @property
+    def is_academy(self) -> bool:
+        return self.is_superuser or bool(self.academy & ACADEMY_ROLES)
+
+    @property
+    def is_platform_admin(self) -> bool:
+        return self.is_superuser or RoleCode.PLATFORM_ADMIN in self.academy
+
+
+def user_roles(user) -> UserRoles:
+    """All current roles of `user`, in one query, cached on the user object."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return UserRoles()
+    cached = getattr(user, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    academy: set[str] = set()
+    by_unit: dict[int, set[str]] = {}
+    rows = Membership.objects.current().filter(user=user).values_list("unit_id", "roles__code")
+    for unit_id, code in rows:
+        if code is None:
+            continue
+        if unit_id is None:
+            academy.add(code)
+        else:
+            by_unit.setdefault(unit_id, set()).add(code)
+    roles_ = UserRoles(
+        academy=frozenset(academy),
+        by_unit={k: frozenset(v) for k, v in by_unit.items()},
+        is_superuser=user.is_superuser,
+    )
+    setattr(user, _CACHE_ATTR, roles_)
+    return roles_
+
+
+def forget_roles(user) -> None:
+    """Drop the cached roles (after memberships changed)."""
+    if hasattr(user, _CACHE_ATTR):
+        delattr(user, _CACHE_ATTR)
+
+
+def _unit_id(unit) -> int | None:
+    if unit is None:
+        return None
+    if isinstance(unit, OrganisationUnit):
+        return unit.pk
+    return getattr(unit, "unit_id", None) if isinstance(unit, Model) else unit
+
+
+# --- predicates -------------------------------------------------------------------------
+
+
+@rules.predicate
+def is_academy_staff(user) -> bool:
+    return user_roles(user).is_academy
+
+
+@rules.predicate
+def is_platform_admin(user) -> bool:
+    return user_roles(user).is_platform_admin
+
+
+@rules.predicate
+def is_academy_auditor(user) -> bool:
+    r = user_roles(user)
+    return r.is_superuser or RoleCode.ACADEMY_AUDITOR in r.academy
+
+
+@rules.predicate
+def is_academy_trainer(user) -> bool:
+    r = user_roles(user)
+    return r.is_superuser or RoleCode.ACADEMY_TRAINER in r.academy
+
+
+@rules.predicate
+def is_unit_manager(user) -> bool:
+    """Manages at least one unit (a director)."""
+    return bool(user_roles(user).units_with(UNIT_MANAGER_ROLES))
+
+
+@rules.predicate
+def is_team_lead(user) -> bool:
+    """Leads the team of at least one unit (director or TdT participant)."""
+    return bool(user_roles(user).units_with(TEAM_LEAD_ROLES))
+
+
+@rules.predicate
+def manages_unit(user, unit) -> bool:
+    return user_roles(user).has_unit_role(_unit_id(unit), UNIT_MANAGER_ROLES)
+
+
+@rules.predicate
+def leads_unit_team(user, unit) -> bool:
+    return user_roles(user).has_unit_role(_unit_id(unit), TEAM_LEAD_ROLES)
+
+
+@rules.predicate
+def belongs_to_unit(user, unit) -> bool:
+    return _unit_id(unit) in user_roles(user).by_unit
+
+
+can_view_unit_members = is_academy_staff | leads_unit_team
+can_manage_unit = is_platform_admin | manages_unit
+can_enter_admin = is_academy_staff | is_unit_manager | is_team_lead
+
+rules.add_perm("glans_organisations.view_unit_members", can_view_unit_members)
+rules.add_perm("glans_organisations.manage_unit", can_manage_unit)
+rules.add_perm("wagtailadmin.access_admin", can_enter_admin)
+
+# Model-level permissions for the admin screens (object-level checks use the scopes below).
+for _model in ("membership", "group"):
+    for _action in ("add", "change", "delete", "view"):
+        rules.add_perm(
+            f"glans_organisations.{_action}_{_model}", is_platform_admin | is_unit_manager
+        )
+rules.add_perm("glans_organisations.view_organisationunit", is_academy_staff | is_unit_manager)
+rules.add_perm("glans_organisations.change_organisationunit", is_platform_admin | is_unit_manager)
+for _model in ("board", "organisationunit", "schoolyear", "role"):
+    for _action in ("add", "delete"):
+        rules.add_perm(f"glans_organisations.{_action}_{_model}", is_platform_admin)
+for _model in ("board", "schoolyear", "role"):
+    rules.add_perm(f"glans_organisations.change_{_model}", is_platform_admin)
+    rules.add_perm(f"glans_organisations.view_{_model}", is_academy_staff)
+
+
+# --- scoped querysets -------------------------------------------------------------------
+
+
+def visible_units(user) -> QuerySet[OrganisationUnit]:
+    """Units the user may see: all for academy roles, else the units they belong to."""
+    r = user_roles(user)
+    qs = OrganisationUnit.objects.select_related("board")
+    if r.is_academy:
+        return qs
+    return qs.filter(pk__in=list(r.by_unit))
+
+
+def units_with_roles(user, codes) -> QuerySet[OrganisationUnit]:
+    """Units where the user holds one of `codes` (academy roles: all units)."""
+    r = user_roles(user)
+    qs = OrganisationUnit.objects.select_related("board")
+    if r.is_academy:
+        return qs
+    return qs.filter(pk__in=list(r.units_with(codes)))
+
+
+def managed_units(user) -> QuerySet[OrganisationUnit]:
+    r = user_roles(user)
+    qs = OrganisationUnit.objects.select_related("board")
+    if r.is_platform_admin:
+        return qs
+    return qs.filter(pk__in=list(r.units_with(UNIT_MANAGER_ROLES)))
+
+
+def team_units(user) -> QuerySet[OrganisationUnit]:
+    """Units whose team the user leads (director/TdT participant; academy: all)."""
+    return units_with_roles(user, TEAM_LEAD_ROLES)
+
+
+def manageable_memberships(user) -> QuerySet[Membership]:
+    r = user_roles(user)
+    qs = Membership.objects.all()
+    if r.is_platform_admin:
+        return qs
+    return qs.filter(unit__in=managed_units(user))
+
+
+def visible_users(user):
+    """People the user may see: members of the units whose team they lead."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    r = user_roles(user)
+    if r.is_academy:
+        return User.objects.all()
+    unit_ids = list(r.units_with(TEAM_LEAD_ROLES))
+    return User.objects.filter(glans_memberships__unit_id__in=unit_ids).distinct()
+
+
+def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
+    """Fetch a unit for `perm`; a unit the user may not see is 404, one they see but may
+    not use for `perm` raises PermissionDenied."""
+    from django.core.exceptions import PermissionDenied
+
+    unit = OrganisationUnit.objects.select_related("board").filter(pk=unit_id).first()
+    if unit is None or not (user_roles(user).is_academy or belongs_to_unit(user, unit)):
+        raise Http404
+    if not user.has_perm(perm, unit):
+        raise PermissionDenied
+    return unit
+
+
+# --- Wagtail permission policies --------------------------------------------------------
+
+
+class ScopedPermissionPolicy(ModelPermissionPolicy):
+    """A Wagtail permission policy that asks `rules` for model-level permissions and a scope
+    function for which instances a user may act on."""
+
+    def __init__(self, model, scope, auth_model=None):
+        super().__init__(model, auth_model=auth_model)
+        self.scope = scope
+
+    def user_has_permission(self, user, action):
+        return user.is_active and user.has_perm(self._get_permission_name(action))
+
+    def user_has_any_permission(self, user, actions):
+        return any(self.user_has_permission(user, action) for action in actions)
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return self.model._default_manager.none()
+        return self.scope(user)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        if not self.user_has_any_permission(user, actions):
+            return self.model._default_manager.none()
+        return self.scope(user)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return (
+            self.user_has_permission(user, action)
+            and self.scope(user).filter(pk=instance.pk).exists()
+        )
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
+
+
+def scope_all(model):
+    return lambda user: model._default_manager.all()
+
+
+@rules.predicate
+def is_tdt_participant(user) -> bool:
+    return bool(user_roles(user).units_with({RoleCode.TDT_PARTICIPANT}))
+
+
+can_see_trainer_notes = is_academy_trainer | is_platform_admin | is_tdt_participant
+rules.add_perm("glans_content.view_trainer_notes", can_see_trainer_notes)
+
+
+def register_policies() -> None:
+    """Register the scoped policies of this app's models with Wagtail (AppConfig.ready)."""
+    from wagtail.permissions import register_permission_policy
+
+    from .models import Board, Group, Role, SchoolYear
+
+    policies = {
+        Board: scope_all(Board),
+        SchoolYear: scope_all(SchoolYear),
+        Role: scope_all(Role),
+        OrganisationUnit: visible_units,
+        Group: lambda user: Group.objects.filter(unit__in=managed_units(user)),
+        Membership: manageable_memberships,
+    }
+    for model, scope in policies.items():
+        register_permission_policy(model, ScopedPermissionPolicy(model, scope))
+
+
+can_view_team_progress = is_academy_trainer | is_platform_admin | leads_unit_team
+rules.add_perm("glans_courses.view_team_progress", can_view_team_progress)
+
+
+def progress_units(user) -> QuerySet[OrganisationUnit]:
+    """Units whose team progress the user may follow: academy trainers and admins all; team
+    leads (director, TdT participant) their own. Auditors see aggregates elsewhere, not names."""
+    r = user_roles(user)
+    qs = OrganisationUnit.objects.select_related("board")
+    if r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy:
+        return qs
+    return qs.filter(pk__in=list(r.units_with(TEAM_LEAD_ROLES)))
+
+
+# Course administration (sessions, registers, enrolments) in the Wagtail admin.
+can_manage_sessions = is_platform_admin | is_academy_trainer | is_team_lead
+for _action in ("add", "change", "delete", "view"):
+    rules.add_perm(f"glans_courses.{_action}_session", can_manage_sessions)
+    rules.add_perm(f"glans_courses.{_action}_sessionregistration", can_manage_sessions)
+    if _action != "view":
+        rules.add_perm(f"glans_courses.{_action}_register", is_platform_admin)
+    rules.add_perm(
+        f"glans_courses.{_action}_enrollment", is_platform_admin | is_academy_trainer | is_team_lead
+    )
+rules.add_perm("glans_courses.view_register", is_academy_staff)

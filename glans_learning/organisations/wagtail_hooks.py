@@ -1,0 +1,114 @@
+"""Registers the organisation admin screens. Only registration happens here."""
+
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.viewsets.model import ModelViewSetGroup
+
+from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
+
+from . import permissions, selectors
+from .admin_views import ScopedModelViewSet
+from .forms import MembershipForm, UnitScopedForm
+from .models import Board, Group, Membership, OrganisationUnit, Role, SchoolYear
+
+
+class BoardViewSet(ScopedModelViewSet):
+    model = Board
+    icon = "site"
+    menu_label = _("Besturen")
+    form_fields = ["name", "short_name"]
+    list_display = ["name", "short_name"]
+    search_fields = ["name"]
+    add_to_admin_menu = False
+
+
+class OrganisationUnitViewSet(ScopedModelViewSet):
+    model = OrganisationUnit
+    icon = "home"
+    menu_label = _("Organisatie-eenheden")
+    form_fields = ["board", "name", "unit_type", "brin", "city", "is_active"]
+    list_display = ["name", "unit_type", "board", "city"]
+    list_filter = ["unit_type", "board"]
+    search_fields = ["name", "city"]
+
+
+class SchoolYearViewSet(ScopedModelViewSet):
+    model = SchoolYear
+    icon = "date"
+    menu_label = _("Schooljaren")
+    form_fields = ["label", "start_date", "end_date"]
+    list_display = ["label", "start_date", "end_date"]
+
+
+class GroupViewSet(ScopedModelViewSet):
+    model = Group
+    icon = "group"
+    menu_label = _("Groepen en klassen")
+    form_fields = ["unit", "name", "grade", "school_year"]
+
+    def get_form_class(self, for_update=False):
+        from django.forms import modelform_factory
+
+        return modelform_factory(Group, form=UnitScopedForm, fields=self.form_fields)
+
+    list_display = ["name", "unit", "grade", "school_year"]
+    list_filter = ["school_year"]
+    search_fields = ["name"]
+
+
+class MembershipViewSet(ScopedModelViewSet):
+    model = Membership
+    icon = "user"
+    menu_label = _("Lidmaatschappen")
+
+    def get_form_class(self, for_update=False):
+        return MembershipForm
+
+    list_display = ["user", "unit", "school_year", "is_active"]
+    list_filter = ["school_year", "is_active", "roles"]
+    search_fields = ["user__first_name", "user__last_name", "user__email"]
+
+
+class RoleViewSet(ScopedModelViewSet):
+    model = Role
+    icon = "key"
+    menu_label = _("Rollen")
+    form_fields = ["name", "description"]
+    list_display = ["name", "code", "is_academy_role"]
+
+
+class OrganisationsViewSetGroup(ModelViewSetGroup):
+    menu_label = _("Organisaties")
+    menu_icon = "group"
+    menu_order = 200
+    items = (
+        MembershipViewSet("glans_memberships"),
+        OrganisationUnitViewSet("glans_units"),
+        GroupViewSet("glans_groups"),
+        BoardViewSet("glans_boards"),
+        SchoolYearViewSet("glans_school_years"),
+        RoleViewSet("glans_roles"),
+    )
+
+
+@hooks.register("register_admin_viewset")
+def register_organisations_viewsets():
+    return OrganisationsViewSetGroup()
+
+
+@hooks.register(PROFILE_SECTIONS_HOOK)
+def profile_memberships(request):
+    return render_to_string(
+        "glans_organisations/profile_memberships.html",
+        {"memberships": selectors.memberships_for_user(user=request.user)},
+        request=request,
+    )
+
+
+@hooks.register(LANDING_HOOK)
+def admin_landing(user):
+    if permissions.is_platform_admin(user):
+        return (100, reverse("wagtailadmin_home"))
+    return None
