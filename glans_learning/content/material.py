@@ -51,6 +51,7 @@ class Lesson:
     word_count: int
     source: str
     checksum: str
+    sources: list[str] = field(default_factory=list)
 
     @property
     def activity_count(self) -> int:
@@ -373,6 +374,19 @@ def _read(path: Path, root: Path) -> tuple[dict, str, str, str]:
     return meta, body, source, _checksum(text)
 
 
+def _sources(meta: dict, source: str) -> list[str]:
+    """The source sections a lesson draws on (``bronnen:``): required, a non-empty list of texts."""
+    value = meta.get("bronnen")
+    if value is None or value == "" or value == []:
+        raise MaterialError(
+            f"{source}: 'bronnen' is required in the front matter: list the source sections "
+            "this lesson draws on"
+        )
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise MaterialError(f"{source}: 'bronnen' must be a list of non-empty texts")
+    return [v.strip() for v in value]
+
+
 def load_lesson(path: Path, order: int, root: Path) -> Lesson:
     meta, body, source, checksum = _read(path, root)
     return Lesson(
@@ -385,6 +399,7 @@ def load_lesson(path: Path, order: int, root: Path) -> Lesson:
         word_count=count_words(body),
         source=source,
         checksum=checksum,
+        sources=_sources(meta, source),
     )
 
 

@@ -85,3 +85,30 @@ def test_missing_front_matter(copy):
     (copy / LESSON).write_text("Geen front matter\n")
     with pytest.raises(MaterialError, match="front matter"):
         load_material(copy)
+
+
+def test_lessons_carry_their_sources(fixture_material):
+    lesson = fixture_material.programmes[0].modules[0].lessons[0]
+    assert lesson.sources == ["Seed 000 – de G van Grondhouding en Gesprek"]
+
+
+@pytest.mark.parametrize(
+    ("bronnen", "message"),
+    [
+        ("", "'bronnen' is required"),
+        ("bronnen: []\n", "'bronnen' is required"),
+        ("bronnen:\n", "'bronnen' is required"),
+        ("bronnen: Seed 000\n", "'bronnen' must be a list"),
+        ("bronnen:\n  - ''\n", "'bronnen' must be a list"),
+    ],
+)
+def test_a_lesson_without_sources_is_rejected_naming_the_file(copy, bronnen, message):
+    path = copy / "proef/01-g/02-tweede-les.md"
+    listed = "bronnen:\n  - Seed 000 – de G van Grondhouding en Gesprek\n"
+    text = path.read_text()
+    assert listed in text
+    path.write_text(text.replace(listed, bronnen))
+    with pytest.raises(MaterialError) as error:
+        load_material(copy)
+    assert message in str(error.value)
+    assert "02-tweede-les.md" in str(error.value)
