@@ -1,13 +1,11 @@
 """The plugin's JSON API (`/api/v1/`), assembled from each app's router."""
 
-from ninja import NinjaAPI
-
 from glans_learning.core.api_auth import API_AUTH
-from glans_learning.core.api_errors import install_error_handlers
+from glans_learning.core.api_errors import GlansAPI, GlansParser, install_error_handlers
 from glans_learning.courses.api import router as courses_router
 from glans_learning.organisations.api import router as organisations_router
 
-api = NinjaAPI(
+api = GlansAPI(
     title="GLANS API",
     version="1",
     description="API van het GLANS-leerplatform. Inloggen met de sessie van de site (met CSRF) "
@@ -15,6 +13,7 @@ api = NinjaAPI(
     auth=API_AUTH,
     urls_namespace="glans_api",
     docs_url="/docs",
+    parser=GlansParser(),
 )
 install_error_handlers(api)
 api.add_router("/", organisations_router)

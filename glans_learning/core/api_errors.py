@@ -1,43 +1,174 @@
-"""Translated JSON error handlers for the plugin's API."""
+"""One error shape for the whole API, its handlers, and its place in the OpenAPI document.
 
-from django.core.exceptions import PermissionDenied
+Every error is ``{"detail": "<translated sentence>", "errors": [{"loc": [...], "msg": "...",
+"type": "..."}]}`` (``errors`` only for invalid input). Bad input never reaches a handler as
+something the database cannot store: NUL bytes and lone surrogates are refused by the parser.
+"""
+
+import json
+
+from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
+from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.parser import Parser
+
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    "loc": {"type": "array", "items": {}},
+                    "msg": {"type": "string"},
+                    "type": {"type": "string"},
+                },
+                "required": ["loc", "msg", "type"],
+            },
+        },
+    },
+    "required": ["detail"],
+}
+
+
+class InvalidInput(HttpError):
+    def __init__(self, message: str):
+        super().__init__(422, message)
+
+
+def _unstorable(value) -> bool:
+    """Text PostgreSQL and UTF-8 cannot hold: NUL bytes and lone surrogates."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(v) for v in value)
+    return False
+
+
+class GlansParser(Parser):
+    def parse_body(self, request):
+        try:
+            data = json.loads(request.body)
+        except (ValueError, UnicodeDecodeError):
+            raise InvalidInput(_("De inhoud van het verzoek is geen geldige JSON.")) from None
+        if _unstorable(data):
+            raise InvalidInput(_("De invoer bevat tekens die niet zijn toegestaan."))
+        return data
+
+    def parse_querydict(self, data, list_fields, request):
+        result = super().parse_querydict(data, list_fields, request)
+        if _unstorable(result):
+            raise InvalidInput(_("De invoer bevat tekens die niet zijn toegestaan."))
+        return result
+
+
+def _error(api, request, status, detail, errors=None):
+    body = {"detail": detail}
+    if errors is not None:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+def _django_errors(exc: DjangoValidationError) -> list[dict]:
+    if hasattr(exc, "error_dict"):
+        return [
+            {"loc": [field], "msg": message, "type": "invalid"}
+            for field, messages in exc.message_dict.items()
+            for message in messages
+        ]
+    return [{"loc": [], "msg": message, "type": "invalid"} for message in exc.messages]
+
+
+def _ninja_errors(exc: NinjaValidationError) -> list[dict]:
+    return [
+        {
+            "loc": list(error.get("loc", [])),
+            "msg": str(error.get("msg", "")),
+            "type": str(error.get("type", "invalid")),
+        }
+        for error in exc.errors
+    ]
 
 
 def install_error_handlers(api) -> None:
     @api.exception_handler(Http404)
     def not_found(request, exc):
-        return api.create_response(request, {"detail": _("Niet gevonden.")}, status=404)
+        return _error(api, request, 404, _("Niet gevonden."))
 
     @api.exception_handler(PermissionDenied)
     def forbidden(request, exc):
-        return api.create_response(
-            request, {"detail": _("Je hebt geen toegang tot deze gegevens.")}, status=403
-        )
+        return _error(api, request, 403, _("Je hebt geen toegang tot deze gegevens."))
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
-        return api.create_response(
-            request, {"detail": _("Log in of gebruik een geldige API-sleutel.")}, status=401
-        )
+        return _error(api, request, 401, _("Log in of gebruik een geldige API-sleutel."))
 
     @api.exception_handler(NinjaValidationError)
     def invalid(request, exc):
-        return api.create_response(
-            request, {"detail": _("De invoer is ongeldig."), "errors": exc.errors}, status=422
-        )
+        return _error(api, request, 422, _("De invoer is ongeldig."), _ninja_errors(exc))
 
     @api.exception_handler(DjangoValidationError)
     def invalid_model(request, exc):
-        errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-        return api.create_response(
-            request, {"detail": _("De invoer is ongeldig."), "errors": errors}, status=422
+        return _error(api, request, 422, _("De invoer is ongeldig."), _django_errors(exc))
+
+    @api.exception_handler(InvalidInput)
+    def invalid_input(request, exc):
+        return _error(
+            api, request, 422, str(exc), [{"loc": ["body"], "msg": str(exc), "type": "invalid"}]
         )
 
     @api.exception_handler(HttpError)
     def http_error(request, exc):
-        return api.create_response(request, {"detail": str(exc)}, status=exc.status_code)
+        return _error(api, request, exc.status_code, str(exc))
+
+    @api.exception_handler(SuspiciousOperation)
+    @api.exception_handler(MultiPartParserError)
+    @api.exception_handler(UnreadablePostError)
+    def bad_request(request, exc):
+        return _error(api, request, 400, _("Het verzoek kon niet worden gelezen."))
+
+
+class GlansAPI(NinjaAPI):
+    """The plugin's API: every operation's OpenAPI entry lists the errors it can return."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+        ref = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+        descriptions = {
+            "400": _("Het verzoek kon niet worden gelezen."),
+            "401": _("Niet ingelogd."),
+            "403": _("Geen toegang."),
+            "404": _("Niet gevonden."),
+            "422": _("Ongeldige invoer."),
+        }
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                statuses = {"404", "422"}
+                if operation.get("security"):
+                    statuses |= {"401", "403"}
+                if "requestBody" in operation or operation.get("parameters"):
+                    statuses.add("400")
+                responses = operation.setdefault("responses", {})
+                for status in sorted(statuses):
+                    responses.setdefault(int(status), {"description": descriptions[status]})
+                for status, response in responses.items():
+                    if str(status).startswith("4"):
+                        response.update(ref)  # one error shape, whatever a router declared
+        return schema
