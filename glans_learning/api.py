@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from glans_learning.core.api_auth import API_AUTH
 from glans_learning.core.api_errors import install_error_handlers
 from glans_learning.courses.api import router as courses_router
+from glans_learning.measurement.api import router as measurement_router
 from glans_learning.organisations.api import router as organisations_router
 
 api = NinjaAPI(
@@ -19,3 +20,4 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/", organisations_router)
 api.add_router("/", courses_router)
+api.add_router("/", measurement_router)
