@@ -232,9 +232,7 @@ def group_grid(*, group, user, today=None) -> dict:
                 "code": rel.family.code,
                 "label": rel.label if show_labels else "",
                 "cells": cells,
-                "history": [
-                    c for m, c in zip(moments, cells, strict=True) if m != open_moment
-                ],
+                "history": [c for m, c in zip(moments, cells, strict=True) if m != open_moment],
                 "current": current,
                 "previous": previous,
             }

@@ -7,202 +7,510 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('glans_organisations', '0002_roles'),
+        ("glans_organisations", "0002_roles"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AccessLog',
+            name="AccessLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.CharField(max_length=40)),
-                ('at', models.DateTimeField(auto_now_add=True)),
-                ('group', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='glans_organisations.group')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='glans_organisations.organisationunit')),
-                ('user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("what", models.CharField(max_length=40)),
+                ("at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "group",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="glans_organisations.group",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="glans_organisations.organisationunit",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'inzage',
-                'verbose_name_plural': 'inzagelog',
-                'ordering': ['-at'],
+                "verbose_name": "inzage",
+                "verbose_name_plural": "inzagelog",
+                "ordering": ["-at"],
             },
         ),
         migrations.CreateModel(
-            name='Family',
+            name="Family",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=16, verbose_name='code')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt')),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='families', to='glans_organisations.board', verbose_name='bestuur')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='families', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=16, verbose_name="code")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt")),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="families",
+                        to="glans_organisations.board",
+                        verbose_name="bestuur",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="families",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'gezin',
-                'verbose_name_plural': 'gezinnen',
-                'ordering': ['code'],
+                "verbose_name": "gezin",
+                "verbose_name_plural": "gezinnen",
+                "ordering": ["code"],
             },
         ),
         migrations.CreateModel(
-            name='FamilyKey',
+            name="FamilyKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, verbose_name='sleutel-hash')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='keys', to='glans_measurement.family', verbose_name='gezin')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='glans_organisations.organisationunit')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, verbose_name="sleutel-hash")),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="keys",
+                        to="glans_measurement.family",
+                        verbose_name="gezin",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="glans_organisations.organisationunit",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'leerlingsleutel (gehasht)',
-                'verbose_name_plural': 'leerlingsleutels (gehasht)',
+                "verbose_name": "leerlingsleutel (gehasht)",
+                "verbose_name_plural": "leerlingsleutels (gehasht)",
             },
         ),
         migrations.CreateModel(
-            name='ImplementationYear',
+            name="ImplementationYear",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveSmallIntegerField(verbose_name='implementatiejaar')),
-                ('school_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_organisations.schoolyear', verbose_name='schooljaar')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("number", models.PositiveSmallIntegerField(verbose_name="implementatiejaar")),
+                (
+                    "school_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_organisations.schoolyear",
+                        verbose_name="schooljaar",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'implementatiejaar',
-                'verbose_name_plural': 'implementatiejaren',
+                "verbose_name": "implementatiejaar",
+                "verbose_name_plural": "implementatiejaren",
             },
         ),
         migrations.CreateModel(
-            name='MeasurementMoment',
+            name="MeasurementMoment",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('date', models.DateField(verbose_name='datum')),
-                ('opens_on', models.DateField(verbose_name='open vanaf')),
-                ('closes_on', models.DateField(verbose_name='open tot en met')),
-                ('title', models.CharField(blank=True, max_length=80, verbose_name='titel')),
-                ('school_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_organisations.schoolyear', verbose_name='schooljaar')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurement_moments', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("date", models.DateField(verbose_name="datum")),
+                ("opens_on", models.DateField(verbose_name="open vanaf")),
+                ("closes_on", models.DateField(verbose_name="open tot en met")),
+                ("title", models.CharField(blank=True, max_length=80, verbose_name="titel")),
+                (
+                    "school_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_organisations.schoolyear",
+                        verbose_name="schooljaar",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measurement_moments",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'meetmoment',
-                'verbose_name_plural': 'meetmomenten',
-                'ordering': ['date'],
+                "verbose_name": "meetmoment",
+                "verbose_name_plural": "meetmomenten",
+                "ordering": ["date"],
             },
         ),
         migrations.CreateModel(
-            name='Intervisie',
+            name="Intervisie",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('held_on', models.DateField(verbose_name='datum')),
-                ('participants', models.TextField(verbose_name='deelnemers')),
-                ('agreements', models.TextField(verbose_name='afspraken')),
-                ('recorded_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('moment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='intervisies', to='glans_measurement.measurementmoment', verbose_name='meetmoment')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("held_on", models.DateField(verbose_name="datum")),
+                ("participants", models.TextField(verbose_name="deelnemers")),
+                ("agreements", models.TextField(verbose_name="afspraken")),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "moment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="intervisies",
+                        to="glans_measurement.measurementmoment",
+                        verbose_name="meetmoment",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'intervisie',
-                'verbose_name_plural': 'intervisies',
-                'ordering': ['-held_on'],
+                "verbose_name": "intervisie",
+                "verbose_name_plural": "intervisies",
+                "ordering": ["-held_on"],
             },
         ),
         migrations.CreateModel(
-            name='Relationship',
+            name="Relationship",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('label', models.CharField(blank=True, help_text="Bijvoorbeeld een voornaam. Alleen zichtbaar voor de leraren van de groep, de IB'er en de Expertgroep van de school.", max_length=40, verbose_name='korte aanduiding')),
-                ('is_active', models.BooleanField(default=True, verbose_name='actief')),
-                ('family', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='glans_measurement.family', verbose_name='gezin')),
-                ('group', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='glans_organisations.group', verbose_name='groep')),
-                ('school_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_organisations.schoolyear', verbose_name='schooljaar')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='relationships', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "label",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bijvoorbeeld een voornaam. Alleen zichtbaar voor de leraren van de groep, de IB'er en de Expertgroep van de school.",
+                        max_length=40,
+                        verbose_name="korte aanduiding",
+                    ),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="actief")),
+                (
+                    "family",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="glans_measurement.family",
+                        verbose_name="gezin",
+                    ),
+                ),
+                (
+                    "group",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="glans_organisations.group",
+                        verbose_name="groep",
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_organisations.schoolyear",
+                        verbose_name="schooljaar",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="relationships",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ouderrelatie',
-                'verbose_name_plural': 'ouderrelaties',
-                'ordering': ['group__name', 'family__code'],
+                "verbose_name": "ouderrelatie",
+                "verbose_name_plural": "ouderrelaties",
+                "ordering": ["group__name", "family__code"],
             },
         ),
         migrations.CreateModel(
-            name='Rating',
+            name="Rating",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('value', models.CharField(choices=[('positive', 'glanst'), ('neutral', 'neutraal'), ('negative', 'dof')], max_length=10, verbose_name='waardering')),
-                ('next_step', models.CharField(blank=True, choices=[('make', 'contact maken'), ('keep', 'contact onderhouden'), ('deepen', 'contact verdiepen'), ('close', 'contact afsluiten')], max_length=10, verbose_name='volgende stap')),
-                ('note', models.CharField(blank=True, max_length=500, verbose_name='notitie')),
-                ('cooperation_impossible', models.BooleanField(default=False, verbose_name='samenwerking lijkt onmogelijk')),
-                ('follow_up', models.CharField(blank=True, choices=[('open', 'open'), ('other_route', 'andere route afgesproken'), ('closed', 'gesloten')], max_length=12, verbose_name='opvolging')),
-                ('rated_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='beoordeeld op')),
-                ('moment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='glans_measurement.measurementmoment', verbose_name='meetmoment')),
-                ('rated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('relationship', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='ratings', to='glans_measurement.relationship', verbose_name='ouderrelatie')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "value",
+                    models.CharField(
+                        choices=[
+                            ("positive", "glanst"),
+                            ("neutral", "neutraal"),
+                            ("negative", "dof"),
+                        ],
+                        max_length=10,
+                        verbose_name="waardering",
+                    ),
+                ),
+                (
+                    "next_step",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("make", "contact maken"),
+                            ("keep", "contact onderhouden"),
+                            ("deepen", "contact verdiepen"),
+                            ("close", "contact afsluiten"),
+                        ],
+                        max_length=10,
+                        verbose_name="volgende stap",
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=500, verbose_name="notitie")),
+                (
+                    "cooperation_impossible",
+                    models.BooleanField(
+                        default=False, verbose_name="samenwerking lijkt onmogelijk"
+                    ),
+                ),
+                (
+                    "follow_up",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("open", "open"),
+                            ("other_route", "andere route afgesproken"),
+                            ("closed", "gesloten"),
+                        ],
+                        max_length=12,
+                        verbose_name="opvolging",
+                    ),
+                ),
+                (
+                    "rated_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="beoordeeld op"
+                    ),
+                ),
+                (
+                    "moment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="glans_measurement.measurementmoment",
+                        verbose_name="meetmoment",
+                    ),
+                ),
+                (
+                    "rated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "relationship",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="ratings",
+                        to="glans_measurement.relationship",
+                        verbose_name="ouderrelatie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'waardering',
-                'verbose_name_plural': 'waarderingen',
+                "verbose_name": "waardering",
+                "verbose_name_plural": "waarderingen",
             },
         ),
         migrations.CreateModel(
-            name='ReminderLog',
+            name="ReminderLog",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sent_at', models.DateTimeField(auto_now_add=True)),
-                ('moment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='glans_measurement.measurementmoment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sent_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "moment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="glans_measurement.measurementmoment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='Target',
+            name="Target",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('implementation_year', models.PositiveSmallIntegerField(verbose_name='implementatiejaar')),
-                ('share_positive', models.PositiveSmallIntegerField(verbose_name='doel glanst (%)')),
-                ('board', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='measurement_targets', to='glans_organisations.board', verbose_name='bestuur')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "implementation_year",
+                    models.PositiveSmallIntegerField(verbose_name="implementatiejaar"),
+                ),
+                (
+                    "share_positive",
+                    models.PositiveSmallIntegerField(verbose_name="doel glanst (%)"),
+                ),
+                (
+                    "board",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="measurement_targets",
+                        to="glans_organisations.board",
+                        verbose_name="bestuur",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'doel',
-                'verbose_name_plural': 'doelen',
-                'ordering': ['board__name', 'implementation_year'],
+                "verbose_name": "doel",
+                "verbose_name_plural": "doelen",
+                "ordering": ["board__name", "implementation_year"],
             },
         ),
         migrations.AddConstraint(
-            model_name='family',
-            constraint=models.UniqueConstraint(fields=('board', 'code'), name='unique_family_code_per_board'),
+            model_name="family",
+            constraint=models.UniqueConstraint(
+                fields=("board", "code"), name="unique_family_code_per_board"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='familykey',
-            constraint=models.UniqueConstraint(fields=('unit', 'key_hash'), name='unique_family_key_per_unit'),
+            model_name="familykey",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "key_hash"), name="unique_family_key_per_unit"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='implementationyear',
-            constraint=models.UniqueConstraint(fields=('unit', 'school_year'), name='unique_implementation_year'),
+            model_name="implementationyear",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "school_year"), name="unique_implementation_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='measurementmoment',
-            constraint=models.UniqueConstraint(fields=('unit', 'date'), name='unique_moment_per_unit_date'),
+            model_name="measurementmoment",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "date"), name="unique_moment_per_unit_date"
+            ),
         ),
         migrations.AddIndex(
-            model_name='relationship',
-            index=models.Index(fields=['unit', 'school_year'], name='glans_measu_unit_id_953cc7_idx'),
+            model_name="relationship",
+            index=models.Index(
+                fields=["unit", "school_year"], name="glans_measu_unit_id_953cc7_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='relationship',
-            constraint=models.UniqueConstraint(fields=('group', 'family'), name='unique_relationship'),
+            model_name="relationship",
+            constraint=models.UniqueConstraint(
+                fields=("group", "family"), name="unique_relationship"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='rating',
-            constraint=models.UniqueConstraint(fields=('relationship', 'moment'), name='unique_rating_per_moment'),
+            model_name="rating",
+            constraint=models.UniqueConstraint(
+                fields=("relationship", "moment"), name="unique_rating_per_moment"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='reminderlog',
-            constraint=models.UniqueConstraint(fields=('moment', 'user'), name='unique_reminder'),
+            model_name="reminderlog",
+            constraint=models.UniqueConstraint(fields=("moment", "user"), name="unique_reminder"),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.UniqueConstraint(fields=('board', 'implementation_year'), name='unique_target'),
+            model_name="target",
+            constraint=models.UniqueConstraint(
+                fields=("board", "implementation_year"), name="unique_target"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='target',
-            constraint=models.CheckConstraint(condition=models.Q(('share_positive__lte', 100)), name='target_share_at_most_100'),
+            model_name="target",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("share_positive__lte", 100)), name="target_share_at_most_100"
+            ),
         ),
     ]
