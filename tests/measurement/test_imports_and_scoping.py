@@ -124,10 +124,11 @@ def test_rating_a_group_is_flat_in_size(zonnebloem, year, teacher):
     from tests.measurement.conftest import codes, teach
 
     counts = []
+    moment = None
     for n in (3, 30):
         group = make_group(zonnebloem, year, f"Groep x{n}", n)
         teach(teacher, group)
-        moment = open_moment(zonnebloem, year) if n == 3 else moment
+        moment = moment or open_moment(zonnebloem, year)
         items = [{"relationship": c, "rating": "positive", "group": group.pk} for c in codes(group)]
         with CaptureQueriesContext(connection) as ctx:
             services.rate_group(user=teacher, moment=moment, ratings=items)
