@@ -111,3 +111,39 @@ def test_team_progress_api_refuses_bad_programme_ids(demo):
         response = director.get(url + value)
         assert response.status_code in (404, 422), (value, response.content)
         assert response["Content-Type"].startswith("application/json"), value
+
+
+def test_demo_measurement_walkthrough(demo):
+    """leraar.zonnebloem rates their group; the director sees it; the board sees no codes."""
+    import json
+
+    from glans_learning.measurement.models import MeasurementMoment, Rating, Relationship
+
+    zonnebloem = demo["zonnebloem"]
+    assert Relationship.objects.filter(unit=zonnebloem).count() >= 3 * 190
+    teacher = login("leraar.zonnebloem")
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    moment = MeasurementMoment.objects.get(
+        unit=zonnebloem, opens_on__lte=today, closes_on__gte=today
+    )
+    items = teacher.get(f"/api/v1/measurements/{moment.pk}/relationships").json()
+    assert len(items) == 25
+    response = teacher.put(
+        f"/api/v1/measurements/{moment.pk}/ratings",
+        data=json.dumps(
+            {"ratings": [{"relationship": items[0]["relationship"], "rating": "positive"}]}
+        ),
+        content_type="application/json",
+    )
+    assert response.status_code == 200, response.content
+    director = login("directeur.zonnebloem")
+    assert director.get(f"/meten/school/{zonnebloem.pk}/").status_code == 200
+    board = login("expertgroep.bestuur")
+    page = board.get(f"/meten/bestuur/{zonnebloem.board_id}/").content.decode()
+    assert "De Zonnebloem" in page and items[0]["relationship"] not in page
+    assert Rating.objects.filter(moment__unit=zonnebloem).count() > 2000
+    other = login("leraar.regenboog")
+    assert other.get(f"/meten/school/{zonnebloem.pk}/").status_code == 404
+    assert other.get(f"/api/v1/measurements/{moment.pk}/relationships").status_code == 404

@@ -21,6 +21,7 @@ GLANS_APPS = [
     "glans_learning.organisations",
     "glans_learning.content",
     "glans_learning.courses",
+    "glans_learning.measurement",
     "glans_learning.certification",
 ]
 
@@ -158,7 +159,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "glans_learning.courses.tasks.send_reminders",
         "schedule": 60 * 60 * 6,
     },
+    "glans-measurement-reminders": {
+        "task": "glans_learning.measurement.tasks.send_measurement_reminders",
+        "schedule": 60 * 60 * 6,
+    },
+    "glans-measurement-retention": {
+        "task": "glans_learning.measurement.tasks.apply_measurement_retention",
+        "schedule": 60 * 60 * 24,
+    },
 }
+# Oudervolgsysteem: the key of the family pseudonyms (HMAC) and how long data is kept after
+# a family's last school year. Without GLANS_PSEUDONYM_KEY a key is derived from SECRET_KEY.
+GLANS_PSEUDONYM_KEY = env_str("GLANS_PSEUDONYM_KEY")
+GLANS_MEASUREMENT_RETENTION_YEARS = env_int("GLANS_MEASUREMENT_RETENTION_YEARS", 2)
 
 # Wagtail's own background tasks (django-tasks): immediate by default.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -1,0 +1,367 @@
+"""Group lists into relationships: a CSV/XLSX template or an EDEXML file (the EDEX export of
+ParnasSys, Esis and others). All or nothing, with a dry-run preview and line-level errors.
+
+Names of pupils and parents are never read into the database: a pupil's stable key is
+turned into a keyed hash on the spot, and a family gets a generated code. By default each
+pupil's parents are one family; rows sharing a `gezin` value (CSV) are linked as siblings.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from glans_learning.organisations.models import Group
+
+from .models import Family, FamilyKey, Relationship
+from .services import _code_for, pupil_key_hash
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20000
+COLUMNS = {
+    "groep": "group",
+    "group": "group",
+    "jaargroep": "grade",
+    "leerjaar": "grade",
+    "leerlingnummer": "pupil_key",
+    "leerlingsleutel": "pupil_key",
+    "pupil_key": "pupil_key",
+    "aanduiding": "label",
+    "label": "label",
+    "gezin": "family",
+    "family": "family",
+}
+
+
+@dataclass
+class Problem:
+    line: int
+    field: str
+    message: str
+
+
+@dataclass
+class Row:
+    line: int
+    group: str
+    grade: int | None
+    pupil_key: str
+    label: str = ""
+    family: str = ""
+
+
+@dataclass
+class Preview:
+    rows: list[Row] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    groups_new: list[str] = field(default_factory=list)
+    groups_existing: list[str] = field(default_factory=list)
+    families_new: int = 0
+    families_existing: int = 0
+    relationships: int = 0
+    deactivated: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and bool(self.rows)
+
+
+def _grade(value: str) -> int | None:
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and 0 <= int(value) <= 16 else None
+
+
+def _table_rows(name: str, data: bytes) -> list[list[str]]:
+    if name.endswith(".csv"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise ValidationError(_("Het CSV-bestand is geen UTF-8-tekst.")) from None
+        sample = text[:2048]
+        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
+        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many kinds for corrupt files
+        raise ValidationError(_("Het XLSX-bestand kan niet worden gelezen.")) from None
+    return [
+        ["" if v is None else str(v) for v in row]
+        for row in workbook.worksheets[0].iter_rows(values_only=True)
+    ]
+
+
+def parse_table(name: str, data: bytes) -> tuple[list[Row], list[Problem]]:
+    numbered = [
+        (n, r) for n, r in enumerate(_table_rows(name, data), start=1) if any(c.strip() for c in r)
+    ]
+    if not numbered:
+        raise ValidationError(_("Het bestand is leeg."))
+    header = [COLUMNS.get(c.strip().lower()) for c in numbered[0][1]]
+    if "group" not in header or "pupil_key" not in header:
+        raise ValidationError(
+            _("De eerste regel moet de kolommen 'groep' en 'leerlingnummer' bevatten.")
+        )
+    rows, problems = [], []
+    for line, raw in numbered[1:]:
+        values = {
+            key: (raw[i].strip() if i < len(raw) else "") for i, key in enumerate(header) if key
+        }
+        if not values.get("group"):
+            problems.append(Problem(line, "groep", _("Vul de groep in.")))
+            continue
+        key = values.get("pupil_key", "")
+        if not key or key.startswith("#"):
+            problems.append(
+                Problem(line, "leerlingnummer", _("Een vast leerlingnummer ontbreekt."))
+            )
+            continue
+        if len(values.get("label", "")) > 40:
+            problems.append(Problem(line, "aanduiding", _("Maximaal 40 tekens.")))
+            continue
+        rows.append(
+            Row(
+                line,
+                values["group"][:100],
+                _grade(values.get("grade", "")),
+                key,
+                values.get("label", ""),
+                values.get("family", ""),
+            )
+        )
+    return rows, problems
+
+
+def _local(tag: str) -> str:
+    return tag.rsplit("}", 1)[-1]
+
+
+def parse_edexml(data: bytes) -> tuple[list[Row], list[Problem]]:
+    """Groups and pupils from an EDEXML (1.03–2.1) file, parsed safely (no entities, no
+    external references). Only the pupil's @key and group are read; names are skipped."""
+    from defusedxml import DefusedXmlException
+    from defusedxml.ElementTree import ParseError, fromstring
+
+    try:
+        root = fromstring(data)
+    except (ParseError, DefusedXmlException, ValueError):
+        raise ValidationError(_("Het EDEXML-bestand is geen geldige XML.")) from None
+    if _local(root.tag) not in ("EDEX", "leerlinggegevens"):
+        raise ValidationError(_("Dit is geen EDEXML-bestand (verwacht <EDEX>)."))
+
+    def children(node, name):
+        return [c for c in node if _local(c.tag) == name]
+
+    def text(node, name):
+        found = children(node, name)
+        return (found[0].text or "").strip() if found else ""
+
+    groups = {}
+    for container in children(root, "groepen"):
+        for g in container:
+            if _local(g.tag) in ("groep", "samengestelde_groep"):
+                groups[g.get("key", "").strip()] = (text(g, "naam"), _grade(text(g, "jaargroep")))
+    rows, problems = [], []
+    pupils = [p for c in children(root, "leerlingen") for p in children(c, "leerling")]
+    if not pupils:
+        raise ValidationError(_("Het EDEXML-bestand bevat geen leerlingen."))
+    for number, pupil in enumerate(pupils, start=1):
+        key = (pupil.get("key") or "").strip()
+        if not key or key.startswith("#"):
+            problems.append(
+                Problem(number, "leerling@key", _("Deze leerling heeft geen vaste sleutel."))
+            )
+            continue
+        if children(pupil, "uitstroomdatum"):
+            continue  # left the school
+        refs = children(pupil, "groep")
+        if not refs:
+            problems.append(Problem(number, "groep", _("Deze leerling zit in geen groep.")))
+            continue
+        group_key = refs[0].get("key", "").strip()
+        if group_key not in groups:
+            problems.append(
+                Problem(number, "groep", _("Onbekende groep %(key)s.") % {"key": group_key})
+            )
+            continue
+        name, grade = groups[group_key]
+        rows.append(Row(number, (name or group_key)[:100], grade, key))
+    return rows, problems
+
+
+def read_upload(upload) -> tuple[list[Row], list[Problem]]:
+    name = (upload.name or "").lower()
+    if upload.size > MAX_BYTES:
+        raise ValidationError(_("Het bestand is te groot (maximaal 10 MB)."))
+    data = upload.read()
+    if name.endswith(".xml"):
+        rows, problems = parse_edexml(data)
+    elif name.endswith((".csv", ".xlsx")):
+        rows, problems = parse_table(name, data)
+    else:
+        raise ValidationError(_("Kies een CSV-, XLSX- of EDEXML-bestand (.xml)."))
+    if len(rows) > MAX_ROWS:
+        raise ValidationError(_("Te veel regels (maximaal %(n)s).") % {"n": MAX_ROWS})
+    return rows, problems
+
+
+def _plan(*, unit, school_year, rows: list[Row], problems: list[Problem]) -> tuple[Preview, dict]:
+    preview = Preview(rows=rows, problems=list(problems))
+    seen = {}
+    for row in rows:
+        k = (row.group, row.pupil_key)
+        if k in seen:
+            preview.problems.append(
+                Problem(row.line, "leerlingnummer", _("Dubbel met regel %(n)s.") % {"n": seen[k]})
+            )
+        seen[k] = row.line
+    hashes = {
+        row.pupil_key: pupil_key_hash(unit_id=unit.pk, pupil_key=row.pupil_key) for row in rows
+    }
+    known = dict(
+        FamilyKey.objects.filter(unit=unit, key_hash__in=list(hashes.values())).values_list(
+            "key_hash", "family_id"
+        )
+    )
+    # Siblings: rows sharing a `family` value form one family.
+    family_of_pupil: dict[str, str] = {}
+    clusters: dict[str, list[Row]] = {}
+    for row in rows:
+        cluster = f"f:{row.family}" if row.family else f"p:{row.pupil_key}"
+        clusters.setdefault(cluster, []).append(row)
+    cluster_family: dict[str, int | None] = {}
+    for cluster, members in clusters.items():
+        existing = {known[hashes[m.pupil_key]] for m in members if hashes[m.pupil_key] in known}
+        if len(existing) > 1:
+            preview.problems.append(
+                Problem(
+                    members[0].line,
+                    "gezin",
+                    _(
+                        "Deze broers/zussen hebben al verschillende gezinscodes; koppel ze op het scherm."
+                    ),
+                )
+            )
+        cluster_family[cluster] = min(existing) if existing else None
+        for m in members:
+            family_of_pupil[m.pupil_key] = cluster
+    preview.families_new = sum(1 for v in cluster_family.values() if v is None)
+    preview.families_existing = len(cluster_family) - preview.families_new
+    existing_groups = {g.name: g for g in Group.objects.filter(unit=unit, school_year=school_year)}
+    names = sorted({r.group for r in rows})
+    preview.groups_new = [n for n in names if n not in existing_groups]
+    preview.groups_existing = [n for n in names if n in existing_groups]
+    preview.relationships = len({(r.group, family_of_pupil[r.pupil_key]) for r in rows})
+    preview.deactivated = (
+        Relationship.objects.filter(unit=unit, school_year=school_year, is_active=True).count()
+        - Relationship.objects.filter(
+            unit=unit,
+            school_year=school_year,
+            is_active=True,
+            family_id__in=[v for v in cluster_family.values() if v],
+            group__name__in=names,
+        ).count()
+    )
+    plan = {
+        "hashes": hashes,
+        "clusters": clusters,
+        "cluster_family": cluster_family,
+        "family_of_pupil": family_of_pupil,
+        "existing_groups": existing_groups,
+    }
+    preview.problems.sort(key=lambda p: p.line)
+    return preview, plan
+
+
+def relationships_preview(*, unit, school_year, upload) -> Preview:
+    rows, problems = read_upload(upload)
+    preview, _plan_ = _plan(unit=unit, school_year=school_year, rows=rows, problems=problems)
+    return preview
+
+
+@transaction.atomic
+def relationships_import(*, unit, school_year, upload=None, rows=None, problems=None) -> Preview:
+    """Import a group list; nothing changes when any line is wrong."""
+    if upload is not None:
+        rows, problems = read_upload(upload)
+    preview, plan = _plan(
+        unit=unit, school_year=school_year, rows=rows or [], problems=problems or []
+    )
+    if not preview.ok:
+        return preview
+    groups = dict(plan["existing_groups"])
+    for row in rows:
+        if row.group not in groups:
+            groups[row.group] = Group.objects.create(
+                unit=unit, name=row.group, grade=row.grade, school_year=school_year
+            )
+    # New families in bulk, with codes that are unique in the board.
+    taken = set(Family.objects.filter(board_id=unit.board_id).values_list("code", flat=True))
+    new_families = []
+    for cluster, family_id in plan["cluster_family"].items():
+        if family_id is None:
+            key_hash = plan["hashes"][plan["clusters"][cluster][0].pupil_key]
+            length, code = 7, _code_for(key_hash, 7)
+            while code in taken:
+                length += 1
+                code = _code_for(key_hash, length)
+            taken.add(code)
+            family = Family(board_id=unit.board_id, unit=unit, code=code)
+            new_families.append((cluster, family))
+    Family.objects.bulk_create([f for _c, f in new_families])
+    if any(f.pk is None for _c, f in new_families):  # databases without RETURNING
+        codes = {f.code: f for _c, f in new_families}
+        for pk, code in Family.objects.filter(board_id=unit.board_id, code__in=codes).values_list(
+            "pk", "code"
+        ):
+            codes[code].pk = pk
+    for cluster, family in new_families:
+        plan["cluster_family"][cluster] = family.pk
+    known = set(
+        FamilyKey.objects.filter(unit=unit, key_hash__in=list(plan["hashes"].values())).values_list(
+            "key_hash", flat=True
+        )
+    )
+    keys = []
+    for pupil_key, key_hash in plan["hashes"].items():
+        if key_hash not in known:
+            family_id = plan["cluster_family"][plan["family_of_pupil"][pupil_key]]
+            keys.append(FamilyKey(family_id=family_id, unit=unit, key_hash=key_hash))
+            known.add(key_hash)
+    FamilyKey.objects.bulk_create(keys)
+    wanted = {}
+    for row in rows:
+        family_id = plan["cluster_family"][plan["family_of_pupil"][row.pupil_key]]
+        wanted.setdefault((groups[row.group].pk, family_id), row.label)
+    existing = {
+        (r.group_id, r.family_id): r
+        for r in Relationship.objects.filter(unit=unit, school_year=school_year)
+    }
+    create, update = [], []
+    for (group_id, family_id), label in wanted.items():
+        rel = existing.get((group_id, family_id))
+        if rel is None:
+            create.append(
+                Relationship(
+                    unit=unit,
+                    school_year=school_year,
+                    group_id=group_id,
+                    family_id=family_id,
+                    label=label,
+                )
+            )
+        else:
+            rel.is_active = True
+            rel.label = label or rel.label
+            update.append(rel)
+    Relationship.objects.bulk_create(create)
+    Relationship.objects.bulk_update(update, ["is_active", "label"])
+    gone = [r.pk for k, r in existing.items() if k not in wanted and r.is_active]
+    Relationship.objects.filter(pk__in=gone).update(is_active=False)
+    return preview

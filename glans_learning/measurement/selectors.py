@@ -1,0 +1,296 @@
+"""Reads of the oudervolgsysteem. Aggregates come from the database (COUNT … FILTER), in a
+fixed number of queries whatever the size of the school, board or nation."""
+
+from __future__ import annotations
+
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from glans_learning.organisations.models import Group, OrganisationUnit, SchoolYear
+
+from . import permissions
+from .models import (
+    DEFAULT_TARGETS,
+    ImplementationYear,
+    MeasurementMoment,
+    Rating,
+    RatingValue,
+    Relationship,
+    Target,
+)
+
+RECENT_MOMENTS = 4
+
+
+def school_year_default(today=None) -> SchoolYear | None:
+    return SchoolYear.current(today) or SchoolYear.objects.order_by("-start_date").first()
+
+
+def _counts():
+    dull = Q(value__in=[RatingValue.NEUTRAL, RatingValue.NEGATIVE])
+    return {
+        "rated": Count("id"),
+        "positive": Count("id", filter=Q(value=RatingValue.POSITIVE)),
+        "neutral": Count("id", filter=Q(value=RatingValue.NEUTRAL)),
+        "negative": Count("id", filter=Q(value=RatingValue.NEGATIVE)),
+        "dull_without_step": Count("id", filter=dull & Q(next_step="")),
+        "impossible": Count("id", filter=Q(cooperation_impossible=True)),
+    }
+
+
+def targets_for(unit_ids, school_year) -> dict[int, int | None]:
+    """Target share (percent) per unit for its implementation year: two queries."""
+    years = dict(
+        ImplementationYear.objects.filter(
+            unit_id__in=unit_ids, school_year=school_year
+        ).values_list("unit_id", "number")
+    )
+    boards = dict(OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("pk", "board_id"))
+    custom = {
+        (b, y): s
+        for b, y, s in Target.objects.filter(board_id__in=set(boards.values())).values_list(
+            "board_id", "implementation_year", "share_positive"
+        )
+    }
+    out = {}
+    for unit_id in unit_ids:
+        number = years.get(unit_id)
+        if number is None:
+            out[unit_id] = None
+            continue
+        out[unit_id] = custom.get((boards.get(unit_id), number), DEFAULT_TARGETS.get(number))
+    return out
+
+
+def _cell(counts: dict | None, relationships: int, *, target, suppress: bool) -> dict:
+    counts = counts or dict.fromkeys(_counts(), 0)
+    cell = {
+        "relationships": relationships,
+        "rated": counts["rated"],
+        "not_rated": max(relationships - counts["rated"], 0),
+        "positive": counts["positive"],
+        "neutral": counts["neutral"],
+        "negative": counts["negative"],
+        "dull_without_step": counts["dull_without_step"],
+        "impossible": counts["impossible"],
+        "share_positive": round(100 * counts["positive"] / counts["rated"])
+        if counts["rated"]
+        else None,
+        "target": target,
+        "suppressed": False,
+    }
+    if suppress and relationships < permissions.MIN_CELL:
+        for key in cell:
+            if key not in ("target", "suppressed"):
+                cell[key] = None
+        cell["suppressed"] = True
+    return cell
+
+
+def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = False) -> dict:
+    """Per moment of `unit` in `school_year`: counts and share glanst vs target; the same per
+    group for `group_ids` (None: all groups, empty: none). Five queries, flat in size."""
+    moments = list(
+        MeasurementMoment.objects.filter(unit=unit, school_year=school_year).order_by("date")
+    )
+    target = targets_for([unit.pk], school_year)[unit.pk]
+    rels = Relationship.objects.filter(unit=unit, school_year=school_year, is_active=True)
+    per_group_rels = dict(
+        rels.values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
+    )
+    total_rels = sum(per_group_rels.values())
+    ratings = Rating.objects.filter(
+        moment__in=[m.pk for m in moments], relationship__is_active=True
+    )
+    per_moment = {r["moment_id"]: r for r in ratings.values("moment_id").annotate(**_counts())}
+    result = {
+        "unit": unit,
+        "school_year": school_year,
+        "target": target,
+        "moments": [
+            {
+                "moment": m,
+                **_cell(per_moment.get(m.pk), total_rels, target=target, suppress=suppress),
+            }
+            for m in moments
+        ],
+        "groups": [],
+    }
+    if group_ids is not None and not group_ids:
+        return result
+    groups = Group.objects.filter(pk__in=per_group_rels).order_by("grade", "name")
+    if group_ids is not None:
+        groups = groups.filter(pk__in=group_ids)
+    per_cell = {
+        (r["moment_id"], r["relationship__group_id"]): r
+        for r in ratings.values("moment_id", "relationship__group_id").annotate(**_counts())
+    }
+    for group in groups:
+        n = per_group_rels.get(group.pk, 0)
+        result["groups"].append(
+            {
+                "group": group,
+                "relationships": n,
+                "moments": [
+                    {
+                        "moment": m,
+                        **_cell(
+                            per_cell.get((m.pk, group.pk)), n, target=target, suppress=suppress
+                        ),
+                    }
+                    for m in moments
+                ],
+            }
+        )
+    return result
+
+
+def units_measurements(*, units, school_year, suppress: bool = True) -> list[dict]:
+    """Per unit (a board's schools, or all schools for the academy) and per moment: the same
+    measures, suppressed outside the school. Five queries, whatever the number of units."""
+    units = list(units)
+    unit_ids = [u.pk for u in units]
+    moments = list(
+        MeasurementMoment.objects.filter(unit_id__in=unit_ids, school_year=school_year).order_by(
+            "date"
+        )
+    )
+    targets = targets_for(unit_ids, school_year)
+    rels = dict(
+        Relationship.objects.filter(unit_id__in=unit_ids, school_year=school_year, is_active=True)
+        .values("unit_id")
+        .annotate(n=Count("id"))
+        .values_list("unit_id", "n")
+    )
+    per_moment = {
+        r["moment_id"]: r
+        for r in Rating.objects.filter(
+            moment__in=[m.pk for m in moments], relationship__is_active=True
+        )
+        .values("moment_id")
+        .annotate(**_counts())
+    }
+    by_unit: dict[int, list] = {}
+    for m in moments:
+        by_unit.setdefault(m.unit_id, []).append(m)
+    rows = []
+    for unit in units:
+        n = rels.get(unit.pk, 0)
+        cells = [
+            {
+                "moment": m,
+                **_cell(per_moment.get(m.pk), n, target=targets[unit.pk], suppress=suppress),
+            }
+            for m in by_unit.get(unit.pk, [])
+        ]
+        rows.append(
+            {
+                "unit": unit,
+                "relationships": n if not (suppress and n < permissions.MIN_CELL) else None,
+                "target": targets[unit.pk],
+                "moments": cells,
+                "latest": next((c for c in reversed(cells) if c["rated"]), None),
+            }
+        )
+    return rows
+
+
+def group_grid(*, group, user, today=None) -> dict:
+    """The teacher's grid: families of `group` × recent moments (the open one included)."""
+    today = today or timezone.localdate()
+    moments = list(
+        MeasurementMoment.objects.filter(
+            unit_id=group.unit_id, school_year_id=group.school_year_id, opens_on__lte=today
+        ).order_by("-date")[:RECENT_MOMENTS]
+    )[::-1]
+    open_moment = next((m for m in reversed(moments) if m.is_open(today)), None)
+    rels = list(
+        Relationship.objects.filter(group=group, is_active=True)
+        .select_related("family")
+        .order_by("label", "family__code")
+    )
+    ratings = {
+        (r.relationship_id, r.moment_id): r
+        for r in Rating.objects.filter(relationship__in=rels, moment__in=moments).only(
+            "relationship_id", "moment_id", "value", "next_step", "note", "cooperation_impossible"
+        )
+    }
+    show_labels = permissions.can_see_labels(user, group)
+    rows = []
+    for rel in rels:
+        cells = [ratings.get((rel.pk, m.pk)) for m in moments]
+        current = ratings.get((rel.pk, open_moment.pk)) if open_moment else None
+        prior = [
+            c
+            for m, c in zip(moments, cells, strict=True)
+            if c and (open_moment is None or m.date < open_moment.date)
+        ]
+        previous = prior[-1] if prior else None
+        rows.append(
+            {
+                "relationship": rel,
+                "code": rel.family.code,
+                "label": rel.label if show_labels else "",
+                "cells": cells,
+                "history": [c for m, c in zip(moments, cells, strict=True) if m != open_moment],
+                "current": current,
+                "previous": previous,
+            }
+        )
+    return {
+        "group": group,
+        "moments": moments,
+        "open_moment": open_moment,
+        "rows": rows,
+        "show_labels": show_labels,
+    }
+
+
+def relationships_for_moment(*, user, moment) -> list[dict]:
+    """The caller's own groups' relationships at `moment` with their last ratings."""
+    group_ids = permissions.teacher_group_ids(user)
+    rels = list(
+        Relationship.objects.filter(
+            unit_id=moment.unit_id,
+            school_year_id=moment.school_year_id,
+            group_id__in=group_ids,
+            is_active=True,
+        )
+        .select_related("family", "group")
+        .order_by("group__name", "family__code")
+    )
+    recent = list(
+        MeasurementMoment.objects.filter(
+            unit_id=moment.unit_id, school_year_id=moment.school_year_id, date__lte=moment.date
+        ).order_by("-date")[:RECENT_MOMENTS]
+    )
+    ratings: dict[int, list] = {}
+    for r in (
+        Rating.objects.filter(relationship__in=rels, moment__in=recent)
+        .select_related("moment")
+        .order_by("-moment__date")
+    ):
+        ratings.setdefault(r.relationship_id, []).append(r)
+    labels_for = {
+        g: permissions.can_see_labels(user, rel.group) for rel in rels for g in [rel.group_id]
+    }
+    return [
+        {
+            "relationship": rel,
+            "label": rel.label if labels_for[rel.group_id] else None,
+            "ratings": ratings.get(rel.pk, []),
+        }
+        for rel in rels
+    ]
+
+
+def follow_up_list(*, unit, school_year) -> list[Rating]:
+    """Relationships flagged 'samenwerking lijkt onmogelijk' at the latest moment they were
+    rated (the IB'er's list). Inside the school only."""
+    return list(
+        Rating.objects.filter(
+            moment__unit=unit, moment__school_year=school_year, cooperation_impossible=True
+        )
+        .select_related("relationship__family", "relationship__group", "moment")
+        .order_by("follow_up", "-moment__date")
+    )

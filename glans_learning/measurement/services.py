@@ -1,0 +1,298 @@
+"""Writes of the oudervolgsysteem. Views, API, tasks, commands and the demo call these."""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import permissions
+from .models import (
+    AccessLog,
+    Family,
+    FamilyKey,
+    FollowUp,
+    Intervisie,
+    MeasurementMoment,
+    NextStep,
+    Rating,
+    RatingValue,
+    Relationship,
+)
+
+DEFAULT_MOMENTS = 5
+
+
+def _pseudonym_key() -> bytes:
+    key = getattr(settings, "GLANS_PSEUDONYM_KEY", None)
+    if key:
+        return key.encode()
+    return hashlib.sha256(f"glans-pseudonym:{settings.SECRET_KEY}".encode()).digest()
+
+
+def pupil_key_hash(*, unit_id: int, pupil_key: str) -> str:
+    """A keyed hash of a pupil's stable key (scoped to the school); never the key itself."""
+    message = f"{unit_id}:{pupil_key.strip()}".encode()
+    return hmac.new(_pseudonym_key(), message, hashlib.sha256).hexdigest()
+
+
+def _code_for(key_hash: str, length: int = 7) -> str:
+    raw = base64.b32encode(bytes.fromhex(key_hash)).decode().rstrip("=")
+    return "G" + raw[:length].replace("0", "X").replace("1", "Y")
+
+
+def family_for_key(*, unit, key_hash: str, known: dict | None = None) -> Family:
+    """The family of a pupil key hash, created (with a fresh code) when new."""
+    if known is not None and key_hash in known:
+        return known[key_hash]
+    existing = (
+        FamilyKey.objects.select_related("family").filter(unit=unit, key_hash=key_hash).first()
+    )
+    if existing:
+        return existing.family
+    length = 7
+    code = _code_for(key_hash, length)
+    while Family.objects.filter(board_id=unit.board_id, code=code).exists():
+        length += 1
+        code = _code_for(key_hash, length)
+    family = Family.objects.create(board_id=unit.board_id, unit=unit, code=code)
+    FamilyKey.objects.create(family=family, unit=unit, key_hash=key_hash)
+    return family
+
+
+@transaction.atomic
+def family_link_siblings(*, unit, codes: list[str]) -> Family:
+    """Link the families with `codes` into the first one: their pupils' keys, relationships
+    and ratings move over; the first code stays."""
+    families = {f.code: f for f in Family.objects.filter(unit=unit, code__in=codes)}
+    missing = [c for c in codes if c not in families]
+    if missing or len(codes) < 2:
+        raise ValidationError(
+            _("Onbekende gezinscode(s): %(codes)s") % {"codes": ", ".join(missing)}
+        )
+    keep = families[codes[0]]
+    for code in codes[1:]:
+        other = families[code]
+        FamilyKey.objects.filter(family=other).update(family=keep)
+        for rel in Relationship.objects.filter(family=other):
+            if Relationship.objects.filter(group_id=rel.group_id, family=keep).exists():
+                rel.delete()  # two siblings in one group: one relationship
+            else:
+                rel.family = keep
+                rel.save(update_fields=["family"])
+        other.delete()
+    return keep
+
+
+def _add_months(day: datetime.date, months: int) -> datetime.date:
+    month = day.month - 1 + months
+    return datetime.date(day.year + month // 12, month % 12 + 1, 1)
+
+
+@transaction.atomic
+def moments_create_default(*, unit, school_year, count: int = DEFAULT_MOMENTS) -> list:
+    """Spread `count` moments over the school year (5: every two months from October), each
+    open from a week before to two weeks after its date. Idempotent."""
+    months = max(1, 10 // count)
+    created = []
+    for i in range(count):
+        date = _add_months(school_year.start_date, months * (i + 1))
+        if date > school_year.end_date:
+            break
+        moment, made = MeasurementMoment.objects.get_or_create(
+            unit=unit,
+            date=date,
+            defaults={
+                "school_year": school_year,
+                "opens_on": date - datetime.timedelta(days=7),
+                "closes_on": date + datetime.timedelta(days=14),
+                "title": _("Meting %(n)s") % {"n": i + 1},
+            },
+        )
+        if made:
+            created.append(moment)
+    return created
+
+
+def moment_create(*, unit, school_year, date, opens_on, closes_on, title="") -> MeasurementMoment:
+    moment = MeasurementMoment(
+        unit=unit,
+        school_year=school_year,
+        date=date,
+        opens_on=opens_on,
+        closes_on=closes_on,
+        title=title,
+    )
+    moment.full_clean()
+    moment.save()
+    return moment
+
+
+def _clean_item(item: dict, index: int, errors: dict) -> dict | None:
+    value = item.get("rating")
+    next_step = item.get("next_step") or ""
+    note = (item.get("note") or "").strip()
+    field = f"ratings[{index}]"
+    if value not in RatingValue.values:
+        errors[field] = _("Kies glanst, neutraal of dof.")
+        return None
+    if next_step not in NextStep.values and next_step != "":
+        errors[field] = _("Onbekende volgende stap.")
+        return None
+    if len(note) > 500:
+        errors[field] = _("De notitie is te lang (maximaal 500 tekens).")
+        return None
+    return {
+        "value": value,
+        "next_step": next_step if value != RatingValue.POSITIVE else "",
+        "note": note,
+        "cooperation_impossible": bool(item.get("impossible")) and value != RatingValue.POSITIVE,
+    }
+
+
+@transaction.atomic
+def rate_group(*, user, moment: MeasurementMoment, ratings: list[dict], today=None) -> int:
+    """Save the ratings of `user`'s own relationships at `moment`; all or nothing.
+
+    Each item: relationship (family code), rating (positive|neutral|negative), next_step,
+    note, impossible, and optionally group (id) when a family is in two of the user's groups.
+    """
+    if not moment.is_open(today):
+        raise ValidationError(_("Dit meetmoment is niet (meer) open."))
+    group_ids = permissions.teacher_group_ids(user)
+    rels = list(
+        Relationship.objects.filter(
+            unit_id=moment.unit_id,
+            school_year_id=moment.school_year_id,
+            group_id__in=group_ids,
+            is_active=True,
+        ).select_related("family")
+    )
+    if not rels:
+        raise PermissionDenied
+    by_code: dict[str, list[Relationship]] = {}
+    for rel in rels:
+        by_code.setdefault(rel.family.code, []).append(rel)
+    errors: dict[str, str] = {}
+    wanted: dict[int, dict] = {}
+    for index, item in enumerate(ratings):
+        if not isinstance(item, dict):
+            errors[f"ratings[{index}]"] = _("Ongeldige regel.")
+            continue
+        candidates = by_code.get(str(item.get("relationship", "")), [])
+        if item.get("group") is not None:
+            candidates = [r for r in candidates if str(r.group_id) == str(item["group"])]
+        if len(candidates) != 1:
+            errors[f"ratings[{index}]"] = (
+                _("Onbekende relatie voor jouw groep.")
+                if not candidates
+                else _("Dit gezin zit in meer van jouw groepen: geef de groep mee.")
+            )
+            continue
+        cleaned = _clean_item(item, index, errors)
+        if cleaned is None:
+            continue
+        rel = candidates[0]
+        if rel.pk in wanted:
+            errors[f"ratings[{index}]"] = _("Deze relatie staat twee keer in de lijst.")
+            continue
+        wanted[rel.pk] = cleaned
+    if errors:
+        raise ValidationError(errors)
+    if not ratings:
+        raise ValidationError(_("Geen waarderingen meegegeven."))
+    existing = {
+        r.relationship_id: r
+        for r in Rating.objects.select_for_update().filter(
+            moment=moment, relationship_id__in=wanted
+        )
+    }
+    now = timezone.now()
+    new, changed = [], []
+    for rel_id, data in wanted.items():
+        rating = existing.get(rel_id)
+        if rating is None:
+            rating = Rating(relationship_id=rel_id, moment=moment)
+            new.append(rating)
+        else:
+            changed.append(rating)
+        for key, val in data.items():
+            setattr(rating, key, val)
+        if rating.cooperation_impossible and not rating.follow_up:
+            rating.follow_up = FollowUp.OPEN
+        if not rating.cooperation_impossible:
+            rating.follow_up = ""
+        rating.rated_by = user
+        rating.rated_at = now
+    Rating.objects.bulk_create(new)
+    Rating.objects.bulk_update(
+        changed,
+        [
+            "value",
+            "next_step",
+            "note",
+            "cooperation_impossible",
+            "follow_up",
+            "rated_by",
+            "rated_at",
+        ],
+    )
+    return len(wanted)
+
+
+def follow_up_set(*, user, rating: Rating, status: str) -> Rating:
+    if not permissions.can_follow_up(user, rating.moment.unit_id):
+        raise PermissionDenied
+    if status not in FollowUp.values or not rating.cooperation_impossible:
+        raise ValidationError(_("Ongeldige opvolgstatus."))
+    rating.follow_up = status
+    rating.save(update_fields=["follow_up"])
+    return rating
+
+
+def intervisie_record(*, user, moment, held_on, participants: str, agreements: str) -> Intervisie:
+    if permissions.unit_access(user, moment.unit) != permissions.SCHOOL:
+        raise PermissionDenied
+    record = Intervisie(
+        moment=moment,
+        held_on=held_on,
+        participants=participants.strip(),
+        agreements=agreements.strip(),
+        recorded_by=user,
+    )
+    record.full_clean()
+    record.save()
+    return record
+
+
+def access_log(*, user, unit_id: int, group_id: int | None, what: str) -> None:
+    AccessLog.objects.create(user=user, unit_id=unit_id, group_id=group_id, what=what[:40])
+
+
+def retention_apply(*, today=None) -> int:
+    """Delete families (with their relationships, ratings and notes) whose last school year
+    ended more than GLANS_MEASUREMENT_RETENTION_YEARS ago. Idempotent."""
+    from django.db.models import Max
+
+    today = today or timezone.localdate()
+    years = int(getattr(settings, "GLANS_MEASUREMENT_RETENTION_YEARS", 2))
+    cutoff = (
+        today.replace(year=today.year - years)
+        if not (today.month == 2 and today.day == 29)
+        else today.replace(year=today.year - years, day=28)
+    )
+    stale = (
+        Family.objects.annotate(last=Max("relationships__school_year__end_date"))
+        .filter(last__lt=cutoff)
+        .values_list("pk", flat=True)
+    )
+    ids = list(stale)
+    Family.objects.filter(pk__in=ids).delete()
+    return len(ids)

@@ -1,0 +1,327 @@
+"""Screens of the oudervolgsysteem: the teacher's grid, dashboards, imports."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from glans_learning.organisations.models import Board, Group, OrganisationUnit, SchoolYear
+from glans_learning.organisations.permissions import user_roles
+from glans_learning.organisations.utils import parse_id
+
+from . import imports, permissions, selectors, services
+from .export import export_response
+from .models import FollowUp, NextStep, Rating
+
+
+@login_required
+def index(request):
+    roles = user_roles(request.user)
+    context = {
+        "groups": permissions.rateable_groups(request.user).order_by("unit__name", "grade", "name"),
+        "schools": permissions.school_units(request.user).order_by("name"),
+        "boards": Board.objects.filter(pk__in=permissions.board_ids(request.user)),
+        "academy": roles.is_academy,
+    }
+    if not any([context["groups"], context["schools"], context["boards"], context["academy"]]):
+        raise Http404
+    return render(request, "glans_measurement/index.html", context)
+
+
+@login_required
+def group_grid(request, group_id):
+    group = (
+        Group.objects.select_related("unit", "school_year").filter(pk=parse_id(group_id)).first()
+    )
+    if group is None or not permissions.can_rate(request.user, group):
+        raise Http404
+    grid = selectors.group_grid(group=group, user=request.user)
+    if grid["show_labels"] and any(r["label"] for r in grid["rows"]):
+        services.access_log(
+            user=request.user, unit_id=group.unit_id, group_id=group.pk, what="grid"
+        )
+    return render(
+        request, "glans_measurement/grid.html", {"grid": grid, "next_steps": NextStep.choices}
+    )
+
+
+def _year_from(request):
+    label = request.GET.get("school_year")
+    if label:
+        year = SchoolYear.objects.filter(label=label).first()
+        if year:
+            return year
+    return selectors.school_year_default()
+
+
+def _cell_text(cell):
+    if cell["suppressed"]:
+        return "<5"
+    return "" if cell["share_positive"] is None else cell["share_positive"]
+
+
+class IntervisieForm(forms.Form):
+    moment = forms.TypedChoiceField(label=gettext_lazy("Meetmoment"), coerce=int)
+    held_on = forms.DateField(
+        label=gettext_lazy("Datum"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    participants = forms.CharField(
+        label=gettext_lazy("Wie deden mee"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    agreements = forms.CharField(
+        label=gettext_lazy("Afspraken"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, moments, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["moment"].choices = [(m.pk, str(m)) for m in moments]
+
+
+@login_required
+def school_dashboard(request, unit_id):
+    unit = OrganisationUnit.objects.select_related("board").filter(pk=parse_id(unit_id)).first()
+    if unit is None or permissions.unit_access(request.user, unit) != permissions.SCHOOL:
+        raise Http404
+    year = _year_from(request)
+    if year is None:
+        raise Http404
+    data = selectors.unit_measurements(unit=unit, school_year=year)
+    moments = [c["moment"] for c in data["moments"]]
+    form = IntervisieForm(request.POST or None, moments=moments)
+    if request.method == "POST" and form.is_valid():
+        moment = next(m for m in moments if m.pk == form.cleaned_data["moment"])
+        services.intervisie_record(
+            user=request.user,
+            moment=moment,
+            held_on=form.cleaned_data["held_on"],
+            participants=form.cleaned_data["participants"],
+            agreements=form.cleaned_data["agreements"],
+        )
+        messages.success(request, _("De intervisie is vastgelegd."))
+        return redirect(request.get_full_path())
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx"):
+        headers = [
+            _("Groep"),
+            _("Meetmoment"),
+            _("Relaties"),
+            _("Beoordeeld"),
+            _("Glanst"),
+            _("Neutraal"),
+            _("Dof"),
+            _("Nog niet beoordeeld"),
+            _("Dof/neutraal zonder volgende stap"),
+            _("Glanst (%)"),
+            _("Doel (%)"),
+        ]
+        rows = []
+        for label, cells in [(_("Hele school"), data["moments"])] + [
+            (g["group"].name, g["moments"]) for g in data["groups"]
+        ]:
+            for c in cells:
+                rows.append(
+                    [
+                        label,
+                        c["moment"].date,
+                        c["relationships"],
+                        c["rated"],
+                        c["positive"],
+                        c["neutral"],
+                        c["negative"],
+                        c["not_rated"],
+                        c["dull_without_step"],
+                        c["share_positive"],
+                        c["target"],
+                    ]
+                )
+        return export_response(
+            headers=headers,
+            rows=rows,
+            fmt=export,
+            name=f"metingen-{unit.name}-{year.label}",
+            title=_("Metingen"),
+        )
+    from .models import Intervisie
+
+    context = {
+        "unit": unit,
+        "data": data,
+        "years": SchoolYear.objects.all(),
+        "form": form,
+        "follow_ups": selectors.follow_up_list(unit=unit, school_year=year)
+        if permissions.can_follow_up(request.user, unit)
+        else None,
+        "follow_up_choices": FollowUp.choices,
+        "intervisies": Intervisie.objects.filter(moment__in=moments).select_related("moment"),
+    }
+    return render(request, "glans_measurement/school_dashboard.html", context)
+
+
+@login_required
+@require_POST
+def follow_up(request, rating_id):
+    rating = Rating.objects.select_related("moment").filter(pk=parse_id(rating_id)).first()
+    if rating is None or not permissions.can_follow_up(request.user, rating.moment.unit_id):
+        raise Http404
+    try:
+        services.follow_up_set(
+            user=request.user, rating=rating, status=request.POST.get("status", "")
+        )
+    except (ValidationError, PermissionDenied):
+        messages.error(request, _("Ongeldige opvolgstatus."))
+    else:
+        messages.success(request, _("De opvolging is bijgewerkt."))
+    return redirect("glans_measurement:school", unit_id=rating.moment.unit_id)
+
+
+@login_required
+def board_dashboard(request, board_id):
+    board = Board.objects.filter(pk=parse_id(board_id)).first()
+    if board is None or not (
+        user_roles(request.user).is_academy or board.pk in permissions.board_ids(request.user)
+    ):
+        raise Http404
+    year = _year_from(request)
+    rows = (
+        selectors.units_measurements(
+            units=board.units.filter(is_active=True).order_by("name"), school_year=year
+        )
+        if year
+        else []
+    )
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx") and year:
+        headers = [
+            _("School"),
+            _("Meetmoment"),
+            _("Beoordeeld"),
+            _("Glanst (%)"),
+            _("Doel (%)"),
+            _("Nog niet beoordeeld"),
+            _("Dof/neutraal zonder volgende stap"),
+        ]
+        out = [
+            [
+                r["unit"].name,
+                c["moment"].date,
+                c["rated"],
+                _cell_text(c),
+                c["target"],
+                c["not_rated"],
+                c["dull_without_step"],
+            ]
+            for r in rows
+            for c in r["moments"]
+        ]
+        return export_response(
+            headers=headers,
+            rows=out,
+            fmt=export,
+            name=f"metingen-{board.name}-{year.label}",
+            title=_("Metingen"),
+        )
+    return render(
+        request,
+        "glans_measurement/board_dashboard.html",
+        {"board": board, "rows": rows, "year": year, "years": SchoolYear.objects.all()},
+    )
+
+
+@login_required
+def academy_dashboard(request):
+    if not user_roles(request.user).is_academy:
+        raise Http404
+    year = _year_from(request)
+    units = (
+        OrganisationUnit.objects.filter(is_active=True)
+        .select_related("board")
+        .order_by("board__name", "name")
+    )
+    rows = selectors.units_measurements(units=units, school_year=year) if year else []
+    export = request.GET.get("export")
+    if export in ("csv", "xlsx") and year:
+        headers = [
+            _("Bestuur"),
+            _("School"),
+            _("Relaties"),
+            _("Laatste meting"),
+            _("Glanst (%)"),
+            _("Doel (%)"),
+        ]
+        out = [
+            [
+                r["unit"].board.name,
+                r["unit"].name,
+                r["relationships"],
+                r["latest"]["moment"].date if r["latest"] else "",
+                _cell_text(r["latest"]) if r["latest"] else "",
+                r["target"],
+            ]
+            for r in rows
+        ]
+        return export_response(
+            headers=headers,
+            rows=out,
+            fmt=export,
+            name=f"metingen-academie-{year.label}",
+            title=_("Metingen"),
+        )
+    return render(
+        request,
+        "glans_measurement/academy_dashboard.html",
+        {"rows": rows, "year": year, "years": SchoolYear.objects.all()},
+    )
+
+
+class ImportForm(forms.Form):
+    school_year = forms.ModelChoiceField(
+        label=gettext_lazy("Schooljaar"), queryset=SchoolYear.objects.all(), empty_label=None
+    )
+    file = forms.FileField(
+        label=gettext_lazy("Groepslijst"),
+        help_text=gettext_lazy(
+            "CSV of XLSX (kolommen: groep; leerlingnummer; optioneel jaargroep, aanduiding, gezin) of een EDEXML-bestand (.xml)."
+        ),
+    )
+
+
+@login_required
+def import_view(request, unit_id):
+    unit = OrganisationUnit.objects.select_related("board").filter(pk=parse_id(unit_id)).first()
+    if unit is None or permissions.unit_access(request.user, unit) != permissions.SCHOOL:
+        raise Http404
+    form = ImportForm(
+        request.POST or None,
+        request.FILES or None,
+        initial={"school_year": selectors.school_year_default()},
+    )
+    preview = None
+    if request.method == "POST" and form.is_valid():
+        year = form.cleaned_data["school_year"]
+        try:
+            if request.POST.get("action") == "import":
+                preview = imports.relationships_import(
+                    unit=unit, school_year=year, upload=form.cleaned_data["file"]
+                )
+                if preview.ok:
+                    messages.success(request, _("De groepslijst is geïmporteerd."))
+                    return redirect("glans_measurement:school", unit_id=unit.pk)
+                messages.error(request, _("Er is niets geïmporteerd: los eerst de fouten op."))
+            else:
+                preview = imports.relationships_preview(
+                    unit=unit, school_year=year, upload=form.cleaned_data["file"]
+                )
+        except ValidationError as exc:
+            form.add_error("file", exc)
+    return render(
+        request, "glans_measurement/import.html", {"unit": unit, "form": form, "preview": preview}
+    )
