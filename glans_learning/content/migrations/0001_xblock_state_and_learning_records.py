@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,38 +14,92 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='LearningRecord',
+            name="LearningRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('usage_id', models.CharField(max_length=120, verbose_name='oefening')),
-                ('block_type', models.CharField(max_length=100, verbose_name='type')),
-                ('event_type', models.CharField(max_length=100, verbose_name='gebeurtenis')),
-                ('data', models.JSONField(blank=True, default=dict, verbose_name='gegevens')),
-                ('trusted', models.BooleanField(default=True, verbose_name='door de oefening zelf')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='glans_learning_records', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("usage_id", models.CharField(max_length=120, verbose_name="oefening")),
+                ("block_type", models.CharField(max_length=100, verbose_name="type")),
+                ("event_type", models.CharField(max_length=100, verbose_name="gebeurtenis")),
+                ("data", models.JSONField(blank=True, default=dict, verbose_name="gegevens")),
+                (
+                    "trusted",
+                    models.BooleanField(default=True, verbose_name="door de oefening zelf"),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_learning_records",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'leerregistratie',
-                'verbose_name_plural': 'leerregistraties',
-                'indexes': [models.Index(fields=['user', 'usage_id'], name='glans_record_user_usage')],
+                "verbose_name": "leerregistratie",
+                "verbose_name_plural": "leerregistraties",
+                "indexes": [
+                    models.Index(fields=["user", "usage_id"], name="glans_record_user_usage")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='XBlockState',
+            name="XBlockState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('scope', models.CharField(choices=[('user_state', 'Leerlingstatus'), ('user_state_summary', 'Samenvatting van alle lerenden'), ('preferences', 'Voorkeuren'), ('user_info', 'Gebruikersgegevens')], max_length=24, verbose_name='bereik')),
-                ('key', models.CharField(blank=True, max_length=120, verbose_name='sleutel')),
-                ('state', models.JSONField(blank=True, default=dict, verbose_name='velden')),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.CASCADE, related_name='glans_xblock_states', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "scope",
+                    models.CharField(
+                        choices=[
+                            ("user_state", "Leerlingstatus"),
+                            ("user_state_summary", "Samenvatting van alle lerenden"),
+                            ("preferences", "Voorkeuren"),
+                            ("user_info", "Gebruikersgegevens"),
+                        ],
+                        max_length=24,
+                        verbose_name="bereik",
+                    ),
+                ),
+                ("key", models.CharField(blank=True, max_length=120, verbose_name="sleutel")),
+                ("state", models.JSONField(blank=True, default=dict, verbose_name="velden")),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_xblock_states",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'oefeningstatus',
-                'verbose_name_plural': 'oefeningstatussen',
-                'indexes': [models.Index(fields=['user', 'key'], name='glans_xblock_user_key')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('user__isnull', False)), fields=('scope', 'key', 'user'), name='one_xblock_state_per_user'), models.UniqueConstraint(condition=models.Q(('user__isnull', True)), fields=('scope', 'key'), name='one_shared_xblock_state')],
+                "verbose_name": "oefeningstatus",
+                "verbose_name_plural": "oefeningstatussen",
+                "indexes": [models.Index(fields=["user", "key"], name="glans_xblock_user_key")],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", False)),
+                        fields=("scope", "key", "user"),
+                        name="one_xblock_state_per_user",
+                    ),
+                    models.UniqueConstraint(
+                        condition=models.Q(("user__isnull", True)),
+                        fields=("scope", "key"),
+                        name="one_shared_xblock_state",
+                    ),
+                ],
             },
         ),
     ]

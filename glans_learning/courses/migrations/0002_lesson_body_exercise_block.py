@@ -6,15 +6,210 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('glans_courses', '0001_initial'),
+        ("glans_courses", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='lessonpage',
-            name='body',
-            field=wagtail.fields.StreamField([('text', 0), ('heading', 3), ('image', 7), ('video', 11), ('practice_example', 14), ('tip', 15), ('quote', 18), ('reflection', 22), ('assignment', 25), ('worksheet', 27), ('knowledge_check', 33), ('trainer_note', 34), ('exercise', 37)], block_lookup={0: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3', 'h4'], 'icon': 'pilcrow', 'label': 'Tekst', 'template': 'glans_content/blocks/text.html'}), 1: ('wagtail.blocks.CharBlock', (), {'label': 'Tekst', 'max_length': 200}), 2: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('h2', 'Kop 2'), ('h3', 'Kop 3')], 'label': 'Niveau'}), 3: ('wagtail.blocks.StructBlock', [[('text', 1), ('level', 2)]], {}), 4: ('wagtail.images.blocks.ImageChooserBlock', (), {'label': 'Afbeelding'}), 5: ('wagtail.blocks.CharBlock', (), {'help_text': 'Beschrijf wat er te zien is.', 'label': 'Alternatieve tekst', 'max_length': 250}), 6: ('wagtail.blocks.CharBlock', (), {'label': 'Onderschrift', 'max_length': 250, 'required': False}), 7: ('wagtail.blocks.StructBlock', [[('image', 4), ('alt_text', 5), ('caption', 6)]], {}), 8: ('wagtail.blocks.URLBlock', (), {'help_text': 'Alleen privacyvriendelijke adressen: youtube-nocookie.com of player.vimeo.com.', 'label': 'Embed-adres'}), 9: ('wagtail.blocks.CharBlock', (), {'label': 'Titel', 'max_length': 200}), 10: ('wagtail.blocks.TextBlock', (), {'label': 'Transcriptie', 'required': False}), 11: ('wagtail.blocks.StructBlock', [[('url', 8), ('title', 9), ('transcript', 10)]], {}), 12: ('wagtail.blocks.ChoiceBlock', [], {'choices': [('PO', 'Basisschool (PO)'), ('KO', 'Kinderopvang (KO)'), ('VO', 'Voortgezet onderwijs (VO)'), ('IKC', 'Integraal kindcentrum (IKC)')], 'label': 'Setting'}), 13: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3', 'h4'], 'label': 'Verhaal'}), 14: ('wagtail.blocks.StructBlock', [[('setting', 12), ('title', 9), ('story', 13)]], {}), 15: ('glans_learning.content.blocks.TipBlock', (), {}), 16: ('wagtail.blocks.TextBlock', (), {'label': 'Uitspraak'}), 17: ('wagtail.blocks.CharBlock', (), {'label': 'Wie zegt het', 'max_length': 200, 'required': False}), 18: ('wagtail.blocks.StructBlock', [[('text', 16), ('source', 17)]], {}), 19: ('wagtail.blocks.TextBlock', (), {'label': 'Vraag'}), 20: ('wagtail.blocks.TextBlock', (), {'label': 'Toelichting', 'required': False}), 21: ('wagtail.blocks.BooleanBlock', (), {'default': True, 'label': 'Verplicht voor afronding', 'required': False}), 22: ('wagtail.blocks.StructBlock', [[('question', 19), ('help_text', 20), ('required', 21)]], {}), 23: ('wagtail.blocks.RichTextBlock', (), {'features': ['bold', 'italic', 'link', 'ol', 'ul', 'h3', 'h4'], 'label': 'Opdracht'}), 24: ('wagtail.blocks.TextBlock', (), {'label': 'Reflectievraag achteraf'}), 25: ('wagtail.blocks.StructBlock', [[('title', 9), ('instructions', 23), ('reflection_question', 24), ('required', 21)]], {}), 26: ('wagtail.documents.blocks.DocumentChooserBlock', (), {'label': 'Werkblad'}), 27: ('wagtail.blocks.StructBlock', [[('document', 26), ('description', 20)]], {}), 28: ('wagtail.blocks.CharBlock', (), {'label': 'Antwoord', 'max_length': 400}), 29: ('wagtail.blocks.BooleanBlock', (), {'label': 'Juist', 'required': False}), 30: ('wagtail.blocks.TextBlock', (), {'label': 'Feedback'}), 31: ('wagtail.blocks.StructBlock', [[('text', 28), ('is_correct', 29), ('feedback', 30)]], {}), 32: ('wagtail.blocks.ListBlock', (31,), {'label': 'Antwoorden', 'max_num': 6, 'min_num': 2}), 33: ('wagtail.blocks.StructBlock', [[('question', 19), ('options', 32), ('required', 21)]], {}), 34: ('glans_learning.content.blocks.TrainerNoteBlock', (), {}), 35: ('wagtail.blocks.ChoiceBlock', [], {'choices': glans_learning.content.xblocks.block.xblock_type_choices, 'label': 'Type oefening'}), 36: ('wagtail.blocks.TextBlock', (), {'help_text': 'De XML-definitie van de oefening, met het type als buitenste element, bijvoorbeeld <poll question="…">.', 'label': 'Definitie (OLX)'}), 37: ('wagtail.blocks.StructBlock', [[('xblock_type', 35), ('title', 9), ('olx', 36), ('required', 21)]], {})}, verbose_name='inhoud'),
+            model_name="lessonpage",
+            name="body",
+            field=wagtail.fields.StreamField(
+                [
+                    ("text", 0),
+                    ("heading", 3),
+                    ("image", 7),
+                    ("video", 11),
+                    ("practice_example", 14),
+                    ("tip", 15),
+                    ("quote", 18),
+                    ("reflection", 22),
+                    ("assignment", 25),
+                    ("worksheet", 27),
+                    ("knowledge_check", 33),
+                    ("trainer_note", 34),
+                    ("exercise", 37),
+                ],
+                block_lookup={
+                    0: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["bold", "italic", "link", "ol", "ul", "h3", "h4"],
+                            "icon": "pilcrow",
+                            "label": "Tekst",
+                            "template": "glans_content/blocks/text.html",
+                        },
+                    ),
+                    1: ("wagtail.blocks.CharBlock", (), {"label": "Tekst", "max_length": 200}),
+                    2: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {"choices": [("h2", "Kop 2"), ("h3", "Kop 3")], "label": "Niveau"},
+                    ),
+                    3: ("wagtail.blocks.StructBlock", [[("text", 1), ("level", 2)]], {}),
+                    4: ("wagtail.images.blocks.ImageChooserBlock", (), {"label": "Afbeelding"}),
+                    5: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {
+                            "help_text": "Beschrijf wat er te zien is.",
+                            "label": "Alternatieve tekst",
+                            "max_length": 250,
+                        },
+                    ),
+                    6: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"label": "Onderschrift", "max_length": 250, "required": False},
+                    ),
+                    7: (
+                        "wagtail.blocks.StructBlock",
+                        [[("image", 4), ("alt_text", 5), ("caption", 6)]],
+                        {},
+                    ),
+                    8: (
+                        "wagtail.blocks.URLBlock",
+                        (),
+                        {
+                            "help_text": "Alleen privacyvriendelijke adressen: youtube-nocookie.com of player.vimeo.com.",
+                            "label": "Embed-adres",
+                        },
+                    ),
+                    9: ("wagtail.blocks.CharBlock", (), {"label": "Titel", "max_length": 200}),
+                    10: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {"label": "Transcriptie", "required": False},
+                    ),
+                    11: (
+                        "wagtail.blocks.StructBlock",
+                        [[("url", 8), ("title", 9), ("transcript", 10)]],
+                        {},
+                    ),
+                    12: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": [
+                                ("PO", "Basisschool (PO)"),
+                                ("KO", "Kinderopvang (KO)"),
+                                ("VO", "Voortgezet onderwijs (VO)"),
+                                ("IKC", "Integraal kindcentrum (IKC)"),
+                            ],
+                            "label": "Setting",
+                        },
+                    ),
+                    13: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["bold", "italic", "link", "ol", "ul", "h3", "h4"],
+                            "label": "Verhaal",
+                        },
+                    ),
+                    14: (
+                        "wagtail.blocks.StructBlock",
+                        [[("setting", 12), ("title", 9), ("story", 13)]],
+                        {},
+                    ),
+                    15: ("glans_learning.content.blocks.TipBlock", (), {}),
+                    16: ("wagtail.blocks.TextBlock", (), {"label": "Uitspraak"}),
+                    17: (
+                        "wagtail.blocks.CharBlock",
+                        (),
+                        {"label": "Wie zegt het", "max_length": 200, "required": False},
+                    ),
+                    18: ("wagtail.blocks.StructBlock", [[("text", 16), ("source", 17)]], {}),
+                    19: ("wagtail.blocks.TextBlock", (), {"label": "Vraag"}),
+                    20: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {"label": "Toelichting", "required": False},
+                    ),
+                    21: (
+                        "wagtail.blocks.BooleanBlock",
+                        (),
+                        {"default": True, "label": "Verplicht voor afronding", "required": False},
+                    ),
+                    22: (
+                        "wagtail.blocks.StructBlock",
+                        [[("question", 19), ("help_text", 20), ("required", 21)]],
+                        {},
+                    ),
+                    23: (
+                        "wagtail.blocks.RichTextBlock",
+                        (),
+                        {
+                            "features": ["bold", "italic", "link", "ol", "ul", "h3", "h4"],
+                            "label": "Opdracht",
+                        },
+                    ),
+                    24: ("wagtail.blocks.TextBlock", (), {"label": "Reflectievraag achteraf"}),
+                    25: (
+                        "wagtail.blocks.StructBlock",
+                        [
+                            [
+                                ("title", 9),
+                                ("instructions", 23),
+                                ("reflection_question", 24),
+                                ("required", 21),
+                            ]
+                        ],
+                        {},
+                    ),
+                    26: (
+                        "wagtail.documents.blocks.DocumentChooserBlock",
+                        (),
+                        {"label": "Werkblad"},
+                    ),
+                    27: (
+                        "wagtail.blocks.StructBlock",
+                        [[("document", 26), ("description", 20)]],
+                        {},
+                    ),
+                    28: ("wagtail.blocks.CharBlock", (), {"label": "Antwoord", "max_length": 400}),
+                    29: ("wagtail.blocks.BooleanBlock", (), {"label": "Juist", "required": False}),
+                    30: ("wagtail.blocks.TextBlock", (), {"label": "Feedback"}),
+                    31: (
+                        "wagtail.blocks.StructBlock",
+                        [[("text", 28), ("is_correct", 29), ("feedback", 30)]],
+                        {},
+                    ),
+                    32: (
+                        "wagtail.blocks.ListBlock",
+                        (31,),
+                        {"label": "Antwoorden", "max_num": 6, "min_num": 2},
+                    ),
+                    33: (
+                        "wagtail.blocks.StructBlock",
+                        [[("question", 19), ("options", 32), ("required", 21)]],
+                        {},
+                    ),
+                    34: ("glans_learning.content.blocks.TrainerNoteBlock", (), {}),
+                    35: (
+                        "wagtail.blocks.ChoiceBlock",
+                        [],
+                        {
+                            "choices": glans_learning.content.xblocks.block.xblock_type_choices,
+                            "label": "Type oefening",
+                        },
+                    ),
+                    36: (
+                        "wagtail.blocks.TextBlock",
+                        (),
+                        {
+                            "help_text": 'De XML-definitie van de oefening, met het type als buitenste element, bijvoorbeeld <poll question="…">.',
+                            "label": "Definitie (OLX)",
+                        },
+                    ),
+                    37: (
+                        "wagtail.blocks.StructBlock",
+                        [[("xblock_type", 35), ("title", 9), ("olx", 36), ("required", 21)]],
+                        {},
+                    ),
+                },
+                verbose_name="inhoud",
+            ),
         ),
     ]
