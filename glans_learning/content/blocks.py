@@ -14,6 +14,8 @@ from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from .xblocks.block import ExerciseBlock
+
 SETTING_CHOICES = [
     ("PO", _("Basisschool (PO)")),
     ("KO", _("Kinderopvang (KO)")),
@@ -279,7 +281,7 @@ class LessonStreamBlock(blocks.StreamBlock):
     worksheet = WorksheetBlock()
     knowledge_check = KnowledgeCheckBlock()
     trainer_note = TrainerNoteBlock()
-    # The interactive XBlock block (XBlock issue) is added here as `xblock = XBlockBlock()`.
+    exercise = ExerciseBlock()
 
     class Meta:
         block_counts = {}

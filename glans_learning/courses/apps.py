@@ -14,6 +14,9 @@ class CoursesConfig(AppConfig):
         signals.activity_answered.connect(
             services.on_activity_answered, dispatch_uid="glans_progress"
         )
+        from glans_learning.content.xblocks.signals import exercise_result
+
+        exercise_result.connect(services.on_exercise_result, dispatch_uid="glans_exercise_result")
         self._register_policies()
 
     def _register_policies(self):

@@ -15,6 +15,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from glans_learning.content.blocks import ACTIVITY_BLOCK_TYPES, LessonStreamBlock
+from glans_learning.content.xblocks.selectors import EXERCISE_BLOCK_TYPE
 
 
 class Audience(models.TextChoices):
@@ -288,21 +289,26 @@ class LessonPage(Page):
 
     @cached_property
     def activity_blocks(self):
-        return [child for child in self.body if child.block_type in ACTIVITY_BLOCK_TYPES]
+        return [
+            child
+            for child in self.body
+            if child.block_type in ACTIVITY_BLOCK_TYPES or child.block_type == EXERCISE_BLOCK_TYPE
+        ]
 
     def build_activity_summary(self) -> list[dict]:
         summary = []
         for child in self.activity_blocks:
             value = child.value
             label = value.get("title") or value.get("question") or ""
-            summary.append(
-                {
-                    "id": child.id,
-                    "kind": child.block_type,
-                    "required": bool(value.get("required", True)),
-                    "label": str(label)[:160],
-                }
-            )
+            entry = {
+                "id": child.id,
+                "kind": child.block_type,
+                "required": bool(value.get("required", True)),
+                "label": str(label)[:160],
+            }
+            if child.block_type == EXERCISE_BLOCK_TYPE:
+                entry["xblock_type"] = value.get("xblock_type") or ""
+            summary.append(entry)
         return summary
 
     def save(self, *args, **kwargs):

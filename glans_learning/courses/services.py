@@ -468,6 +468,58 @@ def on_activity_answered(sender, user, lesson, **kwargs):
     lesson_open(user=user, lesson=lesson)
 
 
+def exercise_result_record(
+    *, user, lesson: LessonPage, block_id: str, score: float | None, only_if_higher: bool = False
+):
+    """An exercise (XBlock) on a lesson reported a grade (score 0..1) or a completion (score
+    None) for a learner: record it as the learner's result for that activity, then progress.
+    Only the runtime calls this, from the block's own grading logic; `only_if_higher` keeps a
+    better earlier score."""
+    block = lesson.get_activity(block_id)
+    if block is None or block.block_type != "exercise":
+        return None
+    percent = None if score is None else round(min(max(float(score), 0.0), 1.0) * 100, 2)
+    fields = {"score": percent, "is_correct": None if percent is None else percent >= 100}
+    for attempt in range(2):
+        try:
+            with transaction.atomic():
+                response, created = ActivityResponse.objects.select_for_update().get_or_create(
+                    user=user,
+                    lesson=lesson,
+                    block_id=block_id,
+                    defaults={"kind": "exercise", "attempts": 1, "answer_text": "", **fields},
+                )
+                if not created:
+                    keep = percent is None or (
+                        only_if_higher and response.score is not None and response.score >= percent
+                    )
+                    if not keep:
+                        response.score = percent
+                        response.is_correct = fields["is_correct"]
+                    response.kind = "exercise"
+                    response.attempts = F("attempts") + 1
+                    response.save()
+                    response.refresh_from_db()
+            break
+        except IntegrityError:
+            if attempt:
+                raise
+    _after_activity(user=user, lesson=lesson)
+    return response
+
+
+def on_exercise_result(
+    sender, user, page_id, block_id, score=None, completed=False, only_if_higher=False, **kwargs
+):
+    if not completed:
+        return
+    lesson = LessonPage.objects.live().filter(pk=page_id).first()
+    if lesson is not None:
+        exercise_result_record(
+            user=user, lesson=lesson, block_id=block_id, score=score, only_if_higher=only_if_higher
+        )
+
+
 def on_attendance_recorded(*, registration):
     if registration.attended:
         check_programme(user=registration.user, programme_id=registration.session.programme_id)

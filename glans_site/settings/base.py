@@ -121,6 +121,8 @@ USE_TZ = True
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    # Public resources of the allow-listed XBlocks (GLANS_XBLOCK_TYPES).
+    "glans_learning.content.xblocks.finders.XBlockResourceFinder",
 ]
 STATICFILES_DIRS = [PROJECT_DIR / "static"]
 STATIC_ROOT = Path(env_str("DJANGO_STATIC_ROOT", str(VAR_DIR / "static")))

@@ -1,0 +1,88 @@
+"""Rendering an exercise into a page (read side of the runtime)."""
+
+from __future__ import annotations
+
+import logging
+
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+from . import ids, is_allowed, xblock_installed
+
+logger = logging.getLogger(__name__)
+
+
+def _unavailable(message_key: str) -> str:
+    return render_to_string("glans_content/xblocks/unavailable.html", {"reason": message_key})
+
+
+def exercise_render(*, request, page, block_id: str, value) -> str:
+    """HTML for one exercise on a page: the block's student view wrapped for the JavaScript
+    runtime, its resources (once per request), or a friendly "not available" notice."""
+    block_type = value.get("xblock_type") or ""
+    if not xblock_installed():
+        return _unavailable("not_installed")
+    if not is_allowed(block_type):
+        return _unavailable("not_allowed")
+    from .runtime import GlansRuntime, OlxError
+
+    preview = bool(getattr(request, "is_preview", False)) if request is not None else True
+    user = getattr(request, "user", None)
+    page_id = getattr(page, "pk", None) or 0
+    if (
+        not preview
+        and ids.parse_usage_id(ids.usage_id_for(page_id=page_id, block_id=block_id or "")) is None
+    ):
+        preview = True
+    runtime = GlansRuntime(
+        user=user,
+        page_id=page_id,
+        block_id=block_id or "preview",
+        block_type=block_type,
+        persist=False,  # rendering never writes; handlers do
+        preview=preview,
+    )
+    try:
+        block = runtime.load_block(value.get("olx") or "")
+        fragment = runtime.render(block, "student_view", {})
+    except OlxError:
+        return _unavailable("misconfigured")
+    except Exception:
+        logger.exception("Exercise %s (%s) failed to render", runtime.usage_id, block_type)
+        return _unavailable("error")
+    seen = _seen_resources(request)
+    resources = []
+    for resource in fragment.resources:
+        identity = (resource.kind, resource.data)
+        if identity in seen:
+            continue
+        seen.add(identity)
+        resources.append(fragment.resource_to_html(resource))
+    return render_to_string(
+        "glans_content/xblocks/exercise.html",
+        {
+            "body": mark_safe(fragment.body_html()),  # noqa: S308 - the block's own escaped view
+            "resources": mark_safe("\n".join(resources)),  # noqa: S308 - URLs/code from installed packages
+            "include_runtime": _first_exercise(request),
+            "csrf_token": get_token(request) if request is not None else "",
+            "preview": preview,
+        },
+    )
+
+
+def _seen_resources(request) -> set:
+    if request is None:
+        return set()
+    if not hasattr(request, "_glans_xblock_resources"):
+        request._glans_xblock_resources = set()
+    return request._glans_xblock_resources
+
+
+def _first_exercise(request) -> bool:
+    if request is None:
+        return True
+    if getattr(request, "_glans_xblock_runtime", False):
+        return False
+    request._glans_xblock_runtime = True
+    return True
