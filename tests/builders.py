@@ -9,6 +9,8 @@ LESSON = """---
 title: Les {n}
 slug: les-{n}
 estimated_minutes: 10
+bronnen:
+  - Testbron
 ---
 {text}
 

@@ -32,6 +32,7 @@ class UserRoles:
     academy: frozenset[str] = frozenset()
     by_unit: dict[int, frozenset[str]] = field(default_factory=dict)
     is_superuser: bool = False
+    group_ids: frozenset[int] = frozenset()  # groups/classes of the user's current memberships
 
     def units_with(self, codes) -> set[int]:
         codes = set(codes)
@@ -58,8 +59,16 @@ def user_roles(user) -> UserRoles:
         return cached
     academy: set[str] = set()
     by_unit: dict[int, set[str]] = {}
-    rows = Membership.objects.current().filter(user=user).values_list("unit_id", "roles__code")
-    for unit_id, code in rows:
+    group_ids: set[int] = set()
+    rows = (
+        Membership.objects.current()
+        .filter(user=user)
+        .values_list("unit_id", "roles__code", "groups__id")
+        .distinct()
+    )
+    for unit_id, code, group_id in rows:
+        if group_id is not None and unit_id is not None:
+            group_ids.add(group_id)
         if code is None:
             continue
         if unit_id is None:
@@ -70,6 +79,7 @@ def user_roles(user) -> UserRoles:
         academy=frozenset(academy),
         by_unit={k: frozenset(v) for k, v in by_unit.items()},
         is_superuser=user.is_superuser,
+        group_ids=frozenset(group_ids),
     )
     setattr(user, _CACHE_ATTR, roles_)
     return roles_

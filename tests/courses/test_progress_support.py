@@ -65,7 +65,7 @@ def load_dir(path):
 
 def write_lesson(material_dir, filename, *, slug, title, body="Tekst.", module_dir="proef/01-g"):
     (Path(material_dir) / module_dir / filename).write_text(
-        f"---\ntitle: {title}\nslug: {slug}\nestimated_minutes: 5\n---\n{body}\n",
+        f"---\ntitle: {title}\nslug: {slug}\nestimated_minutes: 5\nbronnen: [Testbron]\n---\n{body}\n",
         encoding="utf-8",
     )
 
