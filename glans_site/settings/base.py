@@ -158,6 +158,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "glans_learning.courses.tasks.send_reminders",
         "schedule": 60 * 60 * 6,
     },
+    "glans-pending-confirmations": {
+        "task": "glans_learning.courses.tasks.send_pending_confirmations",
+        "schedule": 60 * 60,
+    },
 }
 
 # Wagtail's own background tasks (django-tasks): immediate by default.
