@@ -131,3 +131,9 @@ def test_broker_check_without_any_celery_settings(celery_conf, settings):
     assert [m.id for m in checks.check_celery_broker()] == ["glans_core.W001"]
     celery_conf.broker_url = "redis://localhost:6379/0"
     assert checks.check_celery_broker() == []
+
+
+def test_host_setup_check(settings):
+    assert checks.check_host_setup() == []
+    settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+    assert [m.id for m in checks.check_host_setup()] == ["glans_core.E002"]
