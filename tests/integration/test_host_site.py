@@ -163,7 +163,10 @@ def login(client, username):
 alice = Client(HTTP_ACCEPT_LANGUAGE="en")
 page = alice.get("/leerplatform/accounts/login/")
 html = page.content.decode()
-out["login_page"] = [page.status_code, '<html lang="en">' in html, "lang-select" in html]
+out["login_page"] = [
+    page.status_code, '<html lang="en">' in html, "Log in" in html and "Inloggen" not in html,
+    "lang-select" in html,
+]
 out["login"] = login(alice, "alice")
 out["landing"] = alice.get(out["login"][1], follow=True).status_code
 
@@ -233,7 +236,8 @@ def test_existing_english_site_without_celery(tmp_path, plugin_python):
 
     stdout = shell(python, site, textwrap.dedent(WALK), env=env)
     walk = json.loads(next(line for line in stdout.splitlines() if line.startswith("WALK "))[5:])
-    assert walk["login_page"] == [200, True, False]  # English, no switcher (no other catalogue)
+    # In English from the wheel's own catalogues; no switcher (French has no catalogue).
+    assert walk["login_page"] == [200, True, True, False]
     assert walk["login"] == [302, "/leerplatform/accounts/start/"]
     assert walk["landing"] == 200
     assert walk["enrol"] == [302, 1]
