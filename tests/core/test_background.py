@@ -137,3 +137,35 @@ def test_host_setup_check(settings):
     assert checks.check_host_setup() == []
     settings.AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
     assert [m.id for m in checks.check_host_setup()] == ["glans_core.E002"]
+
+
+class Recorder:
+    name = "tests.recorder"
+
+    def __init__(self, fail=False):
+        self.calls, self.fail = [], fail
+
+    def __call__(self, *args):
+        self.calls.append(args)
+        if self.fail:
+            raise RuntimeError("task failed")
+
+
+@override_settings(CELERY_BROKER_URL=None)
+def test_enqueue_waits_for_commit_and_never_raises(
+    db, celery_conf, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    task = Recorder()
+    with pytest.raises(ValueError), transaction.atomic():
+        tasks.enqueue(task, 1)
+        raise ValueError("rolled back")
+    assert task.calls == []  # nothing for rows that were rolled back
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.enqueue(task, 2)
+        assert task.calls == []
+    assert task.calls == [(2,)]
+    failing = Recorder(fail=True)
+    assert tasks.dispatch(failing, 3) == "failed"
+    assert failing.calls == [(3,)]
