@@ -9,3 +9,6 @@ class CoreConfig(AppConfig):
     name = "glans_learning.core"
     label = "glans_core"
     verbose_name = _("GLANS-platform")
+
+    def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)

@@ -98,9 +98,11 @@ def session_register(*, user, session: Session) -> SessionRegistration:
         if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
             raise ValidationError(_("Deze bijeenkomst is vol."))
         registration = SessionRegistration.objects.create(session=locked, user=user)
+        from glans_learning.core.tasks import enqueue
+
         from .tasks import send_session_confirmation
 
-        transaction.on_commit(lambda: send_session_confirmation.delay(registration.pk))
+        enqueue(send_session_confirmation, registration.pk)
         return registration
 
 

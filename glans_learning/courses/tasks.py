@@ -10,10 +10,18 @@ from django.utils import timezone, translation
 
 from .models import SessionRegistration
 
+# A mail server that is down or refuses (smtplib errors are OSErrors) is retried with backoff,
+# 30 s doubling to at most 30 min, for about three hours; after that the registration keeps
+# confirmation_sent_at empty and send_pending_confirmations (beat) picks it up.
+MAIL_RETRY = {
+    "autoretry_for": (OSError,),
+    "retry_backoff": 30,
+    "retry_backoff_max": 30 * 60,
+    "max_retries": 10,
+}
 
-@shared_task(
-    bind=True, autoretry_for=(ConnectionError, TimeoutError), retry_backoff=True, max_retries=5
-)
+
+@shared_task(bind=True, **MAIL_RETRY)
 def send_session_confirmation(self, registration_id: int) -> bool:
     """E-mail a learner that their registration for a session is confirmed. Sends at most once
     per registration, however often the task runs."""
@@ -127,3 +135,15 @@ def send_reminders() -> dict:
             ):
                 sent["session"] += 1
     return sent
+
+
+@shared_task
+def send_pending_confirmations() -> int:
+    """Beat sweep: confirmations whose mail could not be sent (retries used up, or a failed
+    in-process run on a host without a broker) for sessions still to come. Idempotent."""
+    pending = SessionRegistration.objects.filter(
+        confirmation_sent_at__isnull=True,
+        session__starts_at__gt=timezone.now(),
+        user__email__gt="",
+    ).values_list("pk", flat=True)
+    return sum(1 for pk in pending if send_session_confirmation(pk))

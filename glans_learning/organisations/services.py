@@ -1,10 +1,14 @@
 """Writes for organisations and people (services). Views, admin, API and commands call these."""
 
+from dataclasses import dataclass
+from datetime import date
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 
-from .models import Membership, OrganisationUnit, Role, SchoolYear
+from .models import Board, Membership, OrganisationUnit, Role, RoleCode, SchoolYear, UnitType
 from .permissions import forget_roles
 
 
@@ -46,3 +50,58 @@ def membership_grant(
     membership.roles.add(*Role.objects.filter(code__in=role_codes))
     forget_roles(user)
     return membership
+
+
+def school_year_current_or_create(*, today: date | None = None) -> tuple[SchoolYear, bool]:
+    """The school year running today; when there is none, the Dutch school year around today
+    (1 August to 31 July) is created. Returns (year, created)."""
+    today = today or timezone.localdate()
+    year = SchoolYear.current(today)
+    if year is not None:
+        return year, False
+    first = today.year if today.month >= 8 else today.year - 1
+    return SchoolYear.objects.get_or_create(
+        label=f"{first}-{first + 1}",
+        defaults={"start_date": date(first, 8, 1), "end_date": date(first + 1, 7, 31)},
+    )
+
+
+@dataclass(frozen=True)
+class FirstRun:
+    school_year: SchoolYear
+    board: Board
+    unit: OrganisationUnit
+    director_membership: Membership
+    created: tuple[str, ...]
+
+
+@transaction.atomic
+def organisation_first_run(
+    *,
+    director,
+    board_name: str,
+    unit_name: str,
+    unit_type: str = UnitType.PO,
+    members=(),
+    today: date | None = None,
+) -> FirstRun:
+    """What a new site needs before anyone can enrol: a current school year, a board with a
+    unit, the unit's director (an ongoing membership) and, optionally, members (learners for
+    the current year). Idempotent: running it again changes nothing."""
+    created = []
+    year, year_created = school_year_current_or_create(today=today)
+    board, board_created = Board.objects.get_or_create(name=board_name)
+    unit, unit_created = OrganisationUnit.objects.get_or_create(
+        board=board, name=unit_name, defaults={"unit_type": unit_type}
+    )
+    for label, flag in (("school_year", year_created), ("board", board_created)):
+        if flag:
+            created.append(label)
+    if unit_created:
+        created.append("unit")
+    director_membership = membership_grant(
+        user=director, unit=unit, role_codes=[RoleCode.DIRECTOR], school_year=None
+    )
+    for member in members:
+        membership_grant(user=member, unit=unit, role_codes=[RoleCode.LEARNER], school_year=year)
+    return FirstRun(year, board, unit, director_membership, tuple(created))

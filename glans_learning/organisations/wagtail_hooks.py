@@ -4,6 +4,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
@@ -112,3 +113,26 @@ def admin_landing(user):
     if permissions.is_platform_admin(user):
         return (100, reverse("wagtailadmin_home"))
     return None
+
+
+class FirstRunPanel(Component):
+    """On the admin home of platform admins while the site lacks what enrolment needs."""
+
+    name = "glans_first_run"
+    order = 50
+    template_name = "glans_organisations/admin/first_run_panel.html"
+
+    def __init__(self, missing):
+        self.missing = missing
+
+    def get_context_data(self, parent_context=None):
+        return {"missing": self.missing}
+
+
+@hooks.register("construct_homepage_panels")
+def first_run_panel(request, panels):
+    if not (request.user.is_superuser or permissions.is_platform_admin(request.user)):
+        return
+    missing = selectors.first_run_missing()
+    if missing:
+        panels.append(FirstRunPanel(missing))

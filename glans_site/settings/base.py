@@ -169,6 +169,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "glans_learning.measurement.tasks.apply_measurement_retention",
         "schedule": 60 * 60 * 24,
     },
+    "glans-pending-confirmations": {
+        "task": "glans_learning.courses.tasks.send_pending_confirmations",
+        "schedule": 60 * 60,
+    },
 }
 # Oudervolgsysteem: the key of the family pseudonyms (HMAC) and how long data is kept after
 # a family's last school year. Without GLANS_PSEUDONYM_KEY a key is derived from SECRET_KEY.

@@ -1,0 +1,63 @@
+"""System checks for a host site (run by `manage.py check` and at startup)."""
+
+from django.core.checks import Error, Warning, register
+from django.utils.translation import gettext_lazy as _
+
+from .tasks import broker_configured, runs_eagerly
+
+
+@register()
+def check_celery_broker(app_configs=None, **kwargs):
+    """W001: no broker and no eager mode. The plugin still works (tasks run in the web process
+    after each commit), but mails are sent during the request and reminders never run."""
+    if broker_configured() or runs_eagerly():
+        return []
+    return [
+        Warning(
+            _(
+                "GLANS: er is geen Celery-broker ingesteld. Achtergrondtaken (bevestigingsmails) "
+                "lopen daarom in het webproces na elke opslag, en herinneringen worden niet "
+                "verstuurd."
+            ),
+            hint=_(
+                'Zet CELERY_BROKER_URL (bijvoorbeeld "redis://localhost:6379/0", met de extra '
+                "glans-learning[redis]) en start een Celery-worker en -beat; of zet "
+                "CELERY_TASK_ALWAYS_EAGER = True om taken bewust in het webproces te laten lopen."
+            ),
+            id="glans_core.W001",
+        )
+    ]
+
+
+REQUIRED_APPS = {
+    "rules": "rules.apps.AutodiscoverRulesConfig",
+    "wagtail.contrib.settings": "wagtail.contrib.settings",
+}
+RULES_BACKEND = "rules.permissions.ObjectPermissionBackend"
+
+
+@register()
+def check_host_setup(app_configs=None, **kwargs):
+    """E001/E002: what the plugin cannot work without (docs/install.md)."""
+    from django.apps import apps
+    from django.conf import settings
+
+    errors = [
+        Error(
+            _("GLANS heeft de app %(app)s nodig.") % {"app": name},
+            hint=_('Voeg "%(entry)s" toe aan INSTALLED_APPS.') % {"entry": entry},
+            id="glans_core.E001",
+        )
+        for name, entry in REQUIRED_APPS.items()
+        if not apps.is_installed(name)
+    ]
+    if RULES_BACKEND not in settings.AUTHENTICATION_BACKENDS:
+        errors.append(
+            Error(
+                _("GLANS beslist over rechten met django-rules, maar die backend ontbreekt."),
+                hint=_('Zet "%(backend)s" vóór ModelBackend in AUTHENTICATION_BACKENDS.')
+                % {"backend": RULES_BACKEND},
+                id="glans_core.E002",
+            )
+        )
+    return errors
