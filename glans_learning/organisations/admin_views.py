@@ -18,6 +18,13 @@ _SCOPED_VIEWS = (
 
 class ScopedObjectMixin:
     def _scoped_queryset(self):
+        # Each action has its own scope: an edit or delete view asks for the instances the
+        # user may change or delete, not merely see.
+        action = getattr(self, "permission_required", None)
+        if action in ("change", "delete"):
+            return self.permission_policy.instances_user_has_permission_for(
+                self.request.user, action
+            )
         return self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["view", "change", "delete"]
         )

@@ -141,7 +141,17 @@ def belongs_to_unit(user, unit) -> bool:
     return _unit_id(unit) in user_roles(user).by_unit
 
 
-can_view_unit_members = is_academy_staff | leads_unit_team
+@rules.predicate
+def manages_this_unit(user, unit=None) -> bool:
+    """Without a unit: manages at least one unit; with a unit: manages that one."""
+    if unit is None:
+        return is_unit_manager(user)
+    return manages_unit(user, unit)
+
+
+# Auditors see aggregates only, never staff lists (names, e-mail addresses).
+sees_people_everywhere = is_platform_admin | is_academy_trainer
+can_view_unit_members = sees_people_everywhere | leads_unit_team
 can_manage_unit = is_platform_admin | manages_unit
 can_enter_admin = is_academy_staff | is_unit_manager | is_team_lead
 
@@ -156,7 +166,8 @@ for _model in ("membership", "group"):
             f"glans_organisations.{_action}_{_model}", is_platform_admin | is_unit_manager
         )
 rules.add_perm("glans_organisations.view_organisationunit", is_academy_staff | is_unit_manager)
-rules.add_perm("glans_organisations.change_organisationunit", is_platform_admin | is_unit_manager)
+# Viewing a unit follows visibility; changing or deleting it needs management rights on it.
+rules.add_perm("glans_organisations.change_organisationunit", is_platform_admin | manages_this_unit)
 for _model in ("board", "organisationunit", "schoolyear", "role"):
     for _action in ("add", "delete"):
         rules.add_perm(f"glans_organisations.{_action}_{_model}", is_platform_admin)
@@ -208,12 +219,13 @@ def manageable_memberships(user) -> QuerySet[Membership]:
 
 
 def visible_users(user):
-    """People the user may see: members of the units whose team they lead."""
+    """People the user may see: members of the units whose team they lead (platform admins
+    and academy trainers: everybody; auditors: nobody, they see aggregates)."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
     r = user_roles(user)
-    if r.is_academy:
+    if r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy:
         return User.objects.all()
     unit_ids = list(r.units_with(TEAM_LEAD_ROLES))
     return User.objects.filter(glans_memberships__unit_id__in=unit_ids).distinct()
@@ -234,14 +246,25 @@ def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
 
 # --- Wagtail permission policies --------------------------------------------------------
 
+# Models whose instances are scoped per user (filled by ScopedPermissionPolicy); their log
+# entries are scoped alike (see audit_log.py).
+SCOPED_MODELS: set[type[Model]] = set()
+
 
 class ScopedPermissionPolicy(ModelPermissionPolicy):
     """A Wagtail permission policy that asks `rules` for model-level permissions and a scope
     function for which instances a user may act on."""
 
-    def __init__(self, model, scope, auth_model=None):
+    def __init__(self, model, scope, auth_model=None, *, action_scopes=None):
         super().__init__(model, auth_model=auth_model)
         self.scope = scope
+        # Narrower scopes for some actions, e.g. {"change": managed_units}: a unit is *seen*
+        # by its members but *changed* only by those who manage it.
+        self.action_scopes = dict(action_scopes or {})
+        SCOPED_MODELS.add(model)
+
+    def scope_for(self, user, action):
+        return self.action_scopes.get(action, self.scope)(user)
 
     def user_has_permission(self, user, action):
         return user.is_active and user.has_perm(self._get_permission_name(action))
@@ -252,17 +275,24 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     def instances_user_has_permission_for(self, user, action):
         if not self.user_has_permission(user, action):
             return self.model._default_manager.none()
-        return self.scope(user)
+        return self.scope_for(user, action)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        if not self.user_has_any_permission(user, actions):
+        allowed = [a for a in actions if self.user_has_permission(user, a)]
+        if not allowed:
             return self.model._default_manager.none()
-        return self.scope(user)
+        scopes = {self.action_scopes.get(a, self.scope) for a in allowed}
+        if len(scopes) == 1:
+            return next(iter(scopes))(user)
+        pks = set()
+        for scope in scopes:
+            pks.update(scope(user).values_list("pk", flat=True))
+        return self.model._default_manager.filter(pk__in=pks)
 
     def user_has_permission_for_instance(self, user, action, instance):
         return (
             self.user_has_permission(user, action)
-            and self.scope(user).filter(pk=instance.pk).exists()
+            and self.scope_for(user, action).filter(pk=instance.pk).exists()
         )
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
@@ -292,12 +322,19 @@ def register_policies() -> None:
         Board: scope_all(Board),
         SchoolYear: scope_all(SchoolYear),
         Role: scope_all(Role),
-        OrganisationUnit: visible_units,
         Group: lambda user: Group.objects.filter(unit__in=managed_units(user)),
         Membership: manageable_memberships,
     }
     for model, scope in policies.items():
         register_permission_policy(model, ScopedPermissionPolicy(model, scope))
+    register_permission_policy(
+        OrganisationUnit,
+        ScopedPermissionPolicy(
+            OrganisationUnit,
+            visible_units,
+            action_scopes={"change": managed_units, "delete": managed_units},
+        ),
+    )
 
 
 can_view_team_progress = is_academy_trainer | is_platform_admin | leads_unit_team
