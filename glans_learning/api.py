@@ -3,6 +3,7 @@
 from ninja import NinjaAPI
 
 from glans_learning.core.api_auth import API_AUTH
+from glans_learning.core.api import router as core_router
 from glans_learning.core.api_errors import install_error_handlers
 from glans_learning.courses.api import router as courses_router
 from glans_learning.organisations.api import router as organisations_router
@@ -17,5 +18,6 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_error_handlers(api)
+api.add_router("/", core_router)
 api.add_router("/", organisations_router)
 api.add_router("/", courses_router)

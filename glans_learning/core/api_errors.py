@@ -5,7 +5,15 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError, HttpError
+from ninja import Schema
 from ninja.errors import ValidationError as NinjaValidationError
+
+
+class ErrorOut(Schema):
+    """The API's one error shape; `errors` (field → messages) only on 422."""
+
+    detail: str
+    errors: dict | list | None = None
 
 
 def install_error_handlers(api) -> None:

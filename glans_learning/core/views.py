@@ -7,6 +7,7 @@ from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
@@ -81,6 +82,7 @@ def profile(request):
     )
 
 
+@csrf_exempt  # it changes nothing; a client with an API key gets JSON, not a CSRF page
 def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": _("Niet gevonden.")}, status=404)
 
