@@ -2,8 +2,8 @@
 
 from ninja import NinjaAPI
 
-from glans_learning.core.api_auth import API_AUTH
 from glans_learning.core.api import router as core_router
+from glans_learning.core.api_auth import API_AUTH
 from glans_learning.core.api_errors import install_error_handlers
 from glans_learning.courses.api import router as courses_router
 from glans_learning.organisations.api import router as organisations_router
