@@ -246,9 +246,9 @@ def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
 
 # --- Wagtail permission policies --------------------------------------------------------
 
-# Models whose instances are scoped per user (filled by ScopedPermissionPolicy); their log
-# entries are scoped alike (see audit_log.py).
-SCOPED_MODELS: set[type[Model]] = set()
+# Models whose instances are scoped per user, with their policy (filled by
+# ScopedPermissionPolicy); their log entries are scoped alike (see audit_log.py).
+SCOPED_POLICIES: dict[type[Model], ScopedPermissionPolicy] = {}
 
 
 class ScopedPermissionPolicy(ModelPermissionPolicy):
@@ -261,7 +261,7 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         # Narrower scopes for some actions, e.g. {"change": managed_units}: a unit is *seen*
         # by its members but *changed* only by those who manage it.
         self.action_scopes = dict(action_scopes or {})
-        SCOPED_MODELS.add(model)
+        SCOPED_POLICIES[model] = self
 
     def scope_for(self, user, action):
         return self.action_scopes.get(action, self.scope)(user)

@@ -93,6 +93,14 @@ class OrganisationsViewSetGroup(ModelViewSetGroup):
     )
 
 
+@hooks.register("register_log_actions")
+def scoped_log_entries(actions):
+    """Log entries of scoped models go to ScopedLogEntry, which is scoped alike."""
+    from .audit_log import register_scoped_log_model
+
+    register_scoped_log_model(actions)
+
+
 @hooks.register("register_admin_viewset")
 def register_organisations_viewsets():
     return OrganisationsViewSetGroup()
