@@ -255,9 +255,11 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     """A Wagtail permission policy that asks `rules` for model-level permissions and a scope
     function for which instances a user may act on."""
 
-    def __init__(self, model, scope, auth_model=None, *, action_scopes=None):
+    def __init__(self, model, scope, auth_model=None, *, action_scopes=None, actions=None):
         super().__init__(model, auth_model=auth_model)
         self.scope = scope
+        # If given, the only actions anybody (superusers too) may take on this model.
+        self.actions = frozenset(actions) if actions is not None else None
         # Narrower scopes for some actions, e.g. {"change": managed_units}: a unit is *seen*
         # by its members but *changed* only by those who manage it.
         self.action_scopes = dict(action_scopes or {})
@@ -267,6 +269,8 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return self.action_scopes.get(action, self.scope)(user)
 
     def user_has_permission(self, user, action):
+        if self.actions is not None and action not in self.actions:
+            return False
         return user.is_active and user.has_perm(self._get_permission_name(action))
 
     def user_has_any_permission(self, user, actions):
@@ -308,16 +312,29 @@ def is_tdt_participant(user) -> bool:
     return bool(user_roles(user).units_with({RoleCode.TDT_PARTICIPANT}))
 
 
+# Two-factor authentication is required in the admin for these roles (core asks through
+# the `glans_requires_two_factor` hook, see wagtail_hooks.py).
+requires_two_factor = is_platform_admin | is_academy_auditor
+
+# Login lockouts (django-axes): platform admins see and lift them.
+for _action in ("view", "delete"):
+    rules.add_perm(f"axes.{_action}_accessattempt", is_platform_admin)
+
 can_see_trainer_notes = is_academy_trainer | is_platform_admin | is_tdt_participant
 rules.add_perm("glans_content.view_trainer_notes", can_see_trainer_notes)
 
 
 def register_policies() -> None:
     """Register the scoped policies of this app's models with Wagtail (AppConfig.ready)."""
+    from axes.models import AccessAttempt
     from wagtail.permissions import register_permission_policy
 
     from .models import Board, Group, Role, SchoolYear
 
+    register_permission_policy(
+        AccessAttempt,
+        ScopedPermissionPolicy(AccessAttempt, scope_all(AccessAttempt), actions={"view", "delete"}),
+    )
     policies = {
         Board: scope_all(Board),
         SchoolYear: scope_all(SchoolYear),

@@ -1,11 +1,13 @@
 """Registers the organisation admin screens. Only registration happens here."""
 
+from axes.models import AccessAttempt  # noqa: E402  (third-party, after our imports: isort)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from glans_learning.core.middleware import REQUIRES_TWO_FACTOR_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
 
 from . import permissions, selectors
@@ -79,6 +81,20 @@ class RoleViewSet(ScopedModelViewSet):
     list_display = ["name", "code", "is_academy_role"]
 
 
+class LockoutViewSet(ScopedModelViewSet):
+    """Login lockouts (django-axes): deleting an entry lifts the lockout."""
+
+    model = AccessAttempt
+    icon = "lock"
+    menu_label = _("Geblokkeerde aanmeldingen")
+    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    search_fields = ["username", "ip_address"]
+    inspect_view_enabled = True
+    copy_view_enabled = False
+    # Nothing is added or edited by hand: the policy allows only view and delete.
+    form_fields = ["username"]
+
+
 class OrganisationsViewSetGroup(ModelViewSetGroup):
     menu_label = _("Organisaties")
     menu_icon = "group"
@@ -90,7 +106,13 @@ class OrganisationsViewSetGroup(ModelViewSetGroup):
         BoardViewSet("glans_boards"),
         SchoolYearViewSet("glans_school_years"),
         RoleViewSet("glans_roles"),
+        LockoutViewSet("glans_lockouts"),
     )
+
+
+@hooks.register(REQUIRES_TWO_FACTOR_HOOK)
+def two_factor_for_admins_and_auditors(user):
+    return permissions.requires_two_factor(user)
 
 
 @hooks.register("register_log_actions")
