@@ -79,6 +79,12 @@ def two_factor(request):
                 "glans_core/two_factor_backup_codes.html",
                 {"codes": codes, "next": next_url},
             )
+        # A backup code (e.g. the printed demo codes) gets past the check without setting
+        # up an app now; the next visit asks again.
+        backup = match_token(user, form.cleaned_data["token"])
+        if backup is not None:
+            otp_login(request, backup)
+            return redirect(next_url)
         form.add_error("token", _("Deze code klopt niet. Controleer de tijd op je telefoon."))
     return render(
         request,
