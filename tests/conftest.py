@@ -128,3 +128,23 @@ def _base_data_after_flush(request):
             code=code,
             defaults={"name": name, "description": description, "is_academy_role": academy},
         )
+
+
+@pytest.fixture
+def verified_login():
+    """Log a client in as `user` with a verified second factor (as after the two-factor
+    page), for the admin, which platform admins and auditors only enter that way."""
+
+    def login(client, user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        return client
+
+    return login

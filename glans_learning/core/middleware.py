@@ -37,6 +37,15 @@ def _exempt_paths() -> set[str]:
 
 class AdminTwoFactorMiddleware:
     def __init__(self, get_response):
+        from django.conf import settings
+        from django.core.exceptions import ImproperlyConfigured
+
+        otp = "django_otp.middleware.OTPMiddleware"
+        here = "glans_learning.core.middleware.AdminTwoFactorMiddleware"
+        if otp not in settings.MIDDLEWARE or settings.MIDDLEWARE.index(
+            otp
+        ) > settings.MIDDLEWARE.index(here):
+            raise ImproperlyConfigured(f"{here} needs {otp} before it in MIDDLEWARE.")
         self.get_response = get_response
 
     def __call__(self, request):

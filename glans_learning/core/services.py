@@ -29,7 +29,20 @@ def api_token_revoke(*, user, token_id: int) -> bool:
 BACKUP_CODE_COUNT = 10
 
 
+def two_factor_available() -> bool:
+    """Whether the host runs django-otp with its TOTP and static plugins (the GLANS site
+    does; a host that leaves them out has no two-factor pages)."""
+    from django.apps import apps
+
+    return all(
+        apps.is_installed(a)
+        for a in ("django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static")
+    )
+
+
 def two_factor_enabled(*, user) -> bool:
+    if not two_factor_available():
+        return False
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()

@@ -95,6 +95,7 @@ def profile(request):
             "token_form": token_form,
             "new_key": new_key,
             "tokens": user.glans_api_tokens.filter(revoked_at__isnull=True),
+            "two_factor_available": services.two_factor_available(),
             "two_factor_enabled": services.two_factor_enabled(user=user),
             "two_factor_form": TwoFactorTokenForm(),
             "sections": [

@@ -1,6 +1,5 @@
 """Registers the organisation admin screens. Only registration happens here."""
 
-from axes.models import AccessAttempt  # noqa: E402  (third-party, after our imports: isort)
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -81,18 +80,15 @@ class RoleViewSet(ScopedModelViewSet):
     list_display = ["name", "code", "is_academy_role"]
 
 
-class LockoutViewSet(ScopedModelViewSet):
-    """Login lockouts (django-axes): deleting an entry lifts the lockout."""
+def _lockout_viewsets():
+    """Login lockouts, when the host runs django-axes (the GLANS site does)."""
+    from django.apps import apps
 
-    model = AccessAttempt
-    icon = "lock"
-    menu_label = _("Geblokkeerde aanmeldingen")
-    list_display = ["username", "ip_address", "failures_since_start", "attempt_time"]
-    search_fields = ["username", "ip_address"]
-    inspect_view_enabled = True
-    copy_view_enabled = False
-    # Nothing is added or edited by hand: the policy allows only view and delete.
-    form_fields = ["username"]
+    if not apps.is_installed("axes"):
+        return ()
+    from .lockouts import LockoutViewSet
+
+    return (LockoutViewSet("glans_lockouts"),)
 
 
 class OrganisationsViewSetGroup(ModelViewSetGroup):
@@ -106,7 +102,7 @@ class OrganisationsViewSetGroup(ModelViewSetGroup):
         BoardViewSet("glans_boards"),
         SchoolYearViewSet("glans_school_years"),
         RoleViewSet("glans_roles"),
-        LockoutViewSet("glans_lockouts"),
+        *_lockout_viewsets(),
     )
 
 

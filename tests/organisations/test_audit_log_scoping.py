@@ -50,8 +50,8 @@ def test_history_filters_do_not_list_other_schools_people(client, director, othe
     assert other_director.last_name not in html
 
 
-def test_platform_admin_sees_everything(client, admin_user, other_teacher, logged):
-    client.force_login(admin_user)
+def test_platform_admin_sees_everything(client, admin_user, other_teacher, logged, verified_login):
+    verified_login(client, admin_user)
     html = client.get("/admin/reports/site-history/").content.decode()
     assert other_teacher.last_name in html
 
