@@ -5,6 +5,14 @@ from datetime import datetime
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+try:  # django-ninja ≥ 1.6 wants Status(code, body) instead of a tuple
+    from ninja import Status
+except ImportError:  # pragma: no cover - older django-ninja in the supported range
+
+    def Status(status_code, value):  # noqa: N802
+        return status_code, value
+
+
 from . import services
 from .api_auth import SESSION_ONLY_AUTH
 from .api_errors import ErrorOut
@@ -66,7 +74,7 @@ def create_token(request, payload: TokenIn):
 
         raise ValidationError({"name": [_("Geef de sleutel een naam.")]})
     token, key = services.api_token_create(user=request.user, name=name)
-    return 201, {**_token_out(token), "key": key}
+    return Status(201, {**_token_out(token), "key": key})
 
 
 @router.delete(
@@ -81,4 +89,4 @@ def revoke_token(request, token_id: int):
         user=request.user, token_id=token_id
     ):
         raise Http404
-    return 204, None
+    return Status(204, None)
