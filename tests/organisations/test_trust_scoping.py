@@ -116,3 +116,11 @@ def test_trainer_and_admin_still_see_members(client, academy_trainer, admin_user
     for user in (academy_trainer, admin_user):
         client.force_login(user)
         assert client.get(f"/api/v1/organisations/{zonnebloem.pk}/members").status_code == 200
+
+
+def test_auditor_gets_no_team_view(client, auditor, zonnebloem, teacher):
+    client.force_login(auditor)
+    for url in ("/leren/team/", f"/leren/team/?unit={zonnebloem.pk}"):
+        response = client.get(url)
+        assert teacher.last_name not in response.content.decode(), url
+        assert teacher.email not in response.content.decode(), url
