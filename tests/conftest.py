@@ -122,6 +122,9 @@ def _base_data_after_flush(request):
         Site.objects.get_or_create(
             hostname="localhost", defaults={"root_page": home, "is_default_site": True}
         )
+    # Wagtail caches the sites' root paths; a cache filled while the database was flushed
+    # (no site) would leave every page without a URL.
+    Site.clear_site_root_paths_cache()
     roles = importlib.import_module("glans_learning.organisations.migrations.0002_roles").ROLES
     for code, name, description, academy in roles:
         Role.objects.get_or_create(
