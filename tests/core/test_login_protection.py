@@ -73,7 +73,7 @@ def test_directors_cannot_see_lockouts(client, director):
 
 
 @pytest.mark.parametrize("who", ["admin_user", "auditor"])
-def test_two_factor_is_required_in_the_admin(request, who):
+def test_two_factor_is_required_in_the_admin(db, request, who):
     user = request.getfixturevalue(who)
     client = Client(enforce_csrf_checks=True)
     client.force_login(user)
