@@ -104,16 +104,23 @@ def loaded_fixture(db, fixture_material):
 @pytest.fixture(autouse=True)
 def _base_data_after_flush(request):
     """Transactional tests flush the database, migration data included; put back what the
-    migrations create (the Wagtail root page, locale and site, and the roles)."""
+    migrations create (the Wagtail root page, locale and site, and the roles) — for them, and
+    for any later test on the same worker that finds it missing."""
     marker = request.node.get_closest_marker("django_db")
-    if not marker or not marker.kwargs.get("transaction"):
+    if marker and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+    elif marker or "db" in request.fixturenames:
+        request.getfixturevalue("db")
+    else:
         return
-    request.getfixturevalue("transactional_db")
     import importlib
 
     from wagtail.models import Locale, Page, Site
 
     from glans_learning.organisations.models import Role
+
+    if not (marker and marker.kwargs.get("transaction")) and Role.objects.exists():
+        return  # the usual case: migration data is there
 
     Locale.objects.get_or_create(language_code="nl")
     if not Page.objects.filter(depth=1).exists():
@@ -122,9 +129,32 @@ def _base_data_after_flush(request):
         Site.objects.get_or_create(
             hostname="localhost", defaults={"root_page": home, "is_default_site": True}
         )
+    # Wagtail caches the sites' root paths; a cache filled while the database was flushed
+    # (no site) would leave every page without a URL.
+    Site.clear_site_root_paths_cache()
     roles = importlib.import_module("glans_learning.organisations.migrations.0002_roles").ROLES
     for code, name, description, academy in roles:
         Role.objects.get_or_create(
             code=code,
             defaults={"name": name, "description": description, "is_academy_role": academy},
         )
+
+
+@pytest.fixture
+def verified_login():
+    """Log a client in as `user` with a verified second factor (as after the two-factor
+    page), for the admin, which platform admins and auditors only enter that way."""
+
+    def login(client, user):
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        client.force_login(user)
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+        return client
+
+    return login

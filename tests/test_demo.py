@@ -6,7 +6,7 @@ import io
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from glans_learning.courses.models import (
     Enrollment,
@@ -33,7 +33,9 @@ def demo(db, settings):
 
 def login(username):
     client = Client()
-    assert client.login(username=username, password=PASSWORD), username
+    # django-axes checks every login against the request's address.
+    request = RequestFactory().post("/accounts/login/")
+    assert client.login(request=request, username=username, password=PASSWORD), username
     return client
 
 
@@ -147,3 +149,42 @@ def test_demo_measurement_walkthrough(demo):
     other = login("leraar.regenboog")
     assert other.get(f"/meten/school/{zonnebloem.pk}/").status_code == 404
     assert other.get(f"/api/v1/measurements/{moment.pk}/relationships").status_code == 404
+
+
+def test_demo_admin_and_auditor_get_past_two_factor_with_a_printed_code(db, settings):
+    settings.GLANS_ALLOW_DEMO_DATA = True
+    out = io.StringIO()
+    call_command("seed_demo", stdout=out)
+    printed = {
+        line.split(" for ")[1].split(" ")[0]: line.rsplit(": ", 1)[1].split()
+        for line in out.getvalue().splitlines()
+        if line.startswith("Two-factor backup codes for ")
+    }
+    assert set(printed) == {"beheerder", "auditor"}
+    for username, codes in printed.items():
+        client = login(username)
+        response = client.get("/admin/")
+        assert response.status_code == 302 and "/accounts/tweestaps/" in response["Location"]
+        setup = client.get(response["Location"]).content.decode()
+        assert "Tweestapsverificatie instellen" in setup  # asked to set up TOTP …
+        response = client.post(
+            "/accounts/tweestaps/", {"token": codes[0], "next": "/admin/"}
+        )  # … and the printed code gets past it
+        assert response.status_code == 302 and response["Location"] == "/admin/"
+        assert client.get("/admin/").status_code == 200
+
+
+def test_learner_is_locked_out_after_ten_wrong_passwords(demo):
+    client = Client(enforce_csrf_checks=True)
+    for attempt in range(10):
+        client.get("/accounts/login/")
+        response = client.post(
+            "/accounts/login/",
+            {
+                "username": "leraar.zonnebloem",
+                "password": "verkeerd",
+                "csrfmiddlewaretoken": client.cookies["csrftoken"].value,
+            },
+        )
+        assert response.status_code == (429 if attempt == 9 else 200)
+    assert "Je kunt tijdelijk niet inloggen" in response.content.decode()

@@ -9,7 +9,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 GOOD = {
-    "DJANGO_SECRET_KEY": "x" * 50,
+    "DJANGO_SECRET_KEY": "k3Jd9-Qp2Lm7Zx4Vb8Nc1Hs6Tg0Wr5Ye-Ua3Fi9Oj2Ek7Rn-Xc5Bv8Mz1",
     "DJANGO_ALLOWED_HOSTS": "glans.example.org",
     "DATABASE_URL": "postgres://u:p@db.example.org:5432/glans",
     "WAGTAILADMIN_BASE_URL": "https://glans.example.org",
@@ -37,6 +37,7 @@ def test_production_settings_load_with_all_variables():
     [
         ("DJANGO_SECRET_KEY", None),
         ("DJANGO_SECRET_KEY", "short"),
+        ("DJANGO_SECRET_KEY", "x" * 60),
         ("DJANGO_ALLOWED_HOSTS", None),
         ("DATABASE_URL", None),
         ("DATABASE_URL", "nonsense://"),
@@ -49,3 +50,35 @@ def test_missing_or_malformed_setting_is_named(name, value):
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr
     assert name in result.stderr
+
+
+def test_deploy_check_passes_with_the_documented_environment():
+    """`manage.py check --deploy --fail-level WARNING` with the README's production variables."""
+    # Not inherited from the test run: pytest-playwright sets DJANGO_ALLOW_ASYNC_UNSAFE.
+    env = {
+        k: v for k, v in os.environ.items() if k not in GOOD and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    env.update(GOOD)
+    env["DJANGO_SETTINGS_MODULE"] = "glans_site.settings.production"
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_hsts_preload_is_opt_in():
+    code = "import django; django.setup(); from django.conf import settings; print(settings.SECURE_HSTS_PRELOAD)"
+    env = {k: v for k, v in os.environ.items() if k not in GOOD}
+    env.update({**GOOD, "DJANGO_SETTINGS_MODULE": "glans_site.settings.production"})
+    off = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )  # noqa: S603
+    env["DJANGO_SECURE_HSTS_PRELOAD"] = "true"
+    on = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True
+    )  # noqa: S603
+    assert (off.stdout.strip(), on.stdout.strip()) == ("False", "True"), off.stderr + on.stderr

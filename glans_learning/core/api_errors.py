@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
@@ -37,6 +37,13 @@ ERROR_SCHEMA = {
     },
     "required": ["detail"],
 }
+
+
+class ErrorOut(Schema):
+    """For routers that declare error responses; the document shows them as `Error`."""
+
+    detail: str
+    errors: list[dict] | None = None
 
 
 class InvalidInput(HttpError):

@@ -1,6 +1,8 @@
 """Writes of the plugin shell (services): personal API tokens."""
 
+from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .models import ApiToken
 
@@ -20,3 +22,147 @@ def api_token_revoke(*, user, token_id: int) -> bool:
             revoked_at=timezone.now()
         )
     )
+
+
+# --- two-factor authentication (django-otp: TOTP + static backup codes) -----------------
+
+BACKUP_CODE_COUNT = 10
+
+
+def two_factor_available() -> bool:
+    """Whether the host runs django-otp with its TOTP and static plugins (the GLANS site
+    does; a host that leaves them out has no two-factor pages)."""
+    from django.apps import apps
+
+    return all(
+        apps.is_installed(a)
+        for a in ("django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static")
+    )
+
+
+def two_factor_enabled(*, user) -> bool:
+    if not two_factor_available():
+        return False
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_pending_device(*, user):
+    """The unconfirmed TOTP device being set up (created on first call, then reused so the
+    QR code stays the same across page loads)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="GLANS", confirmed=False)
+    return device
+
+
+@transaction.atomic
+def two_factor_confirm(*, user, token: str) -> list[str] | None:
+    """Confirm the pending TOTP device with a code from the app; on success returns fresh
+    backup codes (shown once), else None and nothing changes."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    if device is None or not device.verify_token(token):
+        return None
+    TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
+    device.confirmed = True
+    device.save(update_fields=["confirmed"])
+    return two_factor_new_backup_codes(user=user)
+
+
+@transaction.atomic
+def two_factor_new_backup_codes(*, user) -> list[str]:
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    StaticDevice.objects.filter(user=user).delete()
+    static = StaticDevice.objects.create(user=user, name=str(_("Reservecodes")), confirmed=True)
+    codes = [StaticToken.random_token() for _i in range(BACKUP_CODE_COUNT)]
+    StaticToken.objects.bulk_create([StaticToken(device=static, token=c) for c in codes])
+    return codes
+
+
+def two_factor_remove(*, user) -> None:
+    from django_otp.plugins.otp_static.models import StaticDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.filter(user=user).delete()
+    StaticDevice.objects.filter(user=user).delete()
+
+
+# --- e-mail address change (confirmed through a signed, expiring link) ------------------
+
+EMAIL_CHANGE_SALT = "glans.core.email-change"
+
+
+class EmailChangeError(Exception):
+    """A confirmation link that is invalid, expired, used, or for an address now taken."""
+
+
+def _email_taken(email: str, *, exclude_user) -> bool:
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.filter(email__iexact=email).exclude(pk=exclude_user.pk).exists()
+
+
+def email_change_request(*, user, new_email: str, confirm_url_for) -> None:
+    """Send a confirmation link to `new_email`; the account keeps its address until the link
+    is used. If another account already has the address, that address gets a notice instead
+    of a link, and the caller's answer is the same (no way to find out who has an account)."""
+    from django.conf import settings
+    from django.core import signing
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+
+    new_email = new_email.strip()
+    if _email_taken(new_email, exclude_user=user):
+        body = render_to_string("glans_core/email/email_change_taken.txt", {"email": new_email})
+        subject = _("Je e-mailadres bij GLANS")
+    else:
+        token = signing.TimestampSigner(salt=EMAIL_CHANGE_SALT).sign_object(
+            {"user": user.pk, "new": new_email, "old": user.email}
+        )
+        body = render_to_string(
+            "glans_core/email/email_change_confirm.txt",
+            {
+                "url": confirm_url_for(token),
+                "hours": max(1, settings.GLANS_EMAIL_CHANGE_MAX_AGE // 3600),
+            },
+        )
+        subject = _("Bevestig je nieuwe e-mailadres bij GLANS")
+    send_mail(subject, body, None, [new_email])
+
+
+def email_change_check(*, token: str):
+    """The (user, new address) a confirmation link stands for; EmailChangeError if invalid."""
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.core import signing
+
+    try:
+        data = signing.TimestampSigner(salt=EMAIL_CHANGE_SALT).unsign_object(
+            token, max_age=settings.GLANS_EMAIL_CHANGE_MAX_AGE
+        )
+    except signing.SignatureExpired as exc:
+        raise EmailChangeError(_("Deze link is verlopen. Vraag een nieuwe aan.")) from exc
+    except (signing.BadSignature, ValueError, TypeError) as exc:
+        raise EmailChangeError(_("Deze link is ongeldig.")) from exc
+    if not isinstance(data, dict) or not {"user", "new", "old"} <= set(data):
+        raise EmailChangeError(_("Deze link is ongeldig."))
+    user = get_user_model().objects.filter(pk=data["user"], is_active=True).first()
+    if user is None or user.email != data["old"]:
+        raise EmailChangeError(_("Deze link is al gebruikt of niet meer geldig."))
+    if _email_taken(data["new"], exclude_user=user):
+        raise EmailChangeError(_("Dit e-mailadres is al in gebruik."))
+    return user, data["new"]
+
+
+@transaction.atomic
+def email_change_confirm(*, token: str):
+    user, new_email = email_change_check(token=token)
+    user.email = new_email
+    user.save(update_fields=["email"])
+    return user

@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from . import views
+from . import two_factor_views, views
 
 app_name = "glans_accounts"
 
@@ -22,6 +22,18 @@ urlpatterns = [
     ),
     path("start/", views.landing, name="landing"),
     path("profiel/", views.profile, name="profile"),
+    path(
+        "e-mailadres-bevestigen/<str:token>/",
+        views.email_change_confirm,
+        name="email_change_confirm",
+    ),
+    path("tweestaps/", two_factor_views.two_factor, name="two_factor"),
+    path("tweestaps/uitschakelen/", two_factor_views.two_factor_remove, name="two_factor_remove"),
+    path(
+        "tweestaps/reservecodes/",
+        two_factor_views.two_factor_backup_codes,
+        name="two_factor_backup_codes",
+    ),
     path(
         "wachtwoord-vergeten/",
         auth_views.PasswordResetView.as_view(

@@ -3,15 +3,19 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
 from . import services
 from .navigation import PROFILE_SECTIONS_HOOK, landing_url_for
+from .two_factor_views import TokenForm as TwoFactorTokenForm
 
 
 class ProfileForm(forms.Form):
@@ -42,10 +46,27 @@ def profile(request):
         if action == "profile":
             profile_form = ProfileForm(request.POST)
             if profile_form.is_valid():
-                for name, value in profile_form.cleaned_data.items():
-                    setattr(user, name, value)
-                user.save(update_fields=["first_name", "last_name", "email"])
+                data = profile_form.cleaned_data
+                user.first_name, user.last_name = data["first_name"], data["last_name"]
+                user.save(update_fields=["first_name", "last_name"])
                 messages.success(request, _("Je gegevens zijn opgeslagen."))
+                if data["email"].strip().lower() != (user.email or "").lower():
+                    # The address changes only once the link sent to it has been used.
+                    services.email_change_request(
+                        user=user,
+                        new_email=data["email"],
+                        confirm_url_for=lambda token: request.build_absolute_uri(
+                            reverse("glans_accounts:email_change_confirm", args=[token])
+                        ),
+                    )
+                    messages.info(
+                        request,
+                        _(
+                            "We hebben een bevestigingslink gestuurd naar %(email)s. Je "
+                            "e-mailadres verandert pas als je die link gebruikt."
+                        )
+                        % {"email": data["email"]},
+                    )
                 return redirect("glans_accounts:profile")
         elif action == "create_token":
             token_form = TokenForm(request.POST)
@@ -74,6 +95,9 @@ def profile(request):
             "token_form": token_form,
             "new_key": new_key,
             "tokens": user.glans_api_tokens.filter(revoked_at__isnull=True),
+            "two_factor_available": services.two_factor_available(),
+            "two_factor_enabled": services.two_factor_enabled(user=user),
+            "two_factor_form": TwoFactorTokenForm(),
             "sections": [
                 html for hook in hooks.get_hooks(PROFILE_SECTIONS_HOOK) if (html := hook(request))
             ],
@@ -81,6 +105,7 @@ def profile(request):
     )
 
 
+@csrf_exempt  # it changes nothing; a client with an API key gets JSON, not a CSRF page
 def api_not_found(request, *args, **kwargs):
     return JsonResponse({"detail": _("Niet gevonden.")}, status=404)
 
@@ -89,3 +114,47 @@ def api_not_found(request, *args, **kwargs):
 def landing(request):
     """Where a login without `next` ends: each role's own starting page."""
     return redirect(landing_url_for(request.user) or "glans_accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def email_change_confirm(request, token):
+    """The link from the confirmation e-mail: GET asks (mail scanners may open links), POST
+    changes the address."""
+    try:
+        _user, new_email = services.email_change_check(token=token)
+    except services.EmailChangeError as exc:
+        return render(
+            request, "glans_core/email_change_confirm.html", {"error": str(exc)}, status=400
+        )
+    if request.method == "POST":
+        try:
+            services.email_change_confirm(token=token)
+        except services.EmailChangeError as exc:
+            return render(
+                request, "glans_core/email_change_confirm.html", {"error": str(exc)}, status=400
+            )
+        messages.success(request, _("Je e-mailadres is gewijzigd."))
+        return redirect("glans_accounts:profile" if request.user.is_authenticated else "/")
+    return render(request, "glans_core/email_change_confirm.html", {"new_email": new_email})
+
+
+def login_locked_out(request, original_response=None, credentials=None):
+    """django-axes' answer once a username + address is locked out: the login page with a
+    clear Dutch message (HTTP 429)."""
+    from django.conf import settings
+
+    minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
+    return render(
+        request,
+        "glans_core/registration/login.html",
+        {
+            "form": AuthenticationForm(request),
+            "locked_out": _(
+                "Je kunt tijdelijk niet inloggen: er is te vaak een verkeerd wachtwoord "
+                "gebruikt. Probeer het over %(minutes)s minuten opnieuw, of vraag de "
+                "beheerder van het platform om de blokkade op te heffen."
+            )
+            % {"minutes": minutes},
+        },
+        status=429,
+    )

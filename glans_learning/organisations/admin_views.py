@@ -18,6 +18,13 @@ _SCOPED_VIEWS = (
 
 class ScopedObjectMixin:
     def _scoped_queryset(self):
+        # Each action has its own scope: an edit or delete view asks for the instances the
+        # user may change or delete, not merely see.
+        action = getattr(self, "permission_required", None)
+        if action in ("change", "delete"):
+            return self.permission_policy.instances_user_has_permission_for(
+                self.request.user, action
+            )
         return self.permission_policy.instances_user_has_any_permission_for(
             self.request.user, ["view", "change", "delete"]
         )
@@ -27,6 +34,32 @@ class ScopedObjectMixin:
         if obj is not None and not self._scoped_queryset().filter(pk=obj.pk).exists():
             raise Http404
         return obj
+
+    def _may(self, action, instance) -> bool:
+        """For listings: whether `action` is in scope for `instance`, where the policy gives
+        that action a narrower scope than viewing (one query per action per page)."""
+        policy = self.permission_policy
+        if action not in getattr(policy, "action_scopes", {}):
+            return True
+        cache = self.__dict__.setdefault("_glans_action_pks", {})
+        if action not in cache:
+            cache[action] = set(
+                policy.instances_user_has_permission_for(self.request.user, action).values_list(
+                    "pk", flat=True
+                )
+            )
+        return instance.pk in cache[action]
+
+    # Listings pass the row's instance; object views call these without one.
+    def get_edit_url(self, *args):
+        if args and not self._may("change", args[0]):
+            return None
+        return super().get_edit_url(*args)
+
+    def get_delete_url(self, *args):
+        if args and not self._may("delete", args[0]):
+            return None
+        return super().get_delete_url(*args)
 
     def get_base_queryset(self):
         queryset = super().get_base_queryset()

@@ -61,13 +61,24 @@ class MembershipForm(WagtailAdminModelForm):
             )
         if user is not None and email:
             raise ValidationError(_("Kies óf een bestaande persoon, óf vul een nieuwe persoon in."))
-        if email and get_user_model().objects.filter(email__iexact=email).exists():
-            self.add_error(
-                "new_email",
-                _(
-                    "Er bestaat al een account met dit e-mailadres; vraag de beheerder om het te koppelen."
-                ),
+        if email:
+            # An address that already has an account (at this school, another one, or none)
+            # is linked to that account, exactly as a new address gets a new one: the form
+            # gives the same answer either way, so it cannot be used to find out who has an
+            # account elsewhere.
+            cleaned["existing_user"] = (
+                get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
             )
+            existing = cleaned["existing_user"]
+            if (
+                existing is not None
+                and cleaned.get("unit") is not None
+                and Membership.objects.filter(
+                    user=existing, unit=cleaned["unit"], school_year=cleaned.get("school_year")
+                ).exists()
+            ):
+                # Only said about the user's own unit, whose members they may see anyway.
+                self.add_error("new_email", _("Deze persoon is al lid van deze eenheid."))
         unit = cleaned.get("unit")
         for group in cleaned.get("groups") or []:
             if unit is None or group.unit_id != unit.pk:
@@ -82,7 +93,9 @@ class MembershipForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        if self.cleaned_data.get("user") is None:
+        if self.cleaned_data.get("user") is None and self.cleaned_data.get("existing_user"):
+            self.instance.user = self.cleaned_data["existing_user"]
+        elif self.cleaned_data.get("user") is None:
             from .services import user_create
 
             self.instance.user = user_create(

@@ -5,6 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from wagtail.models.audit_log import BaseLogEntry
+
+from .audit_log import ScopedLogEntryManager
 
 
 class RoleCode(models.TextChoices):
@@ -234,3 +237,24 @@ class Membership(models.Model):
     def __str__(self):
         where = self.unit.name if self.unit_id else _("Academie")
         return f"{self.user.get_full_name() or self.user.get_username()} – {where}"
+
+
+class ScopedLogEntry(BaseLogEntry):
+    """Admin log entries about objects of scoped models (memberships, units, groups,
+    sessions, enrolments…): shown only to users who may see the object (audit_log.py)."""
+
+    object_id = models.CharField(max_length=255, db_index=True)
+
+    objects = ScopedLogEntryManager()
+
+    class Meta(BaseLogEntry.Meta):
+        ordering = ["-timestamp", "-id"]
+        verbose_name = _("logregel (afgeschermd)")
+        verbose_name_plural = _("logregels (afgeschermd)")
+        indexes = [
+            models.Index(fields=["uuid", "action", "-timestamp"], name="glans_scopedlog_uuid_idx"),
+            models.Index(fields=["content_type", "object_id"], name="glans_scopedlog_object_idx"),
+        ]
+
+    def __str__(self):
+        return f"ScopedLogEntry {self.pk}: {self.action} on {self.object_verbose_name} {self.object_id}"

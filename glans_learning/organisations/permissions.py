@@ -151,7 +151,17 @@ def belongs_to_unit(user, unit) -> bool:
     return _unit_id(unit) in user_roles(user).by_unit
 
 
-can_view_unit_members = is_academy_staff | leads_unit_team
+@rules.predicate
+def manages_this_unit(user, unit=None) -> bool:
+    """Without a unit: manages at least one unit; with a unit: manages that one."""
+    if unit is None:
+        return is_unit_manager(user)
+    return manages_unit(user, unit)
+
+
+# Auditors see aggregates only, never staff lists (names, e-mail addresses).
+sees_people_everywhere = is_platform_admin | is_academy_trainer
+can_view_unit_members = sees_people_everywhere | leads_unit_team
 can_manage_unit = is_platform_admin | manages_unit
 can_enter_admin = is_academy_staff | is_unit_manager | is_team_lead
 
@@ -166,7 +176,8 @@ for _model in ("membership", "group"):
             f"glans_organisations.{_action}_{_model}", is_platform_admin | is_unit_manager
         )
 rules.add_perm("glans_organisations.view_organisationunit", is_academy_staff | is_unit_manager)
-rules.add_perm("glans_organisations.change_organisationunit", is_platform_admin | is_unit_manager)
+# Viewing a unit follows visibility; changing or deleting it needs management rights on it.
+rules.add_perm("glans_organisations.change_organisationunit", is_platform_admin | manages_this_unit)
 for _model in ("board", "organisationunit", "schoolyear", "role"):
     for _action in ("add", "delete"):
         rules.add_perm(f"glans_organisations.{_action}_{_model}", is_platform_admin)
@@ -218,12 +229,13 @@ def manageable_memberships(user) -> QuerySet[Membership]:
 
 
 def visible_users(user):
-    """People the user may see: members of the units whose team they lead."""
+    """People the user may see: members of the units whose team they lead (platform admins
+    and academy trainers: everybody; auditors: nobody, they see aggregates)."""
     from django.contrib.auth import get_user_model
 
     User = get_user_model()
     r = user_roles(user)
-    if r.is_academy:
+    if r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy:
         return User.objects.all()
     unit_ids = list(r.units_with(TEAM_LEAD_ROLES))
     return User.objects.filter(glans_memberships__unit_id__in=unit_ids).distinct()
@@ -244,16 +256,31 @@ def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
 
 # --- Wagtail permission policies --------------------------------------------------------
 
+# Models whose instances are scoped per user, with their policy (filled by
+# ScopedPermissionPolicy); their log entries are scoped alike (see audit_log.py).
+SCOPED_POLICIES: dict[type[Model], ScopedPermissionPolicy] = {}
+
 
 class ScopedPermissionPolicy(ModelPermissionPolicy):
     """A Wagtail permission policy that asks `rules` for model-level permissions and a scope
     function for which instances a user may act on."""
 
-    def __init__(self, model, scope, auth_model=None):
+    def __init__(self, model, scope, auth_model=None, *, action_scopes=None, actions=None):
         super().__init__(model, auth_model=auth_model)
         self.scope = scope
+        # If given, the only actions anybody (superusers too) may take on this model.
+        self.actions = frozenset(actions) if actions is not None else None
+        # Narrower scopes for some actions, e.g. {"change": managed_units}: a unit is *seen*
+        # by its members but *changed* only by those who manage it.
+        self.action_scopes = dict(action_scopes or {})
+        SCOPED_POLICIES[model] = self
+
+    def scope_for(self, user, action):
+        return self.action_scopes.get(action, self.scope)(user)
 
     def user_has_permission(self, user, action):
+        if self.actions is not None and action not in self.actions:
+            return False
         return user.is_active and user.has_perm(self._get_permission_name(action))
 
     def user_has_any_permission(self, user, actions):
@@ -262,17 +289,24 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
     def instances_user_has_permission_for(self, user, action):
         if not self.user_has_permission(user, action):
             return self.model._default_manager.none()
-        return self.scope(user)
+        return self.scope_for(user, action)
 
     def instances_user_has_any_permission_for(self, user, actions):
-        if not self.user_has_any_permission(user, actions):
+        allowed = [a for a in actions if self.user_has_permission(user, a)]
+        if not allowed:
             return self.model._default_manager.none()
-        return self.scope(user)
+        scopes = {self.action_scopes.get(a, self.scope) for a in allowed}
+        if len(scopes) == 1:
+            return next(iter(scopes))(user)
+        pks = set()
+        for scope in scopes:
+            pks.update(scope(user).values_list("pk", flat=True))
+        return self.model._default_manager.filter(pk__in=pks)
 
     def user_has_permission_for_instance(self, user, action, instance):
         return (
             self.user_has_permission(user, action)
-            and self.scope(user).filter(pk=instance.pk).exists()
+            and self.scope_for(user, action).filter(pk=instance.pk).exists()
         )
 
     def user_has_any_permission_for_instance(self, user, actions, instance):
@@ -288,26 +322,51 @@ def is_tdt_participant(user) -> bool:
     return bool(user_roles(user).units_with({RoleCode.TDT_PARTICIPANT}))
 
 
+# Two-factor authentication is required in the admin for these roles (core asks through
+# the `glans_requires_two_factor` hook, see wagtail_hooks.py).
+requires_two_factor = is_platform_admin | is_academy_auditor
+
+# Login lockouts (django-axes): platform admins see and lift them.
+for _action in ("view", "delete"):
+    rules.add_perm(f"axes.{_action}_accessattempt", is_platform_admin)
+
 can_see_trainer_notes = is_academy_trainer | is_platform_admin | is_tdt_participant
 rules.add_perm("glans_content.view_trainer_notes", can_see_trainer_notes)
 
 
 def register_policies() -> None:
     """Register the scoped policies of this app's models with Wagtail (AppConfig.ready)."""
+    from django.apps import apps
     from wagtail.permissions import register_permission_policy
 
     from .models import Board, Group, Role, SchoolYear
 
+    if apps.is_installed("axes"):  # login lockouts: platform admins view and lift them
+        from axes.models import AccessAttempt
+
+        register_permission_policy(
+            AccessAttempt,
+            ScopedPermissionPolicy(
+                AccessAttempt, scope_all(AccessAttempt), actions={"view", "delete"}
+            ),
+        )
     policies = {
         Board: scope_all(Board),
         SchoolYear: scope_all(SchoolYear),
         Role: scope_all(Role),
-        OrganisationUnit: visible_units,
         Group: lambda user: Group.objects.filter(unit__in=managed_units(user)),
         Membership: manageable_memberships,
     }
     for model, scope in policies.items():
         register_permission_policy(model, ScopedPermissionPolicy(model, scope))
+    register_permission_policy(
+        OrganisationUnit,
+        ScopedPermissionPolicy(
+            OrganisationUnit,
+            visible_units,
+            action_scopes={"change": managed_units, "delete": managed_units},
+        ),
+    )
 
 
 can_view_team_progress = is_academy_trainer | is_platform_admin | leads_unit_team

@@ -7,6 +7,7 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from glans_learning.core.middleware import REQUIRES_TWO_FACTOR_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
 
 from . import permissions, selectors
@@ -80,6 +81,17 @@ class RoleViewSet(ScopedModelViewSet):
     list_display = ["name", "code", "is_academy_role"]
 
 
+def _lockout_viewsets():
+    """Login lockouts, when the host runs django-axes (the GLANS site does)."""
+    from django.apps import apps
+
+    if not apps.is_installed("axes"):
+        return ()
+    from .lockouts import LockoutViewSet
+
+    return (LockoutViewSet("glans_lockouts"),)
+
+
 class OrganisationsViewSetGroup(ModelViewSetGroup):
     menu_label = _("Organisaties")
     menu_icon = "group"
@@ -91,7 +103,21 @@ class OrganisationsViewSetGroup(ModelViewSetGroup):
         BoardViewSet("glans_boards"),
         SchoolYearViewSet("glans_school_years"),
         RoleViewSet("glans_roles"),
+        *_lockout_viewsets(),
     )
+
+
+@hooks.register(REQUIRES_TWO_FACTOR_HOOK)
+def two_factor_for_admins_and_auditors(user):
+    return permissions.requires_two_factor(user)
+
+
+@hooks.register("register_log_actions")
+def scoped_log_entries(actions):
+    """Log entries of scoped models go to ScopedLogEntry, which is scoped alike."""
+    from .audit_log import register_scoped_log_model
+
+    register_scoped_log_model(actions)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Everything that varies comes from the environment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
@@ -29,6 +30,11 @@ INSTALLED_APPS = [
     *GLANS_APPS,
     "glans_site.demo",
     "rules.apps.AutodiscoverRulesConfig",
+    # Login protection and two-factor authentication (see docs/security.md).
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -60,9 +66,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "glans_learning.core.middleware.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # Last, as django-axes asks.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "glans_site.urls"
@@ -93,6 +103,8 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses a locked-out username + address before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -103,6 +115,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+
+# django-axes: after GLANS_LOGIN_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked out for GLANS_LOGIN_COOLOFF_MINUTES (or until a platform
+# admin unlocks it in the admin: Organisaties → Geblokkeerde aanmeldingen). The address is
+# REMOTE_ADDR: behind a reverse proxy, let the proxy/app server set it to the client's.
+AXES_FAILURE_LIMIT = env_int("GLANS_LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("GLANS_LOGIN_COOLOFF_MINUTES", 60))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "glans_learning.core.views.login_locked_out"
+AXES_ENABLE_ADMIN = False  # unlocking happens in the Wagtail admin
+AXES_VERBOSE = False
+
+# Personal API keys: wrong keys per client address before 429, and the window in seconds.
+GLANS_API_KEY_FAILURE_LIMIT = env_int("GLANS_API_KEY_FAILURE_LIMIT", 20)
+GLANS_API_KEY_FAILURE_WINDOW = env_int("GLANS_API_KEY_FAILURE_WINDOW", 300)
+
+# Two-factor authentication (django-otp): required in the admin for platform admins and
+# auditors, optional for everybody else (profile page).
+OTP_TOTP_ISSUER = env_str("GLANS_OTP_ISSUER", "GLANS")
+GLANS_EMAIL_CHANGE_MAX_AGE = env_int("GLANS_EMAIL_CHANGE_MAX_AGE", 60 * 60 * 24)
 
 LOGIN_URL = "glans_accounts:login"
 LOGIN_REDIRECT_URL = "glans_accounts:profile"

@@ -80,7 +80,7 @@ def test_plain_teacher_has_no_admin(client, teacher):
     assert response.status_code == 302
 
 
-def test_admin_logs_in_and_sees_organisations_menu(client, admin_user):
-    client.force_login(admin_user)
+def test_admin_logs_in_and_sees_organisations_menu(client, admin_user, verified_login):
+    verified_login(client, admin_user)
     response = client.get("/admin/glans_units/")
     assert response.status_code == 200

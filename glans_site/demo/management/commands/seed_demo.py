@@ -90,9 +90,31 @@ class Command(BaseCommand):
             self._sessions(units, users, year)
             self._progress(units, users, year)
             seed_measurement(units=units, users=users, password=DEMO_PASSWORD)
+            codes = self._two_factor_codes(users)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in with e.g. beheerder / glans-demo.")
         )
+        for username, user_codes in codes.items():
+            self.stdout.write(
+                f"Two-factor backup codes for {username} (the admin asks for two-factor "
+                f"authentication; each code works once): {' '.join(user_codes)}"
+            )
+
+    def _two_factor_codes(self, users) -> dict[str, list[str]]:
+        """Platform admins and auditors must use two-factor authentication in the admin. The
+        demo gives them backup codes (printed) so it can be walked without a phone."""
+        from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+        codes = {}
+        for username in ("beheerder", "auditor"):
+            user = users[username]
+            StaticDevice.objects.filter(user=user, name="demo").delete()
+            device = StaticDevice.objects.create(user=user, name="demo", confirmed=True)
+            codes[username] = [StaticToken.random_token() for _i in range(5)]
+            StaticToken.objects.bulk_create(
+                [StaticToken(device=device, token=code) for code in codes[username]]
+            )
+        return codes
 
     def _site_root(self):
         """Make the programme overview the home page of the demo site."""
