@@ -120,8 +120,9 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
                 ) from None
         return cleaned
 
-    def validate_unique(self):
-        """Enrolling again is allowed: the service reuses the existing enrolment."""
+    def _post_clean(self):
+        """No model validation: the enrolment service decides (enrolling again reuses the
+        existing enrolment instead of breaking the one-enrolment-per-year constraint)."""
 
     def save(self, commit=True):
         from .services import enrol
