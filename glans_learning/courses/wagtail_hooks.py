@@ -36,7 +36,7 @@ class SessionViewSet(ScopedModelViewSet):
         "trainer_materials",
         "school_year",
     ]
-    list_display = ["title", "programme", "unit", "starts_at", "capacity"]
+    list_display = ["title", "programme", "unit", "starts_at", "capacity", "is_official"]
     list_filter = ["kind", "school_year"]
     search_fields = ["title", "location"]
 
