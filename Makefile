@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
-.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres messages bench bench-postgres clean
+.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,12 @@ pytest-postgres: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
 
 pytest: pytest-sqlite pytest-postgres
+
+# Upload fuzzing at full strength: `make test` generates 150 malformed files per role
+# (GLANS_FUZZ_EXAMPLES), this target 1,000 or more (FUZZ_EXAMPLES=5000 make fuzz).
+FUZZ_EXAMPLES ?= 1000
+fuzz: $(VENV)/.installed
+	GLANS_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -p no:cacheprovider -q tests/courses/test_upload_fuzz.py
 
 messages: $(VENV)/.installed
 	# Dutch is the source language: rebuild its catalogue so every message maps to itself.

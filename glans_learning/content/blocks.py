@@ -27,6 +27,33 @@ RICH_FEATURES = ["bold", "italic", "link", "ol", "ul", "h3", "h4"]
 
 ALLOWED_VIDEO_HOSTS = ("www.youtube-nocookie.com", "player.vimeo.com")
 
+# Reflections and assignments: shorter answers do not count (a "." is not a reflection).
+DEFAULT_MIN_ANSWER_LENGTH = 20
+# Knowledge checks: how many attempts a learner gets unless the author says otherwise.
+DEFAULT_MAX_ATTEMPTS = 1
+
+
+def min_answer_length(value) -> int:
+    """The minimum answer length of a reflection or assignment block value."""
+    length = value.get("min_length") if value else None
+    return DEFAULT_MIN_ANSWER_LENGTH if length in (None, "") else max(1, int(length))
+
+
+def max_attempts(value) -> int:
+    """How many attempts a knowledge check allows (the attempts policy of the block)."""
+    attempts = value.get("max_attempts") if value else None
+    return DEFAULT_MAX_ATTEMPTS if attempts in (None, "") else max(1, int(attempts))
+
+
+def shuffled_options(options, *, seed) -> list[tuple[int, object]]:
+    """(original index, option) pairs in an order that is stable per learner and block: the
+    same learner always sees the same order, different learners see different orders."""
+    import random
+
+    pairs = list(enumerate(options))
+    random.Random(str(seed)).shuffle(pairs)
+    return pairs
+
 
 class ActivityBlockMixin:
     """Blocks that a learner answers. `activity_kind` names what a response holds."""
@@ -156,6 +183,14 @@ class ReflectionBlock(ActivityBlockMixin, blocks.StructBlock):
     required = blocks.BooleanBlock(
         label=_("Verplicht voor afronding"), required=False, default=True
     )
+    min_length = blocks.IntegerBlock(
+        label=_("Minimale lengte (tekens)"),
+        default=DEFAULT_MIN_ANSWER_LENGTH,
+        min_value=1,
+        max_value=5000,
+        required=False,
+        help_text=_("Een antwoord moet minstens zoveel tekens hebben om mee te tellen."),
+    )
 
     class Meta:
         icon = "help"
@@ -175,6 +210,14 @@ class AssignmentBlock(ActivityBlockMixin, blocks.StructBlock):
     reflection_question = blocks.TextBlock(label=_("Reflectievraag achteraf"))
     required = blocks.BooleanBlock(
         label=_("Verplicht voor afronding"), required=False, default=True
+    )
+    min_length = blocks.IntegerBlock(
+        label=_("Minimale lengte (tekens)"),
+        default=DEFAULT_MIN_ANSWER_LENGTH,
+        min_value=1,
+        max_value=5000,
+        required=False,
+        help_text=_("Een antwoord moet minstens zoveel tekens hebben om mee te tellen."),
     )
 
     class Meta:
@@ -214,6 +257,32 @@ class KnowledgeCheckBlock(ActivityBlockMixin, blocks.StructBlock):
     required = blocks.BooleanBlock(
         label=_("Verplicht voor afronding"), required=False, default=True
     )
+    max_attempts = blocks.IntegerBlock(
+        label=_("Aantal pogingen"),
+        default=DEFAULT_MAX_ATTEMPTS,
+        min_value=1,
+        max_value=10,
+        required=False,
+        help_text=_(
+            "1: de eerste poging telt. Bij meer pogingen telt de laatste; de feedback per "
+            "antwoord verschijnt na een goed antwoord of na de laatste poging."
+        ),
+    )
+
+    def get_context(self, value, parent_context=None):
+        context = super().get_context(value, parent_context=parent_context)
+        learner = (parent_context or {}).get("glans_learner_id")
+        response = context.get("response")
+        allowed = max_attempts(value)
+        used = getattr(response, "attempts", 0) or 0
+        finished = bool(response) and (bool(response.is_correct) or used >= allowed)
+        context["options"] = shuffled_options(
+            value["options"], seed=f"{learner}:{context.get('block_id')}"
+        )
+        context["max_attempts"] = allowed
+        context["attempts_left"] = max(allowed - used, 0)
+        context["finished"] = finished
+        return context
 
     def clean(self, value):
         value = super().clean(value)

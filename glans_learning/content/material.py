@@ -223,6 +223,7 @@ def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
                 "question": _need(data, "vraag", kind, source, line),
                 "help_text": str(data.get("toelichting") or ""),
                 "required": bool(data.get("verplicht", True)),
+                **_optional_int(data, "minimale_lengte", "min_length", 1, 5000, source, line),
             },
         }
     if kind == "praktijkopdracht":
@@ -233,6 +234,7 @@ def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
                 "instructions": md_to_html(_need(data, "opdracht", kind, source, line)),
                 "reflection_question": _need(data, "reflectievraag", kind, source, line),
                 "required": bool(data.get("verplicht", True)),
+                **_optional_int(data, "minimale_lengte", "min_length", 1, 5000, source, line),
             },
         }
     if kind == "kennischeck":
@@ -260,6 +262,7 @@ def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
                 "question": _need(data, "vraag", kind, source, line),
                 "options": parsed,
                 "required": bool(data.get("verplicht", True)),
+                **_optional_int(data, "pogingen", "max_attempts", 1, 10, source, line),
             },
         }
     if kind == "werkblad":
@@ -337,12 +340,22 @@ def parse_body(body: str, source: str) -> list[dict]:
     return blocks
 
 
+def _optional_int(data, key, field, low, high, source, line) -> dict:
+    """An optional whole-number setting of a block (e.g. 'pogingen: 2'): {} when absent."""
+    if data.get(key) is None:
+        return {}
+    value = data[key]
+    if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+        raise MaterialError(f"{source}:{line}: '{key}' must be a whole number {low}-{high}")
+    return {field: value}
+
+
 def count_words(body: str) -> int:
     """Words of Dutch text in a lesson body (YAML keys and markup excluded)."""
     text = re.sub(r"^:::.*$", " ", body, flags=re.M)
     text = re.sub(
         r"^\s*(-\s*)?(setting|titel|verhaal|tekst|bron|vraag|toelichting|opdracht|reflectievraag|"
-        r"opties|juist|feedback|werkblad|url|verplicht):\s*\|?",
+        r"opties|juist|feedback|werkblad|url|verplicht|pogingen|minimale_lengte):\s*\|?",
         " ",
         text,
         flags=re.M,

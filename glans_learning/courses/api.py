@@ -49,6 +49,7 @@ class ActivityOut(Schema):
     is_correct: bool | None
     score: float | None
     attempts: int
+    attempts_left: int | None = None
     feedback: str | None = None
 
 
@@ -106,16 +107,24 @@ def submit_activity(request, lesson_id: str, block_id: str, payload: ActivityIn)
         answer=payload.answer,
         choice=payload.choice,
     )
-    feedback = None
-    if response.choice is not None:
+    feedback = attempts_left = None
+    if response.kind == "knowledge_check":
+        from glans_learning.content.blocks import max_attempts
+
         block = lesson.get_activity(block_id)
-        feedback = block.value["options"][response.choice]["feedback"]
+        attempts_left = max(max_attempts(block.value) - response.attempts, 0)
+        if response.is_correct:
+            attempts_left = 0
+        # Feedback per answer only once the attempts are over (the block's policy).
+        if services.knowledge_check_finished(block_value=block.value, response=response):
+            feedback = block.value["options"][response.choice]["feedback"]
     return ActivityOut(
         block_id=block_id,
         kind=response.kind,
         is_correct=response.is_correct,
         score=float(response.score) if response.score is not None else None,
         attempts=response.attempts,
+        attempts_left=attempts_left,
         feedback=feedback,
     )
 

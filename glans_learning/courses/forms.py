@@ -21,6 +21,16 @@ class SessionForm(WagtailAdminModelForm):
         if "trainers" in self.fields:
             self.fields["trainers"].queryset = permissions.visible_users(user).order_by("last_name")
 
+    def save(self, commit=True):
+        from .services import session_plan
+
+        instance = super().save(commit=False)
+        if not commit:
+            return instance
+        session_plan(by=self.for_user, session=instance)
+        self.save_m2m()
+        return instance
+
     def clean_unit(self):
         unit = self.cleaned_data.get("unit")
         if unit is None and not self.academy:
@@ -37,3 +47,92 @@ class RegistrationForm(WagtailAdminModelForm):
         self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
             "last_name"
         )
+        self._attendance_before = self.instance.attendance if self.instance.pk else None
+
+    def clean(self):
+        """Attendance follows the same rules as on the front end (services.attendance_check)."""
+        from django.core.exceptions import PermissionDenied
+
+        from .models import Attendance
+        from .services import attendance_check
+
+        cleaned = super().clean()
+        session, user = cleaned.get("session"), cleaned.get("user")
+        attendance = cleaned.get("attendance") or Attendance.UNKNOWN
+        if session is None or user is None:
+            return cleaned
+        changed = attendance != (self._attendance_before or Attendance.UNKNOWN)
+        if changed:
+            try:
+                attendance_check(
+                    by=self.for_user, session=session, user_id=user.pk, attendance=attendance
+                )
+            except PermissionDenied:
+                raise ValidationError(
+                    _("Je mag de aanwezigheid voor deze bijeenkomst niet registreren.")
+                ) from None
+        return cleaned
+
+    def save(self, commit=True):
+        from django.utils import timezone
+
+        from .services import on_attendance_recorded
+
+        instance = super().save(commit=False)
+        if instance.attendance != (self._attendance_before or "unknown"):
+            instance.recorded_by = self.for_user
+            instance.recorded_at = timezone.now()
+        if commit:
+            instance.save()
+            self.save_m2m()
+            on_attendance_recorded(registration=instance)
+        return instance
+
+
+class EnrollmentCreateForm(WagtailAdminModelForm):
+    """A new enrolment in the admin goes through the enrolment service: its rules become form
+    errors (never a database error), and enrolling someone twice changes nothing."""
+
+    def __init__(self, *args, **kwargs):
+        from .models import ProgrammePage
+
+        super().__init__(*args, **kwargs)
+        self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
+            "last_name"
+        )
+        self.fields["unit"].queryset = permissions.progress_units(self.for_user).order_by("name")
+        self.fields["unit"].required = True
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+
+    def clean(self):
+        from django.core.exceptions import PermissionDenied
+
+        from .services import enrol_check
+
+        cleaned = super().clean()
+        user, programme, unit = cleaned.get("user"), cleaned.get("programme"), cleaned.get("unit")
+        if user is not None and programme is not None and unit is not None:
+            try:
+                enrol_check(user=user, programme=programme, by=self.for_user, unit=unit)
+            except PermissionDenied:
+                raise ValidationError(
+                    _("Je mag deze persoon niet voor dit programma inschrijven.")
+                ) from None
+        return cleaned
+
+    def _post_clean(self):
+        """No model validation: the enrolment service decides (enrolling again reuses the
+        existing enrolment instead of breaking the one-enrolment-per-year constraint)."""
+
+    def save(self, commit=True):
+        from .services import enrol
+
+        data = self.cleaned_data
+        self.instance = enrol(
+            user=data["user"],
+            programme=data["programme"],
+            by=self.for_user,
+            unit=data["unit"],
+            school_year=data.get("school_year"),
+        )
+        return self.instance

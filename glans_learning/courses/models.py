@@ -98,6 +98,23 @@ class ProgrammePage(Page):
             "programma af te ronden."
         ),
     )
+    attendance_window_days = models.PositiveSmallIntegerField(
+        _("aanwezigheid registreren tot (dagen)"),
+        default=14,
+        validators=[MaxValueValidator(365)],
+        help_text=_(
+            "Aanwezigheid kan worden geregistreerd vanaf het begin van een bijeenkomst tot zoveel "
+            "dagen na het einde."
+        ),
+    )
+    team_sessions_count = models.BooleanField(
+        _("teambijeenkomsten tellen mee"),
+        default=False,
+        help_text=_(
+            "Teambijeenkomsten die een teamleider voor de eigen school plant, tellen mee voor de "
+            "verplichte bijeenkomsten. Bijeenkomsten van academietrainers tellen altijd mee."
+        ),
+    )
     study_load_hours = models.DecimalField(
         _("studiebelasting (uren)"),
         max_digits=5,
@@ -114,7 +131,12 @@ class ProgrammePage(Page):
         FieldPanel("learning_goals"),
         FieldPanel("study_load_hours"),
         MultiFieldPanel(
-            [FieldPanel("self_enrolment"), FieldPanel("required_session_count")],
+            [
+                FieldPanel("self_enrolment"),
+                FieldPanel("required_session_count"),
+                FieldPanel("attendance_window_days"),
+                FieldPanel("team_sessions_count"),
+            ],
             heading=_("Inschrijving en afronding"),
         ),
         InlinePanel("accreditations", label=_("Registerpunten")),
@@ -279,7 +301,9 @@ class LessonPage(Page):
         ),
         FieldPanel("body"),
     ]
-    search_fields = [*Page.search_fields, index.SearchField("body")]
+    # Trainer notes are never indexed: a search must not find a lesson by text that the
+    # searcher may not see.
+    search_fields = [*Page.search_fields, index.SearchField("searchable_body")]
     parent_page_types = ["glans_courses.ModulePage"]
     subpage_types: list = []
 
@@ -294,6 +318,15 @@ class LessonPage(Page):
             for child in self.body
             if child.block_type in ACTIVITY_BLOCK_TYPES or child.block_type == EXERCISE_BLOCK_TYPE
         ]
+
+    def searchable_body(self) -> str:
+        """The lesson's text for the search index, without trainer notes."""
+        parts = []
+        for child in self.body:
+            if child.block_type == "trainer_note":
+                continue
+            parts.extend(str(text) for text in child.block.get_searchable_content(child.value))
+        return "\n".join(parts)
 
     def build_activity_summary(self) -> list[dict]:
         summary = []
@@ -370,6 +403,40 @@ class ActivityResponse(models.Model):
         return f"{self.kind} {self.block_id} ({self.user_id})"
 
 
+def validate_single_line(value: str) -> None:
+    """Titles end up in e-mail subjects and file names: one line, no control characters."""
+    if any(ord(c) < 32 or ord(c) == 127 or c in "\u2028\u2029\x85" for c in value or ""):
+        raise ValidationError(_("Gebruik één regel tekst, zonder regeleinden of tabs."))
+
+
+class ActivityAttempt(models.Model):
+    """Every answer a learner gives to an activity, kept (the response holds what counts)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_attempts"
+    )
+    lesson = models.ForeignKey(LessonPage, on_delete=models.CASCADE, related_name="attempts")
+    block_id = models.CharField(max_length=64)
+    number = models.PositiveIntegerField()
+    answer_text = models.TextField(blank=True)
+    choice = models.PositiveSmallIntegerField(null=True, blank=True)
+    is_correct = models.BooleanField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["user", "lesson", "block_id", "number"]
+        verbose_name = _("poging")
+        verbose_name_plural = _("pogingen")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "lesson", "block_id", "number"], name="one_attempt_per_number"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.block_id} #{self.number} ({self.user_id})"
+
+
 class Session(models.Model):
     """A face-to-face meeting (TdT meeting or team session) of a programme."""
 
@@ -394,7 +461,7 @@ class Session(models.Model):
         help_text=_("Leeg voor een bijeenkomst van de academie voor meerdere scholen."),
     )
     kind = models.CharField(_("soort"), max_length=10, choices=Kind.choices, default=Kind.TDT)
-    title = models.CharField(_("titel"), max_length=200)
+    title = models.CharField(_("titel"), max_length=200, validators=[validate_single_line])
     starts_at = models.DateTimeField(_("begint"))
     ends_at = models.DateTimeField(_("eindigt"))
     location = models.CharField(_("locatie"), max_length=250, blank=True)
@@ -418,6 +485,18 @@ class Session(models.Model):
         null=True,
         blank=True,
     )
+    planned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("gepland door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    # Set by services.session_plan from who planned it and the programme's rule; only official
+    # sessions count toward the programme's required sessions.
+    is_official = models.BooleanField(_("officiële bijeenkomst"), default=False, editable=False)
 
     class Meta:
         ordering = ["starts_at"]

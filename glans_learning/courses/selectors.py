@@ -326,6 +326,7 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
         "programme_self_enrolment": self_enrolment,
         "lesson_state": lesson_state,
         "glans_activity_state": state,
+        "glans_learner_id": getattr(user, "pk", None),
         "sidebar_lessons": SIDEBAR_LESSONS,
         "glans_show_trainer_notes": authenticated
         and has_trainer_notes
@@ -491,9 +492,9 @@ def programme_progress(
     if sessions is None:
         sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
     registrations = list(
-        SessionRegistration.objects.filter(user=user, session_id__in=[x.pk for x in sessions]).only(
-            "attendance", "session_id"
-        )
+        SessionRegistration.objects.filter(
+            user=user, session_id__in=[x.pk for x in sessions], session__is_official=True
+        ).only("attendance", "session_id")
     )
     module_states = [
         progress.evaluate_module(
@@ -643,3 +644,29 @@ def team_progress(*, unit, programme, school_year=None, role=None):
             }
         )
     return {"modules": modules, "sessions": sessions, "rows": rows, "stall_days": stall_days}
+
+
+SEARCH_LIMIT = 50
+
+
+def lesson_search(*, request, query: str) -> tuple[list, bool]:
+    """Live lessons matching `query` that the requester may open: pages behind a view
+    restriction the request does not pass (login, groups, password) are left out. Returns
+    (results, failed): `failed` when the search backend could not parse the query."""
+    from django.db import DatabaseError, transaction
+    from wagtail.models import PageViewRestriction
+
+    query = query.replace("\x00", "")
+    query = "".join(c for c in query if not 0xD800 <= ord(c) <= 0xDFFF).strip()[:200]
+    if not query:
+        return [], False
+    lessons = LessonPage.objects.live()
+    for restriction in PageViewRestriction.objects.select_related("page"):
+        if not restriction.accept_request(request):
+            lessons = lessons.not_descendant_of(restriction.page, inclusive=True)
+    try:
+        with transaction.atomic():
+            return list(lessons.search(query)[:SEARCH_LIMIT]), False
+    except (DatabaseError, ValueError):
+        # A query the backend cannot parse (quotes, operators) is no server error.
+        return [], True

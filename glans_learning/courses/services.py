@@ -15,17 +15,29 @@ MAX_ANSWER_LENGTH = 10_000
 
 
 def _clean_answer(kind: str, block_value, answer: str | None, choice) -> dict:
+    from glans_learning.content.blocks import min_answer_length
+
     if kind in ("reflection", "assignment"):
         text = (answer or "").strip()
         if not text:
             raise ValidationError({"answer": _("Vul een antwoord in.")})
         if len(text) > MAX_ANSWER_LENGTH:
             raise ValidationError({"answer": _("Je antwoord is te lang (maximaal 10.000 tekens).")})
+        minimum = min_answer_length(block_value)
+        if len(text) < minimum:
+            raise ValidationError(
+                {
+                    "answer": _(
+                        "Je antwoord is te kort: schrijf minstens %(n)s tekens (nu %(have)s)."
+                    )
+                    % {"n": minimum, "have": len(text)}
+                }
+            )
         return {"answer_text": text, "choice": None, "is_correct": None, "score": None}
     if kind == "knowledge_check":
         try:
             index = int(choice)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise ValidationError({"choice": _("Kies een antwoord.")}) from None
         options = list(block_value["options"])
         if not 0 <= index < len(options):
@@ -40,17 +52,35 @@ def _clean_answer(kind: str, block_value, answer: str | None, choice) -> dict:
     raise ValidationError(_("Dit onderdeel heeft geen antwoord."))
 
 
+def knowledge_check_finished(*, block_value, response) -> bool:
+    """Whether a learner's attempts at a knowledge check are over: answered correctly, or the
+    block's maximum number of attempts used. Only then is feedback shown."""
+    from glans_learning.content.blocks import max_attempts
+
+    if response is None:
+        return False
+    return bool(response.is_correct) or response.attempts >= max_attempts(block_value)
+
+
 def activity_submit(
     *, user, lesson: LessonPage, block_id: str, answer: str | None = None, choice=None
 ):
-    """Save (or update) the learner's answer to one activity. Idempotent per learner and block:
-    a repeated request updates the same record and never creates a second one."""
+    """Save the learner's answer to one activity and record the attempt. Only learners enrolled
+    in the lesson's programme may answer. Reflections and assignments: a new answer replaces the
+    old one. Knowledge checks follow the block's attempts policy: the answer counts when it is
+    correct or the attempts are used up; after that nothing changes."""
+    from .models import ActivityAttempt
+
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     block = lesson.get_activity(block_id)
     if block is None:
         raise ValidationError(_("Deze activiteit bestaat niet in deze les."))
     fields = _clean_answer(block.block_type, block.value, answer, choice)
+    _programme, enrollment = _enrollment_for_lesson(user, lesson)
+    if enrollment is None:
+        raise ValidationError(_("Schrijf je eerst in voor dit programma."))
+    check = block.block_type == "knowledge_check"
     for attempt in range(2):
         try:
             with transaction.atomic():
@@ -61,12 +91,27 @@ def activity_submit(
                     defaults={"kind": block.block_type, "attempts": 1, **fields},
                 )
                 if not created:
+                    if check and knowledge_check_finished(
+                        block_value=block.value, response=response
+                    ):
+                        raise ValidationError(
+                            {"choice": _("Je hebt deze kennischeck al gemaakt; je antwoord telt.")}
+                        )
                     for name, value in fields.items():
                         setattr(response, name, value)
                     response.kind = block.block_type
                     response.attempts = F("attempts") + 1
                     response.save()
                     response.refresh_from_db()
+                ActivityAttempt.objects.create(
+                    user=user,
+                    lesson=lesson,
+                    block_id=block_id,
+                    number=response.attempts,
+                    answer_text=fields["answer_text"],
+                    choice=fields["choice"],
+                    is_correct=fields["is_correct"],
+                )
             break
         except IntegrityError:
             if attempt:
@@ -113,17 +158,50 @@ def session_unregister(*, user, session: Session) -> bool:
     return bool(deleted)
 
 
-def attendance_record(
-    *, by, session: Session, user_id: int, attendance: str, note: str = ""
-) -> SessionRegistration:
-    """Record attendance for one participant. Only the session's trainers, team leads of its
-    unit and academy trainers may do this."""
+def attendance_check(*, by, session: Session, user_id: int, attendance: str) -> None:
+    """The rules for recording attendance (front end and admin): only managers of the session;
+    nobody records their own attendance; only from the session's start until the programme's
+    attendance window after its end."""
+    from datetime import timedelta
+
     from .selectors import sessions_managed_by
 
     if not sessions_managed_by(by).filter(pk=session.pk).exists():
         raise PermissionDenied
     if attendance not in Attendance.values:
         raise ValidationError({"attendance": _("Kies een geldige aanwezigheid.")})
+    if by is not None and by.pk == user_id:
+        raise ValidationError({"attendance": _("Je kunt je eigen aanwezigheid niet registreren.")})
+    if attendance == Attendance.UNKNOWN:
+        return
+    now = timezone.now()
+    if now < session.starts_at:
+        raise ValidationError(
+            {
+                "attendance": _(
+                    "Aanwezigheid registreren kan pas vanaf het begin van de bijeenkomst."
+                )
+            }
+        )
+    days = session.programme.attendance_window_days
+    if now > session.ends_at + timedelta(days=days):
+        raise ValidationError(
+            {
+                "attendance": _(
+                    "Aanwezigheid registreren kan tot %(days)s dagen na de bijeenkomst; die "
+                    "termijn is voorbij."
+                )
+                % {"days": days}
+            }
+        )
+
+
+def attendance_record(
+    *, by, session: Session, user_id: int, attendance: str, note: str = ""
+) -> SessionRegistration:
+    """Record attendance for one participant. Only the session's trainers, team leads of its
+    unit and academy trainers may do this, within the rules of attendance_check."""
+    attendance_check(by=by, session=session, user_id=user_id, attendance=attendance)
     registration = SessionRegistration.objects.filter(session=session, user_id=user_id).first()
     if registration is None:
         raise ValidationError(_("Deze persoon is niet aangemeld voor deze bijeenkomst."))
@@ -134,6 +212,36 @@ def attendance_record(
     registration.save(update_fields=["attendance", "attendance_note", "recorded_by", "recorded_at"])
     on_attendance_recorded(registration=registration)
     return registration
+
+
+def session_is_official(*, session: Session, planner) -> bool:
+    """Whether a session counts toward its programme's required sessions: planned by an academy
+    trainer or platform admin, or a team session planned by a team lead of its school where the
+    programme lets team sessions count."""
+    from glans_learning.organisations import permissions
+
+    if planner is None:
+        return False
+    if permissions.is_platform_admin(planner) or permissions.is_academy_trainer(planner):
+        return True
+    return bool(
+        session.unit_id is not None
+        and session.kind == Session.Kind.TEAM
+        and session.programme.team_sessions_count
+        and permissions.leads_unit_team(planner, session.unit_id)
+    )
+
+
+def session_plan(*, by, session: Session) -> Session:
+    """Save a session planned (or changed) by `by`; records the planner of a new session and
+    whether it is one of the programme's official sessions."""
+    session.full_clean()
+    if session.pk is None or session.planned_by_id is None:
+        session.planned_by = by
+    planner = session.planned_by
+    session.is_official = session_is_official(session=session, planner=planner)
+    session.save()
+    return session
 
 
 # --- enrolment ---------------------------------------------------------------------------
@@ -150,28 +258,34 @@ def _current_school_year():
     return year
 
 
-def enrol(*, user, programme, by, unit=None, school_year=None):
-    """Enrol `user` in `programme` for a school year. Learners enrol themselves where the
-    programme allows it; team leads enrol members of their own unit. Idempotent."""
+def enrol_check(*, user, programme, by, unit=None):
+    """Whether `by` may enrol `user` in `programme` (for `unit`); returns the unit the enrolment
+    belongs to. Raises PermissionDenied or ValidationError."""
     from glans_learning.organisations import permissions
 
-    from .models import Enrollment
-
-    school_year = school_year or _current_school_year()
     if by.pk == user.pk and unit is None:
         if not programme.self_enrolment and not permissions.user_roles(by).is_academy:
             raise PermissionDenied
         unit_ids = permissions.user_roles(user).by_unit
-        unit = (
+        return (
             permissions.visible_units(user).filter(pk__in=list(unit_ids)).first()
             if unit_ids
             else None
         )
-    else:
-        if unit is None or not permissions.progress_units(by).filter(pk=unit.pk).exists():
-            raise PermissionDenied
-        if not unit.memberships.current().filter(user=user).exists():
-            raise ValidationError(_("Deze persoon hoort niet bij %(unit)s.") % {"unit": unit.name})
+    if unit is None or not permissions.progress_units(by).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    if not unit.memberships.current().filter(user=user).exists():
+        raise ValidationError(_("Deze persoon hoort niet bij %(unit)s.") % {"unit": unit.name})
+    return unit
+
+
+def enrol(*, user, programme, by, unit=None, school_year=None):
+    """Enrol `user` in `programme` for a school year. Learners enrol themselves where the
+    programme allows it; team leads enrol members of their own unit. Idempotent."""
+    from .models import Enrollment
+
+    school_year = school_year or _current_school_year()
+    unit = enrol_check(user=user, programme=programme, by=by, unit=unit)
     with transaction.atomic():
         enrollment, created = Enrollment.objects.get_or_create(
             user=user,
@@ -429,7 +543,10 @@ def check_programme(*, user, programme_id=None, module=None):
     from .models import ATTENDED
 
     attended = SessionRegistration.objects.filter(
-        user=user, session__programme=programme, attendance__in=list(ATTENDED)
+        user=user,
+        session__programme=programme,
+        session__is_official=True,
+        attendance__in=list(ATTENDED),
     ).count()
     if attended < programme.required_session_count:
         return

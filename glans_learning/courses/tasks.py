@@ -21,6 +21,12 @@ MAIL_RETRY = {
 }
 
 
+def single_line(text: str) -> str:
+    """An e-mail subject is one line: line breaks and other control characters (from a title
+    that predates validation) become spaces instead of failing the mail (BadHeaderError)."""
+    return " ".join("".join(c if c.isprintable() else " " for c in text).split())
+
+
 @shared_task(bind=True, **MAIL_RETRY)
 def send_session_confirmation(self, registration_id: int) -> bool:
     """E-mail a learner that their registration for a session is confirmed. Sends at most once
@@ -41,7 +47,8 @@ def send_session_confirmation(self, registration_id: int) -> bool:
             subject = render_to_string(
                 "glans_courses/email/session_confirmation_subject.txt",
                 {"registration": registration},
-            ).strip()
+            )
+            subject = single_line(subject)
         send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.user.email])
         registration.confirmation_sent_at = timezone.now()
         registration.save(update_fields=["confirmation_sent_at"])
@@ -61,7 +68,7 @@ def _send_reminder_once(*, user, kind: str, key: str, template: str, context: di
         with transaction.atomic():
             ReminderLog.objects.create(user=user, kind=kind, key=key)
             with translation.override(settings.LANGUAGE_CODE):
-                subject = render_to_string(f"{template}_subject.txt", context).strip()
+                subject = single_line(render_to_string(f"{template}_subject.txt", context))
                 body = render_to_string(f"{template}.txt", context)
             send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
     except IntegrityError:

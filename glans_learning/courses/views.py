@@ -94,32 +94,48 @@ def session_attendance(request, session_id):
         "user__last_name", "user__first_name"
     )
     if request.method == "POST":
-        errors = []
+        from django.core.exceptions import PermissionDenied
+        from django.db import transaction
+
+        errors, changes = [], []
         for registration in registrations:
             value = request.POST.get(f"attendance-{registration.user_id}")
             if value is None:
                 continue
+            note = request.POST.get(f"note-{registration.user_id}", "")
             if value not in Attendance.values:
-                errors.append(registration.user.get_full_name() or registration.user.get_username())
+                errors.append(
+                    _("Kies een geldige aanwezigheid voor: %(names)s.")
+                    % {
+                        "names": registration.user.get_full_name()
+                        or registration.user.get_username()
+                    }
+                )
+            elif value != registration.attendance or note != registration.attendance_note:
+                try:
+                    services.attendance_check(
+                        by=request.user,
+                        session=session,
+                        user_id=registration.user_id,
+                        attendance=value,
+                    )
+                except (ValidationError, PermissionDenied) as exc:
+                    text = _error_text(exc) if isinstance(exc, ValidationError) else ""
+                    who = registration.user.get_full_name() or registration.user.get_username()
+                    errors.append(f"{who}: {text}" if text else who)
+                else:
+                    changes.append((registration, value, note))
         if errors:
-            messages.error(
-                request,
-                _("Kies een geldige aanwezigheid voor: %(names)s.") % {"names": ", ".join(errors)},
-            )
+            messages.error(request, " ".join(dict.fromkeys(errors)))
         else:
-            for registration in registrations:
-                value = request.POST.get(f"attendance-{registration.user_id}")
-                if value is not None and (
-                    value != registration.attendance
-                    or request.POST.get(f"note-{registration.user_id}", "")
-                    != registration.attendance_note
-                ):
+            with transaction.atomic():
+                for registration, value, note in changes:
                     services.attendance_record(
                         by=request.user,
                         session=session,
                         user_id=registration.user_id,
                         attendance=value,
-                        note=request.POST.get(f"note-{registration.user_id}", ""),
+                        note=note,
                     )
             messages.success(request, _("De aanwezigheid is opgeslagen."))
             return redirect("glans_courses:attendance", session_id=session.pk)
@@ -131,11 +147,13 @@ def session_attendance(request, session_id):
 
 
 def search(request):
-    query = request.GET.get("q", "").strip()[:200]
-    results = []
-    if query:
-        results = list(LessonPage.objects.live().search(query)[:50])
-    return render(request, "glans_courses/search.html", {"query": query, "results": results})
+    query = request.GET.get("q", "").replace("\x00", "").strip()[:200]
+    results, failed = selectors.lesson_search(request=request, query=query)
+    return render(
+        request,
+        "glans_courses/search.html",
+        {"query": query, "results": results, "failed": failed},
+    )
 
 
 # --- enrolment, progress and dashboards -------------------------------------------------
@@ -257,9 +275,9 @@ def team_dashboard(request):
 
 
 def _team_export(matrix, data, fmt):
-    import tablib
-    from django.http import HttpResponse
-    from django.utils.text import slugify
+    from django.utils import timezone
+
+    from glans_learning.core.exports import export_response
 
     from .models import Attendance
 
@@ -273,30 +291,27 @@ def _team_export(matrix, data, fmt):
     headers += [m.title for m in matrix["modules"]]
     headers += [f"{s.title} ({s.starts_at:%d-%m-%Y})" for s in matrix["sessions"]]
     headers += [_("Voortgang (%)"), _("Afgerond op"), _("Laatste activiteit"), _("Vastgelopen")]
-    dataset = tablib.Dataset(headers=headers, title=str(_("Voortgang"))[:31])
+    rows = []
     for row in matrix["rows"]:
         user = row["user"]
-        dataset.append(
+        rows.append(
             [user.get_full_name() or user.username, user.email, str(row["enrollment"].school_year)]
             + [f"{status_labels[c['status']]} ({c['done']}/{c['total']})" for c in row["cells"]]
             + [str(labels[r.attendance]) if r else "–" for r in row["sessions"]]
             + [
                 row["percent"],
-                row["completed_at"].strftime("%Y-%m-%d") if row["completed_at"] else "",
-                row["last_activity"].strftime("%Y-%m-%d %H:%M") if row["last_activity"] else "",
+                timezone.localtime(row["completed_at"]).date() if row["completed_at"] else None,
+                row["last_activity"],
                 _("ja") if row["stalled"] else _("nee"),
             ]
         )
-    name = slugify(f"voortgang-{data['unit'].name}-{data['programme'].title}")
-    if fmt == "csv":
-        response = HttpResponse(dataset.export("csv"), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(
-            dataset.export("xlsx"),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return export_response(
+        fmt=fmt,
+        name=f"voortgang-{data['unit'].name}-{data['programme'].title}",
+        headers=headers,
+        rows=rows,
+        title=str(_("Voortgang")),
+    )
 
 
 class TeamEnrolForm(forms.Form):
@@ -354,7 +369,7 @@ def team_enrol(request, unit_id):
                 if result is not None:
                     messages.success(
                         request,
-                        _("%(n)s personen ingeschreven, van wie %(c)s nieuw.")
+                        _("%(n)s personen ingeschreven, van wie %(c)s nieuw in het team.")
                         % {"n": result.enrolled, "c": result.created_people},
                     )
             else:

@@ -8,7 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
-from .forms import RegistrationForm, SessionForm
+from .forms import EnrollmentCreateForm, RegistrationForm, SessionForm
 from .models import Enrollment, Register, Session, SessionRegistration
 from .navigation import course_landing, course_nav
 
@@ -36,7 +36,7 @@ class SessionViewSet(ScopedModelViewSet):
         "trainer_materials",
         "school_year",
     ]
-    list_display = ["title", "programme", "unit", "starts_at", "capacity"]
+    list_display = ["title", "programme", "unit", "starts_at", "capacity", "is_official"]
     list_filter = ["kind", "school_year"]
     search_fields = ["title", "location"]
 
@@ -82,6 +82,15 @@ class EnrollmentViewSet(ScopedModelViewSet):
     list_display = ["user", "programme", "school_year", "unit", "status"]
     list_filter = ["status", "school_year"]
     search_fields = ["user__first_name", "user__last_name", "user__email"]
+
+    def get_form_class(self, for_update=False):
+        if for_update:
+            return super().get_form_class(for_update=True)
+        return modelform_factory(
+            Enrollment,
+            form=EnrollmentCreateForm,
+            fields=["user", "programme", "unit", "school_year"],
+        )
 
 
 class CoursesViewSetGroup(ModelViewSetGroup):

@@ -164,9 +164,13 @@ sees_people_everywhere = is_platform_admin | is_academy_trainer
 can_view_unit_members = sees_people_everywhere | leads_unit_team
 can_manage_unit = is_platform_admin | manages_unit
 can_enter_admin = is_academy_staff | is_unit_manager | is_team_lead
+# Adding people to a unit (creating accounts, e.g. from a staff list): its managers only;
+# TdT participants enrol existing team members.
+can_add_unit_members = is_platform_admin | manages_unit
 
 rules.add_perm("glans_organisations.view_unit_members", can_view_unit_members)
 rules.add_perm("glans_organisations.manage_unit", can_manage_unit)
+rules.add_perm("glans_organisations.add_unit_members", can_add_unit_members)
 rules.add_perm("wagtailadmin.access_admin", can_enter_admin)
 
 # Model-level permissions for the admin screens (object-level checks use the scopes below).

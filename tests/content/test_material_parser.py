@@ -112,3 +112,28 @@ def test_a_lesson_without_sources_is_rejected_naming_the_file(copy, bronnen, mes
         load_material(copy)
     assert message in str(error.value)
     assert "02-tweede-les.md" in str(error.value)
+
+
+def test_attempts_and_minimum_length_can_be_set_in_material(copy):
+    path = copy / LESSON
+    text = path.read_text()
+    text = text.replace("vraag: Wat neem je mee?", "vraag: Wat neem je mee?\nminimale_lengte: 50")
+    text = text.replace("vraag: Welke is juist?", "vraag: Welke is juist?\npogingen: 2")
+    path.write_text(text)
+    body = load_material(copy).programmes[0].modules[0].lessons[0].body
+    values = {b["type"]: b["value"] for b in body}
+    assert values["reflection"]["min_length"] == 50
+    assert values["knowledge_check"]["max_attempts"] == 2
+    assert "min_length" not in values["assignment"]  # not set: the block's default applies
+
+
+@pytest.mark.parametrize("value", ["0", "11", "twee", "true"])
+def test_attempts_out_of_range_are_named(copy, value):
+    path = copy / LESSON
+    path.write_text(
+        path.read_text().replace(
+            "vraag: Welke is juist?", f"vraag: Welke is juist?\npogingen: {value}"
+        )
+    )
+    with pytest.raises(MaterialError, match="'pogingen' must be a whole number 1-10"):
+        load_material(copy)

@@ -10,6 +10,7 @@ from django.test import Client
 from django.utils import timezone
 
 from glans_learning.courses.models import (
+    ActivityAttempt,
     ActivityResponse,
     Enrollment,
     LessonPage,
@@ -65,7 +66,8 @@ def test_concurrent_answers_complete_once(setup):
     first = Client()
     first.force_login(learner)
     first.post(
-        f"/leren/activiteit/{lesson.pk}/{blocks['reflection']}/", {"answer": "Mijn antwoord"}
+        f"/leren/activiteit/{lesson.pk}/{blocks['reflection']}/",
+        {"answer": "Mijn antwoord, lang genoeg"},
     )
 
     def submit(i):
@@ -78,7 +80,13 @@ def test_concurrent_answers_complete_once(setup):
 
     run_concurrently(6, submit)
     answer = ActivityResponse.objects.get(user=learner, block_id=blocks["knowledge_check"])
-    assert answer.attempts == 6  # no update lost
+    # The block allows one attempt: exactly one of the concurrent answers counts, and it is
+    # the one recorded (no second attempt slips through).
+    assert answer.attempts == 1
+    assert (
+        ActivityAttempt.objects.filter(user=learner, block_id=blocks["knowledge_check"]).count()
+        == 1
+    )
     assert ActivityResponse.objects.filter(user=learner, lesson=lesson).count() == 2
     progress = LessonProgress.objects.get(user=learner, lesson=lesson)
     assert progress.status == "completed"

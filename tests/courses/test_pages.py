@@ -81,7 +81,8 @@ def test_trainer_notes_are_shown_to_trainers(client, request, loaded_fixture, wh
     assert "geheime trainerstekst" in client.get(loaded_fixture["lesson"].url).content.decode()
 
 
-def test_reflection_is_private_and_can_be_updated(client, teacher, other_teacher, loaded_fixture):
+def test_reflection_is_private_and_can_be_updated(client, learner, other_teacher, loaded_fixture):
+    teacher = learner
     lesson = loaded_fixture["lesson"]
     url = f"/leren/activiteit/{lesson.pk}/{blocks(lesson)['reflection']}/"
     client.force_login(teacher)
@@ -95,7 +96,8 @@ def test_reflection_is_private_and_can_be_updated(client, teacher, other_teacher
     assert "Mijn tweede gedachte" not in other.get(lesson.url).content.decode()
 
 
-def test_knowledge_check_shows_feedback(client, teacher, loaded_fixture):
+def test_knowledge_check_shows_feedback(client, learner, loaded_fixture):
+    teacher = learner
     lesson = loaded_fixture["lesson"]
     client.force_login(teacher)
     client.post(
@@ -115,7 +117,8 @@ def test_knowledge_check_shows_feedback(client, teacher, loaded_fixture):
         (None, {"answer": "x"}, "Deze activiteit bestaat niet in deze les."),
     ],
 )
-def test_bad_answers_change_nothing(client, teacher, loaded_fixture, block, data, message):
+def test_bad_answers_change_nothing(client, learner, loaded_fixture, block, data, message):
+    teacher = learner
     lesson = loaded_fixture["lesson"]
     block_id = blocks(lesson)[block] if block else "onbekend"
     client.force_login(teacher)
@@ -124,7 +127,8 @@ def test_bad_answers_change_nothing(client, teacher, loaded_fixture, block, data
     assert not ActivityResponse.objects.exists()
 
 
-def test_activity_api_needs_csrf_with_a_session(teacher, loaded_fixture):
+def test_activity_api_needs_csrf_with_a_session(learner, loaded_fixture):
+    teacher = learner
     lesson = loaded_fixture["lesson"]
     url = f"/api/v1/lessons/{lesson.pk}/activities/{blocks(lesson)['knowledge_check']}"
     strict = Client(enforce_csrf_checks=True)
@@ -200,7 +204,7 @@ def test_full_and_past_sessions_refuse(client, teacher, other_teacher, session_o
 
 
 def test_attendance_by_trainer_not_by_learner(client, teacher, academy_trainer, session_of):
-    session = session_of()
+    session = session_of(days=0)
     SessionRegistration.objects.create(session=session, user=teacher)
     url = f"/leren/bijeenkomsten/{session.pk}/aanwezigheid/"
     client.force_login(teacher)

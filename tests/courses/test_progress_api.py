@@ -157,7 +157,7 @@ def test_activity_answer_through_the_api_counts(client, learner):
     client.force_login(learner)
     response = client.post(
         f"/api/v1/lessons/{second.pk}/activities/{block_id}",
-        {"answer": "Zo."},
+        {"answer": "Zo geef ik het door aan mijn team."},
         content_type="application/json",
     )
     assert response.status_code == 200

@@ -219,7 +219,8 @@ def test_csv_export_has_the_member_rows(client, team, director, programme, zonne
     assert response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith('attachment; filename="voortgang-')
     assert response["Content-Disposition"].endswith('.csv"')
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8"))))
+    assert response.content.startswith(b"\xef\xbb\xbf")  # UTF-8 BOM for Excel
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, *body = rows
     assert header[:4] == ["Naam", "E-mail", "Schooljaar", "G – Proefmodule"]
     assert header[-4:] == ["Voortgang (%)", "Afgerond op", "Laatste activiteit", "Vastgelopen"]
@@ -234,7 +235,7 @@ def test_csv_export_has_the_member_rows(client, team, director, programme, zonne
     assert done[3] == "afgerond (2/2)"
     assert done[4] == "aanwezig"
     assert done[5] == "100"
-    assert done[6] == timezone.localdate().isoformat()
+    assert done[6] == timezone.localdate().strftime("%d-%m-%Y")
     assert done[-1] == "nee"
 
 
@@ -278,7 +279,7 @@ def test_school_year_filter_narrows_the_rows(
     current = client.get(team_url(zonnebloem, programme, school_year=year.pk))
     assert {r["user"] for r in current.context["matrix"]["rows"]} == {tdt_teacher}
     past = client.get(team_url(zonnebloem, programme, school_year=old.pk, export="csv"))
-    body = list(csv.reader(io.StringIO(past.content.decode())))[1:]
+    body = list(csv.reader(io.StringIO(past.content.decode("utf-8-sig")), delimiter=";"))[1:]
     assert [row[1] for row in body] == [teacher.email]
     assert body[0][2] == "vorig"
 
@@ -337,7 +338,8 @@ def test_enrolment_without_any_activity_stalls_from_its_creation(
     response = client.get(team_url(zonnebloem, programme))
     assert row_for(response, teacher)["stalled"] is True
     export = client.get(team_url(zonnebloem, programme, export="csv"))
-    assert list(csv.reader(io.StringIO(export.content.decode())))[1][-1] == "ja"
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][-1] == "ja"
 
 
 def test_completed_enrolment_is_never_stalled(client, programme, director, learner, zonnebloem):

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from glans_learning.courses import progress as rules
 from glans_learning.courses import selectors, services
 from glans_learning.courses.models import (
+    ActivityAttempt,
     ActivityResponse,
     Enrollment,
     LessonPage,
@@ -29,6 +30,7 @@ from tests.courses.test_progress_support import (
     module_g,
     proef,
     register,
+    set_max_attempts,
     set_page,
     write_lesson,
 )
@@ -90,7 +92,9 @@ def test_opening_a_lesson_records_the_visit(learner, first):
 def test_opening_without_enrolment_records_nothing(other_teacher, first):
     assert services.lesson_open(user=other_teacher, lesson=first) is None
     assert services.lesson_open(user=AnonymousUser(), lesson=first) is None
-    answer(other_teacher, first, "reflection")  # answers are kept, progress is not
+    with pytest.raises(ValidationError):  # answers need an enrolment too (issue #8)
+        answer(other_teacher, first, "reflection")
+    assert not ActivityResponse.objects.exists()
     assert not LessonProgress.objects.exists()
     assert not Enrollment.objects.exists()
 
@@ -239,6 +243,7 @@ def test_mark_done_on_a_met_rule_is_fine(learner, second):
 
 def test_score_rule_needs_the_pass_score(learner, first):
     first = set_page(first, completion_rule="score", pass_score=70)
+    first = set_max_attempts(first, 2)
     services.lesson_open(user=learner, lesson=first)
     answer(learner, first, "reflection")
     answer(learner, first, "assignment")
@@ -531,16 +536,23 @@ def test_new_module_after_programme_completion_keeps_it(learner, programme, tmp_
 
 
 def test_repeated_calls_never_create_a_second_row(learner, programme, first, second):
-    for _ in range(3):
+    for round_ in range(3):
         services.lesson_open(user=learner, lesson=first)
-        answer_all(learner, first)
+        answer(learner, first, "reflection")
+        answer(learner, first, "assignment")
+        if round_ == 0:
+            answer(learner, first, "knowledge_check")
+        else:  # one attempt: a knowledge check is answered once
+            with pytest.raises(ValidationError):
+                answer(learner, first, "knowledge_check")
         services.lesson_open(user=learner, lesson=second)
         answer_all(learner, second)
         services.lesson_mark_done(user=learner, lesson=second)
         services.check_programme(user=learner, programme_id=programme.pk)
     assert LessonProgress.objects.filter(user=learner).count() == 2
     assert ActivityResponse.objects.filter(user=learner).count() == 4
-    assert set(ActivityResponse.objects.values_list("attempts", flat=True)) == {3}
+    assert sorted(ActivityResponse.objects.values_list("attempts", flat=True)) == [1, 3, 3, 3]
+    assert ActivityAttempt.objects.filter(user=learner).count() == 10
     assert ModuleCompletion.objects.filter(user=learner).count() == 1
     assert ProgrammeCompletion.objects.filter(user=learner).count() == 1
     assert LessonProgress.objects.get(user=learner, lesson=first).status == "completed"
@@ -551,7 +563,8 @@ def test_completion_time_does_not_move_on_repeat(learner, first, second):
     row = LessonProgress.objects.get(user=learner, lesson=first)
     module_done = ModuleCompletion.objects.get().completed_at
     services.lesson_open(user=learner, lesson=first)
-    answer_all(learner, first)
+    answer(learner, first, "reflection")
+    answer(learner, first, "assignment")
     assert LessonProgress.objects.get(pk=row.pk).completed_at == row.completed_at
     assert ModuleCompletion.objects.get().completed_at == module_done
 

@@ -99,8 +99,28 @@ def answer(user, lesson_page, kind, index=0, *, correct=True):
             user=user, lesson=lesson_page, block_id=block_id, choice=choice
         )
     return services.activity_submit(
-        user=user, lesson=lesson_page, block_id=block_id, answer="Een antwoord."
+        user=user,
+        lesson=lesson_page,
+        block_id=block_id,
+        answer="Een antwoord van voldoende lengte.",
     )
+
+
+def set_block_values(lesson_page, kind, **values):
+    """Set fields of every `kind` block of a lesson (e.g. max_attempts) and save the page."""
+    from glans_learning.courses.models import LessonPage
+
+    page = LessonPage.objects.get(pk=lesson_page.pk)
+    for child in page.body:
+        if child.block_type == kind:
+            for key, value in values.items():
+                child.value[key] = value
+    page.save()
+    return LessonPage.objects.get(pk=page.pk)
+
+
+def set_max_attempts(lesson_page, attempts):
+    return set_block_values(lesson_page, "knowledge_check", max_attempts=attempts)
 
 
 def answer_all(user, lesson_page, *, correct=True):
@@ -121,7 +141,12 @@ def complete_module_g(user):
 
 
 def make_session(
-    programme, *, title="Bijeenkomst", starts_in=datetime.timedelta(days=-7), unit=None
+    programme,
+    *,
+    title="Bijeenkomst",
+    starts_in=datetime.timedelta(days=-7),
+    unit=None,
+    is_official=True,
 ):
     from glans_learning.courses.models import Session
 
@@ -133,6 +158,7 @@ def make_session(
         starts_at=starts_at,
         ends_at=starts_at + datetime.timedelta(hours=2),
         location="Utrecht",
+        is_official=is_official,
     )
 
 

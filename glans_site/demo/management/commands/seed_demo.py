@@ -304,6 +304,8 @@ class Command(BaseCommand):
                     "online_url": "" if location else "https://meet.example.invalid/glans",
                     "capacity": 30,
                     "school_year": year,
+                    "planned_by": trainer if unit is None else None,
+                    "is_official": unit is None,
                     "agenda": "Opening en terugblik\nVerdieping in tweetallen\nAfspraken voor de teamsessie",
                 },
             )
