@@ -158,3 +158,13 @@ def verified_login():
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the site's default language, whatever an earlier one activated."""
+    from django.utils import translation
+
+    translation.activate("nl")
+    yield
+    translation.deactivate()

@@ -6,6 +6,7 @@ something the database cannot store: NUL bytes and lone surrogates are refused b
 """
 
 import json
+from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -44,6 +45,25 @@ class ErrorOut(Schema):
 
     detail: str
     errors: list[dict] | None = None
+
+
+class Conflict(HttpError):
+    """A well-formed request that the current state refuses (not enrolled, a completion
+    rule not met, no attempts left): 409, with the reasons as `errors`."""
+
+    def __init__(self, errors: list[dict], message: str = ""):
+        super().__init__(409, str(message or _("Dit kan nu niet.")))
+        self.errors = [{**error, "msg": str(error["msg"])} for error in errors]
+
+
+@contextmanager
+def refusals_as_conflict():
+    """Turn a service's ValidationError (a rule of the domain, not malformed input) into 409."""
+    try:
+        yield
+    except DjangoValidationError as exc:
+        errors = _django_errors(exc)
+        raise Conflict(errors, errors[0]["msg"] if errors else "") from None
 
 
 class InvalidInput(HttpError):
@@ -140,6 +160,10 @@ def install_error_handlers(api) -> None:
             api, request, 422, str(exc), [{"loc": ["body"], "msg": str(exc), "type": "invalid"}]
         )
 
+    @api.exception_handler(Conflict)
+    def conflict(request, exc):
+        return _error(api, request, 409, str(exc), exc.errors)
+
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         return _error(api, request, exc.status_code, str(exc))
@@ -163,15 +187,18 @@ class GlansAPI(NinjaAPI):
             "401": _("Niet ingelogd."),
             "403": _("Geen toegang."),
             "404": _("Niet gevonden."),
+            "409": _("Kan nu niet: de reden staat in errors."),
             "422": _("Ongeldige invoer."),
         }
         for operations in schema["paths"].values():
-            for operation in operations.values():
+            for method, operation in operations.items():
                 statuses = {"404", "422"}
                 if operation.get("security"):
                     statuses |= {"401", "403"}
                 if "requestBody" in operation or operation.get("parameters"):
                     statuses.add("400")
+                if method in {"post", "put", "patch", "delete"}:
+                    statuses.add("409")
                 responses = operation.setdefault("responses", {})
                 for status in sorted(statuses):
                     responses.setdefault(int(status), {"description": descriptions[status]})

@@ -47,7 +47,9 @@ def _xlsx_cell(value):
         return _local(value)
     if isinstance(value, datetime.date):
         return value
-    return _strip_illegal(neutralise(str(value)))
+    # Excel breaks lines in a cell with LF; a CR reads back differently per openpyxl version.
+    text = _strip_illegal(neutralise(str(value)))
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _csv_cell(value) -> str:

@@ -4,6 +4,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
+from glans_learning.core.api_errors import Conflict, refusals_as_conflict
 from glans_learning.organisations.utils import parse_id
 
 from . import selectors, services
@@ -100,13 +101,14 @@ def programmes(request):
 )
 def submit_activity(request, lesson_id: str, block_id: str, payload: ActivityIn):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
-    response = services.activity_submit(
-        user=request.user,
-        lesson=lesson,
-        block_id=block_id,
-        answer=payload.answer,
-        choice=payload.choice,
-    )
+    with refusals_as_conflict():
+        response = services.activity_submit(
+            user=request.user,
+            lesson=lesson,
+            block_id=block_id,
+            answer=payload.answer,
+            choice=payload.choice,
+        )
     feedback = attempts_left = None
     if response.kind == "knowledge_check":
         from glans_learning.content.blocks import max_attempts
@@ -238,9 +240,8 @@ def _lesson_status(user, lesson) -> LessonStatusOut:
 def open_lesson(request, lesson_id: str):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
     if services.lesson_open(user=request.user, lesson=lesson) is None:
-        from django.core.exceptions import ValidationError
-
-        raise ValidationError(_("Schrijf je eerst in voor dit programma."))
+        msg = _("Schrijf je eerst in voor dit programma.")
+        raise Conflict([{"loc": [], "msg": msg, "type": "not_enrolled"}], msg)
     return _lesson_status(request.user, lesson)
 
 
@@ -249,7 +250,8 @@ def open_lesson(request, lesson_id: str):
 )
 def complete_lesson(request, lesson_id: str):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
-    services.lesson_mark_done(user=request.user, lesson=lesson)
+    with refusals_as_conflict():
+        services.lesson_mark_done(user=request.user, lesson=lesson)
     return _lesson_status(request.user, lesson)
 
 

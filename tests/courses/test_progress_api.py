@@ -118,7 +118,7 @@ def test_open_lesson_without_enrolment_is_refused(client, teacher, programme):
     first = lesson("eerste-les")
     client.force_login(teacher)
     response = client.post(f"/api/v1/lessons/{first.pk}/open")
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert [e["msg"] for e in response.json()["errors"]] == [
         "Schrijf je eerst in voor dit programma."
     ]
@@ -129,7 +129,7 @@ def test_complete_lesson_with_unmet_rule_lists_what_is_open(client, learner):
     first = lesson("eerste-les")
     client.force_login(learner)
     response = client.post(f"/api/v1/lessons/{first.pk}/complete")
-    assert response.status_code == 422
+    assert response.status_code == 409
     assert [e["msg"] for e in response.json()["errors"]] == [
         "Maak de activiteit: Wat neem je mee?",
         "Maak de activiteit: Doe iets",

@@ -35,10 +35,14 @@ from tests.courses.test_progress_support import (
 from tests.factories import person
 
 
-def csrf_client(user, url):
-    """A client that enforces CSRF, logged in, with the token of the form at `url`."""
+def csrf_client(user, url, login=None):
+    """A client that enforces CSRF, logged in (through `login(client, user)` when given, e.g.
+    with a second factor for the admin), with the token of the form at `url`."""
     client = Client(enforce_csrf_checks=True)
-    client.force_login(user)
+    if login is not None:
+        login(client, user)
+    else:
+        client.force_login(user)
     client.get(url)
     return client, client.cookies["csrftoken"].value
 
@@ -221,10 +225,12 @@ def test_confirmation_mail_survives_a_title_with_a_newline(programme, teacher):
 # --- defect 13: the admin "new enrolment" view ---------------------------------------------
 
 
-def test_admin_new_enrolment_goes_through_the_service(admin_user, teacher, programme, zonnebloem):
+def test_admin_new_enrolment_goes_through_the_service(
+    verified_login, admin_user, teacher, programme, zonnebloem
+):
     year = _year()
     url = "/admin/glans_enrollments/new/"
-    client, token = csrf_client(admin_user, url)
+    client, token = csrf_client(admin_user, url, verified_login)
     data = {
         "csrfmiddlewaretoken": token,
         "user": teacher.pk,
@@ -242,10 +248,10 @@ def test_admin_new_enrolment_goes_through_the_service(admin_user, teacher, progr
 
 
 def test_admin_new_enrolment_of_someone_outside_the_unit_is_a_form_error(
-    admin_user, other_teacher, programme, zonnebloem
+    verified_login, admin_user, other_teacher, programme, zonnebloem
 ):
     url = "/admin/glans_enrollments/new/"
-    client, token = csrf_client(admin_user, url)
+    client, token = csrf_client(admin_user, url, verified_login)
     response = client.post(
         url,
         {
@@ -319,7 +325,7 @@ def test_api_gives_feedback_only_when_the_attempts_are_over(client, learner, pro
     data = client.post(url, {"choice": right}, content_type="application/json").json()
     assert (data["is_correct"], data["feedback"], data["attempts_left"]) == (True, "Goed zo.", 0)
     again = client.post(url, {"choice": wrong}, content_type="application/json")
-    assert again.status_code == 422
+    assert again.status_code == 409
     assert ActivityResponse.objects.get(user=learner, block_id=block_id).is_correct is True
 
 
@@ -365,7 +371,7 @@ def test_answers_for_a_programme_the_learner_is_not_enrolled_in_are_refused(
         {"answer": "Een antwoord dat lang genoeg is."},
         content_type="application/json",
     )
-    assert api.status_code == 422
+    assert api.status_code == 409
     assert "Schrijf je eerst in" in api.json()["detail"] + str(api.json().get("errors"))
     response = client.post(
         f"/leren/activiteit/{first.pk}/{block_id}/", {"answer": "Een antwoord dat lang genoeg is."}

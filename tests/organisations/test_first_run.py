@@ -64,8 +64,8 @@ def test_current_school_year_runs_august_to_july(db, today, label):
     assert school_year_current_or_create(today=today) == (year, False)
 
 
-def test_admin_home_says_what_is_missing_until_setup(client, admin_user):
-    client.force_login(admin_user)
+def test_admin_home_says_what_is_missing_until_setup(client, admin_user, verified_login):
+    verified_login(client, admin_user)
     html = client.get(reverse("wagtailadmin_home")).content.decode()
     assert 'id="glans-first-run"' in html and "glans_setup" in html
     setup("--director", admin_user.get_username())

@@ -2,11 +2,12 @@
 
 import django.core.validators
 import django.db.models.deletion
-import glans_learning.content.xblocks.block
-import glans_learning.courses.models
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
+
+import glans_learning.content.xblocks.block
+import glans_learning.courses.models
 
 
 def academy_sessions_are_official(apps, schema_editor):
