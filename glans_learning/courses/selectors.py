@@ -227,14 +227,20 @@ def sessions_visible_to(user):
 
 
 def sessions_managed_by(user):
-    """Sessions whose attendance the user records: trainers of the session, team leads of its
-    unit, academy trainers and admins."""
+    """Sessions the user manages (plans, edits, records attendance of): academy trainers and
+    admins all; others the sessions they train or planned, and team leads their unit's team
+    sessions. A TdT meeting the academy holds at a school is not its participants' to manage."""
     roles = permissions.user_roles(user)
     qs = Session.objects.all()
     if roles.is_platform_admin or permissions.is_academy_trainer(user):
         return qs
     return qs.filter(
-        Q(trainers=user) | Q(unit_id__in=list(roles.units_with(permissions.TEAM_LEAD_ROLES)))
+        Q(trainers=user)
+        | Q(planned_by=user)
+        | Q(
+            kind=Session.Kind.TEAM,
+            unit_id__in=list(roles.units_with(permissions.TEAM_LEAD_ROLES)),
+        )
     ).distinct()
 
 

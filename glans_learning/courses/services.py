@@ -333,6 +333,14 @@ def _enrollment_for_lesson(user, lesson):
     return programme, enrollment
 
 
+def exercise_refusal(user, lesson) -> str | None:
+    """Why `user` may not work on the exercises of `lesson` (not enrolled), or None."""
+    programme, enrollment = _enrollment_for_lesson(user, lesson)
+    if programme is None or enrollment is not None:
+        return None
+    return _("Schrijf je eerst in voor dit programma.")
+
+
 _UNREAD = object()
 
 

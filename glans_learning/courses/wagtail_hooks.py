@@ -5,15 +5,18 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from glans_learning.content.xblocks.views import EXERCISE_ACCESS_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
+from . import services
 from .forms import EnrollmentCreateForm, RegistrationForm, SessionForm
 from .models import Enrollment, Register, Session, SessionRegistration
 from .navigation import course_landing, course_nav
 
 hooks.register(NAV_HOOK, course_nav)
 hooks.register(LANDING_HOOK, course_landing)
+hooks.register(EXERCISE_ACCESS_HOOK, services.exercise_refusal)
 
 
 class SessionViewSet(ScopedModelViewSet):

@@ -21,10 +21,10 @@ def sessions(loaded_fixture, zonnebloem, regenboog):
     }
     return {
         "own": Session.objects.create(
-            title="Teamsessie Zonnebloem", unit=zonnebloem, location="A", **common
+            title="Teamsessie Zonnebloem", unit=zonnebloem, location="A", kind="team", **common
         ),
         "other": Session.objects.create(
-            title="Teamsessie Regenboog", unit=regenboog, location="B", **common
+            title="Teamsessie Regenboog", unit=regenboog, location="B", kind="team", **common
         ),
         "academy": Session.objects.create(
             title="TdT-bijeenkomst", unit=None, location="C", **common

@@ -56,7 +56,10 @@ def flash(response):
 
 @pytest.fixture
 def team_session(programme, zonnebloem):
-    return make_session(programme, unit=zonnebloem, starts_in=datetime.timedelta(hours=-1))
+    session = make_session(programme, unit=zonnebloem, starts_in=datetime.timedelta(hours=-1))
+    session.kind = Session.Kind.TEAM
+    session.save(update_fields=["kind"])
+    return session
 
 
 def test_nobody_records_their_own_attendance(director, team_session):

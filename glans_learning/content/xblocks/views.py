@@ -13,9 +13,14 @@ from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 
 from . import ids, is_allowed, load_class, xblock_installed
 from .selectors import exercise_find
+
+# `hook(user, page) -> str | None`: a reason why `user` may not work on this page's exercises
+# (the courses app refuses learners who are not enrolled in the lesson's programme).
+EXERCISE_ACCESS_HOOK = "glans_exercise_refusal"
 
 logger = logging.getLogger(__name__)
 
@@ -81,6 +86,10 @@ def handler(request, usage_id: str, handler_name: str, suffix: str = ""):
     block_type = value.get("xblock_type") or ""
     if not is_allowed(block_type) or load_class(block_type) is None:
         return _error(404, _("Deze oefening is op deze site niet beschikbaar."))
+    for refusal in hooks.get_hooks(EXERCISE_ACCESS_HOOK):
+        reason = refusal(request.user, page)
+        if reason:
+            return _error(403, str(reason))
 
     from xblock.exceptions import NoSuchHandlerError
 
@@ -114,4 +123,6 @@ def handler(request, usage_id: str, handler_name: str, suffix: str = ""):
 @require_http_methods(["GET", "POST"])
 def preview_handler(request, handler_name: str, suffix: str = ""):
     """Exercises in a Wagtail preview call this: nothing is ever saved."""
+    if not request.user.is_authenticated:
+        return _error(401, _("Log in om deze oefening te maken."))
     return _error(409, _("Dit is een voorbeeld: er wordt niets opgeslagen."))
