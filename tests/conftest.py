@@ -119,6 +119,9 @@ def _base_data_after_flush(request):
 
     from glans_learning.organisations.models import Role
 
+    # Wagtail caches the sites' root paths across tests; a cache filled in another test
+    # (another site, or a flushed database) would leave pages without a URL.
+    Site.clear_site_root_paths_cache()
     if not (marker and marker.kwargs.get("transaction")) and Role.objects.exists():
         return  # the usual case: migration data is there
 
@@ -129,8 +132,6 @@ def _base_data_after_flush(request):
         Site.objects.get_or_create(
             hostname="localhost", defaults={"root_page": home, "is_default_site": True}
         )
-    # Wagtail caches the sites' root paths; a cache filled while the database was flushed
-    # (no site) would leave every page without a URL.
     Site.clear_site_root_paths_cache()
     roles = importlib.import_module("glans_learning.organisations.migrations.0002_roles").ROLES
     for code, name, description, academy in roles:

@@ -16,7 +16,7 @@ router = Router(tags=["leerprogramma's"])
 class LessonOut(Schema):
     id: int
     title: str
-    url: str
+    url: str | None
     estimated_minutes: int
     is_trainer_guide: bool
 
@@ -25,7 +25,7 @@ class ModuleOut(Schema):
     id: int
     title: str
     letter: str
-    url: str
+    url: str | None
     estimated_minutes: int
     lessons: list[LessonOut]
 
@@ -34,7 +34,7 @@ class ProgrammeOut(Schema):
     id: int
     title: str
     audience: str
-    url: str
+    url: str | None
     study_load_hours: float
     modules: list[ModuleOut]
 
