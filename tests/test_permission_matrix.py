@@ -138,6 +138,21 @@ EXPECTED = {
     "POST /api/v1/programmes/{programme_id}/enrol": allow(USERS),
     "GET /api/v1/organisations/{unit_id}/progress": allow(LEADS, denied=404)
     | {"teacher": 403, "auditor": 403},
+    # Credentials: a learner's own points and certificates; `director` holds the certificate.
+    "GET /api/v1/me/points": allow(USERS),
+    "GET /api/v1/me/certificates": allow(USERS),
+    "GET glans_credentials:mine": allow(USERS),
+    "GET glans_credentials:certificate_pdf": allow({"director"}),
+    # Public: verification (valid/revoked only), the badge documents, keys and status list.
+    "GET glans_credentials:verify": everyone(),
+    "GET glans_credentials:credential": everyone(),
+    "GET glans_credentials:assertion": everyone(),
+    "GET glans_credentials:badge_class": everyone(),
+    "GET glans_credentials:badge_image": everyone(),
+    "GET glans_credentials:issuer": everyone(),
+    "GET glans_credentials:jwks": everyone(),
+    "GET glans_credentials:status_list": everyone(),
+    "GET glans_credentials:register_export": allow({"admin"}),
 }
 
 
@@ -401,7 +416,16 @@ def world(
         "trainer": academy_trainer,
         "admin": admin_user,
     }
+    from glans_learning.courses.models import ProgrammeCompletion
+    from glans_learning.credentials import services as credential_services
+
+    certificate = credential_services.certificate_issue(
+        completion=ProgrammeCompletion.objects.create(
+            user=director, programme=programme, completed_at=now
+        )
+    )
     return {
+        "certificate": certificate,
         "actors": actors,
         "objects": objects,
         "unit": zonnebloem,
@@ -469,6 +493,13 @@ def _request(world, key, client):
         "glans_measurement:follow_up": [world["rating"].pk],
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
+        "glans_credentials:certificate_pdf": [world["certificate"].code],
+        "glans_credentials:verify": [world["certificate"].code],
+        "glans_credentials:credential": [world["certificate"].code],
+        "glans_credentials:assertion": [world["certificate"].code],
+        "glans_credentials:badge_class": [world["certificate"].programme_key],
+        "glans_credentials:status_list": [1],
+        "glans_credentials:register_export": [world["objects"]["own"]["register"].pk],
     }.get(route, [])
     url = reverse(route, args=args)
     if method == "GET":

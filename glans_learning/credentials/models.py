@@ -92,6 +92,9 @@ class RegisterCycle(models.Model):
             models.UniqueConstraint(fields=["register", "user"], name="one_cycle_start_per_user")
         ]
 
+    def __str__(self):
+        return f"{self.user_id} {self.register_id} {self.starts_on}"
+
 
 class Source(models.TextChoices):
     PROGRAMME = "programme", _("programma afgerond")
@@ -228,3 +231,6 @@ class LearningRecord(models.Model):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["forwarded_at"], name="glans_xapi_unsent")]
+
+    def __str__(self):
+        return f"{self.verb} {self.id}"

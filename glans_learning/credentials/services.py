@@ -151,7 +151,7 @@ def points_correct(*, by, register: Register, user, amount, reason: str, day=Non
 
 def _value_text(completion) -> str:
     parts = []
-    for register, value, accreditation_id, _theme in _accreditations(
+    for register, value, _accreditation_id, _theme in _accreditations(
         day=timezone.localdate(completion.completed_at), programme=completion.programme
     ):
         unit = register.get_unit_display()
