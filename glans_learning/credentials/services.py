@@ -163,42 +163,49 @@ def _learner_name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
+def _certificate_once(completion: ProgrammeCompletion) -> Certificate:
+    """The one certificate of (learner, programme). Two unique keys can collide under a race:
+    (user, programme) means another run made it (read it); the status index means another
+    certificate took that index at the same moment (take the next one)."""
+    key = {"user": completion.user, "programme_key": completion.programme_id}
+    for _attempt in range(10):
+        found = Certificate.objects.filter(**key).first()
+        if found is not None:
+            return found
+        next_index = (Certificate.objects.aggregate(m=Max("status_index"))["m"] or 0) + 1
+        try:
+            with transaction.atomic():
+                return Certificate.objects.create(
+                    **key,
+                    programme=completion.programme,
+                    programme_title=completion.programme.title,
+                    learner_name=_learner_name(completion.user),
+                    value_text=_value_text(completion),
+                    completed_on=timezone.localdate(completion.completed_at),
+                    code=secrets.token_hex(8).upper(),
+                    status_index=next_index,
+                )
+        except IntegrityError:
+            continue
+    raise RuntimeError("could not allocate a certificate status index")
+
+
 def certificate_issue(*, completion: ProgrammeCompletion) -> Certificate:
     """The certificate for a completed programme, made once; its PDF and credential are
     (re)made only while missing, so issuing again changes nothing."""
     from . import badges, pdf
 
-    with transaction.atomic():
-        certificate = (
-            Certificate.objects.select_for_update()
-            .filter(user=completion.user, programme_key=completion.programme_id)
-            .first()
-        )
-        if certificate is None:
-            # Lock the ordering of status indexes: the table's highest index + 1.
-            next_index = (Certificate.objects.aggregate(m=Max("status_index"))["m"] or 0) + 1
-            certificate, _created = _create_once(
-                Certificate,
-                key={"user": completion.user, "programme_key": completion.programme_id},
-                defaults={
-                    "programme": completion.programme,
-                    "programme_title": completion.programme.title,
-                    "learner_name": _learner_name(completion.user),
-                    "value_text": _value_text(completion),
-                    "completed_on": timezone.localdate(completion.completed_at),
-                    "code": secrets.token_hex(8).upper(),
-                    "status_index": next_index,
-                },
-            )
-    changed = []
+    certificate = _certificate_once(completion)
+    # Written only while empty: a concurrent run never replaces what the other stored.
     if not certificate.credential_jwt:
-        certificate.credential_jwt = badges.credential_jwt(certificate)
-        changed.append("credential_jwt")
+        Certificate.objects.filter(pk=certificate.pk, credential_jwt="").update(
+            credential_jwt=badges.credential_jwt(certificate)
+        )
     if not certificate.pdf:
-        certificate.pdf = pdf.certificate_pdf(certificate)
-        changed.append("pdf")
-    if changed:
-        certificate.save(update_fields=changed)
+        Certificate.objects.filter(pk=certificate.pk, pdf__isnull=True).update(
+            pdf=pdf.certificate_pdf(certificate)
+        )
+    certificate.refresh_from_db()
     return certificate
 
 
