@@ -51,7 +51,7 @@ def complete(user, programme, django_capture_on_commit_callbacks):
 
 def test_seeded_registers(po_register):
     assert po_register.unit == "points" and po_register.required_per_cycle == 100
-    assert Register.objects.get(name__startswith="Portfolio").unit == "hours"
+    assert Register.objects.get(name__startswith="Lerarenportfolio").unit == "hours"
 
 
 def test_completion_writes_points_once_and_issues_a_certificate(

@@ -26,7 +26,7 @@ REGISTERS = [
         "minstens 3 van 7 thema's; cyclus 4 of 5 jaar). Pas aan naar de geldende regeling.",
     },
     {
-        "name": "Portfolio leraren (vrijwillig)",
+        "name": "Lerarenportfolio (registeruren)",
         "unit": "hours",
         "cycle_years": 4,
         "required_per_cycle": None,
