@@ -220,6 +220,11 @@ for _model in ("session", "sessionregistration"):
         scoped=TEAM_LEADS,
     )
 EXPECTED |= _admin("register", ACADEMY, ADMIN, ADMIN)
+# Credentials: accreditations are edited and certificates revoked by platform admins only;
+# ledger entries are never edited, by anybody (corrections are new entries).
+EXPECTED |= _admin("accreditation", ACADEMY, ADMIN, ADMIN)
+EXPECTED |= _admin("certificate", ACADEMY, ADMIN, ADMIN)
+EXPECTED |= _admin("pointsentry", ACADEMY, set(), set())
 # Login lockouts (django-axes): platform admins see and lift them; there is nothing to edit.
 EXPECTED |= _admin("accessattempt", ADMIN, set(), set())
 EXPECTED |= _admin(
@@ -424,6 +429,26 @@ def world(
             user=director, programme=programme, completed_at=now
         )
     )
+    from glans_learning.credentials.models import Accreditation, PointsEntry
+
+    accreditation = Accreditation.objects.create(
+        register=objects["own"]["register"], programme=programme, value=1
+    )
+    entry = PointsEntry.objects.create(
+        register=objects["own"]["register"],
+        user=director,
+        source_type="correction",
+        source_id="matrix",
+        amount=1,
+        earned_on=now.date(),
+        description="matrix",
+    )
+    for which in ("own", "other"):
+        objects[which] |= {
+            "accreditation": accreditation,
+            "certificate": certificate,
+            "pointsentry": entry,
+        }
     return {
         "certificate": certificate,
         "actors": actors,
