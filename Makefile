@@ -64,3 +64,9 @@ bench-postgres: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var .pytest_cache
+
+# Ralph LRS for tests/credentials/test_ralph.py, in its own virtualenv: its `lrs` extra pins
+# an old web stack that must not bind the project's (docs/credentials.md).
+.venv-ralph:
+	python3.11 -m venv .venv-ralph
+	.venv-ralph/bin/pip install -q "ralph-malph[cli,lrs]==5.1.0" requests

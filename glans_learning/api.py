@@ -4,6 +4,7 @@ from glans_learning.core.api import router as core_router
 from glans_learning.core.api_auth import API_AUTH
 from glans_learning.core.api_errors import GlansAPI, GlansParser, install_error_handlers
 from glans_learning.courses.api import router as courses_router
+from glans_learning.credentials.api import router as credentials_router
 from glans_learning.measurement.api import router as measurement_router
 from glans_learning.organisations.api import router as organisations_router
 
@@ -21,4 +22,5 @@ install_error_handlers(api)
 api.add_router("/", core_router)
 api.add_router("/", organisations_router)
 api.add_router("/", courses_router)
+api.add_router("/", credentials_router)
 api.add_router("/", measurement_router)

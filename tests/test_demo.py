@@ -188,3 +188,22 @@ def test_learner_is_locked_out_after_ten_wrong_passwords(demo):
         )
         assert response.status_code == (429 if attempt == 9 else 200)
     assert "Je kunt tijdelijk niet inloggen" in response.content.decode()
+
+
+def test_demo_director_holds_tdt_certificate_and_points(demo):
+    from glans_learning.credentials.models import Certificate, PointsEntry
+
+    director = get_user_model().objects.get(username="directeur.zonnebloem")
+    certificate = Certificate.objects.get(user=director, programme_key=demo["tdt"].pk)
+    assert certificate.pdf and certificate.credential_jwt and not certificate.is_revoked
+    registers = set(
+        PointsEntry.objects.filter(user=director).values_list("register__name", flat=True)
+    )
+    assert "Schoolleidersregister PO" in registers
+    client = login("directeur.zonnebloem")
+    assert client.get("/api/v1/me/certificates").json()[0]["programme"] == demo["tdt"].title
+    # Seeding again adds nothing.
+    entries = PointsEntry.objects.filter(user=director).count()
+    call_command("seed_demo", stdout=io.StringIO())
+    assert Certificate.objects.filter(user=director).count() == 1
+    assert PointsEntry.objects.filter(user=director).count() == entries

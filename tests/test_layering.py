@@ -1,5 +1,5 @@
-"""The plugin's apps are layers: core ← organisations ← content ← courses ← measurement ←
-certification. A module may import its own app and the apps below it, never one above —
+"""The plugin's apps are layers: core ← organisations ← content ← courses ← credentials ←
+measurement ← certification. A module may import its own app and the apps below it, never one above —
 not even inside a function, where an import hides a cycle instead of removing it."""
 
 import ast
@@ -8,7 +8,15 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parents[1] / "glans_learning"
-LAYERS = ["core", "organisations", "content", "courses", "measurement", "certification"]
+LAYERS = [
+    "core",
+    "organisations",
+    "content",
+    "courses",
+    "credentials",
+    "measurement",
+    "certification",
+]
 
 
 def _imports(path: Path):

@@ -138,6 +138,21 @@ EXPECTED = {
     "POST /api/v1/programmes/{programme_id}/enrol": allow(USERS),
     "GET /api/v1/organisations/{unit_id}/progress": allow(LEADS, denied=404)
     | {"teacher": 403, "auditor": 403},
+    # Credentials: a learner's own points and certificates; `director` holds the certificate.
+    "GET /api/v1/me/points": allow(USERS),
+    "GET /api/v1/me/certificates": allow(USERS),
+    "GET glans_credentials:mine": allow(USERS),
+    "GET glans_credentials:certificate_pdf": allow({"director"}),
+    # Public: verification (valid/revoked only), the badge documents, keys and status list.
+    "GET glans_credentials:verify": everyone(),
+    "GET glans_credentials:credential": everyone(),
+    "GET glans_credentials:assertion": everyone(),
+    "GET glans_credentials:badge_class": everyone(),
+    "GET glans_credentials:badge_image": everyone(),
+    "GET glans_credentials:issuer": everyone(),
+    "GET glans_credentials:jwks": everyone(),
+    "GET glans_credentials:status_list": everyone(),
+    "GET glans_credentials:register_export": allow({"admin"}),
 }
 
 
@@ -205,6 +220,11 @@ for _model in ("session", "sessionregistration"):
         scoped=TEAM_LEADS,
     )
 EXPECTED |= _admin("register", ACADEMY, ADMIN, ADMIN)
+# Credentials: accreditations are edited and certificates revoked by platform admins only;
+# ledger entries are never edited, by anybody (corrections are new entries).
+EXPECTED |= _admin("accreditation", ACADEMY, ADMIN, ADMIN)
+EXPECTED |= _admin("certificate", ACADEMY, ADMIN, ADMIN)
+EXPECTED |= _admin("pointsentry", ACADEMY, set(), set())
 # Login lockouts (django-axes): platform admins see and lift them; there is nothing to edit.
 EXPECTED |= _admin("accessattempt", ADMIN, set(), set())
 EXPECTED |= _admin(
@@ -401,7 +421,36 @@ def world(
         "trainer": academy_trainer,
         "admin": admin_user,
     }
+    from glans_learning.courses.models import ProgrammeCompletion
+    from glans_learning.credentials import services as credential_services
+
+    certificate = credential_services.certificate_issue(
+        completion=ProgrammeCompletion.objects.create(
+            user=director, programme=programme, completed_at=now
+        )
+    )
+    from glans_learning.credentials.models import Accreditation, PointsEntry
+
+    accreditation = Accreditation.objects.create(
+        register=objects["own"]["register"], programme=programme, value=1
+    )
+    entry = PointsEntry.objects.create(
+        register=objects["own"]["register"],
+        user=director,
+        source_type="correction",
+        source_id="matrix",
+        amount=1,
+        earned_on=now.date(),
+        description="matrix",
+    )
+    for which in ("own", "other"):
+        objects[which] |= {
+            "accreditation": accreditation,
+            "certificate": certificate,
+            "pointsentry": entry,
+        }
     return {
+        "certificate": certificate,
         "actors": actors,
         "objects": objects,
         "unit": zonnebloem,
@@ -469,6 +518,13 @@ def _request(world, key, client):
         "glans_measurement:follow_up": [world["rating"].pk],
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
+        "glans_credentials:certificate_pdf": [world["certificate"].code],
+        "glans_credentials:verify": [world["certificate"].code],
+        "glans_credentials:credential": [world["certificate"].code],
+        "glans_credentials:assertion": [world["certificate"].code],
+        "glans_credentials:badge_class": [world["certificate"].programme_key],
+        "glans_credentials:status_list": [1],
+        "glans_credentials:register_export": [world["objects"]["own"]["register"].pk],
     }.get(route, [])
     url = reverse(route, args=args)
     if method == "GET":

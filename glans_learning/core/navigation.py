@@ -11,6 +11,8 @@ from wagtail import hooks
 
 NAV_HOOK = "glans_nav_items"
 PROFILE_SECTIONS_HOOK = "glans_profile_sections"
+# `hook(request) -> html | ""`: sections apps above courses add to the learner's dashboard.
+DASHBOARD_SECTIONS_HOOK = "glans_dashboard_sections"
 # `hook(user) -> (priority, url) | None`: where a user lands after logging in. The highest
 # priority wins; without any, the profile page.
 LANDING_HOOK = "glans_landing_url"

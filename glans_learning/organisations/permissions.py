@@ -398,3 +398,12 @@ for _action in ("add", "change", "delete", "view"):
         f"glans_courses.{_action}_enrollment", is_platform_admin | is_academy_trainer | is_team_lead
     )
 rules.add_perm("glans_courses.view_register", is_academy_staff)
+
+# Credentials: accreditations are data the platform admins keep; the ledger only grows
+# (corrections are new entries, never edits); a certificate is changed only to revoke it.
+for _action in ("add", "change", "delete"):
+    rules.add_perm(f"glans_credentials.{_action}_accreditation", is_platform_admin)
+rules.add_perm("glans_credentials.add_pointsentry", is_platform_admin)
+rules.add_perm("glans_credentials.change_certificate", is_platform_admin)
+for _model in ("accreditation", "pointsentry", "certificate"):
+    rules.add_perm(f"glans_credentials.view_{_model}", is_academy_staff)

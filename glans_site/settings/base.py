@@ -22,6 +22,7 @@ GLANS_APPS = [
     "glans_learning.organisations",
     "glans_learning.content",
     "glans_learning.courses",
+    "glans_learning.credentials",
     "glans_learning.measurement",
     "glans_learning.certification",
 ]
@@ -219,6 +220,13 @@ WAGTAIL_SITE_NAME = "GLANS"
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# Credentials (docs/credentials.md): the public address in certificates and badges, the
+# issuer's name, and the Learning Record Store statements are forwarded to (optional).
+GLANS_PUBLIC_BASE_URL = env_str("GLANS_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
+GLANS_CREDENTIAL_ISSUER_NAME = env_str("GLANS_CREDENTIAL_ISSUER_NAME", "Glans Academie")
+GLANS_LRS_ENDPOINT = env_str("GLANS_LRS_ENDPOINT")
+GLANS_LRS_KEY = env_str("GLANS_LRS_KEY")
+GLANS_LRS_SECRET = env_str("GLANS_LRS_SECRET")
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "odt", "pdf", "pptx", "txt", "xlsx", "html"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_PASSWORD_RESET_ENABLED = True

@@ -15,6 +15,7 @@ GLANS_APPS = [
     "glans_learning.organisations",
     "glans_learning.content",
     "glans_learning.courses",
+    "glans_learning.credentials",
     "glans_learning.measurement",
     "glans_learning.certification",
     "rules.apps.AutodiscoverRulesConfig",

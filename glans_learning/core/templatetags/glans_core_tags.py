@@ -17,3 +17,18 @@ def glans_switcher_languages():
     from glans_learning.core.i18n import switcher_languages
 
     return switcher_languages()
+
+
+@register.simple_tag(takes_context=True)
+def glans_dashboard_sections(context):
+    """HTML sections that apps add to the learner's dashboard (DASHBOARD_SECTIONS_HOOK)."""
+    from django.utils.html import mark_safe
+    from wagtail import hooks
+
+    from glans_learning.core.navigation import DASHBOARD_SECTIONS_HOOK
+
+    request = context.get("request")
+    if request is None:
+        return ""
+    parts = [hook(request) for hook in hooks.get_hooks(DASHBOARD_SECTIONS_HOOK)]
+    return mark_safe("".join(p for p in parts if p))  # noqa: S308 (rendered templates)

@@ -27,6 +27,7 @@ from glans_learning.organisations.models import (
     UnitType,
 )
 from glans_learning.organisations.services import membership_grant
+from glans_site.demo.credentials_demo import seed_credentials
 from glans_site.demo.measurement_demo import seed_measurement
 
 DEMO_PASSWORD = "glans-demo"  # noqa: S105 - published demo password, demo only
@@ -89,6 +90,7 @@ class Command(BaseCommand):
             self._registers()
             self._sessions(units, users, year)
             self._progress(units, users, year)
+            seed_credentials(users=users)
             seed_measurement(units=units, users=users, password=DEMO_PASSWORD)
             codes = self._two_factor_codes(users)
         self.stdout.write(
