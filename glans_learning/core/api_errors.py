@@ -2,7 +2,7 @@
 
 Every error is ``{"detail": "<translated sentence>", "errors": [{"loc": [...], "msg": "...",
 "type": "..."}]}`` (``errors`` only for invalid input). Bad input never reaches a handler as
-something the database cannot store: NUL bytes and lone surrogates are refused by the parser.
+something the database cannot store: NUL bytes and lone surrogates become U+FFFD in the parser.
 """
 
 import json
@@ -71,38 +71,36 @@ class InvalidInput(HttpError):
         super().__init__(422, message)
 
 
-def _unstorable(value) -> bool:
-    """Text PostgreSQL and UTF-8 cannot hold: NUL bytes and lone surrogates."""
+def _storable(value):
+    """Text every database can hold: NUL bytes and lone surrogates (which no UTF-8 text can
+    contain) become U+FFFD, the replacement character, as a UTF-8 decoder does."""
     if isinstance(value, str):
         if "\x00" in value:
-            return True
+            value = value.replace("\x00", "\ufffd")
         try:
             value.encode("utf-8")
         except UnicodeEncodeError:
-            return True
-        return False
+            value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
+        return value
     if isinstance(value, dict):
-        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+        return {_storable(k): _storable(v) for k, v in value.items()}
     if isinstance(value, list):
-        return any(_unstorable(v) for v in value)
-    return False
+        return [_storable(v) for v in value]
+    return value
 
 
 class GlansParser(Parser):
+    """JSON bodies and query strings, made storable (see `_storable`) before validation."""
+
     def parse_body(self, request):
         try:
             data = json.loads(request.body)
         except (ValueError, UnicodeDecodeError):
             raise InvalidInput(_("De inhoud van het verzoek is geen geldige JSON.")) from None
-        if _unstorable(data):
-            raise InvalidInput(_("De invoer bevat tekens die niet zijn toegestaan."))
-        return data
+        return _storable(data)
 
     def parse_querydict(self, data, list_fields, request):
-        result = super().parse_querydict(data, list_fields, request)
-        if _unstorable(result):
-            raise InvalidInput(_("De invoer bevat tekens die niet zijn toegestaan."))
-        return result
+        return _storable(super().parse_querydict(data, list_fields, request))
 
 
 def _error(api, request, status, detail, errors=None):
