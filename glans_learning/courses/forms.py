@@ -1,8 +1,13 @@
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from glans_learning.organisations import permissions
+
+from .models import Attendance, ProgrammePage
+from .selectors import sessions_managed_by
+from .services import attendance_check, enrol, enrol_check, on_attendance_recorded, session_plan
 
 
 class SessionForm(WagtailAdminModelForm):
@@ -22,8 +27,6 @@ class SessionForm(WagtailAdminModelForm):
             self.fields["trainers"].queryset = permissions.visible_users(user).order_by("last_name")
 
     def save(self, commit=True):
-        from .services import session_plan
-
         instance = super().save(commit=False)
         if not commit:
             return instance
@@ -40,8 +43,6 @@ class SessionForm(WagtailAdminModelForm):
 
 class RegistrationForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
-        from .selectors import sessions_managed_by
-
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions_managed_by(self.for_user).order_by("-starts_at")
         self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
@@ -51,10 +52,6 @@ class RegistrationForm(WagtailAdminModelForm):
 
     def clean(self):
         """Attendance follows the same rules as on the front end (services.attendance_check)."""
-        from django.core.exceptions import PermissionDenied
-
-        from .models import Attendance
-        from .services import attendance_check
 
         cleaned = super().clean()
         session, user = cleaned.get("session"), cleaned.get("user")
@@ -74,9 +71,6 @@ class RegistrationForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        from django.utils import timezone
-
-        from .services import on_attendance_recorded
 
         instance = super().save(commit=False)
         if instance.attendance != (self._attendance_before or "unknown"):
@@ -94,8 +88,6 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
     errors (never a database error), and enrolling someone twice changes nothing."""
 
     def __init__(self, *args, **kwargs):
-        from .models import ProgrammePage
-
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
             "last_name"
@@ -105,9 +97,6 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
         self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
 
     def clean(self):
-        from django.core.exceptions import PermissionDenied
-
-        from .services import enrol_check
 
         cleaned = super().clean()
         user, programme, unit = cleaned.get("user"), cleaned.get("programme"), cleaned.get("unit")
@@ -125,8 +114,6 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
         existing enrolment instead of breaking the one-enrolment-per-year constraint)."""
 
     def save(self, commit=True):
-        from .services import enrol
-
         data = self.cleaned_data
         self.instance = enrol(
             user=data["user"],

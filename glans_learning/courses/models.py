@@ -69,10 +69,10 @@ class ProgrammeIndexPage(Page):
         verbose_name = _("overzicht leerprogramma's")
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from .page_views import programme_index_context
 
         context = super().get_context(request, *args, **kwargs)
-        context["programmes"] = selectors.programme_overview(index=self)
+        context.update(programme_index_context(index=self, request=request))
         return context
 
 
@@ -158,27 +158,10 @@ class ProgrammePage(Page):
         return [line.strip() for line in self.learning_goals.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from .page_views import programme_context
 
         context = super().get_context(request, *args, **kwargs)
-        modules = selectors.programme_outline(programme=self, request=request)
-        context["modules"] = modules
-        own_url = self.get_url(request=request) or ""
-        context["index_href"] = (
-            own_url[: -len(self.slug) - 1] if own_url.endswith(f"{self.slug}/") else "/"
-        )
-        sessions = selectors.programme_sessions(user=request.user, programme=self)
-        context["sessions"] = selectors.upcoming(sessions)
-        enrollment = selectors.active_enrollment_id(user=request.user, programme=self)
-        context["enrollment"] = enrollment
-        if enrollment is not None:
-            context["programme_state"] = selectors.programme_progress(
-                user=request.user,
-                programme=self,
-                modules=modules,
-                enrollment=enrollment,
-                sessions=sessions,
-            )
+        context.update(programme_context(programme=self, request=request))
         return context
 
 
@@ -242,19 +225,10 @@ class ModulePage(Page):
         return letter_badge(self.letter)
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from .page_views import module_context
 
         context = super().get_context(request, *args, **kwargs)
-        lessons = selectors.module_lessons(module=self, request=request)
-        programme = selectors.parent_link(page=self, request=request)
-        context["lessons"] = lessons
-        context["programme"] = programme
-        if programme is not None and selectors.active_enrollment_id(
-            user=request.user, programme=programme.pk
-        ):
-            context["module_state"] = selectors.module_progress(
-                user=request.user, module=self, lessons=lessons
-            )
+        context.update(module_context(module=self, request=request))
         return context
 
 
@@ -359,10 +333,10 @@ class LessonPage(Page):
         return None
 
     def get_context(self, request, *args, **kwargs):
-        from . import selectors
+        from .page_views import lesson_context
 
         context = super().get_context(request, *args, **kwargs)
-        context.update(selectors.lesson_context(lesson=self, user=request.user, request=request))
+        context.update(lesson_context(lesson=self, request=request))
         return context
 
 

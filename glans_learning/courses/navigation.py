@@ -4,10 +4,10 @@ from django.utils.translation import gettext as _
 from glans_learning.core.navigation import NavItem
 from glans_learning.organisations import permissions
 
+from .models import ProgrammeIndexPage
+
 
 def course_nav(request):
-    from .models import ProgrammeIndexPage
-
     items = []
     index = ProgrammeIndexPage.objects.live().only("id", "url_path", "path", "depth").first()
     if index is not None:

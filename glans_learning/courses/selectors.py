@@ -4,22 +4,29 @@ whatever the size of the programme."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from glans_learning.organisations import permissions
 
+from . import progress
 from .models import (
     ActivityResponse,
+    Enrollment,
     LessonPage,
     LessonProgress,
+    ModuleCompletion,
     ModulePage,
+    ProgrammeCompletion,
     ProgrammePage,
+    ReminderSettings,
     Session,
+    SessionRegistration,
     letter_badge,
 )
 
@@ -259,14 +266,21 @@ def _live_page_rows(condition: str, params) -> list[tuple]:
         return cursor.fetchall()
 
 
-def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
-    """Everything a lesson page shows beyond its body, in a fixed number of queries. For an
-    enrolled learner, opening the page records the visit (see services.lesson_open)."""
-    from . import progress, services
+@dataclass(slots=True)
+class LessonFamily:
+    """A lesson's place in the tree: its module and programme (links) and the module's
+    lessons, with the lesson's index among them."""
 
+    module: PageLink | None
+    programme: PageLink | None
+    siblings: list
+    position: int | None
+
+
+def lesson_family(*, lesson: LessonPage, request=None) -> LessonFamily:
+    """The breadcrumb (programme, module) and the module's lessons, in one query."""
     module_path = lesson.path[:-STEP]
     programme_path = lesson.path[: -2 * STEP]
-    # One query for the breadcrumb (programme, module) and the module's lessons.
     family = _live_page_rows(
         "path IN (%s, %s) OR (path LIKE %s AND depth = %s)",
         [programme_path, module_path, f"{module_path}%", lesson.depth],
@@ -275,7 +289,6 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
     module_href = lesson_url[: -len(lesson.slug) - 1]
     module = programme = None
     siblings = []
-    lesson_pk = lesson.pk
     position = None
     for pk, title, slug, path in family:
         if path == module_path:
@@ -283,36 +296,40 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
         elif path == programme_path:
             programme = (pk, title, slug)
         else:
-            if pk == lesson_pk:
+            if pk == lesson.pk:
                 position = len(siblings)
             siblings.append(PageLink(pk, title, slug, f"{module_href}{slug}/"))
     if module is None:
         programme = None
     elif programme is not None:
         programme = PageLink(*programme, module_href[: -len(module.slug) - 1])
+    return LessonFamily(module, programme, siblings, position)
+
+
+def lesson_context(
+    *, lesson: LessonPage, user, family: LessonFamily, responses: dict, progress_row, enrolled
+) -> dict:
+    """Everything a lesson page shows beyond its body, in a fixed number of queries. Reads
+    only: the page records the visit first (services.lesson_view) and passes what it returned
+    (`progress_row`, `enrolled`) and the learner's answers (`responses`)."""
+    siblings, position, programme = family.siblings, family.position, family.programme
+    lesson_pk = lesson.pk
     previous_lesson = siblings[position - 1] if position else None
     next_lesson = (
         siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
     )
     authenticated = getattr(user, "is_authenticated", False)
-    state = {}
     enrollment = lesson_state = None
-    if authenticated:
-        state = services._responses_for(user, lesson)
-        if programme is not None:
-            row, enrolled = services.lesson_view(
-                user=user, lesson=lesson, programme_id=programme.pk, responses=state
-            )
-            if enrolled:
-                enrollment = True
-                lesson_state = progress.evaluate_lesson(lesson, row, state)
-                # The sidebar shows where the learner stands in the lessons it lists.
-                shown, _before, _after = lesson_window(siblings, lesson_pk, SIDEBAR_LESSONS)
-                statuses = _lesson_statuses(user, [s.pk for s in shown if s.pk != lesson_pk])
-                for sibling in shown:
-                    sibling.progress_state = statuses.get(sibling.pk)
-                if position is not None:
-                    siblings[position].progress_state = lesson_state
+    if authenticated and programme is not None and enrolled:
+        enrollment = True
+        lesson_state = progress.evaluate_lesson(lesson, progress_row, responses)
+        # The sidebar shows where the learner stands in the lessons it lists.
+        shown, _before, _after = lesson_window(siblings, lesson_pk, SIDEBAR_LESSONS)
+        statuses = _lesson_statuses(user, [s.pk for s in shown if s.pk != lesson_pk])
+        for sibling in shown:
+            sibling.progress_state = statuses.get(sibling.pk)
+        if position is not None:
+            siblings[position].progress_state = lesson_state
     self_enrolment = False
     if authenticated and enrollment is None and programme is not None:
         self_enrolment = bool(
@@ -322,7 +339,7 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
         )
     has_trainer_notes = any(block.block_type == "trainer_note" for block in lesson.body)
     return {
-        "module": module,
+        "module": family.module,
         "programme": programme,
         "siblings": siblings,
         "position": (position + 1) if position is not None else None,
@@ -331,7 +348,7 @@ def lesson_context(*, lesson: LessonPage, user, request=None) -> dict:
         "enrollment": enrollment,
         "programme_self_enrolment": self_enrolment,
         "lesson_state": lesson_state,
-        "glans_activity_state": state,
+        "glans_activity_state": responses if authenticated else {},
         "glans_learner_id": getattr(user, "pk", None),
         "sidebar_lessons": SIDEBAR_LESSONS,
         "glans_show_trainer_notes": authenticated
@@ -392,6 +409,37 @@ def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
     return {row[0]: ProgressRow(*row) for row in queryset.values_list(*fields)}
 
 
+def lesson_progress_row(*, user, lesson) -> ProgressRow | None:
+    """The learner's progress on a lesson as a light row, or None. Every lesson page view reads
+    it, so it is a raw read: Django compiling the equivalent queryset costs more than running
+    it."""
+    table = connection.ops.quote_name(LessonProgress._meta.db_table)
+    for p in LessonProgress.objects.raw(
+        f"SELECT id, lesson_id, status, completed_at, visits, time_spent_seconds, last_visit_at "  # noqa: S608 - table name from the model, values are parameters
+        f"FROM {table} WHERE user_id = %s AND lesson_id = %s",
+        [user.pk, lesson.pk],
+    ):
+        return ProgressRow(
+            p.lesson_id, p.status, p.completed_at, p.visits, p.time_spent_seconds, p.last_visit_at
+        )
+    return None
+
+
+def lesson_responses(*, user, lesson) -> dict:
+    """The learner's answers on a lesson by block id (a raw read, see lesson_progress_row). A lesson
+    without activities has none worth reading."""
+    if not lesson.activity_summary:
+        return {}
+    table = connection.ops.quote_name(ActivityResponse._meta.db_table)
+    return {
+        r.block_id: r
+        for r in ActivityResponse.objects.raw(
+            f"SELECT * FROM {table} WHERE user_id = %s AND lesson_id = %s",  # noqa: S608 - as above
+            [user.pk, lesson.pk],
+        )
+    }
+
+
 def lesson_window(lessons, current, size):
     """At most `size` lessons around the current one, and how many were left out before and
     after them."""
@@ -429,8 +477,6 @@ def _responses_by_lesson(user, lesson_ids):
 def module_progress(*, user, module, lessons, detailed=False):
     """Module progress. Without `detailed`, lessons are judged by their stored status only
     (what overview pages need); with it, each lesson's open requirements are worked out."""
-    from . import progress
-    from .models import ModuleCompletion
 
     ids = [lesson.pk for lesson in lessons]
     rows = _progress_rows(user, detailed=detailed, under=module.path)
@@ -446,7 +492,6 @@ def module_progress(*, user, module, lessons, detailed=False):
 
 def active_enrollment_id(*, user, programme) -> int | None:
     """The id of the learner's active enrolment in a programme (a cheap read for pages)."""
-    from .models import Enrollment
 
     if not getattr(user, "is_authenticated", False):
         return None
@@ -459,7 +504,6 @@ def active_enrollment_id(*, user, programme) -> int | None:
 
 
 def active_enrollment(*, user, programme):
-    from .models import Enrollment
 
     if not getattr(user, "is_authenticated", False):
         return None
@@ -479,8 +523,6 @@ def programme_progress(
 ):
     """The learner's progress in a programme, with what is still open (per lesson too when
     `detailed`). A fixed number of queries, whatever the programme's size."""
-    from . import progress
-    from .models import ModuleCompletion, ProgrammeCompletion, SessionRegistration
 
     if modules is None:
         modules = programme_outline(programme=programme, detailed=detailed)
@@ -524,7 +566,6 @@ def _attach_states(module_states) -> None:
 
 def learner_dashboard(*, user, detailed=False):
     """'Mijn leerroute': every active enrolment with its progress, and upcoming sessions."""
-    from .models import Enrollment
 
     enrollments = list(
         Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE)
@@ -544,7 +585,6 @@ def learner_dashboard(*, user, detailed=False):
 
 
 def self_enrolment_programmes(*, user):
-    from .models import Enrollment
 
     enrolled = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
         "programme_id"
@@ -555,15 +595,6 @@ def self_enrolment_programmes(*, user):
 def team_progress(*, unit, programme, school_year=None, role=None):
     """Members × modules matrix for a team dashboard, with attendance per session and who is
     stalled. A fixed number of queries for any team or programme size."""
-    from datetime import timedelta
-
-    from .models import (
-        Enrollment,
-        ModuleCompletion,
-        ProgrammeCompletion,
-        ReminderSettings,
-        SessionRegistration,
-    )
 
     enrollments = Enrollment.objects.filter(
         programme=programme, unit=unit, status=Enrollment.Status.ACTIVE
@@ -659,8 +690,6 @@ def lesson_search(*, request, query: str) -> tuple[list, bool]:
     """Live lessons matching `query` that the requester may open: pages behind a view
     restriction the request does not pass (login, groups, password) are left out. Returns
     (results, failed): `failed` when the search backend could not parse the query."""
-    from django.db import DatabaseError, transaction
-    from wagtail.models import PageViewRestriction
 
     query = query.replace("\x00", "")
     query = "".join(c for c in query if not 0xD800 <= ord(c) <= 0xDFFF).strip()[:200]

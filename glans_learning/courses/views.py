@@ -3,18 +3,23 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from glans_learning.core.exports import export_response
+from glans_learning.organisations import permissions
+from glans_learning.organisations.models import Role, SchoolYear
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors, services
-from .models import Attendance, LessonPage
+from . import selectors, services, staff_import
+from .models import Attendance, LearnerPreference, LessonPage, ProgrammePage
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -94,9 +99,6 @@ def session_attendance(request, session_id):
         "user__last_name", "user__first_name"
     )
     if request.method == "POST":
-        from django.core.exceptions import PermissionDenied
-        from django.db import transaction
-
         errors, changes = [], []
         for registration in registrations:
             value = request.POST.get(f"attendance-{registration.user_id}")
@@ -162,10 +164,6 @@ def search(request):
 @login_required
 @require_POST
 def enrol_self(request, programme_id):
-    from django.core.exceptions import PermissionDenied
-
-    from .models import ProgrammePage
-
     programme = get_object_or_404(ProgrammePage.objects.live(), pk=parse_id(programme_id))
     try:
         services.enrol(user=request.user, programme=programme, by=request.user)
@@ -194,8 +192,6 @@ def lesson_done(request, lesson_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_route(request):
-    from .models import LearnerPreference
-
     if request.method == "POST":
         services.reminders_set(user=request.user, enabled=request.POST.get("reminders") == "on")
         messages.success(request, _("Je voorkeur voor herinneringen is opgeslagen."))
@@ -223,11 +219,6 @@ class TeamFilterForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Rol"), required=False)
 
     def __init__(self, *args, user, **kwargs):
-        from glans_learning.organisations import permissions
-        from glans_learning.organisations.models import Role, SchoolYear
-
-        from .models import ProgrammePage
-
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
         self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
@@ -254,8 +245,6 @@ def _team_filter(request):
 
 @login_required
 def team_dashboard(request):
-    from glans_learning.organisations import permissions
-
     if not permissions.progress_units(request.user).exists():
         raise Http404
     form = _team_filter(request)
@@ -275,12 +264,6 @@ def team_dashboard(request):
 
 
 def _team_export(matrix, data, fmt):
-    from django.utils import timezone
-
-    from glans_learning.core.exports import export_response
-
-    from .models import Attendance
-
     labels = dict(Attendance.choices)
     status_labels = {
         "completed": _("afgerond"),
@@ -330,8 +313,6 @@ class TeamEnrolForm(forms.Form):
     )
 
     def __init__(self, *args, unit, **kwargs):
-        from .models import ProgrammePage
-
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
         self.fields["members"].choices = [
@@ -349,9 +330,6 @@ class TeamEnrolForm(forms.Form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_enrol(request, unit_id):
-    from glans_learning.organisations import permissions
-
-    from . import staff_import
 
     unit = permissions.progress_units(request.user).filter(pk=parse_id(unit_id)).first()
     if unit is None:

@@ -99,7 +99,7 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
     check = next(a["id"] for a in first.activity_summary if a["kind"] == "knowledge_check")
     services.activity_submit(user=teacher, lesson=first, block_id=check, choice=0)
 
-    row = services._progress_row(teacher, first)
+    row = selectors.lesson_progress_row(user=teacher, lesson=first)
     stored = LessonProgress.objects.get(user=teacher, lesson=first)
     assert (row.status, row.visits, row.completed_at, row.last_visit_at) == (
         stored.status,
@@ -108,14 +108,14 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
         stored.last_visit_at,
     )
     assert row.last_visit_at.tzinfo is not None
-    assert services._progress_row(teacher, lessons[5]) is None
+    assert selectors.lesson_progress_row(user=teacher, lesson=lessons[5]) is None
 
-    answers = services._responses_for(teacher, first)
+    answers = selectors.lesson_responses(user=teacher, lesson=first)
     assert {k: (r.score, r.is_correct) for k, r in answers.items()} == {
         r.block_id: (r.score, r.is_correct)
         for r in ActivityResponse.objects.filter(user=teacher, lesson=first)
     }
-    assert services._responses_for(other_teacher, first) == {}
+    assert selectors.lesson_responses(user=other_teacher, lesson=first) == {}
 
     for under in (programme.path, lessons[3].path[: -LessonPage.steplen]):
         statuses = {
