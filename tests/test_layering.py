@@ -78,7 +78,7 @@ ALLOWED_EDGES = {
     # where Wagtail hands over the request. The pages' view code lives in one module
     # (courses/page_views.py, which calls selectors and services, which read the page models);
     # the page models reach it through this one function-level import.
-    ("glans_learning.courses.models", "glans_learning.courses.page_views"),
+    ("glans_learning.courses.models.pages", "glans_learning.courses.page_views"),
     # Wagtail asks a log model's manager which entries a user may see (`viewable_by_user`); the
     # manager is bound to the model at class creation, and its answer is the authorization
     # layer, which reads the organisation models. Imported inside the method.
