@@ -169,3 +169,16 @@ def test_no_import_cycles_between_modules():
     even inside a function."""
     cycles = _cycles(_import_graph())
     assert not cycles, "\n".join(" ⇄ ".join(c) for c in cycles)
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_over_600_lines():
+    """Large modules are split by concept (see courses/models/ and courses/selectors/)."""
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in _modules()
+        if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, long

@@ -1,9 +1,11 @@
+from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from glans_learning.organisations import permissions
+from glans_learning.organisations.models import Role, SchoolYear
 
 from .models import Attendance, ProgrammePage
 from .selectors import sessions_managed_by
@@ -18,8 +20,7 @@ class SessionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         user = self.for_user
         self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
-        roles = permissions.user_roles(user)
-        self.academy = roles.is_platform_admin or permissions.is_academy_trainer(user)
+        self.academy = permissions.is_admin_or_academy_trainer(user)
         if not self.academy:
             self.fields["unit"].required = True
             self.fields["unit"].empty_label = None
@@ -123,3 +124,58 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
             school_year=data.get("school_year"),
         )
         return self.instance
+
+
+# --- front-end forms ---------------------------------------------------------------------
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(label=_("Aanwezigheid"), choices=Attendance.choices)
+    note = forms.CharField(label=_("Toelichting"), max_length=250, required=False)
+
+
+class TeamFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("School of organisatie"), queryset=None, empty_label=None)
+    programme = forms.ModelChoiceField(label=_("Programma"), queryset=None, empty_label=None)
+    school_year = forms.ModelChoiceField(
+        label=_("Schooljaar (cohort)"),
+        queryset=None,
+        required=False,
+        empty_label=_("alle schooljaren"),
+    )
+    role = forms.ChoiceField(label=_("Rol"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["school_year"].queryset = SchoolYear.objects.all()
+        self.fields["role"].choices = [("", _("alle rollen"))] + [
+            (r.code, r.name) for r in Role.objects.filter(is_academy_role=False)
+        ]
+
+
+class TeamEnrolForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programma"), queryset=None, empty_label=None)
+    members = forms.MultipleChoiceField(
+        label=_("Teamleden"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    staff_file = forms.FileField(
+        label=_("Of upload een personeelslijst (CSV of XLSX)"),
+        required=False,
+        help_text=_("Kolommen: e-mail, voornaam, achternaam. De eerste regel bevat de kolomnamen."),
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["members"].choices = [
+            (str(m.user_id), m.user.get_full_name() or m.user.username)
+            for m in unit.memberships.current().select_related("user").order_by("user__last_name")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("members") and not cleaned.get("staff_file"):
+            raise forms.ValidationError(_("Kies teamleden of upload een personeelslijst."))
+        return cleaned

@@ -17,12 +17,7 @@ def course_nav(request):
         for name, label in (("my_route", _("Mijn leerroute")), ("sessions", _("Bijeenkomsten"))):
             url = reverse(f"glans_courses:{name}")
             items.append(NavItem(label, url, request.path == url))
-        roles = permissions.user_roles(request.user)
-        if (
-            roles.is_platform_admin
-            or permissions.RoleCode.ACADEMY_TRAINER in roles.academy
-            or roles.units_with(permissions.TEAM_LEAD_ROLES)
-        ):
+        if permissions.may_see_team_progress(request.user):
             url = reverse("glans_courses:team")
             items.append(NavItem(_("Team"), url, request.path == url))
     return items

@@ -17,10 +17,8 @@ from glans_learning.core.tasks import enqueue
 from glans_learning.organisations import permissions
 from glans_learning.organisations.models import SchoolYear
 
-from . import progress as rules
-from . import selectors, signals
+from . import completion, selectors, signals
 from .models import (
-    ATTENDED,
     ActivityAttempt,
     ActivityResponse,
     Attendance,
@@ -28,9 +26,7 @@ from .models import (
     LearnerPreference,
     LessonPage,
     LessonProgress,
-    ModuleCompletion,
-    ModulePage,
-    ProgrammeCompletion,
+    LessonStatus,
     ProgrammePage,
     Session,
     SessionRegistration,
@@ -229,7 +225,7 @@ def session_is_official(*, session: Session, planner) -> bool:
     programme lets team sessions count."""
     if planner is None:
         return False
-    if permissions.is_platform_admin(planner) or permissions.is_academy_trainer(planner):
+    if permissions.is_admin_or_academy_trainer(planner):
         return True
     return bool(
         session.unit_id is not None
@@ -323,7 +319,8 @@ def _enrollment_for_lesson(user, lesson):
     if programme is None:
         return None, None
     enrollment = (
-        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
+        .filter(user=user, programme=programme)
         .order_by("-created_at")
         .first()
     )
@@ -361,7 +358,7 @@ def lesson_view(*, user, lesson, programme_id, responses):
 
 def _settle(user, lesson, current, responses):
     """Complete the lesson if its rule is met now; return the up-to-date row."""
-    if current.status != "completed" and _evaluate_and_complete(
+    if current.status != LessonStatus.COMPLETED and _evaluate_and_complete(
         user=user, lesson=lesson, responses=responses, row=current
     ):
         return LessonProgress.objects.get(user=user, lesson=lesson)
@@ -401,7 +398,7 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
         Enrollment.objects.filter(pk=getattr(enrollment, "pk", enrollment)).update(
             last_activity_at=now
         )
-    if progress.status != "completed" and _evaluate_and_complete(
+    if progress.status != LessonStatus.COMPLETED and _evaluate_and_complete(
         user=user, lesson=lesson, responses=responses, row=progress
     ):
         progress.refresh_from_db()
@@ -422,103 +419,12 @@ def _add_visit(progress, now):
 
 
 def _evaluate_and_complete(*, user, lesson, responses=None, manual=False, row=None) -> bool:
-    """Complete the lesson if its rule is met (idempotent); then its module and programme.
-    With `row` (the learner's progress, just read) an unmet rule costs no query."""
+    """Complete the lesson if its rule is met, reading the learner's answers if not given (see
+    completion.evaluate_and_complete)."""
     if responses is None:
         responses = selectors.lesson_responses(user=user, lesson=lesson)
-    unmet = row is not None and not manual and row.status != "completed"
-    if unmet and not rules.lesson_rule_met(lesson, row, responses):
-        return False
-    with transaction.atomic():
-        row = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
-        if row is None:
-            return False
-        if row.status == "completed":
-            return True
-        if manual and lesson.completion_rule == "manual":
-            row.status = "completed"
-        if row.status != "completed" and not rules.lesson_rule_met(lesson, row, responses):
-            return False
-        updated = (
-            LessonProgress.objects.filter(pk=row.pk)
-            .exclude(status="completed")
-            .update(status="completed", completed_at=timezone.now())
-        )
-    if updated:
-        _check_module(user=user, lesson=lesson)
-    return True
-
-
-def _required_children(model, parent) -> list[int]:
-    """Ids of the live, non-optional lessons of a module or modules of a programme."""
-    return list(
-        model.objects.live().child_of(parent).filter(is_optional=False).values_list("pk", flat=True)
-    )
-
-
-def _check_module(*, user, lesson):
-    module = ModulePage.objects.filter(path=lesson.path[: -LessonPage.steplen]).first()
-    if module is None:
-        return
-    required = _required_children(LessonPage, module)
-    done = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_id__in=required, status="completed"
-        ).values_list("lesson_id", flat=True)
-    )
-    if set(required) - done:
-        return
-    _completion, created = ModuleCompletion.objects.get_or_create(
-        user=user,
-        module=module,
-        defaults={"completed_at": timezone.now(), "requirements": {"lessons": required}},
-    )
-    if created:
-        check_programme(user=user, programme_id=None, module=module)
-
-
-def check_programme(*, user, programme_id=None, module=None):
-    """Record the programme completion when all its requirements are met (idempotent)."""
-    if programme_id is None:
-        programme = ProgrammePage.objects.filter(path=module.path[: -LessonPage.steplen]).first()
-    else:
-        programme = ProgrammePage.objects.filter(pk=programme_id).first()
-    if (
-        programme is None
-        or ProgrammeCompletion.objects.filter(user=user, programme=programme).exists()
-    ):
-        return
-    required = _required_children(ModulePage, programme)
-    done = set(
-        ModuleCompletion.objects.filter(user=user, module_id__in=required).values_list(
-            "module_id", flat=True
-        )
-    )
-    if set(required) - done:
-        return
-
-    attended = SessionRegistration.objects.filter(
-        user=user,
-        session__programme=programme,
-        session__is_official=True,
-        attendance__in=list(ATTENDED),
-    ).count()
-    if attended < programme.required_session_count:
-        return
-
-    enrollment = (
-        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
-        .order_by("-created_at")
-        .first()
-    )
-    ProgrammeCompletion.objects.get_or_create(
-        user=user,
-        programme=programme,
-        defaults={
-            "completed_at": timezone.now(),
-            "enrollment": enrollment,
-            "requirements": {"modules": required, "sessions": programme.required_session_count},
-        },
+    return completion.evaluate_and_complete(
+        user=user, lesson=lesson, responses=responses, manual=manual, row=row
     )
 
 
@@ -530,7 +436,7 @@ def lesson_mark_done(*, user, lesson):
     if _evaluate_and_complete(user=user, lesson=lesson, manual=True):
         return LessonProgress.objects.get(user=user, lesson=lesson)
     row = LessonProgress.objects.get(user=user, lesson=lesson)
-    open_, *_rest = rules.lesson_requirements(
+    open_, *_rest = completion.lesson_requirements(
         lesson, row, selectors.lesson_responses(user=user, lesson=lesson)
     )
     raise ValidationError(open_ or [_("Deze les kan nog niet worden afgerond.")])
@@ -594,7 +500,9 @@ def on_exercise_result(
 
 def on_attendance_recorded(*, registration):
     if registration.attended:
-        check_programme(user=registration.user, programme_id=registration.session.programme_id)
+        completion.check_programme(
+            user=registration.user, programme_id=registration.session.programme_id
+        )
 
 
 def reminders_set(*, user, enabled: bool):

@@ -99,7 +99,7 @@ def send_reminders() -> dict:
     completed = ProgrammeCompletion.objects.values_list("user_id", "programme_id")
     done_pairs = set(completed)
     stalled = (
-        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
         .filter(
             Q(last_activity_at__lt=stall_before)
             | Q(last_activity_at__isnull=True, created_at__lt=stall_before)

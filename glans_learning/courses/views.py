@@ -1,6 +1,5 @@
 """Front-end views for learning: answering activities and face-to-face sessions."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -10,16 +9,15 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from glans_learning.core.exports import export_response
 from glans_learning.organisations import permissions
-from glans_learning.organisations.models import Role, SchoolYear
 from glans_learning.organisations.utils import parse_id
 
 from . import selectors, services, staff_import
-from .models import Attendance, LearnerPreference, LessonPage, ProgrammePage
+from .forms import TeamEnrolForm, TeamFilterForm
+from .models import Attendance, LearnerPreference, LessonPage, LessonStatus, ProgrammePage
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -82,11 +80,6 @@ def session_registration(request, session_id):
         else:
             messages.success(request, _("Je bent aangemeld voor deze bijeenkomst."))
     return redirect("glans_courses:sessions")
-
-
-class AttendanceForm(forms.Form):
-    attendance = forms.ChoiceField(label=gettext_lazy("Aanwezigheid"), choices=Attendance.choices)
-    note = forms.CharField(label=gettext_lazy("Toelichting"), max_length=250, required=False)
 
 
 @login_required
@@ -203,31 +196,6 @@ def my_route(request):
     return render(request, "glans_courses/my_route.html", context)
 
 
-class TeamFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("School of organisatie"), queryset=None, empty_label=None
-    )
-    programme = forms.ModelChoiceField(
-        label=gettext_lazy("Programma"), queryset=None, empty_label=None
-    )
-    school_year = forms.ModelChoiceField(
-        label=gettext_lazy("Schooljaar (cohort)"),
-        queryset=None,
-        required=False,
-        empty_label=gettext_lazy("alle schooljaren"),
-    )
-    role = forms.ChoiceField(label=gettext_lazy("Rol"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
-        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
-        self.fields["school_year"].queryset = SchoolYear.objects.all()
-        self.fields["role"].choices = [("", _("alle rollen"))] + [
-            (r.code, r.name) for r in Role.objects.filter(is_academy_role=False)
-        ]
-
-
 def _team_filter(request):
     form = TeamFilterForm(request.GET or None, user=request.user)
     if not request.GET:
@@ -265,11 +233,7 @@ def team_dashboard(request):
 
 def _team_export(matrix, data, fmt):
     labels = dict(Attendance.choices)
-    status_labels = {
-        "completed": _("afgerond"),
-        "in_progress": _("bezig"),
-        "not_started": _("niet begonnen"),
-    }
+    status_labels = dict(LessonStatus.choices)
     headers = [_("Naam"), _("E-mail"), _("Schooljaar")]
     headers += [m.title for m in matrix["modules"]]
     headers += [f"{s.title} ({s.starts_at:%d-%m-%Y})" for s in matrix["sessions"]]
@@ -295,36 +259,6 @@ def _team_export(matrix, data, fmt):
         rows=rows,
         title=str(_("Voortgang")),
     )
-
-
-class TeamEnrolForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=gettext_lazy("Programma"), queryset=None, empty_label=None
-    )
-    members = forms.MultipleChoiceField(
-        label=gettext_lazy("Teamleden"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    staff_file = forms.FileField(
-        label=gettext_lazy("Of upload een personeelslijst (CSV of XLSX)"),
-        required=False,
-        help_text=gettext_lazy(
-            "Kolommen: e-mail, voornaam, achternaam. De eerste regel bevat de kolomnamen."
-        ),
-    )
-
-    def __init__(self, *args, unit, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
-        self.fields["members"].choices = [
-            (str(m.user_id), m.user.get_full_name() or m.user.username)
-            for m in unit.memberships.current().select_related("user").order_by("user__last_name")
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("members") and not cleaned.get("staff_file"):
-            raise forms.ValidationError(_("Kies teamleden of upload een personeelslijst."))
-        return cleaned
 
 
 @login_required

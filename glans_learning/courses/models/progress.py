@@ -74,6 +74,12 @@ class ActivityAttempt(models.Model):
         return f"{self.block_id} #{self.number} ({self.user_id})"
 
 
+class EnrollmentQuerySet(models.QuerySet):
+    def active(self):
+        """Enrolments that count: not withdrawn."""
+        return self.filter(status=Enrollment.Status.ACTIVE)
+
+
 class Enrollment(models.Model):
     """A learner in a programme for a school year (cohort)."""
 
@@ -120,6 +126,8 @@ class Enrollment(models.Model):
     )
     created_at = models.DateTimeField(_("ingeschreven op"), auto_now_add=True)
     last_activity_at = models.DateTimeField(_("laatste activiteit"), null=True, blank=True)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-created_at"]

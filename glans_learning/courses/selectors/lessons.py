@@ -9,7 +9,7 @@ from wagtail.models import PageViewRestriction
 
 from glans_learning.organisations import permissions
 
-from .. import progress
+from .. import completion
 from ..models import (
     LessonPage,
     ProgrammePage,
@@ -37,7 +37,7 @@ def lesson_context(
     enrollment = lesson_state = None
     if authenticated and programme is not None and enrolled:
         enrollment = True
-        lesson_state = progress.evaluate_lesson(lesson, progress_row, responses)
+        lesson_state = completion.evaluate_lesson(lesson, progress_row, responses)
         # The sidebar shows where the learner stands in the lessons it lists.
         shown, _before, _after = lesson_window(siblings, lesson_pk, SIDEBAR_LESSONS)
         statuses = raw.progress_statuses(

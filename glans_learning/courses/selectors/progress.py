@@ -8,11 +8,12 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import progress
+from .. import completion as rules
 from ..models import (
     ActivityResponse,
     Enrollment,
     LessonProgress,
+    LessonStatus,
     ModuleCompletion,
     ProgrammeCompletion,
     ProgrammePage,
@@ -71,7 +72,7 @@ def module_progress(*, user, module, lessons, detailed=False):
     rows = _progress_rows(user, detailed=detailed, under=module.path)
     responses = _responses_by_lesson(user, ids) if detailed else None
     completion = ModuleCompletion.objects.filter(user=user, module=module).first()
-    state = progress.evaluate_module(module, lessons, rows, responses, completion)
+    state = rules.evaluate_module(module, lessons, rows, responses, completion)
     _attach_states([state])
     return state
 
@@ -82,7 +83,8 @@ def active_enrollment_id(*, user, programme) -> int | None:
     if not getattr(user, "is_authenticated", False):
         return None
     return (
-        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
+        .filter(user=user, programme=programme)
         .order_by("-created_at")
         .values_list("pk", flat=True)
         .first()
@@ -94,7 +96,8 @@ def active_enrollment(*, user, programme):
     if not getattr(user, "is_authenticated", False):
         return None
     return (
-        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
+        .filter(user=user, programme=programme)
         .order_by("-created_at")
         .first()
     )
@@ -127,13 +130,13 @@ def programme_progress(
         ).only("attendance", "session_id")
     )
     module_states = [
-        progress.evaluate_module(
+        rules.evaluate_module(
             m, m.outline_lessons, progress_rows, responses, completions.get(m.pk)
         )
         for m in modules
     ]
     _attach_states(module_states)
-    return progress.evaluate_programme(
+    return rules.evaluate_programme(
         programme, module_states, registrations, len(sessions), programme_completion, enrollment
     )
 
@@ -150,7 +153,8 @@ def learner_dashboard(*, user, detailed=False):
     """'Mijn leerroute': every active enrolment with its progress, and upcoming sessions."""
 
     enrollments = list(
-        Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
+        .filter(user=user)
         .select_related("programme", "school_year")
         .order_by("programme__path")
     )
@@ -168,9 +172,7 @@ def learner_dashboard(*, user, detailed=False):
 
 def self_enrolment_programmes(*, user):
 
-    enrolled = Enrollment.objects.filter(user=user, status=Enrollment.Status.ACTIVE).values(
-        "programme_id"
-    )
+    enrolled = Enrollment.objects.active().filter(user=user).values("programme_id")
     return ProgrammePage.objects.live().filter(self_enrolment=True).exclude(pk__in=enrolled)
 
 
@@ -178,9 +180,11 @@ def team_progress(*, unit, programme, school_year=None, role=None):
     """Members × modules matrix for a team dashboard, with attendance per session and who is
     stalled. A fixed number of queries for any team or programme size."""
 
-    enrollments = Enrollment.objects.filter(
-        programme=programme, unit=unit, status=Enrollment.Status.ACTIVE
-    ).select_related("user", "school_year")
+    enrollments = (
+        Enrollment.objects.active()
+        .filter(programme=programme, unit=unit)
+        .select_related("user", "school_year")
+    )
     if school_year is not None:
         enrollments = enrollments.filter(school_year=school_year)
     if role:
@@ -203,7 +207,7 @@ def team_progress(*, unit, programme, school_year=None, role=None):
     ).values_list("user_id", "lesson_id", "status"):
         key = (user_id, lesson_module[lesson_id])
         touched.add(key)
-        if status == "completed" and lesson_id in required_by_module[key[1]]:
+        if status == LessonStatus.COMPLETED and lesson_id in required_by_module[key[1]]:
             done[key] = done.get(key, 0) + 1
     completed_modules = set(
         ModuleCompletion.objects.filter(
@@ -236,11 +240,11 @@ def team_progress(*, unit, programme, school_year=None, role=None):
             need = len(required_by_module[module.pk])
             have = done.get((enrollment.user_id, module.pk), 0)
             if (enrollment.user_id, module.pk) in completed_modules:
-                status, have = "completed", need
+                status, have = LessonStatus.COMPLETED, need
             elif (enrollment.user_id, module.pk) in touched:
-                status = "in_progress"
+                status = LessonStatus.IN_PROGRESS
             else:
-                status = "not_started"
+                status = LessonStatus.NOT_STARTED
             total_required += need
             total_done += min(have, need)
             cells.append({"module": module, "status": status, "done": have, "total": need})

@@ -52,7 +52,7 @@ def sessions_managed_by(user):
     sessions. A TdT meeting the academy holds at a school is not its participants' to manage."""
     roles = permissions.user_roles(user)
     qs = Session.objects.all()
-    if roles.is_platform_admin or permissions.is_academy_trainer(user):
+    if permissions.is_admin_or_academy_trainer(user):
         return qs
     return qs.filter(
         Q(trainers=user)
