@@ -130,9 +130,7 @@ def programme_progress(
         ).only("attendance", "session_id")
     )
     module_states = [
-        rules.evaluate_module(
-            m, m.outline_lessons, progress_rows, responses, completions.get(m.pk)
-        )
+        rules.evaluate_module(m, m.outline_lessons, progress_rows, responses, completions.get(m.pk))
         for m in modules
     ]
     _attach_states(module_states)
