@@ -76,3 +76,117 @@ def test_the_plugin_entry_points_are_the_only_modules_above_every_app():
             if module in {"glans_learning.urls", "glans_learning.api"}:
                 wrong.append(f"{rel}:{lineno} imports {module}")
     assert not wrong, "\n".join(wrong)
+
+
+# --- import cycles ------------------------------------------------------------------------
+
+# Edges (importer, imported) left out of the cycle check, each because it cannot be avoided:
+ALLOWED_EDGES = {
+    # Wagtail pages are models and views at once: `serve`/`get_context` on a page model is
+    # where Wagtail hands over the request. The pages' view code lives in one module
+    # (courses/page_views.py, which calls selectors and services, which read the page models);
+    # the page models reach it through this one function-level import.
+    ("glans_learning.courses.models.pages", "glans_learning.courses.page_views"),
+    # Wagtail asks a log model's manager which entries a user may see (`viewable_by_user`); the
+    # manager is bound to the model at class creation, and its answer is the authorization
+    # layer, which reads the organisation models. Imported inside the method.
+    ("glans_learning.organisations.audit_log", "glans_learning.organisations.permissions"),
+}
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _import_graph() -> dict[str, set[str]]:
+    """module → the plugin modules it imports, at module level or inside functions. `from p
+    import name` points at the submodule p.name where there is one, else at p."""
+    paths = {_module_name(p): p for p in _modules()}
+    graph: dict[str, set[str]] = {name: set() for name in paths}
+    for name, path in paths.items():
+        tree = ast.parse(path.read_text(), filename=str(path))
+        package = name if path.name == "__init__.py" else name.rpartition(".")[0]
+        for node in ast.walk(tree):
+            targets = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                if node.level:
+                    base = package.split(".")
+                    base = base[: len(base) - node.level + 1]
+                    module = ".".join([*base, node.module] if node.module else base)
+                else:
+                    module = node.module or ""
+                targets = [
+                    f"{module}.{alias.name}" if f"{module}.{alias.name}" in paths else module
+                    for alias in node.names
+                ]
+            for target in targets:
+                while target and target not in paths:
+                    target = target.rpartition(".")[0]
+                if target and target != name and (name, target) not in ALLOWED_EDGES:
+                    graph[name].add(target)
+    return graph
+
+
+def _cycles(graph) -> list[list[str]]:
+    """The strongly connected components with more than one module (Tarjan)."""
+    index, low, stack, on_stack, found = {}, {}, [], set(), []
+
+    def visit(node):
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            component = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                component.append(member)
+                if member == node:
+                    break
+            if len(component) > 1:
+                found.append(sorted(component))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_the_cycle_check_finds_a_cycle():
+    graph = {"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}
+    assert _cycles(graph) == [["a", "b", "c"]]
+
+
+def test_the_import_graph_sees_function_level_imports():
+    """apps.py imports its signal handlers inside `ready()`: the graph must see that."""
+    graph = _import_graph()
+    assert "glans_learning.courses.services" in graph["glans_learning.courses.apps"]
+
+
+def test_no_import_cycles_between_modules():
+    """No module imports, directly or through others, a module that imports it back — not
+    even inside a function."""
+    cycles = _cycles(_import_graph())
+    assert not cycles, "\n".join(" ⇄ ".join(c) for c in cycles)
+
+
+MAX_MODULE_LINES = 600
+
+
+def test_no_module_is_over_600_lines():
+    """Large modules are split by concept (see courses/models/ and courses/selectors/)."""
+    long = {
+        str(path.relative_to(PACKAGE)): n
+        for path in _modules()
+        if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
+    }
+    assert not long, long

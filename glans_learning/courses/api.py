@@ -227,7 +227,7 @@ def my_progress(request):
 
 
 def _lesson_status(user, lesson) -> LessonStatusOut:
-    from . import progress as rules
+    from . import completion as rules
     from .models import LessonProgress
 
     row = LessonProgress.objects.filter(user=user, lesson=lesson).first()

@@ -29,8 +29,7 @@ class CoursesConfig(AppConfig):
         from .models import Enrollment, Register, Session, SessionRegistration
 
         def enrollments(user):
-            roles = permissions.user_roles(user)
-            if roles.is_platform_admin or permissions.is_academy_trainer(user):
+            if permissions.is_admin_or_academy_trainer(user):
                 return Enrollment.objects.all()
             return Enrollment.objects.filter(unit__in=permissions.progress_units(user))
 

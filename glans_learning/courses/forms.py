@@ -1,8 +1,15 @@
-from django.core.exceptions import ValidationError
+from django import forms
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from glans_learning.organisations import permissions
+from glans_learning.organisations.models import Role, SchoolYear
+
+from .models import Attendance, ProgrammePage
+from .selectors import sessions_managed_by
+from .services import attendance_check, enrol, enrol_check, on_attendance_recorded, session_plan
 
 
 class SessionForm(WagtailAdminModelForm):
@@ -13,8 +20,7 @@ class SessionForm(WagtailAdminModelForm):
         super().__init__(*args, **kwargs)
         user = self.for_user
         self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
-        roles = permissions.user_roles(user)
-        self.academy = roles.is_platform_admin or permissions.is_academy_trainer(user)
+        self.academy = permissions.is_admin_or_academy_trainer(user)
         if not self.academy:
             self.fields["unit"].required = True
             self.fields["unit"].empty_label = None
@@ -22,8 +28,6 @@ class SessionForm(WagtailAdminModelForm):
             self.fields["trainers"].queryset = permissions.visible_users(user).order_by("last_name")
 
     def save(self, commit=True):
-        from .services import session_plan
-
         instance = super().save(commit=False)
         if not commit:
             return instance
@@ -40,8 +44,6 @@ class SessionForm(WagtailAdminModelForm):
 
 class RegistrationForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
-        from .selectors import sessions_managed_by
-
         super().__init__(*args, **kwargs)
         self.fields["session"].queryset = sessions_managed_by(self.for_user).order_by("-starts_at")
         self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
@@ -51,10 +53,6 @@ class RegistrationForm(WagtailAdminModelForm):
 
     def clean(self):
         """Attendance follows the same rules as on the front end (services.attendance_check)."""
-        from django.core.exceptions import PermissionDenied
-
-        from .models import Attendance
-        from .services import attendance_check
 
         cleaned = super().clean()
         session, user = cleaned.get("session"), cleaned.get("user")
@@ -74,9 +72,6 @@ class RegistrationForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        from django.utils import timezone
-
-        from .services import on_attendance_recorded
 
         instance = super().save(commit=False)
         if instance.attendance != (self._attendance_before or "unknown"):
@@ -94,8 +89,6 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
     errors (never a database error), and enrolling someone twice changes nothing."""
 
     def __init__(self, *args, **kwargs):
-        from .models import ProgrammePage
-
         super().__init__(*args, **kwargs)
         self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
             "last_name"
@@ -105,9 +98,6 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
         self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
 
     def clean(self):
-        from django.core.exceptions import PermissionDenied
-
-        from .services import enrol_check
 
         cleaned = super().clean()
         user, programme, unit = cleaned.get("user"), cleaned.get("programme"), cleaned.get("unit")
@@ -125,8 +115,6 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
         existing enrolment instead of breaking the one-enrolment-per-year constraint)."""
 
     def save(self, commit=True):
-        from .services import enrol
-
         data = self.cleaned_data
         self.instance = enrol(
             user=data["user"],
@@ -136,3 +124,58 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
             school_year=data.get("school_year"),
         )
         return self.instance
+
+
+# --- front-end forms ---------------------------------------------------------------------
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(label=_("Aanwezigheid"), choices=Attendance.choices)
+    note = forms.CharField(label=_("Toelichting"), max_length=250, required=False)
+
+
+class TeamFilterForm(forms.Form):
+    unit = forms.ModelChoiceField(label=_("School of organisatie"), queryset=None, empty_label=None)
+    programme = forms.ModelChoiceField(label=_("Programma"), queryset=None, empty_label=None)
+    school_year = forms.ModelChoiceField(
+        label=_("Schooljaar (cohort)"),
+        queryset=None,
+        required=False,
+        empty_label=_("alle schooljaren"),
+    )
+    role = forms.ChoiceField(label=_("Rol"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["school_year"].queryset = SchoolYear.objects.all()
+        self.fields["role"].choices = [("", _("alle rollen"))] + [
+            (r.code, r.name) for r in Role.objects.filter(is_academy_role=False)
+        ]
+
+
+class TeamEnrolForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programma"), queryset=None, empty_label=None)
+    members = forms.MultipleChoiceField(
+        label=_("Teamleden"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    staff_file = forms.FileField(
+        label=_("Of upload een personeelslijst (CSV of XLSX)"),
+        required=False,
+        help_text=_("Kolommen: e-mail, voornaam, achternaam. De eerste regel bevat de kolomnamen."),
+    )
+
+    def __init__(self, *args, unit, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
+        self.fields["members"].choices = [
+            (str(m.user_id), m.user.get_full_name() or m.user.username)
+            for m in unit.memberships.current().select_related("user").order_by("user__last_name")
+        ]
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("members") and not cleaned.get("staff_file"):
+            raise forms.ValidationError(_("Kies teamleden of upload een personeelslijst."))
+        return cleaned

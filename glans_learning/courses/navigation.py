@@ -4,10 +4,10 @@ from django.utils.translation import gettext as _
 from glans_learning.core.navigation import NavItem
 from glans_learning.organisations import permissions
 
+from .models import ProgrammeIndexPage
+
 
 def course_nav(request):
-    from .models import ProgrammeIndexPage
-
     items = []
     index = ProgrammeIndexPage.objects.live().only("id", "url_path", "path", "depth").first()
     if index is not None:
@@ -17,12 +17,7 @@ def course_nav(request):
         for name, label in (("my_route", _("Mijn leerroute")), ("sessions", _("Bijeenkomsten"))):
             url = reverse(f"glans_courses:{name}")
             items.append(NavItem(label, url, request.path == url))
-        roles = permissions.user_roles(request.user)
-        if (
-            roles.is_platform_admin
-            or permissions.RoleCode.ACADEMY_TRAINER in roles.academy
-            or roles.units_with(permissions.TEAM_LEAD_ROLES)
-        ):
+        if permissions.may_see_team_progress(request.user):
             url = reverse("glans_courses:team")
             items.append(NavItem(_("Team"), url, request.path == url))
     return items

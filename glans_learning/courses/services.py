@@ -3,20 +3,40 @@ attendance. Views, the API, admin and tasks all call these."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
+from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ActivityResponse, Attendance, LessonPage, Session, SessionRegistration
+from glans_learning.content.blocks import max_attempts, min_answer_length
+from glans_learning.core.tasks import enqueue
+from glans_learning.organisations import permissions
+from glans_learning.organisations.models import SchoolYear
+
+from . import completion, selectors, signals
+from .models import (
+    ActivityAttempt,
+    ActivityResponse,
+    Attendance,
+    Enrollment,
+    LearnerPreference,
+    LessonPage,
+    LessonProgress,
+    LessonStatus,
+    ProgrammePage,
+    Session,
+    SessionRegistration,
+)
+from .tasks import send_session_confirmation
 
 MAX_ANSWER_LENGTH = 10_000
 
 
 def _clean_answer(kind: str, block_value, answer: str | None, choice) -> dict:
-    from glans_learning.content.blocks import min_answer_length
-
     if kind in ("reflection", "assignment"):
         text = (answer or "").strip()
         if not text:
@@ -55,8 +75,6 @@ def _clean_answer(kind: str, block_value, answer: str | None, choice) -> dict:
 def knowledge_check_finished(*, block_value, response) -> bool:
     """Whether a learner's attempts at a knowledge check are over: answered correctly, or the
     block's maximum number of attempts used. Only then is feedback shown."""
-    from glans_learning.content.blocks import max_attempts
-
     if response is None:
         return False
     return bool(response.is_correct) or response.attempts >= max_attempts(block_value)
@@ -69,8 +87,6 @@ def activity_submit(
     in the lesson's programme may answer. Reflections and assignments: a new answer replaces the
     old one. Knowledge checks follow the block's attempts policy: the answer counts when it is
     correct or the attempts are used up; after that nothing changes."""
-    from .models import ActivityAttempt
-
     if not getattr(user, "is_authenticated", False):
         raise PermissionDenied
     block = lesson.get_activity(block_id)
@@ -122,16 +138,12 @@ def activity_submit(
 
 def _after_activity(*, user, lesson) -> None:
     """Hook for progress tracking (see courses.progress)."""
-    from . import signals
-
     signals.activity_answered.send(sender=LessonPage, user=user, lesson=lesson)
 
 
 def session_register(*, user, session: Session) -> SessionRegistration:
     """Register a learner for a session (idempotent)."""
-    from .selectors import sessions_visible_to
-
-    if not sessions_visible_to(user).filter(pk=session.pk).exists():
+    if not selectors.sessions_visible_to(user).filter(pk=session.pk).exists():
         raise PermissionDenied
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
@@ -143,9 +155,6 @@ def session_register(*, user, session: Session) -> SessionRegistration:
         if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
             raise ValidationError(_("Deze bijeenkomst is vol."))
         registration = SessionRegistration.objects.create(session=locked, user=user)
-        from glans_learning.core.tasks import enqueue
-
-        from .tasks import send_session_confirmation
 
         enqueue(send_session_confirmation, registration.pk)
         return registration
@@ -162,11 +171,7 @@ def attendance_check(*, by, session: Session, user_id: int, attendance: str) -> 
     """The rules for recording attendance (front end and admin): only managers of the session;
     nobody records their own attendance; only from the session's start until the programme's
     attendance window after its end."""
-    from datetime import timedelta
-
-    from .selectors import sessions_managed_by
-
-    if not sessions_managed_by(by).filter(pk=session.pk).exists():
+    if not selectors.sessions_managed_by(by).filter(pk=session.pk).exists():
         raise PermissionDenied
     if attendance not in Attendance.values:
         raise ValidationError({"attendance": _("Kies een geldige aanwezigheid.")})
@@ -218,11 +223,9 @@ def session_is_official(*, session: Session, planner) -> bool:
     """Whether a session counts toward its programme's required sessions: planned by an academy
     trainer or platform admin, or a team session planned by a team lead of its school where the
     programme lets team sessions count."""
-    from glans_learning.organisations import permissions
-
     if planner is None:
         return False
-    if permissions.is_platform_admin(planner) or permissions.is_academy_trainer(planner):
+    if permissions.is_admin_or_academy_trainer(planner):
         return True
     return bool(
         session.unit_id is not None
@@ -248,8 +251,6 @@ def session_plan(*, by, session: Session) -> Session:
 
 
 def _current_school_year():
-    from glans_learning.organisations.models import SchoolYear
-
     year = SchoolYear.current()
     if year is None:
         raise ValidationError(
@@ -261,8 +262,6 @@ def _current_school_year():
 def enrol_check(*, user, programme, by, unit=None):
     """Whether `by` may enrol `user` in `programme` (for `unit`); returns the unit the enrolment
     belongs to. Raises PermissionDenied or ValidationError."""
-    from glans_learning.organisations import permissions
-
     if by.pk == user.pk and unit is None:
         if not programme.self_enrolment and not permissions.user_roles(by).is_academy:
             raise PermissionDenied
@@ -282,8 +281,6 @@ def enrol_check(*, user, programme, by, unit=None):
 def enrol(*, user, programme, by, unit=None, school_year=None):
     """Enrol `user` in `programme` for a school year. Learners enrol themselves where the
     programme allows it; team leads enrol members of their own unit. Idempotent."""
-    from .models import Enrollment
-
     school_year = school_year or _current_school_year()
     unit = enrol_check(user=user, programme=programme, by=by, unit=unit)
     with transaction.atomic():
@@ -301,8 +298,6 @@ def enrol(*, user, programme, by, unit=None, school_year=None):
 
 def enrol_members(*, by, unit, programme, user_ids) -> int:
     """Enrol several members of `unit` at once; all or nothing."""
-    from django.contrib.auth import get_user_model
-
     users = list(get_user_model().objects.filter(pk__in=user_ids))
     if len(users) != len(set(user_ids)):
         raise ValidationError(_("Een of meer gekozen personen bestaan niet."))
@@ -320,13 +315,12 @@ VISIT_WINDOW_SECONDS = 120
 
 
 def _enrollment_for_lesson(user, lesson):
-    from .models import Enrollment, ProgrammePage
-
     programme = ProgrammePage.objects.filter(path=lesson.path[: -2 * LessonPage.steplen]).first()
     if programme is None:
         return None, None
     enrollment = (
-        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
+        .filter(user=user, programme=programme)
         .order_by("-created_at")
         .first()
     )
@@ -348,15 +342,13 @@ def lesson_view(*, user, lesson, programme_id, responses):
     """What viewing a lesson page does: returns (progress row or None, enrolled?). A reload
     within the visit window only reads the learner's progress row; otherwise the enrolment is
     checked and the visit recorded (lesson_open)."""
-    from .selectors import active_enrollment_id
-
-    current = _progress_row(user, lesson)
+    current = selectors.lesson_progress_row(user=user, lesson=lesson)
     if (
         current is not None
         and (timezone.now() - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS
     ):
         return _settle(user, lesson, current, responses), True
-    enrollment = active_enrollment_id(user=user, programme=programme_id)
+    enrollment = selectors.active_enrollment_id(user=user, programme=programme_id)
     if enrollment is None:
         return None, False
     return lesson_open(
@@ -366,9 +358,7 @@ def lesson_view(*, user, lesson, programme_id, responses):
 
 def _settle(user, lesson, current, responses):
     """Complete the lesson if its rule is met now; return the up-to-date row."""
-    from .models import LessonProgress
-
-    if current.status != "completed" and _evaluate_and_complete(
+    if current.status != LessonStatus.COMPLETED and _evaluate_and_complete(
         user=user, lesson=lesson, responses=responses, row=current
     ):
         return LessonProgress.objects.get(user=user, lesson=lesson)
@@ -379,8 +369,6 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
     """Record a visit to a lesson by an enrolled learner (first/last visit, an estimate of time
     spent) and complete it when its rule is met. Returns the LessonProgress, or None when the
     learner is not enrolled. Safe under concurrent requests."""
-    from .models import Enrollment, LessonProgress
-
     if not getattr(user, "is_authenticated", False):
         return None
     if enrollment is None:
@@ -389,7 +377,7 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
         return None
     now = timezone.now()
     if current is _UNREAD:
-        current = _progress_row(user, lesson)
+        current = selectors.lesson_progress_row(user=user, lesson=lesson)
     if current is not None and (now - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS:
         return _settle(user, lesson, current, responses)
     with transaction.atomic():
@@ -410,35 +398,14 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
         Enrollment.objects.filter(pk=getattr(enrollment, "pk", enrollment)).update(
             last_activity_at=now
         )
-    if progress.status != "completed" and _evaluate_and_complete(
+    if progress.status != LessonStatus.COMPLETED and _evaluate_and_complete(
         user=user, lesson=lesson, responses=responses, row=progress
     ):
         progress.refresh_from_db()
     return progress
 
 
-def _progress_row(user, lesson):
-    """The learner's progress on a lesson as a light row, or None. Every lesson page view reads
-    it, so it is a raw read: Django compiling the equivalent queryset costs more than running
-    it."""
-    from .models import LessonProgress
-    from .selectors import ProgressRow
-
-    table = connection.ops.quote_name(LessonProgress._meta.db_table)
-    for p in LessonProgress.objects.raw(
-        f"SELECT id, lesson_id, status, completed_at, visits, time_spent_seconds, last_visit_at "  # noqa: S608 - table name from the model, values are parameters
-        f"FROM {table} WHERE user_id = %s AND lesson_id = %s",
-        [user.pk, lesson.pk],
-    ):
-        return ProgressRow(
-            p.lesson_id, p.status, p.completed_at, p.visits, p.time_spent_seconds, p.last_visit_at
-        )
-    return None
-
-
 def _add_visit(progress, now):
-    from django.db.models import F
-
     gap = (now - progress.last_visit_at).total_seconds()
     spent = int(min(max(gap, 0), STEP_CAP_SECONDS))
     type(progress).objects.filter(pk=progress.pk).update(
@@ -451,143 +418,27 @@ def _add_visit(progress, now):
     progress.time_spent_seconds += spent
 
 
-def _responses_for(user, lesson) -> dict:
-    """The learner's answers on a lesson by block id (a raw read, see _progress_row). A lesson
-    without activities has none worth reading."""
-    if not lesson.activity_summary:
-        return {}
-    table = connection.ops.quote_name(ActivityResponse._meta.db_table)
-    return {
-        r.block_id: r
-        for r in ActivityResponse.objects.raw(
-            f"SELECT * FROM {table} WHERE user_id = %s AND lesson_id = %s",  # noqa: S608 - as above
-            [user.pk, lesson.pk],
-        )
-    }
-
-
 def _evaluate_and_complete(*, user, lesson, responses=None, manual=False, row=None) -> bool:
-    """Complete the lesson if its rule is met (idempotent); then its module and programme.
-    With `row` (the learner's progress, just read) an unmet rule costs no query."""
-    from . import progress as rules
-    from .models import LessonProgress
-
+    """Complete the lesson if its rule is met, reading the learner's answers if not given (see
+    completion.evaluate_and_complete)."""
     if responses is None:
-        responses = _responses_for(user, lesson)
-    unmet = row is not None and not manual and row.status != "completed"
-    if unmet and not rules.lesson_rule_met(lesson, row, responses):
-        return False
-    with transaction.atomic():
-        row = LessonProgress.objects.select_for_update().filter(user=user, lesson=lesson).first()
-        if row is None:
-            return False
-        if row.status == "completed":
-            return True
-        if manual and lesson.completion_rule == "manual":
-            row.status = "completed"
-        if row.status != "completed" and not rules.lesson_rule_met(lesson, row, responses):
-            return False
-        updated = (
-            LessonProgress.objects.filter(pk=row.pk)
-            .exclude(status="completed")
-            .update(status="completed", completed_at=timezone.now())
-        )
-    if updated:
-        _check_module(user=user, lesson=lesson)
-    return True
-
-
-def _required_children(model, parent) -> list[int]:
-    """Ids of the live, non-optional lessons of a module or modules of a programme."""
-    return list(
-        model.objects.live().child_of(parent).filter(is_optional=False).values_list("pk", flat=True)
-    )
-
-
-def _check_module(*, user, lesson):
-    from .models import LessonProgress, ModuleCompletion, ModulePage
-
-    module = ModulePage.objects.filter(path=lesson.path[: -LessonPage.steplen]).first()
-    if module is None:
-        return
-    required = _required_children(LessonPage, module)
-    done = set(
-        LessonProgress.objects.filter(
-            user=user, lesson_id__in=required, status="completed"
-        ).values_list("lesson_id", flat=True)
-    )
-    if set(required) - done:
-        return
-    _completion, created = ModuleCompletion.objects.get_or_create(
-        user=user,
-        module=module,
-        defaults={"completed_at": timezone.now(), "requirements": {"lessons": required}},
-    )
-    if created:
-        check_programme(user=user, programme_id=None, module=module)
-
-
-def check_programme(*, user, programme_id=None, module=None):
-    """Record the programme completion when all its requirements are met (idempotent)."""
-    from .models import ModuleCompletion, ModulePage, ProgrammeCompletion, ProgrammePage
-
-    if programme_id is None:
-        programme = ProgrammePage.objects.filter(path=module.path[: -LessonPage.steplen]).first()
-    else:
-        programme = ProgrammePage.objects.filter(pk=programme_id).first()
-    if (
-        programme is None
-        or ProgrammeCompletion.objects.filter(user=user, programme=programme).exists()
-    ):
-        return
-    required = _required_children(ModulePage, programme)
-    done = set(
-        ModuleCompletion.objects.filter(user=user, module_id__in=required).values_list(
-            "module_id", flat=True
-        )
-    )
-    if set(required) - done:
-        return
-    from .models import ATTENDED
-
-    attended = SessionRegistration.objects.filter(
-        user=user,
-        session__programme=programme,
-        session__is_official=True,
-        attendance__in=list(ATTENDED),
-    ).count()
-    if attended < programme.required_session_count:
-        return
-    from .models import Enrollment
-
-    enrollment = (
-        Enrollment.objects.filter(user=user, programme=programme, status=Enrollment.Status.ACTIVE)
-        .order_by("-created_at")
-        .first()
-    )
-    ProgrammeCompletion.objects.get_or_create(
-        user=user,
-        programme=programme,
-        defaults={
-            "completed_at": timezone.now(),
-            "enrollment": enrollment,
-            "requirements": {"modules": required, "sessions": programme.required_session_count},
-        },
+        responses = selectors.lesson_responses(user=user, lesson=lesson)
+    return completion.evaluate_and_complete(
+        user=user, lesson=lesson, responses=responses, manual=manual, row=row
     )
 
 
 def lesson_mark_done(*, user, lesson):
     """The learner says a lesson is done. Allowed when the rule is 'manual' or already met;
     otherwise a ValidationError lists what is still open."""
-    from . import progress as rules
-    from .models import LessonProgress
-
     if lesson_open(user=user, lesson=lesson) is None:
         raise ValidationError(_("Schrijf je eerst in voor dit programma."))
     if _evaluate_and_complete(user=user, lesson=lesson, manual=True):
         return LessonProgress.objects.get(user=user, lesson=lesson)
     row = LessonProgress.objects.get(user=user, lesson=lesson)
-    open_, *_rest = rules.lesson_requirements(lesson, row, _responses_for(user, lesson))
+    open_, *_rest = completion.lesson_requirements(
+        lesson, row, selectors.lesson_responses(user=user, lesson=lesson)
+    )
     raise ValidationError(open_ or [_("Deze les kan nog niet worden afgerond.")])
 
 
@@ -649,10 +500,10 @@ def on_exercise_result(
 
 def on_attendance_recorded(*, registration):
     if registration.attended:
-        check_programme(user=registration.user, programme_id=registration.session.programme_id)
+        completion.check_programme(
+            user=registration.user, programme_id=registration.session.programme_id
+        )
 
 
 def reminders_set(*, user, enabled: bool):
-    from .models import LearnerPreference
-
     LearnerPreference.objects.update_or_create(user=user, defaults={"reminders_enabled": enabled})

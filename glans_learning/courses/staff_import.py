@@ -14,6 +14,11 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from glans_learning.organisations import permissions
+from glans_learning.organisations.services import membership_grant, user_create
+
+from . import services
+
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 1000
 COLUMNS = {
@@ -196,11 +201,6 @@ def import_staff(*, by, unit, programme, upload) -> tuple[ImportResult | None, l
     admins) may also add people: an address without an account gets one, an account that is not
     yet a member becomes a learner of `unit`. Both count as "new in the team", so the answer
     never tells whether an address is known elsewhere. Returns (result, []) or (None, errors)."""
-    from glans_learning.organisations import permissions
-    from glans_learning.organisations.services import membership_grant, user_create
-
-    from . import services
-
     if not permissions.progress_units(by).filter(pk=unit.pk).exists():
         raise PermissionDenied
     may_add_people = permissions.can_add_unit_members(by, unit)

@@ -1,14 +1,25 @@
 """Background work for courses. Tasks take ids, are idempotent and thin: they fetch, call a
 service and retry on transient errors."""
 
+from datetime import timedelta
+
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from .models import SessionRegistration
+from .models import (
+    Enrollment,
+    LearnerPreference,
+    ProgrammeCompletion,
+    ReminderLog,
+    ReminderSettings,
+    Session,
+    SessionRegistration,
+)
 
 # A mail server that is down or refuses (smtplib errors are OSErrors) is retried with backoff,
 # 30 s doubling to at most 30 min, for about three hours; after that the registration keeps
@@ -58,10 +69,6 @@ def send_session_confirmation(self, registration_id: int) -> bool:
 def _send_reminder_once(*, user, kind: str, key: str, template: str, context: dict) -> bool:
     """Send one reminder for one event, at most once: the ReminderLog row is written in the
     same transaction, under its unique constraint, before the mail leaves."""
-    from django.db import IntegrityError
-
-    from .models import ReminderLog
-
     if not user.email:
         return False
     try:
@@ -81,18 +88,6 @@ def send_reminders() -> dict:
     """Daily (Celery beat): remind learners who stalled and participants of upcoming sessions.
     Idempotent: each event (an enrolment stalling since a given day, a session) is mailed once;
     learners who switched reminders off get nothing."""
-    from datetime import timedelta
-
-    from django.db.models import Q
-
-    from .models import (
-        Enrollment,
-        LearnerPreference,
-        ProgrammeCompletion,
-        ReminderSettings,
-        Session,
-    )
-
     config = ReminderSettings.load()
     now = timezone.now()
     opted_out = set(
@@ -104,7 +99,7 @@ def send_reminders() -> dict:
     completed = ProgrammeCompletion.objects.values_list("user_id", "programme_id")
     done_pairs = set(completed)
     stalled = (
-        Enrollment.objects.filter(status=Enrollment.Status.ACTIVE)
+        Enrollment.objects.active()
         .filter(
             Q(last_activity_at__lt=stall_before)
             | Q(last_activity_at__isnull=True, created_at__lt=stall_before)

@@ -1,20 +1,23 @@
 """Front-end views for learning: answering activities and face-to-face sessions."""
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
+from glans_learning.core.exports import export_response
+from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors, services
-from .models import Attendance, LessonPage
+from . import selectors, services, staff_import
+from .forms import TeamEnrolForm, TeamFilterForm
+from .models import Attendance, LearnerPreference, LessonPage, LessonStatus, ProgrammePage
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -79,11 +82,6 @@ def session_registration(request, session_id):
     return redirect("glans_courses:sessions")
 
 
-class AttendanceForm(forms.Form):
-    attendance = forms.ChoiceField(label=gettext_lazy("Aanwezigheid"), choices=Attendance.choices)
-    note = forms.CharField(label=gettext_lazy("Toelichting"), max_length=250, required=False)
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def session_attendance(request, session_id):
@@ -94,9 +92,6 @@ def session_attendance(request, session_id):
         "user__last_name", "user__first_name"
     )
     if request.method == "POST":
-        from django.core.exceptions import PermissionDenied
-        from django.db import transaction
-
         errors, changes = [], []
         for registration in registrations:
             value = request.POST.get(f"attendance-{registration.user_id}")
@@ -162,10 +157,6 @@ def search(request):
 @login_required
 @require_POST
 def enrol_self(request, programme_id):
-    from django.core.exceptions import PermissionDenied
-
-    from .models import ProgrammePage
-
     programme = get_object_or_404(ProgrammePage.objects.live(), pk=parse_id(programme_id))
     try:
         services.enrol(user=request.user, programme=programme, by=request.user)
@@ -194,8 +185,6 @@ def lesson_done(request, lesson_id):
 @login_required
 @require_http_methods(["GET", "POST"])
 def my_route(request):
-    from .models import LearnerPreference
-
     if request.method == "POST":
         services.reminders_set(user=request.user, enabled=request.POST.get("reminders") == "on")
         messages.success(request, _("Je voorkeur voor herinneringen is opgeslagen."))
@@ -205,36 +194,6 @@ def my_route(request):
     context["reminders_enabled"] = preference.reminders_enabled if preference else True
     context["open_programmes"] = selectors.self_enrolment_programmes(user=request.user)
     return render(request, "glans_courses/my_route.html", context)
-
-
-class TeamFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(
-        label=gettext_lazy("School of organisatie"), queryset=None, empty_label=None
-    )
-    programme = forms.ModelChoiceField(
-        label=gettext_lazy("Programma"), queryset=None, empty_label=None
-    )
-    school_year = forms.ModelChoiceField(
-        label=gettext_lazy("Schooljaar (cohort)"),
-        queryset=None,
-        required=False,
-        empty_label=gettext_lazy("alle schooljaren"),
-    )
-    role = forms.ChoiceField(label=gettext_lazy("Rol"), required=False)
-
-    def __init__(self, *args, user, **kwargs):
-        from glans_learning.organisations import permissions
-        from glans_learning.organisations.models import Role, SchoolYear
-
-        from .models import ProgrammePage
-
-        super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = permissions.progress_units(user).order_by("name")
-        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
-        self.fields["school_year"].queryset = SchoolYear.objects.all()
-        self.fields["role"].choices = [("", _("alle rollen"))] + [
-            (r.code, r.name) for r in Role.objects.filter(is_academy_role=False)
-        ]
 
 
 def _team_filter(request):
@@ -254,8 +213,6 @@ def _team_filter(request):
 
 @login_required
 def team_dashboard(request):
-    from glans_learning.organisations import permissions
-
     if not permissions.progress_units(request.user).exists():
         raise Http404
     form = _team_filter(request)
@@ -275,18 +232,8 @@ def team_dashboard(request):
 
 
 def _team_export(matrix, data, fmt):
-    from django.utils import timezone
-
-    from glans_learning.core.exports import export_response
-
-    from .models import Attendance
-
     labels = dict(Attendance.choices)
-    status_labels = {
-        "completed": _("afgerond"),
-        "in_progress": _("bezig"),
-        "not_started": _("niet begonnen"),
-    }
+    status_labels = dict(LessonStatus.choices)
     headers = [_("Naam"), _("E-mail"), _("Schooljaar")]
     headers += [m.title for m in matrix["modules"]]
     headers += [f"{s.title} ({s.starts_at:%d-%m-%Y})" for s in matrix["sessions"]]
@@ -314,44 +261,9 @@ def _team_export(matrix, data, fmt):
     )
 
 
-class TeamEnrolForm(forms.Form):
-    programme = forms.ModelChoiceField(
-        label=gettext_lazy("Programma"), queryset=None, empty_label=None
-    )
-    members = forms.MultipleChoiceField(
-        label=gettext_lazy("Teamleden"), required=False, widget=forms.CheckboxSelectMultiple
-    )
-    staff_file = forms.FileField(
-        label=gettext_lazy("Of upload een personeelslijst (CSV of XLSX)"),
-        required=False,
-        help_text=gettext_lazy(
-            "Kolommen: e-mail, voornaam, achternaam. De eerste regel bevat de kolomnamen."
-        ),
-    )
-
-    def __init__(self, *args, unit, **kwargs):
-        from .models import ProgrammePage
-
-        super().__init__(*args, **kwargs)
-        self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")
-        self.fields["members"].choices = [
-            (str(m.user_id), m.user.get_full_name() or m.user.username)
-            for m in unit.memberships.current().select_related("user").order_by("user__last_name")
-        ]
-
-    def clean(self):
-        cleaned = super().clean()
-        if not cleaned.get("members") and not cleaned.get("staff_file"):
-            raise forms.ValidationError(_("Kies teamleden of upload een personeelslijst."))
-        return cleaned
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def team_enrol(request, unit_id):
-    from glans_learning.organisations import permissions
-
-    from . import staff_import
 
     unit = permissions.progress_units(request.user).filter(pk=parse_id(unit_id)).first()
     if unit is None:

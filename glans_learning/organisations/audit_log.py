@@ -31,11 +31,3 @@ class ScopedLogEntryManager(ModelLogEntryManager):
             content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
             allowed |= Q(content_type=content_type, object_id__in=ids)
         return self.filter(allowed)
-
-
-def register_scoped_log_model(actions) -> None:
-    from .models import ScopedLogEntry
-    from .permissions import SCOPED_POLICIES
-
-    for model in SCOPED_POLICIES:
-        actions.register_model(model, ScopedLogEntry)

@@ -125,6 +125,14 @@ def is_academy_trainer(user) -> bool:
 
 
 @rules.predicate
+def is_admin_or_academy_trainer(user) -> bool:
+    """Platform admins and academy trainers: they plan and manage every session, enrol anyone
+    and follow every team's progress."""
+    r = user_roles(user)
+    return r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy
+
+
+@rules.predicate
 def is_unit_manager(user) -> bool:
     """Manages at least one unit (a director)."""
     return bool(user_roles(user).units_with(UNIT_MANAGER_ROLES))
@@ -134,6 +142,13 @@ def is_unit_manager(user) -> bool:
 def is_team_lead(user) -> bool:
     """Leads the team of at least one unit (director or TdT participant)."""
     return bool(user_roles(user).units_with(TEAM_LEAD_ROLES))
+
+
+@rules.predicate
+def may_see_team_progress(user) -> bool:
+    """Whether the user follows the progress of some team: admins and academy trainers every
+    team's, team leads their own (which units: progress_units)."""
+    return is_admin_or_academy_trainer(user) or is_team_lead(user)
 
 
 @rules.predicate
@@ -373,7 +388,7 @@ def register_policies() -> None:
     )
 
 
-can_view_team_progress = is_academy_trainer | is_platform_admin | leads_unit_team
+can_view_team_progress = is_admin_or_academy_trainer | leads_unit_team
 rules.add_perm("glans_courses.view_team_progress", can_view_team_progress)
 
 
@@ -382,20 +397,20 @@ def progress_units(user) -> QuerySet[OrganisationUnit]:
     leads (director, TdT participant) their own. Auditors see aggregates elsewhere, not names."""
     r = user_roles(user)
     qs = OrganisationUnit.objects.select_related("board")
-    if r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy:
+    if is_admin_or_academy_trainer(user):
         return qs
     return qs.filter(pk__in=list(r.units_with(TEAM_LEAD_ROLES)))
 
 
 # Course administration (sessions, registers, enrolments) in the Wagtail admin.
-can_manage_sessions = is_platform_admin | is_academy_trainer | is_team_lead
+can_manage_sessions = is_admin_or_academy_trainer | is_team_lead
 for _action in ("add", "change", "delete", "view"):
     rules.add_perm(f"glans_courses.{_action}_session", can_manage_sessions)
     rules.add_perm(f"glans_courses.{_action}_sessionregistration", can_manage_sessions)
     if _action != "view":
         rules.add_perm(f"glans_courses.{_action}_register", is_platform_admin)
     rules.add_perm(
-        f"glans_courses.{_action}_enrollment", is_platform_admin | is_academy_trainer | is_team_lead
+        f"glans_courses.{_action}_enrollment", is_admin_or_academy_trainer | is_team_lead
     )
 rules.add_perm("glans_courses.view_register", is_academy_staff)
 

@@ -13,7 +13,15 @@ from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
 from . import permissions, selectors
 from .admin_views import ScopedModelViewSet
 from .forms import MembershipForm, UnitScopedForm
-from .models import Board, Group, Membership, OrganisationUnit, Role, SchoolYear
+from .models import (
+    Board,
+    Group,
+    Membership,
+    OrganisationUnit,
+    Role,
+    SchoolYear,
+    ScopedLogEntry,
+)
 
 
 class BoardViewSet(ScopedModelViewSet):
@@ -115,9 +123,8 @@ def two_factor_for_admins_and_auditors(user):
 @hooks.register("register_log_actions")
 def scoped_log_entries(actions):
     """Log entries of scoped models go to ScopedLogEntry, which is scoped alike."""
-    from .audit_log import register_scoped_log_model
-
-    register_scoped_log_model(actions)
+    for model in permissions.SCOPED_POLICIES:
+        actions.register_model(model, ScopedLogEntry)
 
 
 @hooks.register("register_admin_viewset")

@@ -1,6 +1,8 @@
 """The course-tree reads behind programme, module and lesson pages are raw SQL for speed; they
 must give what the equivalent Django querysets give, on SQLite and on PostgreSQL."""
 
+from pathlib import Path
+
 from glans_learning.courses import selectors, services
 from glans_learning.courses.models import (
     ActivityResponse,
@@ -9,6 +11,7 @@ from glans_learning.courses.models import (
     LessonProgress,
     ModulePage,
 )
+from glans_learning.courses.selectors import raw
 from tests.builders import build_programme
 
 
@@ -99,7 +102,7 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
     check = next(a["id"] for a in first.activity_summary if a["kind"] == "knowledge_check")
     services.activity_submit(user=teacher, lesson=first, block_id=check, choice=0)
 
-    row = services._progress_row(teacher, first)
+    row = selectors.lesson_progress_row(user=teacher, lesson=first)
     stored = LessonProgress.objects.get(user=teacher, lesson=first)
     assert (row.status, row.visits, row.completed_at, row.last_visit_at) == (
         stored.status,
@@ -108,19 +111,18 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
         stored.last_visit_at,
     )
     assert row.last_visit_at.tzinfo is not None
-    assert services._progress_row(teacher, lessons[5]) is None
+    assert selectors.lesson_progress_row(user=teacher, lesson=lessons[5]) is None
 
-    answers = services._responses_for(teacher, first)
+    answers = selectors.lesson_responses(user=teacher, lesson=first)
     assert {k: (r.score, r.is_correct) for k, r in answers.items()} == {
         r.block_id: (r.score, r.is_correct)
         for r in ActivityResponse.objects.filter(user=teacher, lesson=first)
     }
-    assert services._responses_for(other_teacher, first) == {}
+    assert selectors.lesson_responses(user=other_teacher, lesson=first) == {}
 
     for under in (programme.path, lessons[3].path[: -LessonPage.steplen]):
         statuses = {
-            pk: r.status
-            for pk, r in selectors._progress_rows(teacher, detailed=False, under=under).items()
+            pk: r.status for pk, r in raw.progress_statuses_under(user=teacher, under=under).items()
         }
         assert statuses == dict(
             LessonProgress.objects.filter(user=teacher, lesson__path__startswith=under).values_list(
@@ -128,9 +130,36 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
             )
         )
     some = [lesson.pk for lesson in lessons[2:]]
-    assert {pk: r.status for pk, r in selectors._lesson_statuses(teacher, some).items()} == dict(
+    assert {
+        pk: r.status for pk, r in raw.progress_statuses(user=teacher, lesson_ids=some).items()
+    } == dict(
         LessonProgress.objects.filter(user=teacher, lesson_id__in=some).values_list(
             "lesson_id", "status"
         )
     )
-    assert selectors._lesson_statuses(teacher, []) == {}
+    assert raw.progress_statuses(user=teacher, lesson_ids=[]) == {}
+
+
+def test_lesson_family_matches_the_page_tree(db, tmp_path):
+    programme = build_programme(tmp_path, slug="familie", modules=2, lessons_per_module=3)
+    module = ModulePage.objects.child_of(programme).order_by("path").first()
+    lessons = list(LessonPage.objects.child_of(module).order_by("path"))
+    lessons[1].unpublish()
+    rows = raw.live_lesson_family(
+        programme_path=programme.path, module_path=module.path, depth=lessons[0].depth
+    )
+    expected = [programme, module, lessons[0], lessons[2]]
+    assert rows == [(p.pk, p.title, p.slug, p.path) for p in expected]
+
+
+def test_raw_sql_lives_in_one_module():
+    """Only selectors/raw.py runs SQL of its own (cursor, Manager.raw)."""
+    courses = Path(selectors.__file__).resolve().parents[1]
+    offenders = [
+        str(path.relative_to(courses))
+        for path in courses.rglob("*.py")
+        if "migrations" not in path.parts
+        and path.name != "raw.py"
+        and any(word in path.read_text() for word in (".cursor(", ".raw(", ".execute("))
+    ]
+    assert offenders == []

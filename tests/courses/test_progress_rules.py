@@ -8,7 +8,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from glans_learning.courses import progress as rules
+from glans_learning.courses import completion as rules
 from glans_learning.courses import selectors, services
 from glans_learning.courses.models import (
     ActivityAttempt,
@@ -548,7 +548,7 @@ def test_repeated_calls_never_create_a_second_row(learner, programme, first, sec
         services.lesson_open(user=learner, lesson=second)
         answer_all(learner, second)
         services.lesson_mark_done(user=learner, lesson=second)
-        services.check_programme(user=learner, programme_id=programme.pk)
+        rules.check_programme(user=learner, programme_id=programme.pk)
     assert LessonProgress.objects.filter(user=learner).count() == 2
     assert ActivityResponse.objects.filter(user=learner).count() == 4
     assert sorted(ActivityResponse.objects.values_list("attempts", flat=True)) == [1, 3, 3, 3]
@@ -570,8 +570,8 @@ def test_completion_time_does_not_move_on_repeat(learner, first, second):
 
 
 def test_check_programme_without_requirements_met_creates_nothing(learner, programme):
-    services.check_programme(user=learner, programme_id=programme.pk)
-    services.check_programme(user=learner, programme_id=987654)
+    rules.check_programme(user=learner, programme_id=programme.pk)
+    rules.check_programme(user=learner, programme_id=987654)
     assert not ProgrammeCompletion.objects.exists()
 
 

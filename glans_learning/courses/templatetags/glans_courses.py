@@ -6,6 +6,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from ..models import LessonStatus
 from ..selectors import lesson_window
 
 register = template.Library()
@@ -17,9 +18,9 @@ def lesson_rows(lessons, current=None, show_minutes=False, window=None, more_hre
     estimated minutes and the learner's status where known. Built as one string: a template
     loop costs too much at hundreds of lessons."""
     labels = {
-        "completed": escape("✓ " + _("afgerond")),
-        "in_progress": escape(_("bezig")),
-        "not_started": escape(_("niet begonnen")),
+        LessonStatus.COMPLETED: escape("✓ " + _("afgerond")),
+        LessonStatus.IN_PROGRESS: escape(_("bezig")),
+        LessonStatus.NOT_STARTED: escape(_("niet begonnen")),
     }
     guide = f' <span class="badge">{escape(_("trainershandleiding"))}</span>'
     minutes = escape(_("min."))

@@ -1,0 +1,53 @@
+"""The course models, by concept; import them from here."""
+
+from .pages import (
+    Audience,
+    LessonPage,
+    Letter,
+    MaterialRecord,
+    ModulePage,
+    ProgrammeAccreditation,
+    ProgrammeIndexPage,
+    ProgrammePage,
+    letter_badge,
+)
+from .progress import (
+    ActivityAttempt,
+    ActivityResponse,
+    Enrollment,
+    LessonProgress,
+    LessonStatus,
+    ModuleCompletion,
+    ProgrammeCompletion,
+)
+from .registers import Register
+from .reminders import LearnerPreference, ReminderLog, ReminderSettings
+from .sessions import ATTENDED, Attendance, Session, SessionRegistration, validate_single_line
+
+__all__ = [
+    "ATTENDED",
+    "ActivityAttempt",
+    "ActivityResponse",
+    "Attendance",
+    "Audience",
+    "Enrollment",
+    "LearnerPreference",
+    "LessonPage",
+    "LessonProgress",
+    "LessonStatus",
+    "Letter",
+    "MaterialRecord",
+    "ModuleCompletion",
+    "ModulePage",
+    "ProgrammeAccreditation",
+    "ProgrammeCompletion",
+    "ProgrammeIndexPage",
+    "ProgrammePage",
+    "Register",
+    "ReminderLog",
+    "ReminderSettings",
+    "Session",
+    "SessionRegistration",
+    "letter_badge",
+    "validate_single_line",
+]

@@ -1,0 +1,56 @@
+"""Reminder e-mails: the learner's preference, what was sent, and when to send (settings)."""
+
+from django.conf import settings
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.contrib.settings.models import BaseGenericSetting, register_setting
+
+
+class LearnerPreference(models.Model):
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_preference"
+    )
+    reminders_enabled = models.BooleanField(_("herinneringen per e-mail"), default=True)
+
+    def __str__(self):
+        return str(self.user_id)
+
+
+class ReminderLog(models.Model):
+    """One row per reminder sent; the unique key makes sure an event is never mailed twice."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_reminders"
+    )
+    kind = models.CharField(max_length=20)
+    key = models.CharField(max_length=120)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "key"], name="one_reminder_per_event")
+        ]
+
+    def __str__(self):
+        return f"{self.kind} {self.key}"
+
+
+@register_setting(icon="mail")
+class ReminderSettings(BaseGenericSetting):
+    """When learners get reminder e-mails (data, editable in the admin)."""
+
+    stall_days = models.PositiveSmallIntegerField(
+        _("dagen zonder voortgang"),
+        default=14,
+        validators=[MinValueValidator(1)],
+        help_text=_("Na zoveel dagen zonder voortgang krijgt een lerende een herinnering."),
+    )
+    session_days_before = models.PositiveSmallIntegerField(
+        _("dagen voor een bijeenkomst"),
+        default=2,
+        help_text=_("Zoveel dagen van tevoren krijgen aangemelde deelnemers een herinnering."),
+    )
+
+    class Meta:
+        verbose_name = _("herinneringen")

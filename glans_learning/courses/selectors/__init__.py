@@ -1,0 +1,77 @@
+"""Reads (selectors) for programmes, lessons, sessions and progress, by concept; import them
+from here. All raw SQL is in raw.py."""
+
+from . import raw
+from .lessons import (
+    SEARCH_LIMIT,
+    SIDEBAR_LESSONS,
+    lesson_context,
+    lesson_progress_row,
+    lesson_responses,
+    lesson_search,
+)
+from .outline import (
+    STEP,
+    LessonFamily,
+    lesson_family,
+    lesson_items,
+    lesson_window,
+    module_lessons,
+    parent_link,
+    programme_outline,
+    programme_overview,
+)
+from .progress import (
+    active_enrollment,
+    active_enrollment_id,
+    learner_dashboard,
+    module_progress,
+    programme_progress,
+    self_enrolment_programmes,
+    team_progress,
+)
+from .rows import LessonItem, ModuleItem, PageLink, ProgressRow
+from .sessions import (
+    programme_sessions,
+    programme_sessions_for,
+    sessions_managed_by,
+    sessions_visible_to,
+    upcoming,
+    upcoming_sessions_for_programme,
+)
+
+__all__ = [
+    "LessonFamily",
+    "LessonItem",
+    "ModuleItem",
+    "PageLink",
+    "ProgressRow",
+    "SEARCH_LIMIT",
+    "SIDEBAR_LESSONS",
+    "STEP",
+    "active_enrollment",
+    "active_enrollment_id",
+    "learner_dashboard",
+    "lesson_context",
+    "lesson_family",
+    "lesson_items",
+    "lesson_progress_row",
+    "lesson_responses",
+    "lesson_search",
+    "lesson_window",
+    "module_lessons",
+    "module_progress",
+    "parent_link",
+    "programme_outline",
+    "programme_overview",
+    "programme_progress",
+    "programme_sessions",
+    "programme_sessions_for",
+    "raw",
+    "self_enrolment_programmes",
+    "sessions_managed_by",
+    "sessions_visible_to",
+    "team_progress",
+    "upcoming",
+    "upcoming_sessions_for_programme",
+]

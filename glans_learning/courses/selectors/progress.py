@@ -1,0 +1,267 @@
+"""Reads of learners' progress: per module and programme, the learner's dashboard and the
+team dashboard. A fixed number of queries, whatever the size of the programme or team."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from .. import completion as rules
+from ..models import (
+    ActivityResponse,
+    Enrollment,
+    LessonProgress,
+    LessonStatus,
+    ModuleCompletion,
+    ProgrammeCompletion,
+    ProgrammePage,
+    ReminderSettings,
+    Session,
+    SessionRegistration,
+)
+from . import raw
+from .outline import programme_outline
+from .rows import ProgressRow
+from .sessions import programme_sessions_for
+
+
+def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
+    """The learner's stored progress per lesson. Overviews need the status only; reading
+    fewer (datetime) columns keeps long programmes fast. `under` (a page path) selects the
+    lessons below a programme or module without a long IN list."""
+    if not detailed and under is not None:
+        # Module and programme pages: a raw read, as for the tree (see raw.py).
+        return raw.progress_statuses_under(user=user, under=under)
+    queryset = LessonProgress.objects.filter(user=user)
+    if under is not None:
+        queryset = queryset.filter(lesson__path__startswith=under)
+    else:
+        queryset = queryset.filter(lesson_id__in=lesson_ids)
+    if not detailed:
+        return {
+            lesson_id: ProgressRow(lesson_id, status, None, 0, 0, None)
+            for lesson_id, status in queryset.values_list("lesson_id", "status")
+        }
+    fields = (
+        "lesson_id",
+        "status",
+        "completed_at",
+        "visits",
+        "time_spent_seconds",
+        "last_visit_at",
+    )
+    return {row[0]: ProgressRow(*row) for row in queryset.values_list(*fields)}
+
+
+def _responses_by_lesson(user, lesson_ids):
+    responses: dict[int, dict] = {}
+    for r in ActivityResponse.objects.filter(user=user, lesson_id__in=lesson_ids).only(
+        "lesson_id", "block_id", "score", "kind"
+    ):
+        responses.setdefault(r.lesson_id, {})[r.block_id] = r
+    return responses
+
+
+def module_progress(*, user, module, lessons, detailed=False):
+    """Module progress. Without `detailed`, lessons are judged by their stored status only
+    (what overview pages need); with it, each lesson's open requirements are worked out."""
+
+    ids = [lesson.pk for lesson in lessons]
+    rows = _progress_rows(user, detailed=detailed, under=module.path)
+    responses = _responses_by_lesson(user, ids) if detailed else None
+    completion = ModuleCompletion.objects.filter(user=user, module=module).first()
+    state = rules.evaluate_module(module, lessons, rows, responses, completion)
+    _attach_states([state])
+    return state
+
+
+def active_enrollment_id(*, user, programme) -> int | None:
+    """The id of the learner's active enrolment in a programme (a cheap read for pages)."""
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrollment.objects.active()
+        .filter(user=user, programme=programme)
+        .order_by("-created_at")
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
+def active_enrollment(*, user, programme):
+
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return (
+        Enrollment.objects.active()
+        .filter(user=user, programme=programme)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def programme_progress(
+    *, user, programme, modules=None, enrollment=None, detailed=False, sessions=None
+):
+    """The learner's progress in a programme, with what is still open (per lesson too when
+    `detailed`). A fixed number of queries, whatever the programme's size."""
+
+    if modules is None:
+        modules = programme_outline(programme=programme, detailed=detailed)
+    lessons = [lesson for m in modules for lesson in m.outline_lessons]
+    lesson_ids = [lesson.pk for lesson in lessons]
+    progress_rows = _progress_rows(user, detailed=detailed, under=programme.path)
+    responses = _responses_by_lesson(user, lesson_ids) if detailed else None
+    completions = {
+        c.module_id: c
+        for c in ModuleCompletion.objects.filter(user=user, module_id__in=[m.pk for m in modules])
+    }
+    programme_completion = ProgrammeCompletion.objects.filter(
+        user=user, programme=programme
+    ).first()
+    if sessions is None:
+        sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
+    registrations = list(
+        SessionRegistration.objects.filter(
+            user=user, session_id__in=[x.pk for x in sessions], session__is_official=True
+        ).only("attendance", "session_id")
+    )
+    module_states = [
+        rules.evaluate_module(m, m.outline_lessons, progress_rows, responses, completions.get(m.pk))
+        for m in modules
+    ]
+    _attach_states(module_states)
+    return rules.evaluate_programme(
+        programme, module_states, registrations, len(sessions), programme_completion, enrollment
+    )
+
+
+def _attach_states(module_states) -> None:
+    """Put each state on its page object, so templates need no lookups."""
+    for module_state in module_states:
+        module_state.module.progress_state = module_state
+        for lesson_state in module_state.lessons:
+            lesson_state.lesson.progress_state = lesson_state
+
+
+def learner_dashboard(*, user, detailed=False):
+    """'Mijn leerroute': every active enrolment with its progress, and upcoming sessions."""
+
+    enrollments = list(
+        Enrollment.objects.active()
+        .filter(user=user)
+        .select_related("programme", "school_year")
+        .order_by("programme__path")
+    )
+    states = [
+        programme_progress(user=user, programme=e.programme, enrollment=e, detailed=detailed)
+        for e in enrollments
+    ]
+    upcoming = list(
+        Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now())
+        .select_related("programme")
+        .order_by("starts_at")[:10]
+    )
+    return {"states": states, "upcoming_sessions": upcoming}
+
+
+def self_enrolment_programmes(*, user):
+
+    enrolled = Enrollment.objects.active().filter(user=user).values("programme_id")
+    return ProgrammePage.objects.live().filter(self_enrolment=True).exclude(pk__in=enrolled)
+
+
+def team_progress(*, unit, programme, school_year=None, role=None):
+    """Members × modules matrix for a team dashboard, with attendance per session and who is
+    stalled. A fixed number of queries for any team or programme size."""
+
+    enrollments = (
+        Enrollment.objects.active()
+        .filter(programme=programme, unit=unit)
+        .select_related("user", "school_year")
+    )
+    if school_year is not None:
+        enrollments = enrollments.filter(school_year=school_year)
+    if role:
+        enrollments = enrollments.filter(
+            user__glans_memberships__unit=unit, user__glans_memberships__roles__code=role
+        ).distinct()
+    enrollments = list(
+        enrollments.order_by("user__last_name", "user__first_name", "user__username")
+    )
+    user_ids = [e.user_id for e in enrollments]
+    modules = programme_outline(programme=programme)
+    lesson_module = {lesson.pk: m.pk for m in modules for lesson in m.outline_lessons}
+    required_by_module = {
+        m.pk: {lesson.pk for lesson in m.outline_lessons if not lesson.is_optional} for m in modules
+    }
+    done: dict[tuple[int, int], int] = {}
+    touched: set[tuple[int, int]] = set()
+    for user_id, lesson_id, status in LessonProgress.objects.filter(
+        user_id__in=user_ids, lesson_id__in=list(lesson_module)
+    ).values_list("user_id", "lesson_id", "status"):
+        key = (user_id, lesson_module[lesson_id])
+        touched.add(key)
+        if status == LessonStatus.COMPLETED and lesson_id in required_by_module[key[1]]:
+            done[key] = done.get(key, 0) + 1
+    completed_modules = set(
+        ModuleCompletion.objects.filter(
+            user_id__in=user_ids, module_id__in=[m.pk for m in modules]
+        ).values_list("user_id", "module_id")
+    )
+    completed_programme = dict(
+        ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme).values_list(
+            "user_id", "completed_at"
+        )
+    )
+    sessions = list(
+        Session.objects.filter(programme=programme)
+        .filter(Q(unit=unit) | Q(unit__isnull=True))
+        .order_by("starts_at")
+    )
+    attendance = {
+        (r.user_id, r.session_id): r
+        for r in SessionRegistration.objects.filter(
+            session_id__in=[s.pk for s in sessions], user_id__in=user_ids
+        ).only("user_id", "session_id", "attendance")
+    }
+    stall_days = ReminderSettings.load().stall_days
+    stall_before = timezone.now() - timedelta(days=stall_days)
+    rows = []
+    for enrollment in enrollments:
+        cells = []
+        total_required = total_done = 0
+        for module in modules:
+            need = len(required_by_module[module.pk])
+            have = done.get((enrollment.user_id, module.pk), 0)
+            if (enrollment.user_id, module.pk) in completed_modules:
+                status, have = LessonStatus.COMPLETED, need
+            elif (enrollment.user_id, module.pk) in touched:
+                status = LessonStatus.IN_PROGRESS
+            else:
+                status = LessonStatus.NOT_STARTED
+            total_required += need
+            total_done += min(have, need)
+            cells.append({"module": module, "status": status, "done": have, "total": need})
+        last = enrollment.last_activity_at or enrollment.created_at
+        completed_at = completed_programme.get(enrollment.user_id)
+        rows.append(
+            {
+                "enrollment": enrollment,
+                "user": enrollment.user,
+                "cells": cells,
+                "sessions": [attendance.get((enrollment.user_id, s.pk)) for s in sessions],
+                "percent": 100
+                if completed_at
+                else int(100 * total_done / total_required)
+                if total_required
+                else 0,
+                "completed_at": completed_at,
+                "last_activity": enrollment.last_activity_at,
+                "stalled": completed_at is None and last < stall_before,
+            }
+        )
+    return {"modules": modules, "sessions": sessions, "rows": rows, "stall_days": stall_days}

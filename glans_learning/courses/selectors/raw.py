@@ -1,0 +1,173 @@
+"""All raw SQL of courses, in one place.
+
+Lesson, module and programme pages read the course tree and the learner's progress on every
+view; for long programmes Django's compilation of the equivalent querysets and its per-row
+conversions cost several times the queries themselves (see docs/performance.md). These reads
+are therefore written as SQL — only here. Rules:
+
+- every table and column name comes from the models (`_meta.db_table`,
+  `_meta.get_field(name).column`), quoted by the backend;
+- every value is a query parameter;
+- callers pass values, never SQL: each condition is written in this module;
+- tests/courses/test_outline.py compares every function here with the ORM.
+"""
+
+from __future__ import annotations
+
+from django.db import connection
+from wagtail.models import Page
+
+from ..models import ActivityResponse, LessonPage, LessonProgress, ModulePage
+from .rows import LessonItem, ModuleItem, ProgressRow
+
+
+def _table(model) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _col(model, name: str, alias: str | None = None) -> str:
+    field = model._meta.pk if name == "pk" else model._meta.get_field(name)
+    column = connection.ops.quote_name(field.column)
+    return f"{alias}.{column}" if alias else column
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+# --- the course tree ----------------------------------------------------------------------
+
+_PAGE_FIELDS = ("pk", "title", "slug", "path")
+_MODULE_FIELDS = ("letter", "estimated_minutes", "is_optional")
+_LESSON_FIELDS = ("estimated_minutes", "is_trainer_guide", "is_optional")
+_LESSON_DETAIL_FIELDS = ("completion_rule", "pass_score", "activity_summary")
+
+
+def tree_items(*, under: str, depths: list[int], detailed=False) -> list:
+    """The live modules and lessons below the page with path `under`, at the given depths, in
+    tree order, as ModuleItem and LessonItem rows (other pages are left out). One query."""
+    lesson_fields = _LESSON_FIELDS + (_LESSON_DETAIL_FIELDS if detailed else ())
+    columns = [
+        *(_col(Page, name, "p") for name in _PAGE_FIELDS),
+        _col(ModulePage, "pk", "m"),
+        *(_col(ModulePage, name, "m") for name in _MODULE_FIELDS),
+        _col(LessonPage, "pk", "l"),
+        *(_col(LessonPage, name, "l") for name in lesson_fields),
+    ]
+    sql = (
+        f"SELECT {', '.join(columns)} FROM {_table(Page)} p "  # noqa: S608 - names from _meta
+        f"LEFT JOIN {_table(ModulePage)} m ON {_col(ModulePage, 'pk', 'm')} = {_col(Page, 'pk', 'p')} "
+        f"LEFT JOIN {_table(LessonPage)} l ON {_col(LessonPage, 'pk', 'l')} = {_col(Page, 'pk', 'p')} "
+        f"WHERE {_col(Page, 'live', 'p')} = %s AND {_col(Page, 'path', 'p')} LIKE %s "
+        f"AND {_col(Page, 'depth', 'p')} IN ({_marks(depths)}) ORDER BY {_col(Page, 'path', 'p')}"
+    )
+    summary_field = LessonPage._meta.get_field("activity_summary")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [True, f"{under}%", *depths])
+        rows = cursor.fetchall()
+    items = []
+    for pk, title, slug, path, module_id, letter, m_minutes, m_optional, lesson_id, *rest in rows:
+        if module_id is not None:
+            items.append(ModuleItem(pk, title, slug, path, letter, m_minutes, bool(m_optional)))
+        elif lesson_id is not None:
+            minutes, guide, optional, *rule = rest
+            item = LessonItem(pk, title, slug, path, minutes, bool(guide), bool(optional))
+            if rule:
+                item.completion_rule, item.pass_score, summary = rule
+                item.activity_summary = summary_field.from_db_value(summary, None, connection)
+            items.append(item)
+    return items
+
+
+def _live_pages(where: str, params) -> list[tuple]:
+    """(pk, title, slug, path) of the live pages meeting `where` (written in this module), in
+    tree order."""
+    columns = ", ".join(_col(Page, name) for name in _PAGE_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {_table(Page)} "  # noqa: S608 - names from _meta
+            f"WHERE {_col(Page, 'live')} = %s AND ({where}) ORDER BY {_col(Page, 'path')}",
+            [True, *params],
+        )
+        return cursor.fetchall()
+
+
+def live_page_at(*, path: str) -> tuple | None:
+    """(pk, title, slug, path) of the live page at `path`, or None."""
+    rows = _live_pages(f"{_col(Page, 'path')} = %s", [path])
+    return rows[0] if rows else None
+
+
+def live_lesson_family(*, programme_path: str, module_path: str, depth: int) -> list[tuple]:
+    """(pk, title, slug, path) of a lesson's programme and module and the module's pages at
+    the lesson's `depth`, in tree order (one query)."""
+    path, page_depth = _col(Page, "path"), _col(Page, "depth")
+    return _live_pages(
+        f"{path} IN (%s, %s) OR ({path} LIKE %s AND {page_depth} = %s)",
+        [programme_path, module_path, f"{module_path}%", depth],
+    )
+
+
+# --- the learner's progress -----------------------------------------------------------------
+
+
+def _status_rows(rows) -> dict:
+    return {pk: ProgressRow(pk, status, None, 0, 0, None) for pk, status in rows}
+
+
+def progress_statuses_under(*, user, under: str) -> dict:
+    """{lesson id: ProgressRow with the status only} of the learner's lessons below the page
+    with path `under` (a programme or module)."""
+    lesson, status, owner = (_col(LessonProgress, n, "lp") for n in ("lesson", "status", "user"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {lesson}, {status} FROM {_table(LessonProgress)} lp "  # noqa: S608 - names from _meta
+            f"JOIN {_table(Page)} p ON {_col(Page, 'pk', 'p')} = {lesson} "
+            f"WHERE {owner} = %s AND {_col(Page, 'path', 'p')} LIKE %s",
+            [user.pk, f"{under}%"],
+        )
+        return _status_rows(cursor.fetchall())
+
+
+def progress_statuses(*, user, lesson_ids) -> dict:
+    """{lesson id: ProgressRow with the status only} for a few lessons."""
+    if not lesson_ids:
+        return {}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_col(LessonProgress, 'lesson')}, {_col(LessonProgress, 'status')} "  # noqa: S608 - names from _meta
+            f"FROM {_table(LessonProgress)} WHERE {_col(LessonProgress, 'user')} = %s "
+            f"AND {_col(LessonProgress, 'lesson')} IN ({_marks(lesson_ids)})",
+            [user.pk, *lesson_ids],
+        )
+        return _status_rows(cursor.fetchall())
+
+
+_ROW_FIELDS = ("pk", "lesson", "status", "completed_at", "visits", "time_spent_seconds")
+
+
+def progress_row(*, user, lesson) -> ProgressRow | None:
+    """The learner's progress on a lesson, or None (read on every lesson page view)."""
+    columns = ", ".join(_col(LessonProgress, n) for n in (*_ROW_FIELDS, "last_visit_at"))
+    for p in LessonProgress.objects.raw(
+        f"SELECT {columns} FROM {_table(LessonProgress)} "  # noqa: S608 - names from _meta
+        f"WHERE {_col(LessonProgress, 'user')} = %s AND {_col(LessonProgress, 'lesson')} = %s",
+        [user.pk, lesson.pk],
+    ):
+        return ProgressRow(
+            p.lesson_id, p.status, p.completed_at, p.visits, p.time_spent_seconds, p.last_visit_at
+        )
+    return None
+
+
+def responses(*, user, lesson) -> dict:
+    """The learner's answers on a lesson by block id."""
+    return {
+        r.block_id: r
+        for r in ActivityResponse.objects.raw(
+            f"SELECT * FROM {_table(ActivityResponse)} "  # noqa: S608 - names from _meta
+            f"WHERE {_col(ActivityResponse, 'user')} = %s "
+            f"AND {_col(ActivityResponse, 'lesson')} = %s",
+            [user.pk, lesson.pk],
+        )
+    }

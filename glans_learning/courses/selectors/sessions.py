@@ -1,0 +1,68 @@
+"""Reads of face-to-face sessions: which a user may see and which they manage."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.utils import timezone
+
+from glans_learning.organisations import permissions
+
+from ..models import (
+    Session,
+)
+
+
+def programme_sessions(*, user, programme) -> list:
+    """All sessions of a programme the user may see, oldest first (one query)."""
+    return list(
+        sessions_visible_to(user)
+        .filter(programme=programme)
+        .select_related("unit")
+        .order_by("starts_at")
+    )
+
+
+def upcoming(sessions, limit=10) -> list:
+    now = timezone.now()
+    return [s for s in sessions if s.ends_at >= now][:limit]
+
+
+def upcoming_sessions_for_programme(*, programme, user):
+    qs = sessions_visible_to(user).filter(programme=programme, ends_at__gte=timezone.now())
+    return list(qs.select_related("unit").order_by("starts_at")[:10])
+
+
+def sessions_visible_to(user):
+    """Sessions a user may see: academy-wide ones and those of their own units; academy staff
+    see all."""
+    roles = permissions.user_roles(user)
+    qs = Session.objects.all()
+    if roles.is_academy:
+        return qs
+    if not getattr(user, "is_authenticated", False):
+        return qs.none()
+    return qs.filter(
+        Q(unit__isnull=True) | Q(unit_id__in=list(roles.by_unit)) | Q(trainers=user)
+    ).distinct()
+
+
+def sessions_managed_by(user):
+    """Sessions the user manages (plans, edits, records attendance of): academy trainers and
+    admins all; others the sessions they train or planned, and team leads their unit's team
+    sessions. A TdT meeting the academy holds at a school is not its participants' to manage."""
+    roles = permissions.user_roles(user)
+    qs = Session.objects.all()
+    if permissions.is_admin_or_academy_trainer(user):
+        return qs
+    return qs.filter(
+        Q(trainers=user)
+        | Q(planned_by=user)
+        | Q(
+            kind=Session.Kind.TEAM,
+            unit_id__in=list(roles.units_with(permissions.TEAM_LEAD_ROLES)),
+        )
+    ).distinct()
+
+
+def programme_sessions_for(*, user, programme):
+    return sessions_visible_to(user).filter(programme=programme)
