@@ -185,6 +185,7 @@ KNOWN_BLOCKS = {
     "kennischeck",
     "werkblad",
     "video",
+    "oefening",
 }
 
 
@@ -282,7 +283,48 @@ def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
                 "transcript": str(data.get("transcriptie") or ""),
             },
         }
+    if kind == "oefening":
+        return _exercise_block(data, source, line)
     raise MaterialError(f"{source}:{line}: unknown block type ':::{kind}'")
+
+
+def _exercise_block(data: dict, source: str, line: int) -> dict:
+    """An interactive exercise (XBlock): an allow-listed ``type``, a ``titel`` and its
+    ``olx`` definition, validated like the editor validates it on save."""
+    from django.core.exceptions import ValidationError
+
+    from .xblocks import allowed_types, xblock_installed
+
+    kind = "oefening"
+    xblock_type = _need(data, "type", kind, source, line)
+    if xblock_type not in allowed_types():
+        raise MaterialError(
+            f"{source}:{line}: ':::oefening' type '{xblock_type}' is not allowed; "
+            f"use one of {sorted(allowed_types())}"
+        )
+    title = _need(data, "titel", kind, source, line)
+    if len(title) > 200:
+        raise MaterialError(f"{source}:{line}: ':::oefening' titel is longer than 200 characters")
+    olx = _need(data, "olx", kind, source, line)
+    if xblock_installed():
+        from .xblocks.block import validate_exercise
+
+        try:
+            validate_exercise(xblock_type=xblock_type, olx=olx)
+        except ValidationError as exc:
+            raise MaterialError(
+                f"{source}:{line}: ':::oefening' definition (olx) is not valid: "
+                + " ".join(str(m) for m in exc.messages)
+            ) from None
+    return {
+        "type": "exercise",
+        "value": {
+            "xblock_type": xblock_type,
+            "title": title,
+            "olx": olx,
+            "required": bool(data.get("verplicht", True)),
+        },
+    }
 
 
 def parse_body(body: str, source: str) -> list[dict]:
@@ -353,9 +395,10 @@ def _optional_int(data, key, field, low, high, source, line) -> dict:
 def count_words(body: str) -> int:
     """Words of Dutch text in a lesson body (YAML keys and markup excluded)."""
     text = re.sub(r"^:::.*$", " ", body, flags=re.M)
+    text = re.sub(r"<[^>]*>", " ", text)  # exercise definitions (OLX): count the text only
     text = re.sub(
         r"^\s*(-\s*)?(setting|titel|verhaal|tekst|bron|vraag|toelichting|opdracht|reflectievraag|"
-        r"opties|juist|feedback|werkblad|url|verplicht|pogingen|minimale_lengte):\s*\|?",
+        r"opties|juist|feedback|werkblad|url|verplicht|pogingen|minimale_lengte|type|olx):\s*\|?",
         " ",
         text,
         flags=re.M,
