@@ -56,7 +56,9 @@ class Lesson:
     @property
     def activity_count(self) -> int:
         return sum(
-            1 for b in self.body if b["type"] in {"reflection", "assignment", "knowledge_check"}
+            1
+            for b in self.body
+            if b["type"] in {"reflection", "assignment", "knowledge_check", "exercise"}
         )
 
 
@@ -327,8 +329,9 @@ def _exercise_block(data: dict, source: str, line: int) -> dict:
     }
 
 
-def parse_body(body: str, source: str) -> list[dict]:
-    """Turn a lesson body into StreamField data: a list of {type, value, id}."""
+def parse_body(body: str, source: str, *, first_line: int = 1) -> list[dict]:
+    """Turn a lesson body into StreamField data: a list of {type, value, id}. Errors name
+    lines of the file: `first_line` is the file line the body starts on."""
     blocks: list[dict] = []
     prose: list[str] = []
 
@@ -350,16 +353,22 @@ def parse_body(body: str, source: str) -> list[dict]:
             while j < len(lines) and lines[j].strip() != ":::":
                 if FENCE_OPEN.match(lines[j].strip()):
                     raise MaterialError(
-                        f"{source}:{i + 1}: block ':::{opened.group(1)}' is not closed"
+                        f"{source}:{i + first_line}: block ':::{opened.group(1)}' is not closed"
                     )
                 j += 1
             if j >= len(lines):
-                raise MaterialError(f"{source}:{i + 1}: block ':::{opened.group(1)}' is not closed")
-            blocks.append(_fenced_block(opened.group(1), "\n".join(lines[start:j]), source, i + 1))
+                raise MaterialError(
+                    f"{source}:{i + first_line}: block ':::{opened.group(1)}' is not closed"
+                )
+            blocks.append(
+                _fenced_block(opened.group(1), "\n".join(lines[start:j]), source, i + first_line)
+            )
             i = j + 1
             continue
         if line.strip() == ":::":
-            raise MaterialError(f"{source}:{i + 1}: ':::' closes a block that was never opened")
+            raise MaterialError(
+                f"{source}:{i + first_line}: ':::' closes a block that was never opened"
+            )
         heading = re.match(r"^(#{2,3})\s+(.+?)\s*#*$", line)
         if heading:
             flush_prose()
@@ -371,7 +380,7 @@ def parse_body(body: str, source: str) -> list[dict]:
             )
         elif re.match(r"^#\s", line):
             raise MaterialError(
-                f"{source}:{i + 1}: use ## or ### for headings; the title is the h1"
+                f"{source}:{i + first_line}: use ## or ### for headings; the title is the h1"
             )
         else:
             prose.append(line)
@@ -445,13 +454,15 @@ def _sources(meta: dict, source: str) -> list[str]:
 
 def load_lesson(path: Path, order: int, root: Path) -> Lesson:
     meta, body, source, checksum = _read(path, root)
+    text = path.read_text(encoding="utf-8")
+    first_line = text[: len(text) - len(body)].count("\n") + 1 if body else 1
     return Lesson(
         slug=_slug(meta, source),
         title=_require(meta, "title", source),
         order=order,
         estimated_minutes=_require(meta, "estimated_minutes", source, int),
         is_trainer_guide=bool(meta.get("trainer_guide", False)),
-        body=parse_body(body, source),
+        body=parse_body(body, source, first_line=first_line),
         word_count=count_words(body),
         source=source,
         checksum=checksum,
