@@ -107,3 +107,22 @@ def test_openapi_declares_the_exercise_type(client, teacher):
     assert "xblock:" in exercise["properties"]["type"]["description"]
     lesson = schema["components"]["schemas"]["LessonOut"]
     assert "exercises" in lesson["properties"]
+
+
+def test_every_letter_module_of_the_tdt_programme_has_an_exercise():
+    material = load_material()
+    [tdt] = [p for p in material.programmes if p.slug == "train-de-trainer"]
+    found = {
+        module.letter: {
+            block["value"]["xblock_type"]
+            for lesson in module.lessons
+            for block in lesson.body
+            if block["type"] == "exercise"
+        }
+        for module in tdt.modules
+    }
+    assert "glans-conversation" in found["G"]
+    assert "poll" in found["L"]
+    assert "glans-appreciation" in found["A"]
+    assert "glans-conversation" in found["N"]
+    assert "drag-and-drop-v2" in found["S"]
