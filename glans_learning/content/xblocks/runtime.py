@@ -110,8 +110,12 @@ class StateStore(KeyValueStore):
         persist: bool,
         lock: bool,
         database: bool = True,
+        shared: bool = False,
     ):
         self.database = database
+        # The block has user_state_summary fields (shared by all learners, e.g. a poll's
+        # tally): a locking store creates their row up front so that it can lock it.
+        self.shared = shared
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.user_id = self.user.pk if self.user else None
         self.usage_id = usage_id
@@ -147,6 +151,8 @@ class StateStore(KeyValueStore):
             if not self.database:
                 pass  # validating a definition: no learner state at all
             elif self.user is not None:
+                if self.lock and self.persist and self.shared:
+                    self._ensure_shared_row()
                 query = XBlockState.objects.filter(
                     Q(user=self.user, key__in=[self.usage_id, self.block_type, ""])
                     | Q(user=None, scope=XBlockState.Scope.USER_STATE_SUMMARY, key=self.usage_id)
@@ -162,6 +168,25 @@ class StateStore(KeyValueStore):
                 ):
                     self._rows[(row.scope, row.key)] = dict(row.state)
         return self._rows
+
+    def _ensure_shared_row(self):
+        """Create the shared summary row if it is missing, tolerating a concurrent creation
+        (get_or_create races end in IntegrityError: the row exists then). The caller locks
+        it with select_for_update, so concurrent handler calls update it one after the other
+        instead of overwriting each other's tallies."""
+        for attempt in range(2):
+            try:
+                with transaction.atomic():
+                    XBlockState.objects.get_or_create(
+                        scope=XBlockState.Scope.USER_STATE_SUMMARY,
+                        key=self.usage_id,
+                        user=None,
+                        defaults={"state": {}},
+                    )
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
 
     def get(self, key):
         if key.scope not in LEARNER_SCOPES:
@@ -357,6 +382,7 @@ class GlansRuntime(Runtime):
             persist=self.persist,
             lock=lock,
             database=database,
+            shared=_has_shared_fields(block_type),
         )
         self._current_handler: str | None = None
         id_manager = _Ids(self.usage_id, block_type)
@@ -489,6 +515,13 @@ class GlansRuntime(Runtime):
             return super().handle(block, handler_name, request, suffix)
         finally:
             self._current_handler = None
+
+
+def _has_shared_fields(block_type: str) -> bool:
+    block_class = load_class(block_type)
+    return block_class is not None and any(
+        field.scope == Scope.user_state_summary for field in block_class.fields.values()
+    )
 
 
 def _result_of(event_type, data) -> tuple[float | None, bool, bool]:
