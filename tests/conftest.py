@@ -119,6 +119,9 @@ def _base_data_after_flush(request):
 
     from glans_learning.organisations.models import Role
 
+    # Wagtail caches the sites' root paths across tests (the cache is not rolled back): a
+    # list cached by an earlier test's sites would leave this test's pages without a URL.
+    Site.clear_site_root_paths_cache()
     if not (marker and marker.kwargs.get("transaction")) and Role.objects.exists():
         return  # the usual case: migration data is there
 
