@@ -104,7 +104,7 @@ def loaded_fixture(db, fixture_material):
 @pytest.fixture(autouse=True)
 def _base_data_after_flush(request):
     """Transactional tests flush the database, migration data included; put back what the
-    migrations create (the Wagtail root page, locale and site, and the roles) — for them, and
+    migrations create (the Wagtail root page and collection, locale and site, and the roles) — for them, and
     for any later test on the same worker that finds it missing."""
     marker = request.node.get_closest_marker("django_db")
     if marker and marker.kwargs.get("transaction"):
@@ -115,7 +115,7 @@ def _base_data_after_flush(request):
         return
     import importlib
 
-    from wagtail.models import Locale, Page, Site
+    from wagtail.models import Collection, Locale, Page, Site
 
     from glans_learning.organisations.models import Role
 
@@ -126,6 +126,8 @@ def _base_data_after_flush(request):
         return  # the usual case: migration data is there
 
     Locale.objects.get_or_create(language_code="nl")
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
     if not Page.objects.filter(depth=1).exists():
         root = Page.add_root(title="Root", slug="root")
         home = root.add_child(title="Home", slug="home")

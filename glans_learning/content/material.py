@@ -56,7 +56,9 @@ class Lesson:
     @property
     def activity_count(self) -> int:
         return sum(
-            1 for b in self.body if b["type"] in {"reflection", "assignment", "knowledge_check"}
+            1
+            for b in self.body
+            if b["type"] in {"reflection", "assignment", "knowledge_check", "exercise"}
         )
 
 
@@ -185,6 +187,7 @@ KNOWN_BLOCKS = {
     "kennischeck",
     "werkblad",
     "video",
+    "oefening",
 }
 
 
@@ -282,11 +285,53 @@ def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
                 "transcript": str(data.get("transcriptie") or ""),
             },
         }
+    if kind == "oefening":
+        return _exercise_block(data, source, line)
     raise MaterialError(f"{source}:{line}: unknown block type ':::{kind}'")
 
 
-def parse_body(body: str, source: str) -> list[dict]:
-    """Turn a lesson body into StreamField data: a list of {type, value, id}."""
+def _exercise_block(data: dict, source: str, line: int) -> dict:
+    """An interactive exercise (XBlock): an allow-listed ``type``, a ``titel`` and its
+    ``olx`` definition, validated like the editor validates it on save."""
+    from django.core.exceptions import ValidationError
+
+    from .xblocks import allowed_types, xblock_installed
+
+    kind = "oefening"
+    xblock_type = _need(data, "type", kind, source, line)
+    if xblock_type not in allowed_types():
+        raise MaterialError(
+            f"{source}:{line}: ':::oefening' type '{xblock_type}' is not allowed; "
+            f"use one of {sorted(allowed_types())}"
+        )
+    title = _need(data, "titel", kind, source, line)
+    if len(title) > 200:
+        raise MaterialError(f"{source}:{line}: ':::oefening' titel is longer than 200 characters")
+    olx = _need(data, "olx", kind, source, line)
+    if xblock_installed():
+        from .xblocks.block import validate_exercise
+
+        try:
+            validate_exercise(xblock_type=xblock_type, olx=olx)
+        except ValidationError as exc:
+            raise MaterialError(
+                f"{source}:{line}: ':::oefening' definition (olx) is not valid: "
+                + " ".join(str(m) for m in exc.messages)
+            ) from None
+    return {
+        "type": "exercise",
+        "value": {
+            "xblock_type": xblock_type,
+            "title": title,
+            "olx": olx,
+            "required": bool(data.get("verplicht", True)),
+        },
+    }
+
+
+def parse_body(body: str, source: str, *, first_line: int = 1) -> list[dict]:
+    """Turn a lesson body into StreamField data: a list of {type, value, id}. Errors name
+    lines of the file: `first_line` is the file line the body starts on."""
     blocks: list[dict] = []
     prose: list[str] = []
 
@@ -308,16 +353,22 @@ def parse_body(body: str, source: str) -> list[dict]:
             while j < len(lines) and lines[j].strip() != ":::":
                 if FENCE_OPEN.match(lines[j].strip()):
                     raise MaterialError(
-                        f"{source}:{i + 1}: block ':::{opened.group(1)}' is not closed"
+                        f"{source}:{i + first_line}: block ':::{opened.group(1)}' is not closed"
                     )
                 j += 1
             if j >= len(lines):
-                raise MaterialError(f"{source}:{i + 1}: block ':::{opened.group(1)}' is not closed")
-            blocks.append(_fenced_block(opened.group(1), "\n".join(lines[start:j]), source, i + 1))
+                raise MaterialError(
+                    f"{source}:{i + first_line}: block ':::{opened.group(1)}' is not closed"
+                )
+            blocks.append(
+                _fenced_block(opened.group(1), "\n".join(lines[start:j]), source, i + first_line)
+            )
             i = j + 1
             continue
         if line.strip() == ":::":
-            raise MaterialError(f"{source}:{i + 1}: ':::' closes a block that was never opened")
+            raise MaterialError(
+                f"{source}:{i + first_line}: ':::' closes a block that was never opened"
+            )
         heading = re.match(r"^(#{2,3})\s+(.+?)\s*#*$", line)
         if heading:
             flush_prose()
@@ -329,7 +380,7 @@ def parse_body(body: str, source: str) -> list[dict]:
             )
         elif re.match(r"^#\s", line):
             raise MaterialError(
-                f"{source}:{i + 1}: use ## or ### for headings; the title is the h1"
+                f"{source}:{i + first_line}: use ## or ### for headings; the title is the h1"
             )
         else:
             prose.append(line)
@@ -353,9 +404,10 @@ def _optional_int(data, key, field, low, high, source, line) -> dict:
 def count_words(body: str) -> int:
     """Words of Dutch text in a lesson body (YAML keys and markup excluded)."""
     text = re.sub(r"^:::.*$", " ", body, flags=re.M)
+    text = re.sub(r"<[^>]*>", " ", text)  # exercise definitions (OLX): count the text only
     text = re.sub(
         r"^\s*(-\s*)?(setting|titel|verhaal|tekst|bron|vraag|toelichting|opdracht|reflectievraag|"
-        r"opties|juist|feedback|werkblad|url|verplicht|pogingen|minimale_lengte):\s*\|?",
+        r"opties|juist|feedback|werkblad|url|verplicht|pogingen|minimale_lengte|type|olx):\s*\|?",
         " ",
         text,
         flags=re.M,
@@ -402,13 +454,15 @@ def _sources(meta: dict, source: str) -> list[str]:
 
 def load_lesson(path: Path, order: int, root: Path) -> Lesson:
     meta, body, source, checksum = _read(path, root)
+    text = path.read_text(encoding="utf-8")
+    first_line = text[: len(text) - len(body)].count("\n") + 1 if body else 1
     return Lesson(
         slug=_slug(meta, source),
         title=_require(meta, "title", source),
         order=order,
         estimated_minutes=_require(meta, "estimated_minutes", source, int),
         is_trainer_guide=bool(meta.get("trainer_guide", False)),
-        body=parse_body(body, source),
+        body=parse_body(body, source, first_line=first_line),
         word_count=count_words(body),
         source=source,
         checksum=checksum,

@@ -2,7 +2,7 @@
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from glans_learning.core.api_errors import Conflict, refusals_as_conflict
 from glans_learning.organisations.utils import parse_id
@@ -13,12 +13,20 @@ from .models import LessonPage, ProgrammeIndexPage
 router = Router(tags=["leerprogramma's"])
 
 
+class ExerciseOut(Schema):
+    id: str
+    type: str = Field(description='"xblock:<XBlock-type>", e.g. "xblock:poll"')
+    title: str
+    required: bool
+
+
 class LessonOut(Schema):
     id: int
     title: str
     url: str | None
     estimated_minutes: int
     is_trainer_guide: bool
+    exercises: list[ExerciseOut] = []
 
 
 class ModuleOut(Schema):
@@ -54,6 +62,20 @@ class ActivityOut(Schema):
     feedback: str | None = None
 
 
+def _exercises(lesson) -> list[ExerciseOut]:
+    """The lesson's interactive exercises, from its activity summary (no body parsing)."""
+    return [
+        ExerciseOut(
+            id=entry["id"],
+            type=f"xblock:{entry.get('xblock_type') or ''}",
+            title=entry.get("label") or "",
+            required=bool(entry.get("required", True)),
+        )
+        for entry in lesson.activity_summary or []
+        if entry.get("kind") == "exercise"
+    ]
+
+
 @router.get(
     "/programmes", response=list[ProgrammeOut], summary=_("Leerprogramma's met modules en lessen")
 )
@@ -61,7 +83,9 @@ def programmes(request):
     out = []
     for index in ProgrammeIndexPage.objects.live():
         for programme in selectors.programme_overview(index=index):
-            modules = selectors.programme_outline(programme=programme, request=request)
+            modules = selectors.programme_outline(
+                programme=programme, request=request, detailed=True
+            )
             out.append(
                 ProgrammeOut(
                     id=programme.pk,
@@ -83,6 +107,7 @@ def programmes(request):
                                     url=lesson.href,
                                     estimated_minutes=lesson.estimated_minutes,
                                     is_trainer_guide=lesson.is_trainer_guide,
+                                    exercises=_exercises(lesson),
                                 )
                                 for lesson in m.outline_lessons
                             ],

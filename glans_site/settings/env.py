@@ -55,7 +55,9 @@ def database_from_env(default_sqlite_path) -> dict:
 
     url = env_str("DATABASE_URL")
     if url is None:
-        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
+        return _sqlite_options(
+            {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
+        )
     try:
         config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
     except Exception as exc:  # dj_database_url raises several types
@@ -66,4 +68,15 @@ def database_from_env(default_sqlite_path) -> dict:
         raise ImproperlyConfigured(
             "Environment variable DATABASE_URL names an unknown database scheme."
         )
+    return _sqlite_options(config)
+
+
+def _sqlite_options(config: dict) -> dict:
+    """SQLite: write transactions take the lock when they start (IMMEDIATE) and wait for it
+    (timeout, seconds) instead of failing with "database is locked" when two requests, such
+    as concurrent exercise handler calls, write at once."""
+    if config.get("ENGINE", "").endswith("sqlite3"):
+        options = config.setdefault("OPTIONS", {})
+        options.setdefault("transaction_mode", "IMMEDIATE")
+        options.setdefault("timeout", env_int("SQLITE_TIMEOUT", 20))
     return config

@@ -58,6 +58,7 @@ def validate_exercise(*, xblock_type: str, olx: str) -> None:
         block_type=xblock_type,
         persist=False,
         preview=True,
+        database=False,  # validation reads and writes no learner state
     )
     try:
         block = runtime.load_block(olx)

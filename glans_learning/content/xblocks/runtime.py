@@ -101,7 +101,21 @@ class _Ids(IdReader, IdGenerator):
 class StateStore(KeyValueStore):
     """Authored scopes in memory; learner scopes in XBlockState rows of one user and block."""
 
-    def __init__(self, *, user, usage_id: str, block_type: str, persist: bool, lock: bool):
+    def __init__(
+        self,
+        *,
+        user,
+        usage_id: str,
+        block_type: str,
+        persist: bool,
+        lock: bool,
+        database: bool = True,
+        shared: bool = False,
+    ):
+        self.database = database
+        # The block has user_state_summary fields (shared by all learners, e.g. a poll's
+        # tally): a locking store creates their row up front so that it can lock it.
+        self.shared = shared
         self.user = user if getattr(user, "is_authenticated", False) else None
         self.user_id = self.user.pk if self.user else None
         self.usage_id = usage_id
@@ -134,7 +148,11 @@ class StateStore(KeyValueStore):
     def _load(self) -> dict:
         if self._rows is None:
             self._rows = {}
-            if self.user is not None:
+            if not self.database:
+                pass  # validating a definition: no learner state at all
+            elif self.user is not None:
+                if self.lock and self.persist and self.shared:
+                    self._ensure_shared_row()
                 query = XBlockState.objects.filter(
                     Q(user=self.user, key__in=[self.usage_id, self.block_type, ""])
                     | Q(user=None, scope=XBlockState.Scope.USER_STATE_SUMMARY, key=self.usage_id)
@@ -150,6 +168,25 @@ class StateStore(KeyValueStore):
                 ):
                     self._rows[(row.scope, row.key)] = dict(row.state)
         return self._rows
+
+    def _ensure_shared_row(self):
+        """Create the shared summary row if it is missing, tolerating a concurrent creation
+        (get_or_create races end in IntegrityError: the row exists then). The caller locks
+        it with select_for_update, so concurrent handler calls update it one after the other
+        instead of overwriting each other's tallies."""
+        for attempt in range(2):
+            try:
+                with transaction.atomic():
+                    XBlockState.objects.get_or_create(
+                        scope=XBlockState.Scope.USER_STATE_SUMMARY,
+                        key=self.usage_id,
+                        user=None,
+                        defaults={"state": {}},
+                    )
+                return
+            except IntegrityError:
+                if attempt:
+                    raise
 
     def get(self, key):
         if key.scope not in LEARNER_SCOPES:
@@ -329,6 +366,7 @@ class GlansRuntime(Runtime):
         persist: bool,
         lock: bool = False,
         preview: bool = False,
+        database: bool = True,
     ):
         self.user = user
         self.page_id = page_id
@@ -343,6 +381,8 @@ class GlansRuntime(Runtime):
             block_type=block_type,
             persist=self.persist,
             lock=lock,
+            database=database,
+            shared=_has_shared_fields(block_type),
         )
         self._current_handler: str | None = None
         id_manager = _Ids(self.usage_id, block_type)
@@ -475,6 +515,13 @@ class GlansRuntime(Runtime):
             return super().handle(block, handler_name, request, suffix)
         finally:
             self._current_handler = None
+
+
+def _has_shared_fields(block_type: str) -> bool:
+    block_class = load_class(block_type)
+    return block_class is not None and any(
+        field.scope == Scope.user_state_summary for field in block_class.fields.values()
+    )
 
 
 def _result_of(event_type, data) -> tuple[float | None, bool, bool]:

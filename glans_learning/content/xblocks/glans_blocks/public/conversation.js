@@ -52,7 +52,8 @@ function GlansConversation(runtime, element) {
           part("history").appendChild(item);
           renderStep(result.step);
           if (result.finished) {
-            part("result").textContent = root.getAttribute("data-done-text") || ("Score: " + result.score + "%");
+            part("result").textContent = (root.getAttribute("data-done-text") || "Score:") +
+              " " + result.score + "%";
             part("result").hidden = false;
             part("restart").hidden = false;
           }
