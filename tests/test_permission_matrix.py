@@ -103,6 +103,10 @@ EXPECTED = {
     # The academy (platform admins included) sees aggregates only, never a school's page.
     "GET glans_measurement:school": allow({"director"}),
     "GET glans_measurement:import": allow({"director"}),
+    "GET glans_measurement:import_job": allow({"director"}),
+    "GET glans_measurement:import_job_status": allow({"director"}),
+    "GET glans_measurement:school_export": allow({"director"}),
+    "GET glans_measurement:self_check": allow({"teacher"}),
     "POST glans_measurement:follow_up": allow({"director"}, status=302),
     "GET glans_measurement:board": allow({"admin", "auditor", "trainer"}),
     "GET glans_measurement:academy": allow({"admin", "auditor", "trainer"}),
@@ -381,7 +385,7 @@ def world(
         "register": objects["own"]["register"],
         "enrollment": other_enrolment,
     }
-    from glans_learning.measurement.models import Rating
+    from glans_learning.measurement.models import ImportJob, Rating
     from tests.content.test_xblocks import APPRECIATION, add_exercise
     from tests.measurement.conftest import make_group, open_moment, teach
 
@@ -414,6 +418,7 @@ def world(
         "moment": moment,
         "relationship": relationship,
         "rating": rating,
+        "import_job": ImportJob.objects.create(unit=zonnebloem, school_year=year),
     }
 
 
@@ -466,6 +471,10 @@ def _request(world, key, client):
         "glans_measurement:grid": [world["group"].pk],
         "glans_measurement:school": [unit.pk],
         "glans_measurement:import": [unit.pk],
+        "glans_measurement:import_job": [world["import_job"].pk],
+        "glans_measurement:import_job_status": [world["import_job"].pk],
+        "glans_measurement:school_export": [unit.pk],
+        "glans_measurement:self_check": [world["group"].pk],
         "glans_measurement:follow_up": [world["rating"].pk],
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],

@@ -296,3 +296,30 @@ def retention_apply(*, today=None) -> int:
     ids = list(stale)
     Family.objects.filter(pk__in=ids).delete()
     return len(ids)
+
+
+@transaction.atomic
+def self_check_record(*, user, group, values: dict[int, str], today=None) -> int:
+    """Save `user`'s own monthly self-check for their `group` (relationship id → rating).
+    Only the group's own teachers; all or nothing; kept apart from the school's moments."""
+    from .models import RatingValue, SelfCheck
+
+    if not permissions.can_rate(user, group):
+        raise PermissionDenied
+    month = (today or timezone.localdate()).replace(day=1)
+    allowed = set(
+        Relationship.objects.filter(group=group, is_active=True).values_list("pk", flat=True)
+    )
+    errors = {}
+    for rel_id, value in values.items():
+        if rel_id not in allowed:
+            errors[str(rel_id)] = _("Onbekende relatie voor jouw groep.")
+        elif value not in RatingValue.values:
+            errors[str(rel_id)] = _("Kies glanst, neutraal of dof.")
+    if errors:
+        raise ValidationError(errors)
+    for rel_id, value in values.items():
+        SelfCheck.objects.update_or_create(
+            relationship_id=rel_id, teacher=user, month=month, defaults={"value": value}
+        )
+    return len(values)
