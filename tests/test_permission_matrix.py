@@ -209,6 +209,15 @@ for _model in ("session", "sessionregistration"):
         scoped=TEAM_LEADS,
     )
 EXPECTED |= _admin("register", ACADEMY, ADMIN, ADMIN)
+# The oudervolgsysteem: targets per board (academy sees, admins set), moments per unit.
+EXPECTED |= _admin("target", ACADEMY, ADMIN, ADMIN)
+EXPECTED |= _admin(
+    "measurementmoment",
+    ADMIN | SCHOOL_LEADS,
+    {"admin", "director"},
+    {"admin", "other_director"},
+    scoped=SCHOOL_LEADS,
+)
 # Login lockouts (django-axes): platform admins see and lift them; there is nothing to edit.
 EXPECTED |= _admin("accessattempt", ADMIN, set(), set())
 EXPECTED |= _admin(
@@ -385,7 +394,7 @@ def world(
         "register": objects["own"]["register"],
         "enrollment": other_enrolment,
     }
-    from glans_learning.measurement.models import ImportJob, Rating
+    from glans_learning.measurement.models import ImportJob, Rating, Target
     from tests.content.test_xblocks import APPRECIATION, add_exercise
     from tests.measurement.conftest import make_group, open_moment, teach
 
@@ -395,6 +404,14 @@ def world(
     moment = open_moment(zonnebloem, year)
     relationship = group.relationships.first()
     rating = Rating.objects.create(relationship=relationship, moment=moment, value="negative")
+    objects["own"]["measurementmoment"] = moment
+    objects["other"]["measurementmoment"] = open_moment(regenboog, year)
+    objects["own"]["target"] = Target.objects.create(
+        board=zonnebloem.board, implementation_year=2, share_positive=80
+    )
+    objects["other"]["target"] = Target.objects.create(
+        board=zonnebloem.board, implementation_year=3, share_positive=95
+    )
     actors = {
         "teacher": teacher,
         "tdt": tdt_teacher,
