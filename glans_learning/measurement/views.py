@@ -236,6 +236,9 @@ def board_dashboard(request, board_id):
     )
 
 
+ACADEMY_PAGE_SIZE = 25
+
+
 @login_required
 def academy_dashboard(request):
     if not user_roles(request.user).is_academy:
@@ -246,8 +249,16 @@ def academy_dashboard(request):
         .select_related("board")
         .order_by("board__name", "name")
     )
-    rows = selectors.units_measurements(units=units, school_year=year) if year else []
     export = request.GET.get("export")
+    page = None
+    if export not in ("csv", "xlsx"):
+        # The nation has thousands of schools: the screen shows one page of them, so its
+        # cost does not grow with the nation; the export holds them all.
+        from django.core.paginator import Paginator
+
+        page = Paginator(units, ACADEMY_PAGE_SIZE).get_page(request.GET.get("page"))
+        units = page.object_list
+    rows = selectors.units_measurements(units=units, school_year=year) if year else []
     if export in ("csv", "xlsx") and year:
         headers = [
             _("Bestuur"),
@@ -278,7 +289,7 @@ def academy_dashboard(request):
     return render(
         request,
         "glans_measurement/academy_dashboard.html",
-        {"rows": rows, "year": year, "years": SchoolYear.objects.all()},
+        {"rows": rows, "year": year, "years": SchoolYear.objects.all(), "page": page},
     )
 
 

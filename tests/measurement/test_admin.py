@@ -41,3 +41,18 @@ def test_admin_sets_a_boards_target(zonnebloem, admin_user, client, verified_log
         {"board": zonnebloem.board_id, "implementation_year": 3, "share_positive": 120},
     )
     assert response.status_code == 200 and Target.objects.count() == 1
+
+
+def test_academy_dashboard_shows_one_page_of_schools(
+    zonnebloem, regenboog, year, academy_trainer, client, monkeypatch
+):
+    from glans_learning.measurement import views
+
+    monkeypatch.setattr(views, "ACADEMY_PAGE_SIZE", 1)
+    client.force_login(academy_trainer)
+    first = client.get("/meten/academie/").content.decode()
+    second = client.get("/meten/academie/?page=2").content.decode()
+    assert ("De Regenboog" in first) != ("De Regenboog" in second)
+    assert "Pagina 1 van 2" in first
+    export = client.get("/meten/academie/?export=csv").content.decode("utf-8-sig")
+    assert "De Regenboog" in export and "De Zonnebloem" in export  # the export holds all
