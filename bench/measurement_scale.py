@@ -259,6 +259,23 @@ def time_requests(client_for, urls, *, requests, warmup, method="get", bodies=No
     return {name: statistics.median(v) for name, v in samples.items()}
 
 
+def explain(client_for, target):
+    """The five slowest queries of one request, with EXPLAIN ANALYZE."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    user, url = target
+    with CaptureQueriesContext(connection) as captured:
+        client_for(user).get(url)
+    slowest = sorted(captured.captured_queries, key=lambda q: -float(q["time"]))[:5]
+    with connection.cursor() as cursor:
+        for query in slowest:
+            print(f"--- {query['time']} s: {query['sql'][:400]}")
+            if query["sql"].lstrip().upper().startswith("SELECT"):
+                cursor.execute("EXPLAIN ANALYZE " + query["sql"])
+                print("\n".join(row[0] for row in cursor.fetchall()))
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.05, help="the larger scale (1 = nation)")
@@ -266,6 +283,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--explain", metavar="REQUEST", help="print the slowest queries of one request, explained"
+    )
     args = parser.parse_args()
 
     if not os.environ.get("DATABASE_URL", "").startswith(("postgres", "postgresql")):
@@ -425,6 +445,8 @@ def main() -> int:
         "ratings": Rating.objects.count(),
     }
     large_times = measure()
+    if args.explain:
+        explain(client_for, urls[args.explain])
 
     # Import speed: a CSV of n rows into a fresh school, parsed and imported all or nothing.
     def import_rate(n):
@@ -441,7 +463,7 @@ def main() -> int:
         assert preview.ok and Relationship.objects.filter(unit=unit).count() == n
         return n / elapsed, elapsed
 
-    rates = {n: import_rate(n) for n in (1000, args.import_rows)}
+    rates = {n: import_rate(n) for n in dict.fromkeys((1000, args.import_rows))}
 
     print()
     print(

@@ -101,8 +101,12 @@ def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = Fal
         rels.values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
     )
     total_rels = sum(per_group_rels.values())
+    # The relationship side of the join is narrowed to this unit too, so PostgreSQL reads it
+    # through the unit's index instead of scanning the nation's relationships.
     ratings = Rating.objects.filter(
-        moment__in=[m.pk for m in moments], relationship__is_active=True
+        moment__in=[m.pk for m in moments],
+        relationship__unit=unit,
+        relationship__is_active=True,
     )
     per_moment = {r["moment_id"]: r for r in ratings.values("moment_id").annotate(**_counts())}
     result = {
@@ -167,7 +171,9 @@ def units_measurements(*, units, school_year, suppress: bool = True) -> list[dic
     per_moment = {
         r["moment_id"]: r
         for r in Rating.objects.filter(
-            moment__in=[m.pk for m in moments], relationship__is_active=True
+            moment__in=[m.pk for m in moments],
+            relationship__unit_id__in=unit_ids,
+            relationship__is_active=True,
         )
         .values("moment_id")
         .annotate(**_counts())
