@@ -103,6 +103,10 @@ EXPECTED = {
     # The academy (platform admins included) sees aggregates only, never a school's page.
     "GET glans_measurement:school": allow({"director"}),
     "GET glans_measurement:import": allow({"director"}),
+    "GET glans_measurement:import_job": allow({"director"}),
+    "GET glans_measurement:import_job_status": allow({"director"}),
+    "GET glans_measurement:school_export": allow({"director"}),
+    "GET glans_measurement:self_check": allow({"teacher"}),
     "POST glans_measurement:follow_up": allow({"director"}, status=302),
     "GET glans_measurement:board": allow({"admin", "auditor", "trainer"}),
     "GET glans_measurement:academy": allow({"admin", "auditor", "trainer"}),
@@ -225,6 +229,15 @@ EXPECTED |= _admin("register", ACADEMY, ADMIN, ADMIN)
 EXPECTED |= _admin("accreditation", ACADEMY, ADMIN, ADMIN)
 EXPECTED |= _admin("certificate", ACADEMY, ADMIN, ADMIN)
 EXPECTED |= _admin("pointsentry", ACADEMY, set(), set())
+# The oudervolgsysteem: targets per board (academy sees, admins set), moments per unit.
+EXPECTED |= _admin("target", ACADEMY, ADMIN, ADMIN)
+EXPECTED |= _admin(
+    "measurementmoment",
+    ADMIN | SCHOOL_LEADS,
+    {"admin", "director"},
+    {"admin", "other_director"},
+    scoped=SCHOOL_LEADS,
+)
 # Login lockouts (django-axes): platform admins see and lift them; there is nothing to edit.
 EXPECTED |= _admin("accessattempt", ADMIN, set(), set())
 EXPECTED |= _admin(
@@ -401,7 +414,7 @@ def world(
         "register": objects["own"]["register"],
         "enrollment": other_enrolment,
     }
-    from glans_learning.measurement.models import Rating
+    from glans_learning.measurement.models import ImportJob, Rating, Target
     from tests.content.test_xblocks import APPRECIATION, add_exercise
     from tests.measurement.conftest import make_group, open_moment, teach
 
@@ -411,6 +424,14 @@ def world(
     moment = open_moment(zonnebloem, year)
     relationship = group.relationships.first()
     rating = Rating.objects.create(relationship=relationship, moment=moment, value="negative")
+    objects["own"]["measurementmoment"] = moment
+    objects["other"]["measurementmoment"] = open_moment(regenboog, year)
+    objects["own"]["target"] = Target.objects.create(
+        board=zonnebloem.board, implementation_year=2, share_positive=80
+    )
+    objects["other"]["target"] = Target.objects.create(
+        board=zonnebloem.board, implementation_year=3, share_positive=95
+    )
     actors = {
         "teacher": teacher,
         "tdt": tdt_teacher,
@@ -463,6 +484,7 @@ def world(
         "moment": moment,
         "relationship": relationship,
         "rating": rating,
+        "import_job": ImportJob.objects.create(unit=zonnebloem, school_year=year),
     }
 
 
@@ -515,6 +537,10 @@ def _request(world, key, client):
         "glans_measurement:grid": [world["group"].pk],
         "glans_measurement:school": [unit.pk],
         "glans_measurement:import": [unit.pk],
+        "glans_measurement:import_job": [world["import_job"].pk],
+        "glans_measurement:import_job_status": [world["import_job"].pk],
+        "glans_measurement:school_export": [unit.pk],
+        "glans_measurement:self_check": [world["group"].pk],
         "glans_measurement:follow_up": [world["rating"].pk],
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],

@@ -9,4 +9,6 @@ class MeasurementConfig(AppConfig):
     verbose_name = _("Oudervolgsysteem")
 
     def ready(self):
-        from . import permissions  # noqa: F401  (registers the rules permissions)
+        from . import permissions  # registers the rules permissions
+
+        permissions.register_policies()

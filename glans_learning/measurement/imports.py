@@ -23,6 +23,8 @@ from .services import _code_for, pupil_key_hash
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
+BATCH = 2000
+ASYNC_ROWS = 1000  # bigger files import in the background, with a progress bar
 COLUMNS = {
     "groep": "group",
     "group": "group",
@@ -281,13 +283,24 @@ def _plan(*, unit, school_year, rows: list[Row], problems: list[Problem]) -> tup
 
 def relationships_preview(*, unit, school_year, upload) -> Preview:
     rows, problems = read_upload(upload)
+    return relationships_preview_rows(
+        unit=unit, school_year=school_year, rows=rows, problems=problems
+    )
+
+
+def relationships_preview_rows(*, unit, school_year, rows, problems) -> Preview:
+    """The dry run: what an import of `rows` would do, changing nothing."""
     preview, _plan_ = _plan(unit=unit, school_year=school_year, rows=rows, problems=problems)
     return preview
 
 
 @transaction.atomic
-def relationships_import(*, unit, school_year, upload=None, rows=None, problems=None) -> Preview:
-    """Import a group list; nothing changes when any line is wrong."""
+def relationships_import(
+    *, unit, school_year, upload=None, rows=None, problems=None, progress=None
+) -> Preview:
+    """Import a group list; nothing changes when any line is wrong. `progress(fraction)`,
+    if given, hears how far the writing is (0 to 1)."""
+    progress = progress or (lambda fraction: None)
     if upload is not None:
         rows, problems = read_upload(upload)
     preview, plan = _plan(
@@ -301,6 +314,7 @@ def relationships_import(*, unit, school_year, upload=None, rows=None, problems=
             groups[row.group] = Group.objects.create(
                 unit=unit, name=row.group, grade=row.grade, school_year=school_year
             )
+    progress(0.1)
     # New families in bulk, with codes that are unique in the board.
     taken = set(Family.objects.filter(board_id=unit.board_id).values_list("code", flat=True))
     new_families = []
@@ -314,7 +328,7 @@ def relationships_import(*, unit, school_year, upload=None, rows=None, problems=
             taken.add(code)
             family = Family(board_id=unit.board_id, unit=unit, code=code)
             new_families.append((cluster, family))
-    Family.objects.bulk_create([f for _c, f in new_families])
+    Family.objects.bulk_create([f for _c, f in new_families], batch_size=BATCH)
     if any(f.pk is None for _c, f in new_families):  # databases without RETURNING
         codes = {f.code: f for _c, f in new_families}
         for pk, code in Family.objects.filter(board_id=unit.board_id, code__in=codes).values_list(
@@ -323,6 +337,7 @@ def relationships_import(*, unit, school_year, upload=None, rows=None, problems=
             codes[code].pk = pk
     for cluster, family in new_families:
         plan["cluster_family"][cluster] = family.pk
+    progress(0.4)
     known = set(
         FamilyKey.objects.filter(unit=unit, key_hash__in=list(plan["hashes"].values())).values_list(
             "key_hash", flat=True
@@ -334,7 +349,8 @@ def relationships_import(*, unit, school_year, upload=None, rows=None, problems=
             family_id = plan["cluster_family"][plan["family_of_pupil"][pupil_key]]
             keys.append(FamilyKey(family_id=family_id, unit=unit, key_hash=key_hash))
             known.add(key_hash)
-    FamilyKey.objects.bulk_create(keys)
+    FamilyKey.objects.bulk_create(keys, batch_size=BATCH)
+    progress(0.6)
     wanted = {}
     for row in rows:
         family_id = plan["cluster_family"][plan["family_of_pupil"][row.pupil_key]]
@@ -360,8 +376,119 @@ def relationships_import(*, unit, school_year, upload=None, rows=None, problems=
             rel.is_active = True
             rel.label = label or rel.label
             update.append(rel)
-    Relationship.objects.bulk_create(create)
-    Relationship.objects.bulk_update(update, ["is_active", "label"])
+    for start in range(0, len(create), BATCH):
+        Relationship.objects.bulk_create(create[start : start + BATCH])
+        progress(0.6 + 0.3 * min(1, (start + BATCH) / len(create)))
+    Relationship.objects.bulk_update(update, ["is_active", "label"], batch_size=BATCH)
     gone = [r.pk for k, r in existing.items() if k not in wanted and r.is_active]
     Relationship.objects.filter(pk__in=gone).update(is_active=False)
     return preview
+
+
+# Big files: a background task (core.tasks.enqueue) with a progress record the page polls.
+
+
+def _progress_key(job_id: int) -> str:
+    return f"glans_measurement:import:{job_id}"
+
+
+def progress(job) -> dict:
+    """How far `job` is: status, percentage and (when finished) the result. The running
+    percentage lives in the cache, as the import's own transaction is not visible yet."""
+    from django.core.cache import cache
+
+    from .models import ImportStatus
+
+    if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
+        percent = 100
+    else:
+        percent = int(cache.get(_progress_key(job.pk), 0))
+    return {
+        "status": job.status,
+        "status_display": str(job.get_status_display()),
+        "percent": percent,
+        "total": job.total,
+        "result": job.result,
+    }
+
+
+def _summary(preview: Preview) -> dict:
+    return {
+        "rows": len(preview.rows),
+        "groups_new": len(preview.groups_new),
+        "groups_existing": len(preview.groups_existing),
+        "families_new": preview.families_new,
+        "families_existing": preview.families_existing,
+        "relationships": preview.relationships,
+        "problems": [
+            {"line": p.line, "field": p.field, "message": str(p.message)}
+            for p in preview.problems[:200]
+        ],
+    }
+
+
+def import_job_create(*, user, unit, school_year, rows: list[Row]):
+    """Keep the parsed rows of a big file and enqueue their import after the commit."""
+    from dataclasses import asdict
+
+    from glans_learning.core.tasks import enqueue
+
+    from .models import ImportJob
+    from .tasks import run_import_job
+
+    job = ImportJob.objects.create(
+        unit=unit,
+        school_year=school_year,
+        requested_by=user,
+        total=len(rows),
+        rows=[asdict(r) for r in rows],
+    )
+    enqueue(run_import_job, job.pk)
+    return job
+
+
+def import_job_run(*, job_id: int) -> None:
+    """Run a queued import (idempotent: a finished or running job is left alone). All or
+    nothing: any line error or failure leaves the data as it was and marks the job failed."""
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from .models import ImportJob, ImportStatus
+
+    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
+        status=ImportStatus.RUNNING
+    )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("unit", "school_year").get(pk=job_id)
+    key = _progress_key(job.pk)
+
+    def report(fraction):
+        cache.set(key, int(fraction * 100), 3600)
+
+    rows = [Row(**r) for r in job.rows]
+    try:
+        preview = relationships_import(
+            unit=job.unit, school_year=job.school_year, rows=rows, problems=[], progress=report
+        )
+    except Exception:
+        import logging
+
+        logging.getLogger(__name__).exception("Import %s failed", job.pk)
+        job.status = ImportStatus.FAILED
+        job.result = {
+            "problems": [
+                {
+                    "line": 0,
+                    "field": "",
+                    "message": _("Er ging iets mis; er is niets geïmporteerd."),
+                }
+            ]
+        }
+    else:
+        job.status = ImportStatus.DONE if preview.ok else ImportStatus.FAILED
+        job.result = _summary(preview)
+    job.rows = []  # the pupil keys are not kept once the import has run
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "result", "rows", "finished_at"])
+    cache.delete(key)

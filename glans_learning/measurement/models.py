@@ -311,3 +311,66 @@ class AccessLog(models.Model):
 
     def __str__(self):
         return f"{self.what} {self.at}"
+
+
+class ImportStatus(models.TextChoices):
+    QUEUED = "queued", _("in de wachtrij")
+    RUNNING = "running", _("bezig")
+    DONE = "done", _("klaar")
+    FAILED = "failed", _("niet geïmporteerd")
+
+
+class ImportJob(models.Model):
+    """A big group list imported in the background (all or nothing). The parsed rows wait
+    here until the task has run and are then wiped; pupils' names were never read. While
+    the import runs, its progress is in the cache (`imports.progress`)."""
+
+    unit = models.ForeignKey(OrganisationUnit, on_delete=models.CASCADE, related_name="+")
+    school_year = models.ForeignKey(SchoolYear, on_delete=models.CASCADE, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=ImportStatus.choices, default=ImportStatus.QUEUED
+    )
+    total = models.PositiveIntegerField(_("regels"), default=0)
+    rows = models.JSONField(default=list, blank=True)
+    result = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+
+    def __str__(self):
+        return f"{self.unit_id}/{self.pk} {self.status}"
+
+
+class SelfCheck(models.Model):
+    """A teacher's own monthly check of a relationship in their group (seed 001): private to
+    the teacher, kept apart from the school's moments and never in any aggregate."""
+
+    relationship = models.ForeignKey(
+        Relationship, on_delete=models.CASCADE, related_name="self_checks"
+    )
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    month = models.DateField(_("maand"))  # the first day of the month
+    value = models.CharField(_("waardering"), max_length=10, choices=RatingValue.choices)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["month"]
+        verbose_name = _("eigen maandcheck")
+        verbose_name_plural = _("eigen maandchecks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["relationship", "teacher", "month"], name="unique_self_check_per_month"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.relationship_id} {self.month:%Y-%m}"

@@ -107,3 +107,40 @@ rules.add_perm("glans_measurement.rate", is_group_teacher)
 rules.add_perm("glans_measurement.view_school", sees_a_school)
 rules.add_perm("glans_measurement.view_board", sits_in_board_expertgroep)
 rules.add_perm("glans_measurement.view_academy", is_academy_staff)
+
+
+# Admin screens: targets per board (the academy sees them, platform admins set them) and
+# moments per unit (the school's director plans them; platform admins everywhere).
+from glans_learning.organisations.permissions import (  # noqa: E402
+    is_platform_admin,
+    is_unit_manager,
+    managed_units,
+)
+
+can_manage_moments = is_platform_admin | is_unit_manager
+for _action in ("add", "change", "delete", "view"):
+    rules.add_perm(f"glans_measurement.{_action}_measurementmoment", can_manage_moments)
+    rules.add_perm(
+        f"glans_measurement.{_action}_target",
+        is_academy_staff if _action == "view" else is_platform_admin,
+    )
+
+
+def manageable_moments(user):
+    from .models import MeasurementMoment
+
+    return MeasurementMoment.objects.filter(unit__in=managed_units(user))
+
+
+def register_policies() -> None:
+    """The scoped admin policies of this app's models (AppConfig.ready)."""
+    from wagtail.permissions import register_permission_policy
+
+    from glans_learning.organisations.permissions import ScopedPermissionPolicy, scope_all
+
+    from .models import MeasurementMoment, Target
+
+    register_permission_policy(Target, ScopedPermissionPolicy(Target, scope_all(Target)))
+    register_permission_policy(
+        MeasurementMoment, ScopedPermissionPolicy(MeasurementMoment, manageable_moments)
+    )

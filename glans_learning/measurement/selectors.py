@@ -3,6 +3,8 @@ fixed number of queries whatever the size of the school, board or nation."""
 
 from __future__ import annotations
 
+import datetime
+
 from django.db.models import Count, Q
 from django.utils import timezone
 
@@ -99,8 +101,12 @@ def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = Fal
         rels.values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
     )
     total_rels = sum(per_group_rels.values())
+    # The relationship side of the join is narrowed to this unit too, so PostgreSQL reads it
+    # through the unit's index instead of scanning the nation's relationships.
     ratings = Rating.objects.filter(
-        moment__in=[m.pk for m in moments], relationship__is_active=True
+        moment__in=[m.pk for m in moments],
+        relationship__unit=unit,
+        relationship__is_active=True,
     )
     per_moment = {r["moment_id"]: r for r in ratings.values("moment_id").annotate(**_counts())}
     result = {
@@ -165,7 +171,9 @@ def units_measurements(*, units, school_year, suppress: bool = True) -> list[dic
     per_moment = {
         r["moment_id"]: r
         for r in Rating.objects.filter(
-            moment__in=[m.pk for m in moments], relationship__is_active=True
+            moment__in=[m.pk for m in moments],
+            relationship__unit_id__in=unit_ids,
+            relationship__is_active=True,
         )
         .values("moment_id")
         .annotate(**_counts())
@@ -294,3 +302,128 @@ def follow_up_list(*, unit, school_year) -> list[Rating]:
         .select_related("relationship__family", "relationship__group", "moment")
         .order_by("follow_up", "-moment__date")
     )
+
+
+def school_export(*, unit, user) -> tuple[list[str], list[list]]:
+    """Everything the school holds in the oudervolgsysteem, for the school itself: one line
+    per relationship and moment (code, label where `user` may see it, rating, next step,
+    note, follow-up), then one line per intervisie. Pupil keys stay hashed and are left out;
+    a teacher's own monthly self-checks are theirs, not the school's, and are not included."""
+    from django.utils.translation import gettext as _
+
+    from .models import Intervisie
+
+    label_groups = permissions.label_group_ids(user, unit)
+    headers = [
+        _("Soort"),
+        _("Schooljaar"),
+        _("Groep"),
+        _("Gezin"),
+        _("Aanduiding"),
+        _("Actief"),
+        _("Meetmoment"),
+        _("Waardering"),
+        _("Volgende stap"),
+        _("Notitie"),
+        _("Samenwerking lijkt onmogelijk"),
+        _("Opvolging"),
+    ]
+    ratings: dict[int, list[Rating]] = {}
+    for rating in (
+        Rating.objects.filter(relationship__unit=unit)
+        .select_related("moment")
+        .order_by("moment__date")
+    ):
+        ratings.setdefault(rating.relationship_id, []).append(rating)
+    rows = []
+    relationships = (
+        Relationship.objects.filter(unit=unit)
+        .select_related("family", "group", "school_year")
+        .order_by("school_year__start_date", "group__name", "family__code")
+    )
+    for rel in relationships:
+        label = rel.label if label_groups is None or rel.group_id in label_groups else ""
+        base = [
+            _("Relatie"),
+            rel.school_year.label,
+            rel.group.name,
+            rel.family.code,
+            label,
+            _("ja") if rel.is_active else _("nee"),
+        ]
+        for r in ratings.get(rel.pk, []) or [None]:
+            if r is None:
+                rows.append(base + [None, "", "", "", "", ""])
+                continue
+            rows.append(
+                base
+                + [
+                    r.moment.date,
+                    r.get_value_display(),
+                    r.get_next_step_display() if r.next_step else "",
+                    r.note,
+                    _("ja") if r.cooperation_impossible else "",
+                    r.get_follow_up_display() if r.follow_up else "",
+                ]
+            )
+    for i in (
+        Intervisie.objects.filter(moment__unit=unit)
+        .select_related("moment", "moment__school_year")
+        .order_by("held_on")
+    ):
+        rows.append(
+            [
+                _("Intervisie"),
+                i.moment.school_year.label,
+                "",
+                "",
+                "",
+                "",
+                i.moment.date,
+                i.held_on,
+                "",
+                f"{_('Deelnemers')}: {i.participants}\n{_('Afspraken')}: {i.agreements}",
+                "",
+                "",
+            ]
+        )
+    return headers, rows
+
+
+def self_check_grid(*, group, user, today=None, months: int = 6) -> dict:
+    """The teacher's own monthly self-check for `group`: this month and the months before,
+    only the checks `user` made (nobody else sees them; never in aggregates)."""
+    from .models import SelfCheck
+
+    today = today or timezone.localdate()
+    this_month = today.replace(day=1)
+    month_list = [this_month]
+    for _i in range(months - 1):
+        prev = month_list[0]
+        month_list.insert(0, (prev - datetime.timedelta(days=1)).replace(day=1))
+    rels = list(
+        Relationship.objects.filter(group=group, is_active=True)
+        .select_related("family")
+        .order_by("label", "family__code")
+    )
+    checks = {
+        (c.relationship_id, c.month): c
+        for c in SelfCheck.objects.filter(
+            teacher=user, relationship__in=rels, month__gte=month_list[0]
+        )
+    }
+    return {
+        "group": group,
+        "months": month_list,
+        "this_month": this_month,
+        "rows": [
+            {
+                "relationship": rel,
+                "code": rel.family.code,
+                "label": rel.label,
+                "history": [checks.get((rel.pk, m)) for m in month_list[:-1]],
+                "current": checks.get((rel.pk, this_month)),
+            }
+            for rel in rels
+        ],
+    }

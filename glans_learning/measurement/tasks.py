@@ -64,3 +64,11 @@ def send_measurement_reminders() -> int:
 @shared_task
 def apply_measurement_retention() -> int:
     return services.retention_apply()
+
+
+@shared_task
+def run_import_job(job_id: int) -> None:
+    """A big group list, imported in the background (imports.import_job_run)."""
+    from .imports import import_job_run
+
+    import_job_run(job_id=job_id)

@@ -12,12 +12,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from glans_learning.core.exports import export_response
 from glans_learning.organisations.models import Board, Group, OrganisationUnit, SchoolYear
 from glans_learning.organisations.permissions import user_roles
 from glans_learning.organisations.utils import parse_id
 
 from . import imports, permissions, selectors, services
-from .export import export_response
 from .models import FollowUp, NextStep, Rating
 
 
@@ -236,6 +236,9 @@ def board_dashboard(request, board_id):
     )
 
 
+ACADEMY_PAGE_SIZE = 25
+
+
 @login_required
 def academy_dashboard(request):
     if not user_roles(request.user).is_academy:
@@ -246,8 +249,16 @@ def academy_dashboard(request):
         .select_related("board")
         .order_by("board__name", "name")
     )
-    rows = selectors.units_measurements(units=units, school_year=year) if year else []
     export = request.GET.get("export")
+    page = None
+    if export not in ("csv", "xlsx"):
+        # The nation has thousands of schools: the screen shows one page of them, so its
+        # cost does not grow with the nation; the export holds them all.
+        from django.core.paginator import Paginator
+
+        page = Paginator(units, ACADEMY_PAGE_SIZE).get_page(request.GET.get("page"))
+        units = page.object_list
+    rows = selectors.units_measurements(units=units, school_year=year) if year else []
     if export in ("csv", "xlsx") and year:
         headers = [
             _("Bestuur"),
@@ -278,7 +289,7 @@ def academy_dashboard(request):
     return render(
         request,
         "glans_measurement/academy_dashboard.html",
-        {"rows": rows, "year": year, "years": SchoolYear.objects.all()},
+        {"rows": rows, "year": year, "years": SchoolYear.objects.all(), "page": page},
     )
 
 
@@ -308,20 +319,112 @@ def import_view(request, unit_id):
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["school_year"]
         try:
-            if request.POST.get("action") == "import":
+            rows, problems = imports.read_upload(form.cleaned_data["file"])
+            if request.POST.get("action") == "import" and len(rows) > imports.ASYNC_ROWS:
+                preview = imports.relationships_preview_rows(
+                    unit=unit, school_year=year, rows=rows, problems=problems
+                )
+                if preview.ok:
+                    job = imports.import_job_create(
+                        user=request.user, unit=unit, school_year=year, rows=rows
+                    )
+                    return redirect("glans_measurement:import_job", job_id=job.pk)
+                messages.error(request, _("Er is niets geïmporteerd: los eerst de fouten op."))
+            elif request.POST.get("action") == "import":
                 preview = imports.relationships_import(
-                    unit=unit, school_year=year, upload=form.cleaned_data["file"]
+                    unit=unit, school_year=year, rows=rows, problems=problems
                 )
                 if preview.ok:
                     messages.success(request, _("De groepslijst is geïmporteerd."))
                     return redirect("glans_measurement:school", unit_id=unit.pk)
                 messages.error(request, _("Er is niets geïmporteerd: los eerst de fouten op."))
             else:
-                preview = imports.relationships_preview(
-                    unit=unit, school_year=year, upload=form.cleaned_data["file"]
+                preview = imports.relationships_preview_rows(
+                    unit=unit, school_year=year, rows=rows, problems=problems
                 )
         except ValidationError as exc:
             form.add_error("file", exc)
     return render(
         request, "glans_measurement/import.html", {"unit": unit, "form": form, "preview": preview}
+    )
+
+
+def _import_job_or_404(request, job_id):
+    from .models import ImportJob
+
+    job = ImportJob.objects.select_related("unit").filter(pk=parse_id(job_id)).first()
+    if job is None or permissions.unit_access(request.user, job.unit) != permissions.SCHOOL:
+        raise Http404
+    return job
+
+
+@login_required
+def import_job(request, job_id):
+    """A big import running in the background: a progress bar that polls `import_job_status`."""
+    job = _import_job_or_404(request, job_id)
+    return render(
+        request,
+        "glans_measurement/import_job.html",
+        {"job": job, "unit": job.unit, "state": imports.progress(job)},
+    )
+
+
+@login_required
+def import_job_status(request, job_id):
+    from django.http import JsonResponse
+
+    job = _import_job_or_404(request, job_id)
+    return JsonResponse(imports.progress(job))
+
+
+@login_required
+def school_export(request, unit_id):
+    """The school's export of everything it holds (XLSX); written to the access log."""
+    unit = OrganisationUnit.objects.select_related("board").filter(pk=parse_id(unit_id)).first()
+    if unit is None or permissions.unit_access(request.user, unit) != permissions.SCHOOL:
+        raise Http404
+    headers, rows = selectors.school_export(unit=unit, user=request.user)
+    services.access_log(user=request.user, unit_id=unit.pk, group_id=None, what="export")
+    return export_response(
+        fmt="xlsx",
+        name=f"oudervolgsysteem-{unit.name}",
+        headers=headers,
+        rows=rows,
+        title=_("Oudervolgsysteem"),
+    )
+
+
+@login_required
+def self_check(request, group_id):
+    """The teacher's own monthly self-check of their group (seed 001): private to them and
+    never part of the school's moments or any aggregate."""
+    group = (
+        Group.objects.select_related("unit", "school_year").filter(pk=parse_id(group_id)).first()
+    )
+    if group is None or not permissions.can_rate(request.user, group):
+        raise Http404
+    grid = selectors.self_check_grid(group=group, user=request.user)
+    if request.method == "POST":
+        values = {}
+        for row in grid["rows"]:
+            value = request.POST.get(f"rel-{row['relationship'].pk}", "")
+            if value:
+                values[row["relationship"].pk] = value
+        try:
+            services.self_check_record(user=request.user, group=group, values=values)
+        except ValidationError:
+            messages.error(request, _("Er is niets opgeslagen: kies glanst, neutraal of dof."))
+        else:
+            messages.success(request, _("Je maandcheck is opgeslagen."))
+            return redirect("glans_measurement:self_check", group_id=group.pk)
+    if any(r["label"] for r in grid["rows"]):
+        services.access_log(
+            user=request.user, unit_id=group.unit_id, group_id=group.pk, what="self_check"
+        )
+    from .models import RatingValue
+
+    return render(
+        request,
+        "glans_measurement/self_check.html",
+        {"grid": grid, "choices": RatingValue.choices},
     )

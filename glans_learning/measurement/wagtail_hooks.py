@@ -7,3 +7,10 @@ from glans_learning.core.navigation import NAV_HOOK
 from .navigation import measurement_nav
 
 hooks.register(NAV_HOOK, measurement_nav)
+
+
+@hooks.register("register_admin_viewset")
+def register_measurement_viewsets():
+    from .admin_views import MeasurementViewSetGroup
+
+    return MeasurementViewSetGroup()

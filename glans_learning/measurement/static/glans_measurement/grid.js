@@ -14,32 +14,51 @@
   function rows() { return Array.prototype.slice.call(table.querySelectorAll("tbody tr[data-code]")); }
   function current(row) { var on = row.querySelector(".rate-btn.is-on"); return on ? on.dataset.value : null; }
 
-  function save(row) {
-    var value = current(row);
-    if (!value) { return; }
-    row.classList.add("is-saving");
-    var body = { ratings: [{
+  // One request at a time: changes made while a save is on its way go together in the next
+  // one (the API takes a list), so fast typing never races itself.
+  var pending = {}, busy = false;
+
+  function item(row) {
+    return {
       relationship: row.dataset.code,
       group: parseInt(table.dataset.group, 10),
-      rating: value,
+      rating: current(row),
       next_step: row.querySelector(".next-step").value,
       note: row.querySelector(".note").value,
       impossible: row.querySelector(".impossible-box").checked
-    }] };
+    };
+  }
+
+  function flush() {
+    var codes = Object.keys(pending);
+    if (busy || !codes.length) { return; }
+    var batch = codes.map(function (code) { return pending[code]; });
+    pending = {};
+    busy = true;
+    table.setAttribute("aria-busy", "true");
+    function done(ok) {
+      batch.forEach(function (row) {
+        row.classList.remove("is-saving");
+        row.classList.toggle("is-error", !ok);
+      });
+      status.textContent = (ok ? table.dataset.saved : table.dataset.failed) + ": " +
+        batch.map(function (row) { return row.dataset.code; }).join(", ");
+      busy = false;
+      if (Object.keys(pending).length) { flush(); } else { table.removeAttribute("aria-busy"); }
+    }
     fetch(table.dataset.url, {
       method: "PUT",
       credentials: "same-origin",
       headers: { "Content-Type": "application/json", "X-CSRFToken": csrf() },
-      body: JSON.stringify(body)
-    }).then(function (response) {
-      row.classList.remove("is-saving");
-      row.classList.toggle("is-error", !response.ok);
-      status.textContent = (response.ok ? table.dataset.saved : table.dataset.failed) + ": " + row.dataset.code;
-    }).catch(function () {
-      row.classList.remove("is-saving");
-      row.classList.add("is-error");
-      status.textContent = table.dataset.failed + ": " + row.dataset.code;
-    });
+      body: JSON.stringify({ ratings: batch.map(item) })
+    }).then(function (response) { done(response.ok); }, function () { done(false); });
+  }
+
+  function save(row) {
+    if (!current(row)) { return; }
+    row.classList.add("is-saving");
+    pending[row.dataset.code] = row;
+    flush();
   }
 
   function choose(row, value) {
