@@ -428,13 +428,11 @@ def _summary(preview: Preview) -> dict:
 
 
 def import_job_create(*, user, unit, school_year, rows: list[Row]):
-    """Keep the parsed rows of a big file and enqueue their import after the commit."""
+    """Keep the parsed rows of a big file for their import in the background (the caller
+    enqueues `tasks.run_import_job` with the job's id)."""
     from dataclasses import asdict
 
-    from glans_learning.core.tasks import enqueue
-
     from .models import ImportJob
-    from .tasks import run_import_job
 
     job = ImportJob.objects.create(
         unit=unit,
@@ -443,7 +441,6 @@ def import_job_create(*, user, unit, school_year, rows: list[Row]):
         total=len(rows),
         rows=[asdict(r) for r in rows],
     )
-    enqueue(run_import_job, job.pk)
     return job
 
 

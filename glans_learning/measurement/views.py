@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from glans_learning.core.exports import export_response
+from glans_learning.core.tasks import enqueue
 from glans_learning.organisations.models import Board, Group, OrganisationUnit, SchoolYear
 from glans_learning.organisations.permissions import user_roles
 from glans_learning.organisations.utils import parse_id
 
-from . import imports, permissions, selectors, services
+from . import imports, permissions, selectors, services, tasks
 from .models import FollowUp, NextStep, Rating
 
 
@@ -328,6 +329,7 @@ def import_view(request, unit_id):
                     job = imports.import_job_create(
                         user=request.user, unit=unit, school_year=year, rows=rows
                     )
+                    enqueue(tasks.run_import_job, job.pk)
                     return redirect("glans_measurement:import_job", job_id=job.pk)
                 messages.error(request, _("Er is niets geïmporteerd: los eerst de fouten op."))
             elif request.POST.get("action") == "import":
