@@ -140,6 +140,32 @@ EXPECTED = {
     | {"teacher": 403, "auditor": 403},
 }
 
+# Certification ("School met Glans"): De Zonnebloem has a published handbook, a certified
+# application and a certificate; its director and TdT participants read them, only the
+# director writes; academy staff read every school's; auditors (and the superuser admin)
+# judge. Requests that a reader may send but the state refuses come back with a message.
+CERT_READERS = {"director", "tdt", "auditor", "trainer", "admin"}
+AUDITORS = {"auditor", "admin"}
+EXPECTED |= {
+    "GET glans_certification:index": allow({"auditor", "trainer", "admin"})
+    | {"director": 302, "tdt": 302, "other_director": 302},
+    "GET glans_certification:unit": allow(CERT_READERS),
+    "POST glans_certification:handbook_start": allow({"director"}, status=302),
+    "GET glans_certification:handbook_diff": allow(CERT_READERS),
+    "POST glans_certification:apply": allow({"director"}, status=302),
+    "GET glans_certification:worklist": allow(AUDITORS),
+    "GET glans_certification:application": allow(CERT_READERS),
+    "POST glans_certification:step": allow(CERT_READERS, status=302),
+    "GET glans_certification:certificate": allow(CERT_READERS),
+    "POST glans_certification:certificate_revoke": allow(AUDITORS, status=302),
+    "POST glans_certification:certificate_register": allow({"director"}, status=302),
+    "GET glans_certification:verify": everyone(),
+    "GET glans_certification:register": everyone(),
+    "GET /api/v1/certification/criteria": allow(USERS),
+    "GET /api/v1/certification/register": everyone(),
+    "GET /api/v1/organisations/{unit_id}/certification": allow(CERT_READERS),
+}
+
 
 def _admin(model, index, edit_own, edit_other, scoped=frozenset()):
     """Admin screens. People without admin access go to the admin's login; a screen or an
@@ -207,6 +233,16 @@ for _model in ("session", "sessionregistration"):
 EXPECTED |= _admin("register", ACADEMY, ADMIN, ADMIN)
 # Login lockouts (django-axes): platform admins see and lift them; there is nothing to edit.
 EXPECTED |= _admin("accessattempt", ADMIN, set(), set())
+# Handbooks: written by the school's director (and Expertgroep), read by the academy (an
+# auditor never edits one). The snippet editor answers 404 for a handbook the user may not
+# change, whoever they are.
+EXPECTED |= _admin(
+    "handbook",
+    {"director", "other_director", "auditor", "trainer", "admin"},
+    {"director"},
+    {"other_director"},
+    scoped={"director", "other_director", "admin", "tdt", "auditor", "trainer"},
+)
 EXPECTED |= _admin(
     "enrollment",
     {"admin", "trainer"} | TEAM_LEADS,
@@ -381,6 +417,11 @@ def world(
         "register": objects["own"]["register"],
         "enrollment": other_enrolment,
     }
+    from tests.certification.conftest import certified_world
+
+    certification = certified_world(zonnebloem, regenboog, year, director, other_director, auditor)
+    objects["own"]["handbook"] = certification["handbook"]
+    objects["other"]["handbook"] = certification["other_handbook"]
     from glans_learning.measurement.models import Rating
     from tests.content.test_xblocks import APPRECIATION, add_exercise
     from tests.measurement.conftest import make_group, open_moment, teach
@@ -414,6 +455,7 @@ def world(
         "moment": moment,
         "relationship": relationship,
         "rating": rating,
+        "certification": certification,
     }
 
 
@@ -424,7 +466,9 @@ def _request(world, key, client):
         _, viewset_name, view = route.split(":")
         vs = admin_viewsets()[viewset_name]
         if view == "index":
-            url = reverse(vs.get_url_name("index"))
+            from wagtail.snippets.views.snippets import SnippetViewSet
+
+            url = reverse(vs.get_url_name("list" if isinstance(vs, SnippetViewSet) else "index"))
         else:
             which = "own" if view == "edit(own)" else "other"
             obj = world["objects"][which][viewset_name]
@@ -469,6 +513,16 @@ def _request(world, key, client):
         "glans_measurement:follow_up": [world["rating"].pk],
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
+        "glans_certification:unit": [unit.pk],
+        "glans_certification:handbook_start": [unit.pk],
+        "glans_certification:handbook_diff": [unit.pk],
+        "glans_certification:apply": [unit.pk],
+        "glans_certification:application": [world["certification"]["application"].pk],
+        "glans_certification:step": [world["certification"]["application"].pk],
+        "glans_certification:certificate": [world["certification"]["certificate"].pk],
+        "glans_certification:certificate_revoke": [world["certification"]["certificate"].pk],
+        "glans_certification:certificate_register": [world["certification"]["certificate"].pk],
+        "glans_certification:verify": [world["certification"]["certificate"].code],
     }.get(route, [])
     url = reverse(route, args=args)
     if method == "GET":

@@ -56,3 +56,47 @@ def handbook(zonnebloem, year, director):
 @pytest.fixture
 def application(handbook, zonnebloem, director, year):
     return services.application_submit(unit=zonnebloem, user=director, school_year=year)
+
+
+def certified_world(unit, other_unit, year, director, other_director, auditor):
+    """De Zonnebloem: a published handbook, a certified application and its certificate,
+    then an open application again (so applying is refused); De Regenboog: a handbook."""
+    import datetime
+
+    from django.utils import timezone
+
+    book = write_and_publish(
+        services.handbook_start(unit=unit, school_year=year, user=director), director
+    )
+    application = services.application_submit(unit=unit, user=director, school_year=year)
+    services.intake_record(application=application, user=auditor, complete=True)
+    for criterion in application.criterion_set.criteria.all():
+        services.criterion_review(
+            application=application, user=auditor, criterion=criterion, verdict="met"
+        )
+    services.conversation_plan(
+        application=application,
+        user=auditor,
+        at=timezone.now() + datetime.timedelta(days=3),
+        place="School",
+        participants="Expertgroep",
+        agenda="Successen",
+    )
+    services.conversation_report(
+        application=application,
+        user=auditor,
+        successes="Veel.",
+        development="Wat.",
+        cooperation="Goed.",
+        next_steps="Door.",
+    )
+    services.application_decide(application=application, user=auditor, certified=True)
+    application.refresh_from_db()
+    services.application_submit(unit=unit, user=director, school_year=year)
+    other = services.handbook_start(unit=other_unit, school_year=year, user=other_director)
+    return {
+        "handbook": book,
+        "other_handbook": other,
+        "application": application,
+        "certificate": application.certificate,
+    }
