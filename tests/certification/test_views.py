@@ -203,3 +203,24 @@ def test_api_criteria_and_unit_state(application, director, django_assert_max_nu
     assert state["application"]["status"] == "submitted"
     assert state["certificate"] is None
     assert {p["criterion"] for p in state["prechecks"]} >= {"G1", "R1"}
+
+
+def test_demo_certification(db, settings):
+    import io
+
+    from django.core.management import call_command
+
+    from glans_learning.certification.models import Application, Handbook
+    from glans_learning.organisations.models import OrganisationUnit
+
+    settings.GLANS_ALLOW_DEMO_DATA = True
+    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    regenboog = OrganisationUnit.objects.get(name="De Regenboog")
+    cert = Certificate.objects.get(unit=regenboog)
+    assert cert.in_register and cert.is_valid()
+    zonnebloem = Application.objects.get(unit__name="De Zonnebloem")
+    assert zonnebloem.status == Status.CONVERSATION and zonnebloem.conversation_at is None
+    speelhuis = Handbook.objects.get(unit__name="Kinderopvang Het Speelhuis")
+    assert not speelhuis.live
+    assert Application.objects.count() == 2
