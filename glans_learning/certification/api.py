@@ -118,7 +118,9 @@ def unit_certification(request, unit_id: str):
         unit=unit.pk,
         status=selectors.status_label(unit=unit),
         prechecks=[
-            PrecheckOut(criterion=row["criterion"].code, met=row["met"], evidence=str(row["evidence"]))
+            PrecheckOut(
+                criterion=row["criterion"].code, met=row["met"], evidence=str(row["evidence"])
+            )
             for row in overview["prechecks"]
         ],
         application=ApplicationOut(

@@ -31,8 +31,6 @@ class CertificationConfig(AppConfig):
                 Handbook,
                 readable,
                 actions={"view", "change", "publish", "lock", "unlock"},
-                action_scopes={
-                    action: writable for action in ("change", "publish", "lock", "unlock")
-                },
+                action_scopes=dict.fromkeys(("change", "publish", "lock", "unlock"), writable),
             ),
         )

@@ -67,9 +67,7 @@ class Criterion(models.Model):
         blank=True,
         help_text=_("Wat beschrijft de school in dit hoofdstuk van het handboek?"),
     )
-    evidence_type = models.CharField(
-        _("soort bewijs"), max_length=20, choices=EvidenceType.choices
-    )
+    evidence_type = models.CharField(_("soort bewijs"), max_length=20, choices=EvidenceType.choices)
     threshold = models.PositiveSmallIntegerField(
         _("drempel"),
         null=True,
@@ -160,7 +158,7 @@ class HandbookSection(Orderable):
 
 class Status(models.TextChoices):
     SUBMITTED = "submitted", _("ingediend, intake volgt")
-    RETURNED = "returned", _("aangevuld nodig (intake)")
+    RETURNED = "returned", _("aanvulling nodig (intake)")
     REVIEW = "review", _("beoordeling per criterium")
     CONVERSATION = "conversation", _("waarderend gesprek")
     DECISION = "decision", _("besluit volgt")
@@ -287,6 +285,23 @@ class CriterionReview(models.Model):
             )
         ]
 
+    def __str__(self):
+        return f"{self.criterion_id}: {self.verdict}"
+
+
+ACTION_LABELS = {
+    "submitted": _("aanvraag ingediend, dossier vastgelegd"),
+    "intake": _("intake afgerond"),
+    "review": _("criterium beoordeeld"),
+    "review_complete": _("alle criteria beoordeeld"),
+    "conversation_planned": _("gesprek gepland"),
+    "conversation_reported": _("verslag van het gesprek vastgelegd"),
+    "decision_proposed": _("besluit voorgesteld, tweede auditor kijkt mee"),
+    "decided": _("besluit genomen"),
+    "revoked": _("certificaat ingetrokken"),
+    "register": _("keuze openbaar register aangepast"),
+}
+
 
 class AuditEvent(models.Model):
     """Every step of an application, visible to the school: who did what when (staff
@@ -302,6 +317,13 @@ class AuditEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    @property
+    def label(self):
+        return ACTION_LABELS.get(self.action, self.action)
 
 
 def new_code() -> str:

@@ -88,7 +88,7 @@ def handbook_sections(handbook: Handbook) -> list[dict]:
                 "text": plain_text(section.body),
             }
         )
-    return sorted(out, key=lambda s: (s["criterion"].sort_order if s["criterion"] else 0))
+    return sorted(out, key=lambda s: s["criterion"].sort_order if s["criterion"] else 0)
 
 
 def handbook_diff(*, handbook: Handbook) -> list[dict]:
@@ -129,8 +129,7 @@ def _measurement_evidence(criterion, unit, school_year) -> dict:
     if latest is None:
         return {
             "met": False,
-            "evidence": _("Nog geen meting met beoordelingen in %(year)s.")
-            % {"year": school_year},
+            "evidence": _("Nog geen meting met beoordelingen in %(year)s.") % {"year": school_year},
             "figures": {"share_positive": None, "target": target, "moment": None},
         }
     share = latest["share_positive"]
@@ -181,9 +180,7 @@ def workshop_figures(*, unit, school_year) -> dict:
 
 def tdt_figures(*, unit, school_year) -> dict:
     """Attendance of the unit's TdT participants at TdT meetings of the year that ended."""
-    people = Membership.objects.current().filter(
-        unit=unit, roles__code=RoleCode.TDT_PARTICIPANT
-    )
+    people = Membership.objects.current().filter(unit=unit, roles__code=RoleCode.TDT_PARTICIPANT)
     regs = SessionRegistration.objects.filter(
         user_id__in=people.values("user_id"),
         session__kind=Session.Kind.TDT,

@@ -98,7 +98,9 @@ def dossier_build(*, application_unit, school_year, handbook) -> dict:
     """The frozen dossier: aggregates only (no parent, child or staff names)."""
     live = selectors.handbook_live(handbook)
     checks = selectors.prechecks(
-        unit=application_unit, school_year=school_year, handbook=live,
+        unit=application_unit,
+        school_year=school_year,
+        handbook=live,
         criterion_set=handbook.criterion_set,
     )
     measurement = selectors.unit_measurements(

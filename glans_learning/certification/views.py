@@ -155,7 +155,8 @@ def application_view(request, application_id):
     auditor = may_audit_unit(request.user, application.unit)
     reviews = {r.criterion_id: r for r in application.reviews.all()}
     criteria = [
-        {"criterion": c, "review": reviews.get(c.pk)} for c in application.criterion_set.criteria.all()
+        {"criterion": c, "review": reviews.get(c.pk)}
+        for c in application.criterion_set.criteria.all()
     ]
     other_auditors = []
     if auditor:
@@ -252,11 +253,15 @@ def step(request, application_id):
         elif name == "decide":
             second = None
             if data.get("second_auditor"):
-                second = get_user_model().objects.filter(
-                    pk=_maybe_id(data.get("second_auditor"))
-                ).first()
+                second = (
+                    get_user_model()
+                    .objects.filter(pk=_maybe_id(data.get("second_auditor")))
+                    .first()
+                )
                 if second is None:
-                    raise ValidationError(_("Kies een andere auditor, die niet bij de school hoort."))
+                    raise ValidationError(
+                        _("Kies een andere auditor, die niet bij de school hoort.")
+                    )
             valid_until = _date(data.get("valid_until"))
             if data.get("valid_until") and valid_until is None:
                 raise ValidationError(_("Vul een geldige datum in."))
@@ -342,11 +347,7 @@ def certificate_register(request, certificate_id):
 
 
 def verify(request, code):
-    cert = (
-        Certificate.objects.filter(code=(code or "").upper()[:20])
-        .select_related("unit")
-        .first()
-    )
+    cert = Certificate.objects.filter(code=(code or "").upper()[:20]).select_related("unit").first()
     return render(
         request,
         "glans_certification/verify.html",

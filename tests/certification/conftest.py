@@ -3,7 +3,11 @@ import pytest
 from glans_learning.certification import selectors, services
 from tests.factories import SchoolYearFactory, person
 
-TEXT = "<p>" + ("Wij nodigen elke ouder uit voor een kennismakingsgesprek in de eerste weken. " * 4) + "</p>"
+TEXT = (
+    "<p>"
+    + ("Wij nodigen elke ouder uit voor een kennismakingsgesprek in de eerste weken. " * 4)
+    + "</p>"
+)
 
 
 def current_year():

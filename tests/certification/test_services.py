@@ -111,7 +111,9 @@ def test_audit_end_to_end_certifies(application, auditor):
     assert application.status == Status.CERTIFIED
     cert = Certificate.objects.get(application=application)
     assert cert.is_valid()
-    actions = list(AuditEvent.objects.filter(application=application).values_list("action", flat=True))
+    actions = list(
+        AuditEvent.objects.filter(application=application).values_list("action", flat=True)
+    )
     assert actions[0] == "submitted" and actions[-1] == "decided"
     assert selectors.status_label(unit=application.unit) == "certified"
 

@@ -58,7 +58,10 @@ def test_auditor_walks_the_audit_and_school_sees_the_outcome(
     assert "Wat ging goed, wat pakken we op" in page
     assert "Intake vastleggen" not in page and "Besluit vastleggen" not in page
     # A school never takes an audit step itself.
-    assert post(school, step_url, {"step": "report", "successes": "x", "next_steps": "y"}).status_code == 404
+    assert (
+        post(school, step_url, {"step": "report", "successes": "x", "next_steps": "y"}).status_code
+        == 404
+    )
     post(
         client,
         step_url,
@@ -80,7 +83,11 @@ def test_auditor_walks_the_audit_and_school_sees_the_outcome(
     cert_page = school.get(reverse("glans_certification:certificate", args=[cert.pk]))
     assert cert.code in cert_page.content.decode()
     # Opt in to the public register; the verification page answers for anyone.
-    post(school, reverse("glans_certification:certificate_register", args=[cert.pk]), {"listed": "yes"})
+    post(
+        school,
+        reverse("glans_certification:certificate_register", args=[cert.pk]),
+        {"listed": "yes"},
+    )
     anonymous = Client()
     register = anonymous.get(reverse("glans_certification:register")).content.decode()
     assert "De Zonnebloem" in register

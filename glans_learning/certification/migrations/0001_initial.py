@@ -2,201 +2,629 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import glans_learning.certification.models
 import modelcluster.fields
 import wagtail.fields
 from django.conf import settings
 from django.db import migrations, models
 
+import glans_learning.certification.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('glans_organisations', '0003_scoped_log_entries'),
-        ('wagtailcore', '0098_apitoken'),
+        ("glans_organisations", "0003_scoped_log_entries"),
+        ("wagtailcore", "0098_apitoken"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CriterionSet',
+            name="CriterionSet",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120, unique=True, verbose_name='naam')),
-                ('description', models.TextField(blank=True, verbose_name='toelichting')),
-                ('is_active', models.BooleanField(default=False, verbose_name='in gebruik')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120, unique=True, verbose_name="naam")),
+                ("description", models.TextField(blank=True, verbose_name="toelichting")),
+                ("is_active", models.BooleanField(default=False, verbose_name="in gebruik")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt")),
             ],
             options={
-                'verbose_name': 'criteriaset',
-                'verbose_name_plural': 'criteriasets',
-                'ordering': ['-created_at'],
+                "verbose_name": "criteriaset",
+                "verbose_name_plural": "criteriasets",
+                "ordering": ["-created_at"],
             },
         ),
         migrations.CreateModel(
-            name='Application',
+            name="Application",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('status', models.CharField(choices=[('submitted', 'ingediend, intake volgt'), ('returned', 'aangevuld nodig (intake)'), ('review', 'beoordeling per criterium'), ('conversation', 'waarderend gesprek'), ('decision', 'besluit volgt'), ('second_opinion', 'wacht op tweede auditor'), ('certified', 'gecertificeerd'), ('not_yet', 'nog niet: ontwikkelpunten')], default='submitted', max_length=20, verbose_name='status')),
-                ('submitted_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='ingediend op')),
-                ('dossier', models.JSONField(default=dict, verbose_name='dossier')),
-                ('intake_remarks', models.TextField(blank=True, verbose_name='opmerkingen bij de intake')),
-                ('conversation_at', models.DateTimeField(blank=True, null=True, verbose_name='datum gesprek')),
-                ('conversation_place', models.CharField(blank=True, max_length=200, verbose_name='plaats')),
-                ('conversation_participants', models.TextField(blank=True, verbose_name='deelnemers')),
-                ('conversation_agenda', models.TextField(blank=True, verbose_name='wat we bespreken')),
-                ('report_successes', models.TextField(blank=True, verbose_name='successen')),
-                ('report_development', models.TextField(blank=True, verbose_name='ontwikkelpunten')),
-                ('report_cooperation', models.TextField(blank=True, verbose_name='mate van geslaagde samenwerking')),
-                ('report_next_steps', models.TextField(blank=True, verbose_name='stappen voor volgend jaar')),
-                ('decision_remarks', models.TextField(blank=True, verbose_name='toelichting bij het besluit')),
-                ('valid_until', models.DateField(blank=True, null=True, verbose_name='geldig tot')),
-                ('decided_at', models.DateTimeField(blank=True, null=True)),
-                ('proposed_outcome', models.CharField(blank=True, max_length=20)),
-                ('second_approved_at', models.DateTimeField(blank=True, null=True)),
-                ('auditor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='auditor')),
-                ('decided_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('school_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_organisations.schoolyear')),
-                ('second_auditor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='tweede auditor')),
-                ('submitted_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='glans_certification_applications', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
-                ('criterion_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_certification.criterionset')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("submitted", "ingediend, intake volgt"),
+                            ("returned", "aanvulling nodig (intake)"),
+                            ("review", "beoordeling per criterium"),
+                            ("conversation", "waarderend gesprek"),
+                            ("decision", "besluit volgt"),
+                            ("second_opinion", "wacht op tweede auditor"),
+                            ("certified", "gecertificeerd"),
+                            ("not_yet", "nog niet: ontwikkelpunten"),
+                        ],
+                        default="submitted",
+                        max_length=20,
+                        verbose_name="status",
+                    ),
+                ),
+                (
+                    "submitted_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="ingediend op"
+                    ),
+                ),
+                ("dossier", models.JSONField(default=dict, verbose_name="dossier")),
+                (
+                    "intake_remarks",
+                    models.TextField(blank=True, verbose_name="opmerkingen bij de intake"),
+                ),
+                (
+                    "conversation_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="datum gesprek"),
+                ),
+                (
+                    "conversation_place",
+                    models.CharField(blank=True, max_length=200, verbose_name="plaats"),
+                ),
+                (
+                    "conversation_participants",
+                    models.TextField(blank=True, verbose_name="deelnemers"),
+                ),
+                (
+                    "conversation_agenda",
+                    models.TextField(blank=True, verbose_name="wat we bespreken"),
+                ),
+                ("report_successes", models.TextField(blank=True, verbose_name="successen")),
+                (
+                    "report_development",
+                    models.TextField(blank=True, verbose_name="ontwikkelpunten"),
+                ),
+                (
+                    "report_cooperation",
+                    models.TextField(blank=True, verbose_name="mate van geslaagde samenwerking"),
+                ),
+                (
+                    "report_next_steps",
+                    models.TextField(blank=True, verbose_name="stappen voor volgend jaar"),
+                ),
+                (
+                    "decision_remarks",
+                    models.TextField(blank=True, verbose_name="toelichting bij het besluit"),
+                ),
+                ("valid_until", models.DateField(blank=True, null=True, verbose_name="geldig tot")),
+                ("decided_at", models.DateTimeField(blank=True, null=True)),
+                ("proposed_outcome", models.CharField(blank=True, max_length=20)),
+                ("second_approved_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "auditor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="auditor",
+                    ),
+                ),
+                (
+                    "decided_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_organisations.schoolyear",
+                    ),
+                ),
+                (
+                    "second_auditor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="tweede auditor",
+                    ),
+                ),
+                (
+                    "submitted_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_certification_applications",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
+                (
+                    "criterion_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_certification.criterionset",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'aanvraag',
-                'verbose_name_plural': 'aanvragen',
-                'ordering': ['-submitted_at'],
+                "verbose_name": "aanvraag",
+                "verbose_name_plural": "aanvragen",
+                "ordering": ["-submitted_at"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEvent',
+            name="AuditEvent",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(max_length=40)),
-                ('at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='glans_certification.application')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("action", models.CharField(max_length=40)),
+                ("at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="glans_certification.application",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['at', 'pk'],
+                "ordering": ["at", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(default=glans_learning.certification.models.new_code, max_length=20, unique=True, verbose_name='verificatiecode')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='uitgereikt op')),
-                ('valid_until', models.DateField(verbose_name='geldig tot')),
-                ('in_register', models.BooleanField(default=False, verbose_name='in het openbare register')),
-                ('revoked_at', models.DateTimeField(blank=True, null=True, verbose_name='ingetrokken op')),
-                ('revoked_reason', models.TextField(blank=True, verbose_name='reden van intrekking')),
-                ('application', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='certificate', to='glans_certification.application')),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='glans_certificates', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "code",
+                    models.CharField(
+                        default=glans_learning.certification.models.new_code,
+                        max_length=20,
+                        unique=True,
+                        verbose_name="verificatiecode",
+                    ),
+                ),
+                (
+                    "issued_at",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="uitgereikt op"
+                    ),
+                ),
+                ("valid_until", models.DateField(verbose_name="geldig tot")),
+                (
+                    "in_register",
+                    models.BooleanField(default=False, verbose_name="in het openbare register"),
+                ),
+                (
+                    "revoked_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="ingetrokken op"),
+                ),
+                (
+                    "revoked_reason",
+                    models.TextField(blank=True, verbose_name="reden van intrekking"),
+                ),
+                (
+                    "application",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificate",
+                        to="glans_certification.application",
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_certificates",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'certificaat',
-                'verbose_name_plural': 'certificaten',
-                'ordering': ['-issued_at'],
+                "verbose_name": "certificaat",
+                "verbose_name_plural": "certificaten",
+                "ordering": ["-issued_at"],
             },
         ),
         migrations.CreateModel(
-            name='Criterion',
+            name="Criterion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.CharField(max_length=20, verbose_name='code')),
-                ('category', models.CharField(choices=[('G', 'G – Grondhouding en Gesprek'), ('L', 'L – Lijn'), ('A', 'A – Ambitie'), ('N', 'N – Naast elkaar'), ('S', 'S – Systeem'), ('results', 'Resultaten'), ('organisation', 'Organisatie en borging')], max_length=20, verbose_name='onderdeel')),
-                ('title', models.CharField(max_length=250, verbose_name='criterium')),
-                ('guidance', models.TextField(blank=True, help_text='Wat beschrijft de school in dit hoofdstuk van het handboek?', verbose_name='vraag voor het handboek')),
-                ('evidence_type', models.CharField(choices=[('handbook', 'Hoofdstuk in het handboek'), ('measurement', 'Meting: aandeel relaties dat glanst'), ('workshop', "Jaarlijkse workshop: afgerond door nieuwe collega's"), ('expertgroep', 'Samenstelling Expertgroep'), ('tdt', 'Aanwezigheid Train-de-Trainer')], max_length=20, verbose_name='soort bewijs')),
-                ('threshold', models.PositiveSmallIntegerField(blank=True, help_text='Percentage (meting, workshop, aanwezigheid) of aantal leden (Expertgroep). Leeg bij de meting: het doel van het implementatiejaar van de school.', null=True, verbose_name='drempel')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='volgorde')),
-                ('criterion_set', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='criteria', to='glans_certification.criterionset', verbose_name='set')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.CharField(max_length=20, verbose_name="code")),
+                (
+                    "category",
+                    models.CharField(
+                        choices=[
+                            ("G", "G – Grondhouding en Gesprek"),
+                            ("L", "L – Lijn"),
+                            ("A", "A – Ambitie"),
+                            ("N", "N – Naast elkaar"),
+                            ("S", "S – Systeem"),
+                            ("results", "Resultaten"),
+                            ("organisation", "Organisatie en borging"),
+                        ],
+                        max_length=20,
+                        verbose_name="onderdeel",
+                    ),
+                ),
+                ("title", models.CharField(max_length=250, verbose_name="criterium")),
+                (
+                    "guidance",
+                    models.TextField(
+                        blank=True,
+                        help_text="Wat beschrijft de school in dit hoofdstuk van het handboek?",
+                        verbose_name="vraag voor het handboek",
+                    ),
+                ),
+                (
+                    "evidence_type",
+                    models.CharField(
+                        choices=[
+                            ("handbook", "Hoofdstuk in het handboek"),
+                            ("measurement", "Meting: aandeel relaties dat glanst"),
+                            ("workshop", "Jaarlijkse workshop: afgerond door nieuwe collega's"),
+                            ("expertgroep", "Samenstelling Expertgroep"),
+                            ("tdt", "Aanwezigheid Train-de-Trainer"),
+                        ],
+                        max_length=20,
+                        verbose_name="soort bewijs",
+                    ),
+                ),
+                (
+                    "threshold",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Percentage (meting, workshop, aanwezigheid) of aantal leden (Expertgroep). Leeg bij de meting: het doel van het implementatiejaar van de school.",
+                        null=True,
+                        verbose_name="drempel",
+                    ),
+                ),
+                (
+                    "sort_order",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="volgorde"),
+                ),
+                (
+                    "criterion_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="criteria",
+                        to="glans_certification.criterionset",
+                        verbose_name="set",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'criterium',
-                'verbose_name_plural': 'criteria',
-                'ordering': ['criterion_set', 'sort_order', 'code'],
+                "verbose_name": "criterium",
+                "verbose_name_plural": "criteria",
+                "ordering": ["criterion_set", "sort_order", "code"],
             },
         ),
         migrations.CreateModel(
-            name='Handbook',
+            name="Handbook",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('live', models.BooleanField(default=True, editable=False, verbose_name='live')),
-                ('has_unpublished_changes', models.BooleanField(default=False, editable=False, verbose_name='has unpublished changes')),
-                ('first_published_at', models.DateTimeField(blank=True, db_index=True, null=True, verbose_name='first published at')),
-                ('last_published_at', models.DateTimeField(editable=False, null=True, verbose_name='last published at')),
-                ('go_live_at', models.DateTimeField(blank=True, null=True, verbose_name='go live date/time')),
-                ('expire_at', models.DateTimeField(blank=True, null=True, verbose_name='expiry date/time')),
-                ('expired', models.BooleanField(default=False, editable=False, verbose_name='expired')),
-                ('locked', models.BooleanField(default=False, editable=False, verbose_name='locked')),
-                ('locked_at', models.DateTimeField(editable=False, null=True, verbose_name='locked at')),
-                ('intro', wagtail.fields.RichTextField(blank=True, verbose_name='inleiding')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt')),
-                ('criterion_set', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_certification.criterionset', verbose_name='criteriaset')),
-                ('latest_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='latest revision')),
-                ('live_revision', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='wagtailcore.revision', verbose_name='live revision')),
-                ('locked_by', models.ForeignKey(blank=True, editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='locked_%(class)ss', to=settings.AUTH_USER_MODEL, verbose_name='locked by')),
-                ('previous', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='glans_certification.handbook', verbose_name='handboek van vorig jaar')),
-                ('school_year', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_organisations.schoolyear', verbose_name='schooljaar')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='glans_handbooks', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("live", models.BooleanField(default=True, editable=False, verbose_name="live")),
+                (
+                    "has_unpublished_changes",
+                    models.BooleanField(
+                        default=False, editable=False, verbose_name="has unpublished changes"
+                    ),
+                ),
+                (
+                    "first_published_at",
+                    models.DateTimeField(
+                        blank=True, db_index=True, null=True, verbose_name="first published at"
+                    ),
+                ),
+                (
+                    "last_published_at",
+                    models.DateTimeField(
+                        editable=False, null=True, verbose_name="last published at"
+                    ),
+                ),
+                (
+                    "go_live_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="go live date/time"),
+                ),
+                (
+                    "expire_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="expiry date/time"),
+                ),
+                (
+                    "expired",
+                    models.BooleanField(default=False, editable=False, verbose_name="expired"),
+                ),
+                (
+                    "locked",
+                    models.BooleanField(default=False, editable=False, verbose_name="locked"),
+                ),
+                (
+                    "locked_at",
+                    models.DateTimeField(editable=False, null=True, verbose_name="locked at"),
+                ),
+                ("intro", wagtail.fields.RichTextField(blank=True, verbose_name="inleiding")),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt")),
+                (
+                    "criterion_set",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_certification.criterionset",
+                        verbose_name="criteriaset",
+                    ),
+                ),
+                (
+                    "latest_revision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="latest revision",
+                    ),
+                ),
+                (
+                    "live_revision",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="wagtailcore.revision",
+                        verbose_name="live revision",
+                    ),
+                ),
+                (
+                    "locked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="locked_%(class)ss",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="locked by",
+                    ),
+                ),
+                (
+                    "previous",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="glans_certification.handbook",
+                        verbose_name="handboek van vorig jaar",
+                    ),
+                ),
+                (
+                    "school_year",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_organisations.schoolyear",
+                        verbose_name="schooljaar",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_handbooks",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'handboek',
-                'verbose_name_plural': 'handboeken',
+                "verbose_name": "handboek",
+                "verbose_name_plural": "handboeken",
             },
         ),
         migrations.AddField(
-            model_name='application',
-            name='handbook',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='applications', to='glans_certification.handbook'),
+            model_name="application",
+            name="handbook",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="applications",
+                to="glans_certification.handbook",
+            ),
         ),
         migrations.CreateModel(
-            name='HandbookSection',
+            name="HandbookSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('sort_order', models.IntegerField(blank=True, editable=False, null=True)),
-                ('body', wagtail.fields.RichTextField(blank=True, verbose_name='hoe borgen wij dit?')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_certification.criterion', verbose_name='criterium')),
-                ('handbook', modelcluster.fields.ParentalKey(on_delete=django.db.models.deletion.CASCADE, related_name='sections', to='glans_certification.handbook')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("sort_order", models.IntegerField(blank=True, editable=False, null=True)),
+                (
+                    "body",
+                    wagtail.fields.RichTextField(blank=True, verbose_name="hoe borgen wij dit?"),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_certification.criterion",
+                        verbose_name="criterium",
+                    ),
+                ),
+                (
+                    "handbook",
+                    modelcluster.fields.ParentalKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="sections",
+                        to="glans_certification.handbook",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'hoofdstuk',
-                'verbose_name_plural': 'hoofdstukken',
-                'ordering': ['sort_order'],
-                'abstract': False,
+                "verbose_name": "hoofdstuk",
+                "verbose_name_plural": "hoofdstukken",
+                "ordering": ["sort_order"],
+                "abstract": False,
             },
         ),
         migrations.CreateModel(
-            name='CriterionReview',
+            name="CriterionReview",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('verdict', models.CharField(choices=[('met', 'voldoet'), ('development', 'ontwikkelpunt')], max_length=20, verbose_name='oordeel')),
-                ('remarks', models.TextField(blank=True, verbose_name='toelichting')),
-                ('reviewed_at', models.DateTimeField(auto_now=True)),
-                ('application', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reviews', to='glans_certification.application')),
-                ('criterion', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='glans_certification.criterion')),
-                ('reviewed_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "verdict",
+                    models.CharField(
+                        choices=[("met", "voldoet"), ("development", "ontwikkelpunt")],
+                        max_length=20,
+                        verbose_name="oordeel",
+                    ),
+                ),
+                ("remarks", models.TextField(blank=True, verbose_name="toelichting")),
+                ("reviewed_at", models.DateTimeField(auto_now=True)),
+                (
+                    "application",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="reviews",
+                        to="glans_certification.application",
+                    ),
+                ),
+                (
+                    "criterion",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="glans_certification.criterion",
+                    ),
+                ),
+                (
+                    "reviewed_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('application', 'criterion'), name='one_review_per_criterion')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("application", "criterion"), name="one_review_per_criterion"
+                    )
+                ],
             },
         ),
         migrations.AddConstraint(
-            model_name='criterion',
-            constraint=models.UniqueConstraint(fields=('criterion_set', 'code'), name='unique_criterion_code_per_set'),
+            model_name="criterion",
+            constraint=models.UniqueConstraint(
+                fields=("criterion_set", "code"), name="unique_criterion_code_per_set"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='handbook',
-            constraint=models.UniqueConstraint(fields=('unit', 'school_year'), name='one_handbook_per_year'),
+            model_name="handbook",
+            constraint=models.UniqueConstraint(
+                fields=("unit", "school_year"), name="one_handbook_per_year"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='application',
-            constraint=models.UniqueConstraint(condition=models.Q(('status__in', ['submitted', 'review', 'conversation', 'decision', 'second_opinion'])), fields=('unit',), name='one_open_application_per_unit'),
+            model_name="application",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(
+                    (
+                        "status__in",
+                        ["submitted", "review", "conversation", "decision", "second_opinion"],
+                    )
+                ),
+                fields=("unit",),
+                name="one_open_application_per_unit",
+            ),
         ),
     ]
