@@ -8,8 +8,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet, ScopedObjectMixin
 
+from .apps import register_policies
 from .models import Handbook
 from .navigation import certification_landing, certification_nav
+
+register_policies()
 
 hooks.register(NAV_HOOK, certification_nav)
 hooks.register(LANDING_HOOK, certification_landing)
