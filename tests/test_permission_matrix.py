@@ -154,6 +154,8 @@ EXPECTED |= {
     "GET glans_certification:handbook_diff": allow(CERT_READERS),
     "POST glans_certification:apply": allow({"director"}, status=302),
     "GET glans_certification:worklist": allow(AUDITORS),
+    # The board-level Expertgroep (nobody of the matrix's school roles) and the academy.
+    "GET glans_certification:board": allow({"auditor", "trainer", "admin"}),
     "GET glans_certification:application": allow(CERT_READERS),
     "POST glans_certification:step": allow(CERT_READERS, status=302),
     "GET glans_certification:certificate": allow(CERT_READERS),
@@ -514,6 +516,7 @@ def _request(world, key, client):
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
         "glans_certification:unit": [unit.pk],
+        "glans_certification:board": [unit.board_id],
         "glans_certification:handbook_start": [unit.pk],
         "glans_certification:handbook_diff": [unit.pk],
         "glans_certification:apply": [unit.pk],

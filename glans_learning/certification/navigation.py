@@ -12,6 +12,12 @@ def certification_nav(request):
     if may_audit_unit(user):
         url = reverse("glans_certification:worklist")
         return [NavItem(_("Certificering"), url, request.path.startswith(url))]
+    from glans_learning.measurement.permissions import board_ids
+
+    boards = board_ids(user)
+    if boards and not certification_units(user).exists():
+        url = reverse("glans_certification:board", args=[min(boards)])
+        return [NavItem(_("School met Glans"), url, request.path.startswith(url))]
     if certification_units(user).exists():
         url = reverse("glans_certification:index")
         return [NavItem(_("School met Glans"), url, request.path.startswith(url))]

@@ -10,6 +10,7 @@ from html import unescape
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from glans_learning.courses.models import (
     ATTENDED,
@@ -355,6 +356,23 @@ def unit_overview(*, unit, school_year=None) -> dict:
     }
 
 
+def board_overview(*, board) -> list[dict]:
+    rows = []
+    for unit in board.units.filter(is_active=True).order_by("name"):
+        checks = prechecks(unit=unit)
+        rows.append(
+            {
+                "unit": unit,
+                "status": status_label(unit=unit),
+                "status_label": STATUS_LABELS[status_label(unit=unit)],
+                "met": sum(1 for row in checks if row["met"]),
+                "total": len(checks),
+                "certificate": current_certificate(unit=unit),
+            }
+        )
+    return rows
+
+
 def current_certificate(*, unit) -> Certificate | None:
     today = timezone.localdate()
     return (
@@ -373,6 +391,15 @@ def public_register():
         .select_related("unit", "unit__board")
         .order_by("unit__name")
     )
+
+
+STATUS_LABELS = {
+    "certified": gettext_lazy("gecertificeerd"),
+    "applied": gettext_lazy("aanvraag loopt"),
+    "not_yet": gettext_lazy("nog niet: ontwikkelpunten"),
+    "preparing": gettext_lazy("handboek in voorbereiding"),
+    "none": gettext_lazy("nog niet begonnen"),
+}
 
 
 def status_label(*, unit) -> str:

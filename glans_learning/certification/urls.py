@@ -10,6 +10,7 @@ urlpatterns = [
     path("school/<str:unit_id>/handboek/", views.handbook_start, name="handbook_start"),
     path("school/<str:unit_id>/handboek/verschil/", views.handbook_diff, name="handbook_diff"),
     path("school/<str:unit_id>/aanvragen/", views.apply, name="apply"),
+    path("bestuur/<str:board_id>/", views.board_view, name="board"),
     path("werklijst/", views.worklist, name="worklist"),
     path("aanvraag/<str:application_id>/", views.application_view, name="application"),
     path("aanvraag/<str:application_id>/stap/", views.step, name="step"),

@@ -139,6 +139,26 @@ def apply(request, unit_id):
 
 
 @login_required
+def board_view(request, board_id):
+    """The board-level Expertgroep (and the academy): every school's certification state,
+    pre-checks met and expiry. Totals only."""
+    from glans_learning.measurement.permissions import board_ids
+    from glans_learning.organisations.models import Board
+    from glans_learning.organisations.permissions import user_roles
+
+    board = Board.objects.filter(pk=parse_id(board_id)).first()
+    if board is None or not (
+        user_roles(request.user).is_academy or board.pk in board_ids(request.user)
+    ):
+        raise Http404
+    return render(
+        request,
+        "glans_certification/board.html",
+        {"board": board, "rows": selectors.board_overview(board=board)},
+    )
+
+
+@login_required
 def worklist(request):
     if not may_audit_unit(request.user):
         raise Http404

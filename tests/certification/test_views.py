@@ -237,3 +237,19 @@ def test_demo_certification(db, settings):
     speelhuis = Handbook.objects.get(unit__name="Kinderopvang Het Speelhuis")
     assert not speelhuis.live
     assert Application.objects.count() == 2
+
+
+def test_board_expertgroep_sees_each_school_in_totals(application, zonnebloem, regenboog):
+    member = person("bestuur.eg", unit=regenboog, roles=["board_expertgroep"])
+    client = Client()
+    client.force_login(member)
+    page = client.get(reverse("glans_certification:board", args=[zonnebloem.board_id]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "De Zonnebloem" in body and "aanvraag loopt" in body
+    outsider = person("bestuur.elders", unit=None, roles=["learner"])
+    client.force_login(outsider)
+    assert (
+        client.get(reverse("glans_certification:board", args=[zonnebloem.board_id])).status_code
+        == 404
+    )
