@@ -339,8 +339,13 @@ def world(
     academy_trainer,
     admin_user,
 ):
+    from wagtail.models import Site
+
     from tests.factories import GroupFactory
 
+    # Site root paths are cached outside the database: an earlier test on this worker (a
+    # demo seed, rolled back) may have left a stale entry, and pages would have no URL.
+    Site.clear_site_root_paths_cache()
     year = current_year()
     programme = proef()
     lesson = loaded_fixture["lesson"]
