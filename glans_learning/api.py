@@ -1,5 +1,6 @@
 """The plugin's JSON API (`/api/v1/`), assembled from each app's router."""
 
+from glans_learning.certification.api import router as certification_router
 from glans_learning.core.api import router as core_router
 from glans_learning.core.api_auth import API_AUTH
 from glans_learning.core.api_errors import GlansAPI, GlansParser, install_error_handlers
@@ -24,3 +25,4 @@ api.add_router("/", organisations_router)
 api.add_router("/", courses_router)
 api.add_router("/", credentials_router)
 api.add_router("/", measurement_router)
+api.add_router("/", certification_router)

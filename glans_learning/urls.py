@@ -15,6 +15,7 @@ urlpatterns = [
     path("leren/", include("glans_learning.courses.urls")),
     path("meten/", include("glans_learning.measurement.urls")),
     path("credentials/", include("glans_learning.credentials.urls")),
+    path("certificering/", include("glans_learning.certification.urls")),
     path("xblock/", include("glans_learning.content.xblocks.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", api_not_found),

@@ -159,6 +159,34 @@ EXPECTED = {
     "GET glans_credentials:register_export": allow({"admin"}),
 }
 
+# Certification ("School met Glans"): De Zonnebloem has a published handbook, a certified
+# application and a certificate; its director and TdT participants read them, only the
+# director writes; academy staff read every school's; auditors (and the superuser admin)
+# judge. Requests that a reader may send but the state refuses come back with a message.
+CERT_READERS = {"director", "tdt", "auditor", "trainer", "admin"}
+AUDITORS = {"auditor", "admin"}
+EXPECTED |= {
+    "GET glans_certification:index": allow({"auditor", "trainer", "admin"})
+    | {"director": 302, "tdt": 302, "other_director": 302},
+    "GET glans_certification:unit": allow(CERT_READERS),
+    "POST glans_certification:handbook_start": allow({"director"}, status=302),
+    "GET glans_certification:handbook_diff": allow(CERT_READERS),
+    "POST glans_certification:apply": allow({"director"}, status=302),
+    "GET glans_certification:worklist": allow(AUDITORS),
+    # The board-level Expertgroep (nobody of the matrix's school roles) and the academy.
+    "GET glans_certification:board": allow({"auditor", "trainer", "admin"}),
+    "GET glans_certification:application": allow(CERT_READERS),
+    "POST glans_certification:step": allow(CERT_READERS, status=302),
+    "GET glans_certification:certificate": allow(CERT_READERS),
+    "POST glans_certification:certificate_revoke": allow(AUDITORS, status=302),
+    "POST glans_certification:certificate_register": allow({"director"}, status=302),
+    "GET glans_certification:verify": everyone(),
+    "GET glans_certification:register": everyone(),
+    "GET /api/v1/certification/criteria": allow(USERS),
+    "GET /api/v1/certification/register": everyone(),
+    "GET /api/v1/organisations/{unit_id}/certification": allow(CERT_READERS),
+}
+
 
 def _admin(model, index, edit_own, edit_other, scoped=frozenset()):
     """Admin screens. People without admin access go to the admin's login; a screen or an
@@ -240,6 +268,16 @@ EXPECTED |= _admin(
 )
 # Login lockouts (django-axes): platform admins see and lift them; there is nothing to edit.
 EXPECTED |= _admin("accessattempt", ADMIN, set(), set())
+# Handbooks: written by the school's director (and Expertgroep), read by the academy (an
+# auditor never edits one). The snippet editor answers 404 for a handbook the user may not
+# change, whoever they are.
+EXPECTED |= _admin(
+    "handbook",
+    {"director", "other_director", "auditor", "trainer", "admin"},
+    {"director"},
+    {"other_director"},
+    scoped={"director", "other_director", "admin", "tdt", "auditor", "trainer"},
+)
 EXPECTED |= _admin(
     "enrollment",
     {"admin", "trainer"} | TEAM_LEADS,
@@ -334,8 +372,13 @@ def world(
     academy_trainer,
     admin_user,
 ):
+    from wagtail.models import Site
+
     from tests.factories import GroupFactory
 
+    # Site root paths are cached outside the database: an earlier test on this worker (a
+    # demo seed, rolled back) may have left a stale entry, and pages would have no URL.
+    Site.clear_site_root_paths_cache()
     year = current_year()
     programme = proef()
     lesson = loaded_fixture["lesson"]
@@ -415,6 +458,11 @@ def world(
         "enrollment": other_enrolment,
     }
     from glans_learning.measurement.models import ImportJob, Rating, Target
+    from tests.certification.conftest import certified_world
+
+    certification = certified_world(zonnebloem, regenboog, year, director, other_director, auditor)
+    objects["own"]["handbook"] = certification["handbook"]
+    objects["other"]["handbook"] = certification["other_handbook"]
     from tests.content.test_xblocks import APPRECIATION, add_exercise
     from tests.measurement.conftest import make_group, open_moment, teach
 
@@ -485,6 +533,7 @@ def world(
         "relationship": relationship,
         "rating": rating,
         "import_job": ImportJob.objects.create(unit=zonnebloem, school_year=year),
+        "certification": certification,
     }
 
 
@@ -495,7 +544,9 @@ def _request(world, key, client):
         _, viewset_name, view = route.split(":")
         vs = admin_viewsets()[viewset_name]
         if view == "index":
-            url = reverse(vs.get_url_name("index"))
+            from wagtail.snippets.views.snippets import SnippetViewSet
+
+            url = reverse(vs.get_url_name("list" if isinstance(vs, SnippetViewSet) else "index"))
         else:
             which = "own" if view == "edit(own)" else "other"
             obj = world["objects"][which][viewset_name]
@@ -551,6 +602,17 @@ def _request(world, key, client):
         "glans_credentials:badge_class": [world["certificate"].programme_key],
         "glans_credentials:status_list": [1],
         "glans_credentials:register_export": [world["objects"]["own"]["register"].pk],
+        "glans_certification:unit": [unit.pk],
+        "glans_certification:board": [unit.board_id],
+        "glans_certification:handbook_start": [unit.pk],
+        "glans_certification:handbook_diff": [unit.pk],
+        "glans_certification:apply": [unit.pk],
+        "glans_certification:application": [world["certification"]["application"].pk],
+        "glans_certification:step": [world["certification"]["application"].pk],
+        "glans_certification:certificate": [world["certification"]["certificate"].pk],
+        "glans_certification:certificate_revoke": [world["certification"]["certificate"].pk],
+        "glans_certification:certificate_register": [world["certification"]["certificate"].pk],
+        "glans_certification:verify": [world["certification"]["certificate"].code],
     }.get(route, [])
     url = reverse(route, args=args)
     if method == "GET":

@@ -422,3 +422,55 @@ rules.add_perm("glans_credentials.add_pointsentry", is_platform_admin)
 rules.add_perm("glans_credentials.change_certificate", is_platform_admin)
 for _model in ("accreditation", "pointsentry", "certificate"):
     rules.add_perm(f"glans_credentials.view_{_model}", is_academy_staff)
+
+# --- certification ("School met Glans") -------------------------------------------------
+# Model-agnostic predicates and scopes (organisations does not import certification); the
+# certification app builds its querysets on `handbook_units` / `certification_units`.
+
+HANDBOOK_ROLES = frozenset({RoleCode.DIRECTOR, RoleCode.SCHOOL_EXPERTGROEP})
+CERTIFICATION_VIEW_ROLES = HANDBOOK_ROLES | frozenset({RoleCode.TDT_PARTICIPANT, RoleCode.IB})
+
+
+def handbook_units(user) -> QuerySet[OrganisationUnit]:
+    """Units whose handbook the user writes: the director and the school's Expertgroep.
+    Nobody at the academy writes a school's handbook (auditors judge it)."""
+    r = user_roles(user)
+    return OrganisationUnit.objects.filter(pk__in=list(r.units_with(HANDBOOK_ROLES)))
+
+
+def certification_units(user) -> QuerySet[OrganisationUnit]:
+    """Units whose handbook, pre-checks and application the user may read: academy staff all
+    of them; a school's director, Expertgroep, TdT participants and IB'er their own."""
+    r = user_roles(user)
+    qs = OrganisationUnit.objects.select_related("board")
+    if r.is_academy:
+        return qs
+    return qs.filter(pk__in=list(r.units_with(CERTIFICATION_VIEW_ROLES)))
+
+
+@rules.predicate
+def writes_a_handbook(user) -> bool:
+    return bool(user_roles(user).units_with(HANDBOOK_ROLES))
+
+
+@rules.predicate
+def writes_handbook_of(user, unit) -> bool:
+    return user_roles(user).has_unit_role(_unit_id(unit), HANDBOOK_ROLES)
+
+
+@rules.predicate
+def may_audit_unit(user, unit=None) -> bool:
+    """An academy auditor who does not belong to the unit: a school never judges itself."""
+    if not is_academy_auditor(user):
+        return False
+    return unit is None or _unit_id(unit) not in user_roles(user).by_unit
+
+
+can_apply_for_certificate = writes_handbook_of
+rules.add_perm("glans_certification.apply", can_apply_for_certificate)
+rules.add_perm("glans_certification.audit", may_audit_unit)
+rules.add_perm("glans_certification.revoke", may_audit_unit | is_platform_admin)
+# The handbook snippet in the admin: written by the school, read by the academy.
+for _action in ("change", "publish", "lock", "unlock"):
+    rules.add_perm(f"glans_certification.{_action}_handbook", writes_a_handbook)
+rules.add_perm("glans_certification.view_handbook", writes_a_handbook | is_academy_staff)

@@ -27,6 +27,7 @@ from glans_learning.organisations.models import (
     UnitType,
 )
 from glans_learning.organisations.services import membership_grant
+from glans_site.demo.certification_demo import seed_certification
 from glans_site.demo.credentials_demo import seed_credentials
 from glans_site.demo.measurement_demo import seed_measurement
 
@@ -92,6 +93,7 @@ class Command(BaseCommand):
             self._progress(units, users, year)
             seed_credentials(users=users)
             seed_measurement(units=units, users=users, password=DEMO_PASSWORD)
+            seed_certification(units=units, users=users)
             codes = self._two_factor_codes(users)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in with e.g. beheerder / glans-demo.")

@@ -1,0 +1,159 @@
+"""API for 'School met Glans': the criteria, a unit's certification state, the public
+register. Aggregates only."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.http import Http404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from glans_learning.organisations.permissions import certification_units
+from glans_learning.organisations.utils import parse_id
+
+from . import selectors
+from .models import CriterionSet
+
+router = Router(tags=["certificering"])
+
+
+class CriterionOut(Schema):
+    code: str
+    category: str
+    title: str
+    guidance: str
+    evidence_type: str
+    threshold: int | None
+
+
+class CriterionSetOut(Schema):
+    name: str
+    criteria: list[CriterionOut]
+
+
+class PrecheckOut(Schema):
+    criterion: str
+    met: bool
+    evidence: str
+
+
+class ApplicationOut(Schema):
+    id: int
+    status: str
+    submitted_at: datetime.datetime
+    conversation_at: datetime.datetime | None
+    valid_until: datetime.date | None
+
+
+class CertificateOut(Schema):
+    valid_until: datetime.date
+    verification_url: str
+
+
+class CertificationOut(Schema):
+    unit: int
+    status: str
+    prechecks: list[PrecheckOut]
+    application: ApplicationOut | None
+    certificate: CertificateOut | None
+
+
+class RegisterEntryOut(Schema):
+    unit: str
+    city: str
+    valid_until: datetime.date
+    verification_url: str
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+def _verify_url(request, certificate) -> str:
+    return request.build_absolute_uri(
+        reverse("glans_certification:verify", args=[certificate.code])
+    )
+
+
+@router.get(
+    "/certification/criteria",
+    response={200: CriterionSetOut, 404: ErrorOut},
+    summary=_("Certificeringscriteria van de huidige ronde"),
+)
+def criteria(request):
+    criterion_set = CriterionSet.current()
+    if criterion_set is None:
+        raise Http404
+    return CriterionSetOut(
+        name=criterion_set.name,
+        criteria=[
+            CriterionOut(
+                code=c.code,
+                category=c.category,
+                title=c.title,
+                guidance=c.guidance,
+                evidence_type=c.evidence_type,
+                threshold=c.threshold,
+            )
+            for c in criterion_set.criteria.all()
+        ],
+    )
+
+
+@router.get(
+    "/organisations/{unit_id}/certification",
+    response={200: CertificationOut, 404: ErrorOut},
+    summary=_("Certificering van een school: voorcontrole, aanvraag en certificaat"),
+)
+def unit_certification(request, unit_id: str):
+    unit = certification_units(request.user).filter(pk=parse_id(unit_id)).first()
+    if unit is None:
+        raise Http404
+    overview = selectors.unit_overview(unit=unit)
+    application = overview["application"]
+    certificate = overview["certificate"]
+    return CertificationOut(
+        unit=unit.pk,
+        status=selectors.status_label(unit=unit),
+        prechecks=[
+            PrecheckOut(
+                criterion=row["criterion"].code, met=row["met"], evidence=str(row["evidence"])
+            )
+            for row in overview["prechecks"]
+        ],
+        application=ApplicationOut(
+            id=application.pk,
+            status=application.status,
+            submitted_at=application.submitted_at,
+            conversation_at=application.conversation_at,
+            valid_until=application.valid_until,
+        )
+        if application
+        else None,
+        certificate=CertificateOut(
+            valid_until=certificate.valid_until,
+            verification_url=_verify_url(request, certificate),
+        )
+        if certificate
+        else None,
+    )
+
+
+@router.get(
+    "/certification/register",
+    auth=None,
+    response=list[RegisterEntryOut],
+    summary=_("Openbaar register van scholen met Glans"),
+)
+def register(request):
+    return [
+        RegisterEntryOut(
+            unit=cert.unit.name,
+            city=cert.unit.city,
+            valid_until=cert.valid_until,
+            verification_url=_verify_url(request, cert),
+        )
+        for cert in selectors.public_register()
+    ]

@@ -1,0 +1,31 @@
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from glans_learning.core.navigation import NavItem
+from glans_learning.organisations.permissions import certification_units, may_audit_unit
+
+
+def certification_nav(request):
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        return []
+    if may_audit_unit(user):
+        url = reverse("glans_certification:worklist")
+        return [NavItem(_("Certificering"), url, request.path.startswith(url))]
+    from glans_learning.measurement.permissions import board_ids
+
+    boards = board_ids(user)
+    if boards and not certification_units(user).exists():
+        url = reverse("glans_certification:board", args=[min(boards)])
+        return [NavItem(_("School met Glans"), url, request.path.startswith(url))]
+    if certification_units(user).exists():
+        url = reverse("glans_certification:index")
+        return [NavItem(_("School met Glans"), url, request.path.startswith(url))]
+    return []
+
+
+def certification_landing(user):
+    """Auditors land on their work list (above the course dashboard, below the admin)."""
+    if may_audit_unit(user):
+        return (50, reverse("glans_certification:worklist"))
+    return None

@@ -1,0 +1,432 @@
+"""Reads for certification: live evidence per criterion (pre-checks), the handbook diff
+between years, work lists. Aggregates only: counts and shares, never a family or a name."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from html import unescape
+
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from glans_learning.courses.models import (
+    ATTENDED,
+    Attendance,
+    Audience,
+    Enrollment,
+    ProgrammeCompletion,
+    Session,
+    SessionRegistration,
+)
+from glans_learning.measurement.selectors import school_year_default, unit_measurements
+from glans_learning.organisations.models import Membership, RoleCode, SchoolYear
+from glans_learning.organisations.permissions import (
+    certification_units,
+    handbook_units,
+    user_roles,
+)
+
+from .models import (
+    OPEN_STATUSES,
+    Application,
+    Certificate,
+    Criterion,
+    CriterionSet,
+    EvidenceType,
+    Handbook,
+    Status,
+)
+
+MIN_SECTION_CHARS = 200  # a handbook section counts as written from this length on
+
+
+def plain_text(html: str) -> str:
+    text = re.sub(r"<(br|/p|/li|/h\d)[^>]*>", "\n", html or "")
+    text = re.sub(r"<[^>]+>", "", text)
+    return "\n".join(line.strip() for line in unescape(text).splitlines() if line.strip())
+
+
+def current_year() -> SchoolYear | None:
+    return school_year_default()
+
+
+def handbook_for(*, unit, school_year) -> Handbook | None:
+    return (
+        Handbook.objects.filter(unit=unit, school_year=school_year)
+        .select_related("school_year", "criterion_set", "previous", "live_revision")
+        .first()
+    )
+
+
+def handbook_latest(handbook: Handbook) -> Handbook:
+    """The handbook as last saved (a draft included)."""
+    if handbook.latest_revision_id:
+        return handbook.get_latest_revision_as_object()
+    return handbook
+
+
+def handbook_live(handbook: Handbook) -> Handbook | None:
+    """The handbook as last published, or None."""
+    if not handbook.live or handbook.live_revision is None:
+        return None
+    return handbook.live_revision.as_object()
+
+
+def handbook_sections(handbook: Handbook) -> list[dict]:
+    criteria = {c.pk: c for c in Criterion.objects.filter(criterion_set=handbook.criterion_set_id)}
+    out = []
+    for section in handbook.sections.all():
+        criterion = criteria.get(section.criterion_id)
+        out.append(
+            {
+                "criterion": criterion,
+                "code": criterion.code if criterion else "",
+                "title": criterion.title if criterion else "",
+                "html": section.body,
+                "text": plain_text(section.body),
+            }
+        )
+    return sorted(out, key=lambda s: s["criterion"].sort_order if s["criterion"] else 0)
+
+
+def handbook_diff(*, handbook: Handbook) -> list[dict]:
+    """Per section: the lines removed and added since last year's handbook (published
+    versions where there are any)."""
+    previous = handbook.previous
+    this = handbook_live(handbook) or handbook_latest(handbook)
+    before = {}
+    if previous is not None:
+        prev = handbook_live(previous) or handbook_latest(previous)
+        before = {s["code"]: s["text"] for s in handbook_sections(prev)}
+    rows = []
+    for section in handbook_sections(this):
+        old = before.get(section["code"], "")
+        lines = [
+            {"op": line[0], "text": line[2:]}
+            for line in difflib.ndiff(old.splitlines(), section["text"].splitlines())
+            if line[:1] in ("+", "-", " ")
+        ]
+        rows.append(
+            {
+                "code": section["code"],
+                "title": section["title"],
+                "changed": old != section["text"],
+                "lines": lines,
+            }
+        )
+    return rows
+
+
+# --- evidence --------------------------------------------------------------------------
+
+
+def _measurement_evidence(criterion, unit, school_year) -> dict:
+    data = unit_measurements(unit=unit, school_year=school_year, group_ids=[])
+    latest = next((m for m in reversed(data["moments"]) if m["rated"]), None)
+    target = criterion.threshold if criterion.threshold is not None else data["target"]
+    if latest is None:
+        return {
+            "met": False,
+            "evidence": _("Nog geen meting met beoordelingen in %(year)s.") % {"year": school_year},
+            "figures": {"share_positive": None, "target": target, "moment": None},
+        }
+    share = latest["share_positive"]
+    met = target is not None and share is not None and share >= target
+    return {
+        "met": met,
+        "evidence": _(
+            "Laatste meting (%(date)s): %(share)s%% van de beoordeelde relaties glanst; het "
+            "doel is %(target)s."
+        )
+        % {
+            "date": latest["moment"].date,
+            "share": share,
+            "target": f"{target}%" if target is not None else _("niet vastgesteld"),
+        },
+        "figures": {
+            "share_positive": share,
+            "target": target,
+            "moment": latest["moment"].date.isoformat(),
+            "rated": latest["rated"],
+            "relationships": latest["relationships"],
+        },
+    }
+
+
+def workshop_figures(*, unit, school_year) -> dict:
+    """Share of this year's workshop enrolments at the unit that are completed."""
+    enrolments = Enrollment.objects.filter(
+        unit=unit,
+        school_year=school_year,
+        programme__audience=Audience.WORKSHOP,
+        status=Enrollment.Status.ACTIVE,
+    )
+    total = enrolments.count()
+    done = enrolments.filter(
+        Exists(
+            ProgrammeCompletion.objects.filter(
+                user_id=OuterRef("user_id"), programme_id=OuterRef("programme_id")
+            )
+        )
+    ).count()
+    return {
+        "enrolled": total,
+        "completed": done,
+        "share": round(100 * done / total) if total else None,
+    }
+
+
+def tdt_figures(*, unit, school_year) -> dict:
+    """Attendance of the unit's TdT participants at TdT meetings of the year that ended."""
+    people = Membership.objects.current().filter(unit=unit, roles__code=RoleCode.TDT_PARTICIPANT)
+    regs = SessionRegistration.objects.filter(
+        user_id__in=people.values("user_id"),
+        session__kind=Session.Kind.TDT,
+        session__school_year=school_year,
+        session__ends_at__lte=timezone.now(),
+    ).exclude(attendance=Attendance.UNKNOWN)
+    total = regs.count()
+    attended = regs.filter(attendance__in=list(ATTENDED)).count()
+    return {
+        "registrations": total,
+        "attended": attended,
+        "share": round(100 * attended / total) if total else None,
+    }
+
+
+def expertgroep_figures(*, unit) -> dict:
+    members = Membership.objects.current().filter(
+        unit=unit, is_active=True, roles__code=RoleCode.SCHOOL_EXPERTGROEP
+    )
+    count = members.values("user_id").distinct().count()
+    with_director = (
+        Membership.objects.current()
+        .filter(unit=unit, user_id__in=members.values("user_id"), roles__code=RoleCode.DIRECTOR)
+        .exists()
+    )
+    return {"members": count, "director": with_director}
+
+
+def _share_evidence(figures, threshold, *, none_text, text) -> dict:
+    share = figures["share"]
+    if share is None:
+        return {"met": False, "evidence": none_text, "figures": figures}
+    return {
+        "met": share >= (threshold or 0),
+        "evidence": text % {**figures, "threshold": threshold},
+        "figures": figures,
+    }
+
+
+def criterion_evidence(criterion, *, unit, school_year, handbook=None) -> dict:
+    kind = criterion.evidence_type
+    if kind == EvidenceType.MEASUREMENT:
+        return _measurement_evidence(criterion, unit, school_year)
+    if kind == EvidenceType.WORKSHOP:
+        return _share_evidence(
+            workshop_figures(unit=unit, school_year=school_year),
+            criterion.threshold,
+            none_text=_("Dit schooljaar staat nog niemand ingeschreven voor de workshop."),
+            text=_(
+                "%(completed)s van %(enrolled)s ingeschreven collega's rondden de workshop af "
+                "(%(share)s%%; drempel %(threshold)s%%)."
+            ),
+        )
+    if kind == EvidenceType.TDT:
+        return _share_evidence(
+            tdt_figures(unit=unit, school_year=school_year),
+            criterion.threshold,
+            none_text=_("Nog geen geregistreerde aanwezigheid bij TdT-bijeenkomsten."),
+            text=_(
+                "Bij %(attended)s van %(registrations)s aanmeldingen voor TdT-bijeenkomsten "
+                "waren de deelnemers aanwezig (%(share)s%%; drempel %(threshold)s%%)."
+            ),
+        )
+    if kind == EvidenceType.EXPERTGROEP:
+        figures = expertgroep_figures(unit=unit)
+        need = criterion.threshold or 0
+        return {
+            "met": figures["members"] >= need,
+            "evidence": _(
+                "De Expertgroep telt %(members)s leden (minimaal %(need)s); de directeur "
+                "%(director)s."
+            )
+            % {
+                "members": figures["members"],
+                "need": need,
+                "director": _("neemt deel") if figures["director"] else _("neemt (nog) niet deel"),
+            },
+            "figures": figures,
+        }
+    # A handbook section: written when it has some substance.
+    text = ""
+    if handbook is not None:
+        for section in handbook.sections.all():
+            if section.criterion_id == criterion.pk:
+                text = plain_text(section.body)
+    chars = len(text)
+    if handbook is None:
+        evidence = _("Er is nog geen handboek voor dit schooljaar.")
+    elif chars >= MIN_SECTION_CHARS:
+        evidence = _("Het hoofdstuk is beschreven (%(chars)s tekens).") % {"chars": chars}
+    else:
+        evidence = _(
+            "Het hoofdstuk is nog kort (%(chars)s tekens); beschrijf hoe jullie dit borgen."
+        ) % {"chars": chars}
+    return {
+        "met": handbook is not None and chars >= MIN_SECTION_CHARS,
+        "evidence": evidence,
+        "figures": {"chars": chars},
+    }
+
+
+def prechecks(*, unit, school_year=None, handbook=None, criterion_set=None) -> list[dict]:
+    """Each criterion of the current set: met / not yet met, with the live evidence."""
+    school_year = school_year or current_year()
+    if handbook is None and school_year is not None:
+        found = handbook_for(unit=unit, school_year=school_year)
+        handbook = handbook_latest(found) if found else None
+    criterion_set = criterion_set or (
+        handbook.criterion_set if handbook is not None else CriterionSet.current()
+    )
+    if criterion_set is None or school_year is None:
+        return []
+    rows = []
+    for criterion in criterion_set.criteria.all():
+        rows.append(
+            {
+                "criterion": criterion,
+                **criterion_evidence(
+                    criterion, unit=unit, school_year=school_year, handbook=handbook
+                ),
+            }
+        )
+    return rows
+
+
+# --- overview, work lists, register ------------------------------------------------------
+
+
+def visible_applications(user):
+    return Application.objects.filter(unit__in=certification_units(user)).select_related(
+        "unit", "school_year", "auditor", "second_auditor"
+    )
+
+
+def auditor_worklist(*, user) -> dict:
+    qs = (
+        Application.objects.filter(status__in=OPEN_STATUSES)
+        .exclude(unit_id__in=list(user_roles(user).by_unit))
+        .select_related("unit", "unit__board", "auditor", "school_year")
+        .order_by("submitted_at")
+    )
+    rows = list(qs)
+    return {
+        "mine": [a for a in rows if a.auditor_id == user.pk or a.second_auditor_id == user.pk],
+        "unassigned": [a for a in rows if a.auditor_id is None],
+        "others": [
+            a
+            for a in rows
+            if a.auditor_id not in (None, user.pk) and a.second_auditor_id != user.pk
+        ],
+    }
+
+
+def unit_overview(*, unit, school_year=None) -> dict:
+    school_year = school_year or current_year()
+    handbook = handbook_for(unit=unit, school_year=school_year) if school_year else None
+    application = (
+        Application.objects.filter(unit=unit).select_related("auditor", "handbook").first()
+    )
+    certificate = current_certificate(unit=unit)
+    return {
+        "unit": unit,
+        "school_year": school_year,
+        "handbook": handbook,
+        "prechecks": prechecks(
+            unit=unit,
+            school_year=school_year,
+            handbook=handbook_latest(handbook) if handbook else None,
+        ),
+        "application": application,
+        "certificate": certificate,
+    }
+
+
+def board_overview(*, board) -> list[dict]:
+    rows = []
+    for unit in board.units.filter(is_active=True).order_by("name"):
+        checks = prechecks(unit=unit)
+        rows.append(
+            {
+                "unit": unit,
+                "status": status_label(unit=unit),
+                "status_label": STATUS_LABELS[status_label(unit=unit)],
+                "met": sum(1 for row in checks if row["met"]),
+                "total": len(checks),
+                "certificate": current_certificate(unit=unit),
+            }
+        )
+    return rows
+
+
+def current_certificate(*, unit) -> Certificate | None:
+    today = timezone.localdate()
+    return (
+        Certificate.objects.filter(unit=unit, revoked_at__isnull=True, valid_until__gte=today)
+        .order_by("-valid_until")
+        .first()
+    )
+
+
+def public_register():
+    today = timezone.localdate()
+    return (
+        Certificate.objects.filter(
+            in_register=True, revoked_at__isnull=True, valid_until__gte=today
+        )
+        .select_related("unit", "unit__board")
+        .order_by("unit__name")
+    )
+
+
+STATUS_LABELS = {
+    "certified": gettext_lazy("gecertificeerd"),
+    "applied": gettext_lazy("aanvraag loopt"),
+    "not_yet": gettext_lazy("nog niet: ontwikkelpunten"),
+    "preparing": gettext_lazy("handboek in voorbereiding"),
+    "none": gettext_lazy("nog niet begonnen"),
+}
+
+
+def status_label(*, unit) -> str:
+    """certified / applied / preparing / none, for the API."""
+    if current_certificate(unit=unit):
+        return "certified"
+    app = Application.objects.filter(unit=unit).first()
+    if app and app.is_open:
+        return "applied"
+    if app and app.status == Status.NOT_YET:
+        return "not_yet"
+    if Handbook.objects.filter(unit=unit).exists():
+        return "preparing"
+    return "none"
+
+
+def units_for_user(user):
+    return certification_units(user)
+
+
+def writable_units(user):
+    return handbook_units(user)
+
+
+def open_application(unit) -> Application | None:
+    return Application.objects.filter(unit=unit, status__in=OPEN_STATUSES).first()
+
+
+def q_none():
+    return Q(pk__in=[])

@@ -1,0 +1,255 @@
+"""The audit through the screens, the school's view of it, permissions and the API."""
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from glans_learning.certification import services
+from glans_learning.certification.models import Certificate, Status
+from glans_learning.measurement.models import Family
+from tests.factories import person
+
+
+def csrf_client(user, verified_login=None, *, warm_url):
+    client = Client(enforce_csrf_checks=True)
+    if verified_login is not None:
+        verified_login(client, user)
+    else:
+        client.force_login(user)
+    assert client.get(warm_url).status_code == 200
+    return client
+
+
+def post(client, url, data):
+    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+
+def test_auditor_walks_the_audit_and_school_sees_the_outcome(
+    application, auditor, director, verified_login
+):
+    app_url = reverse("glans_certification:application", args=[application.pk])
+    step_url = reverse("glans_certification:step", args=[application.pk])
+    client = csrf_client(auditor, verified_login, warm_url=app_url)
+    worklist = client.get(reverse("glans_certification:worklist")).content.decode()
+    assert "De Zonnebloem" in worklist
+    assert post(client, step_url, {"step": "intake", "complete": "yes"}).status_code == 302
+    for criterion in application.criterion_set.criteria.all():
+        post(client, step_url, {"step": "review", "criterion": criterion.pk, "verdict": "met"})
+    application.refresh_from_db()
+    assert application.status == Status.CONVERSATION
+    at = (timezone.localtime() + datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
+    post(
+        client,
+        step_url,
+        {
+            "step": "plan",
+            "at": at,
+            "place": "Teamkamer",
+            "participants": "Expertgroep en directeur",
+            "agenda": "Wat ging goed, wat pakken we op",
+        },
+    )
+    # The school sees the planning and the agenda in advance.
+    school = csrf_client(director, warm_url=app_url)
+    page = school.get(app_url).content.decode()
+    assert "Wat ging goed, wat pakken we op" in page
+    assert "Intake vastleggen" not in page and "Besluit vastleggen" not in page
+    # A school never takes an audit step itself.
+    assert (
+        post(school, step_url, {"step": "report", "successes": "x", "next_steps": "y"}).status_code
+        == 404
+    )
+    post(
+        client,
+        step_url,
+        {
+            "step": "report",
+            "successes": "Elke ouder is bekend bij naam en wens.",
+            "development": "De overdracht naar groep 3.",
+            "cooperation": "Bij vrijwel alle gezinnen.",
+            "next_steps": "Intervisie elke twee maanden.",
+        },
+    )
+    post(client, step_url, {"step": "decide", "outcome": "certified", "valid_until": "2099-07-31"})
+    application.refresh_from_db()
+    assert application.status == Status.CERTIFIED
+    cert = Certificate.objects.get(application=application)
+    assert cert.valid_until == datetime.date(2099, 7, 31)
+    page = school.get(app_url).content.decode()
+    assert "Elke ouder is bekend bij naam en wens." in page
+    cert_page = school.get(reverse("glans_certification:certificate", args=[cert.pk]))
+    assert cert.code in cert_page.content.decode()
+    # Opt in to the public register; the verification page answers for anyone.
+    post(
+        school,
+        reverse("glans_certification:certificate_register", args=[cert.pk]),
+        {"listed": "yes"},
+    )
+    anonymous = Client()
+    register = anonymous.get(reverse("glans_certification:register")).content.decode()
+    assert "De Zonnebloem" in register
+    verify = anonymous.get(reverse("glans_certification:verify", args=[cert.code]))
+    assert verify.status_code == 200 and "2099" in verify.content.decode()
+    api = anonymous.get("/api/v1/certification/register").json()
+    assert api[0]["unit"] == "De Zonnebloem"
+    assert api[0]["verification_url"].endswith(f"/certificering/verifieer/{cert.code}/")
+
+
+def test_bad_step_input_changes_nothing(application, auditor, verified_login):
+    app_url = reverse("glans_certification:application", args=[application.pk])
+    step_url = reverse("glans_certification:step", args=[application.pk])
+    client = csrf_client(auditor, verified_login, warm_url=app_url)
+    response = post(client, step_url, {"step": "review", "criterion": "abc", "verdict": "met"})
+    assert response.status_code == 302
+    response = post(client, step_url, {"step": "plan", "at": "geen datum"})
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Status.SUBMITTED
+    assert not application.reviews.exists()
+
+
+def test_revocation_through_the_screen(application, auditor, verified_login):
+    from .test_services import walk_to_decision
+
+    walk_to_decision(application, auditor)
+    services.application_decide(application=application, user=auditor, certified=True)
+    cert = application.certificate
+    url = reverse("glans_certification:certificate", args=[cert.pk])
+    client = csrf_client(auditor, verified_login, warm_url=url)
+    revoke = reverse("glans_certification:certificate_revoke", args=[cert.pk])
+    post(client, revoke, {"reason": ""})
+    cert.refresh_from_db()
+    assert cert.revoked_at is None
+    post(client, revoke, {"reason": "Het handboek is twee jaar niet versterkt."})
+    cert.refresh_from_db()
+    assert cert.revoked_at is not None
+    page = Client().get(reverse("glans_certification:verify", args=[cert.code])).content.decode()
+    assert "ingetrokken" in page
+
+
+def test_other_school_sees_nothing_of_zonnebloem(application, handbook, other_director, regenboog):
+    client = Client()
+    client.force_login(other_director)
+    urls = [
+        reverse("glans_certification:unit", args=[application.unit_id]),
+        reverse("glans_certification:application", args=[application.pk]),
+        reverse("glans_certification:handbook_diff", args=[application.unit_id]),
+        f"/api/v1/organisations/{application.unit_id}/certification",
+        reverse("wagtailsnippets_glans_certification_handbook:edit", args=[handbook.pk]),
+        reverse("wagtailsnippets_glans_certification_handbook:inspect", args=[handbook.pk]),
+        reverse("wagtailsnippets_glans_certification_handbook:history", args=[handbook.pk]),
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+    listing = client.get(reverse("wagtailsnippets_glans_certification_handbook:list"))
+    assert "De Zonnebloem" not in listing.content.decode()
+
+
+def test_auditor_reads_but_never_edits_a_handbook(handbook, auditor, verified_login):
+    client = Client()
+    verified_login(client, auditor)
+    inspect = client.get(
+        reverse("wagtailsnippets_glans_certification_handbook:inspect", args=[handbook.pk])
+    )
+    assert inspect.status_code == 200
+    edit = reverse("wagtailsnippets_glans_certification_handbook:edit", args=[handbook.pk])
+    assert client.get(edit).status_code == 404
+    assert client.post(edit, {"intro": "x"}).status_code == 404
+
+
+@pytest.mark.parametrize("who", ["auditor", "board"])
+def test_no_parent_data_for_auditors_and_board(
+    who, handbook, director, year, auditor, zonnebloem, verified_login
+):
+    from glans_learning.measurement.models import MeasurementMoment, Rating, Relationship
+    from tests.factories import GroupFactory
+
+    group = GroupFactory(unit=zonnebloem, school_year=year)
+    family = Family.objects.create(board=zonnebloem.board, unit=zonnebloem, code="GEZIN-7Q")
+    relationship = Relationship.objects.create(
+        unit=zonnebloem, school_year=year, group=group, family=family, label="Geheimnaam"
+    )
+    today = timezone.localdate()
+    moment = MeasurementMoment.objects.create(
+        unit=zonnebloem, school_year=year, date=today, opens_on=today, closes_on=today
+    )
+    Rating.objects.create(relationship=relationship, moment=moment, value="positive")
+    application = services.application_submit(unit=zonnebloem, user=director, school_year=year)
+    assert application.dossier["measurement"]["moments"][0]["share_positive"] == 100
+    frozen = str(application.dossier)
+    assert "GEZIN" not in frozen and "Geheimnaam" not in frozen
+    user = (
+        auditor
+        if who == "auditor"
+        else person("bestuur", unit=zonnebloem, roles=["board_expertgroep"])
+    )
+    client = Client()
+    verified_login(client, user)
+    responses = [
+        client.get(reverse("glans_certification:application", args=[application.pk])),
+        client.get(f"/api/v1/organisations/{zonnebloem.pk}/certification"),
+    ]
+    for response in responses:
+        body = response.content.decode()
+        assert "Geheimnaam" not in body and "GEZIN-7Q" not in body
+    if who == "auditor":
+        assert responses[0].status_code == 200
+
+
+def test_api_criteria_and_unit_state(application, director, django_assert_max_num_queries):
+    client = Client()
+    client.force_login(director)
+    criteria = client.get("/api/v1/certification/criteria").json()
+    assert {c["code"] for c in criteria["criteria"]} >= {"G1", "S2", "O1"}
+    with django_assert_max_num_queries(60):
+        state = client.get(f"/api/v1/organisations/{application.unit_id}/certification").json()
+    assert state["status"] == "applied"
+    assert state["application"]["status"] == "submitted"
+    assert state["certificate"] is None
+    assert {p["criterion"] for p in state["prechecks"]} >= {"G1", "R1"}
+
+
+def test_demo_certification(db, settings):
+    import io
+
+    from django.core.management import call_command
+    from wagtail.models import Site
+
+    from glans_learning.certification.models import Application, Handbook
+    from glans_learning.organisations.models import OrganisationUnit
+
+    settings.GLANS_ALLOW_DEMO_DATA = True
+    try:
+        call_command("seed_demo", stdout=io.StringIO())
+        call_command("seed_demo", stdout=io.StringIO())  # idempotent
+    finally:
+        # The demo's site root is cached outside the database; the rollback would leave
+        # later tests with page URLs of a site that no longer exists.
+        Site.clear_site_root_paths_cache()
+    regenboog = OrganisationUnit.objects.get(name="De Regenboog")
+    cert = Certificate.objects.get(unit=regenboog)
+    assert cert.in_register and cert.is_valid()
+    zonnebloem = Application.objects.get(unit__name="De Zonnebloem")
+    assert zonnebloem.status == Status.CONVERSATION and zonnebloem.conversation_at is None
+    speelhuis = Handbook.objects.get(unit__name="Kinderopvang Het Speelhuis")
+    assert not speelhuis.live
+    assert Application.objects.count() == 2
+
+
+def test_board_expertgroep_sees_each_school_in_totals(application, zonnebloem, regenboog):
+    member = person("bestuur.eg", unit=regenboog, roles=["board_expertgroep"])
+    client = Client()
+    client.force_login(member)
+    page = client.get(reverse("glans_certification:board", args=[zonnebloem.board_id]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert "De Zonnebloem" in body and "aanvraag loopt" in body
+    outsider = person("bestuur.elders", unit=None, roles=["learner"])
+    client.force_login(outsider)
+    assert (
+        client.get(reverse("glans_certification:board", args=[zonnebloem.board_id])).status_code
+        == 404
+    )
