@@ -36,7 +36,7 @@ check: $(VENV)/.installed
 pytest-sqlite: $(VENV)/.installed
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
 
-pytest-postgres: $(VENV)/.installed
+pytest-postgres: $(VENV)/.installed .venv-ralph
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
 
 pytest: pytest-sqlite pytest-postgres
@@ -75,5 +75,5 @@ clean:
 # Ralph LRS for tests/credentials/test_ralph.py, in its own virtualenv: its `lrs` extra pins
 # an old web stack that must not bind the project's (docs/credentials.md).
 .venv-ralph:
-	python3.11 -m venv .venv-ralph
+	$(PYTHON) -m venv .venv-ralph
 	.venv-ralph/bin/pip install -q "ralph-malph[cli,lrs]==5.1.0" requests
