@@ -1,6 +1,5 @@
 from django import forms
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
@@ -9,7 +8,7 @@ from glans_learning.organisations.models import Role, SchoolYear
 
 from .models import Attendance, ProgrammePage
 from .selectors import sessions_managed_by
-from .services import attendance_check, enrol, enrol_check, on_attendance_recorded, session_plan
+from .services import attendance_check, enrol, enrol_check, registration_manage, session_plan
 
 
 class SessionForm(WagtailAdminModelForm):
@@ -50,6 +49,9 @@ class RegistrationForm(WagtailAdminModelForm):
             "last_name"
         )
         self._attendance_before = self.instance.attendance if self.instance.pk else None
+        if self.instance.pk:  # a registration stays who and which session it is
+            for name in ("session", "user"):
+                self.fields[name].disabled = True
 
     def clean(self):
         """Attendance follows the same rules as on the front end (services.attendance_check)."""
@@ -72,16 +74,17 @@ class RegistrationForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-
+        """Through the registration service, like the front end (no second write path)."""
         instance = super().save(commit=False)
-        if instance.attendance != (self._attendance_before or "unknown"):
-            instance.recorded_by = self.for_user
-            instance.recorded_at = timezone.now()
-        if commit:
-            instance.save()
-            self.save_m2m()
-            on_attendance_recorded(registration=instance)
-        return instance
+        if not commit:
+            return instance
+        return registration_manage(
+            by=self.for_user,
+            session=instance.session,
+            user=instance.user,
+            attendance=instance.attendance or Attendance.UNKNOWN,
+            note=instance.attendance_note or "",
+        )
 
 
 class EnrollmentCreateForm(WagtailAdminModelForm):

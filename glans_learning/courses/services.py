@@ -145,12 +145,18 @@ def session_register(*, user, session: Session) -> SessionRegistration:
     """Register a learner for a session (idempotent)."""
     if not selectors.sessions_visible_to(user).filter(pk=session.pk).exists():
         raise PermissionDenied
+    return _register(session=session, user=user, past_allowed=False)
+
+
+def _register(*, session: Session, user, past_allowed: bool) -> SessionRegistration:
+    """The registration itself, under a lock on the session: idempotent, within capacity,
+    with its confirmation mail enqueued once."""
     with transaction.atomic():
         locked = Session.objects.select_for_update().get(pk=session.pk)
         existing = SessionRegistration.objects.filter(session=locked, user=user).first()
         if existing is not None:
             return existing
-        if locked.ends_at < timezone.now():
+        if not past_allowed and locked.ends_at < timezone.now():
             raise ValidationError(_("Deze bijeenkomst is al voorbij."))
         if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
             raise ValidationError(_("Deze bijeenkomst is vol."))
@@ -158,6 +164,23 @@ def session_register(*, user, session: Session) -> SessionRegistration:
 
         enqueue(send_session_confirmation, registration.pk)
         return registration
+
+
+@transaction.atomic
+def registration_manage(
+    *, by, session: Session, user, attendance: str = Attendance.UNKNOWN, note: str = ""
+) -> SessionRegistration:
+    """A session's manager registers someone (also afterwards, for who came unregistered)
+    and/or records their attendance: the admin's write, with the same rules as the front end
+    (capacity, one confirmation mail, attendance_check)."""
+    if not selectors.sessions_managed_by(by).filter(pk=session.pk).exists():
+        raise PermissionDenied
+    registration = _register(session=session, user=user, past_allowed=True)
+    if attendance != registration.attendance or note != registration.attendance_note:
+        registration = attendance_record(
+            by=by, session=session, user_id=user.pk, attendance=attendance, note=note
+        )
+    return registration
 
 
 def session_unregister(*, user, session: Session) -> bool:

@@ -119,6 +119,39 @@ def test_front_end_attendance_for_a_future_session_changes_nothing(
     assert SessionRegistration.objects.get().attendance == "unknown"
 
 
+def test_admin_registration_goes_through_the_service(
+    academy_trainer, learner, programme, django_capture_on_commit_callbacks
+):
+    """The admin's registration form is no second write path: capacity, the confirmation mail
+    and the attendance bookkeeping (recorded_by, completion) come from the service."""
+    from glans_learning.courses.wagtail_hooks import SessionRegistrationViewSet
+
+    session = make_session(programme, starts_in=datetime.timedelta(hours=-1))
+    session.capacity = 1
+    session.save(update_fields=["capacity"])
+    form_class = SessionRegistrationViewSet("x").get_form_class()
+    form = form_class(
+        {"session": session.pk, "user": learner.pk, "attendance": "present"},
+        for_user=academy_trainer,
+    )
+    assert form.is_valid(), form.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        registration = form.save()
+    assert registration.attendance == "present"
+    assert registration.recorded_by == academy_trainer and registration.recorded_at
+    assert len(mail.outbox) == 1  # the confirmation, once
+    # Full now: nobody else gets in through the admin either.
+    other = person("nog.een", unit=None, roles=["learner"])
+    form = form_class(
+        {"session": session.pk, "user": other.pk, "attendance": "unknown"},
+        for_user=academy_trainer,
+    )
+    with pytest.raises(ValidationError):
+        assert form.is_valid()
+        form.save()
+    assert SessionRegistration.objects.filter(session=session).count() == 1
+
+
 def test_admin_registration_form_follows_the_attendance_rules(director, team_session):
     from glans_learning.courses.wagtail_hooks import SessionRegistrationViewSet
 
