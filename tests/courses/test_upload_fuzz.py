@@ -7,6 +7,7 @@ The number of generated files is a knob: GLANS_FUZZ_EXAMPLES (default 150 in `ma
 import datetime
 import io
 import os
+import tracemalloc
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -47,6 +48,9 @@ cell_text = st.one_of(
     st.text(alphabet=st.characters(exclude_categories=("Cs",)), max_size=40),
     st.emails().map(str),
 )
+
+
+MEMORY_BOUND = 48 * 1024 * 1024  # bytes Python may allocate for one upload, beyond 20× its size
 
 
 def _rows(cells=cell_text):
@@ -149,6 +153,7 @@ def test_malformed_staff_lists_never_fail_and_never_import_partly(
         name, data = upload
         before = _counts()
         enrolled_before = Enrollment.objects.filter(programme=programme).count()
+        tracemalloc.start()
         response = client.post(
             url,
             {
@@ -157,6 +162,11 @@ def test_malformed_staff_lists_never_fail_and_never_import_partly(
                 "staff_file": SimpleUploadedFile(name, data),
             },
         )
+        _current, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        # Bounded memory per file: streamed and stopped at the row limit, never read whole
+        # into Python objects (a file is at most a few hundred kB here).
+        assert peak < MEMORY_BOUND + 20 * len(data), (name, len(data), peak)
         assert response.status_code in (200, 302)
         if response.status_code == 200:
             assert _counts() == before  # refused: nothing imported, not even in part
