@@ -1,11 +1,12 @@
 from django import forms
 from django.contrib.auth import get_user_model
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from . import permissions
 from .models import Group, Membership, Role, SchoolYear
+from .services import membership_check, membership_save, user_create
 
 
 class UnitScopedForm(WagtailAdminModelForm):
@@ -79,28 +80,34 @@ class MembershipForm(WagtailAdminModelForm):
             ):
                 # Only said about the user's own unit, whose members they may see anyway.
                 self.add_error("new_email", _("Deze persoon is al lid van deze eenheid."))
-        unit = cleaned.get("unit")
-        for group in cleaned.get("groups") or []:
-            if unit is None or group.unit_id != unit.pk:
-                self.add_error("groups", _("Een groep hoort bij een andere organisatie-eenheid."))
-                break
-        roles_ = cleaned.get("roles") or []
-        academy_roles = [r for r in roles_ if r.is_academy_role]
-        if unit is not None and academy_roles:
-            self.add_error("roles", _("Academierollen horen bij een lidmaatschap zonder eenheid."))
-        if unit is None and roles_ and len(academy_roles) != len(roles_):
-            self.add_error("unit", _("Kies een organisatie-eenheid voor deze rollen."))
+        try:
+            membership_check(
+                by=self.for_user,
+                unit=cleaned.get("unit"),
+                roles=list(cleaned.get("roles") or []),
+                groups=list(cleaned.get("groups") or []),
+            )
+        except ValidationError as exc:
+            self.add_error(None, exc)
+        except PermissionDenied:
+            self.add_error("unit", _("Je mag deze organisatie-eenheid niet beheren."))
         return cleaned
 
     def save(self, commit=True):
         if self.cleaned_data.get("user") is None and self.cleaned_data.get("existing_user"):
             self.instance.user = self.cleaned_data["existing_user"]
         elif self.cleaned_data.get("user") is None:
-            from .services import user_create
-
             self.instance.user = user_create(
                 email=self.cleaned_data["new_email"],
                 first_name=self.cleaned_data.get("new_first_name", ""),
                 last_name=self.cleaned_data.get("new_last_name", ""),
             )
-        return super().save(commit=commit)
+        membership = super().save(commit=False)
+        if not commit:
+            return membership
+        return membership_save(
+            by=self.for_user,
+            membership=membership,
+            roles=self.cleaned_data.get("roles") or [],
+            groups=self.cleaned_data.get("groups") or [],
+        )

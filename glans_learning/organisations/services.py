@@ -4,10 +4,13 @@ from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
+from django.utils.translation import gettext as _
 
+from . import permissions
 from .models import Board, Membership, OrganisationUnit, Role, RoleCode, SchoolYear, UnitType
 from .permissions import forget_roles
 
@@ -49,6 +52,43 @@ def membership_grant(
     membership, _ = Membership.objects.get_or_create(user=user, unit=unit, school_year=school_year)
     membership.roles.add(*Role.objects.filter(code__in=role_codes))
     forget_roles(user)
+    return membership
+
+
+def membership_check(*, by, unit, roles, groups) -> None:
+    """The rules for a membership someone records: `by` manages the unit (or is a platform
+    admin for an academy membership); academy roles only without a unit, school roles only
+    with one; groups of that unit only. Raises ValidationError/PermissionDenied."""
+    if unit is None:
+        if not permissions.is_platform_admin(by):
+            raise PermissionDenied
+    elif not permissions.managed_units(by).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    academy = [role for role in roles if role.is_academy_role]
+    if unit is not None and academy:
+        raise ValidationError(
+            {"roles": _("Academierollen horen bij een lidmaatschap zonder eenheid.")}
+        )
+    if unit is None and len(academy) != len(roles):
+        raise ValidationError({"unit": _("Kies een organisatie-eenheid voor deze rollen.")})
+    if any(unit is None or group.unit_id != unit.pk for group in groups):
+        raise ValidationError({"groups": _("Een groep hoort bij een andere organisatie-eenheid.")})
+
+
+@transaction.atomic
+def membership_save(*, by, membership: Membership, roles, groups) -> Membership:
+    """Save a membership recorded by `by` (the admin's one write path), within the rules of
+    membership_check, for the person already set on it."""
+    membership_check(by=by, unit=membership.unit, roles=list(roles), groups=list(groups))
+    if membership.pk:
+        before = Membership.objects.select_for_update().get(pk=membership.pk)
+        if before.unit_id != membership.unit_id:
+            membership_check(by=by, unit=before.unit, roles=[], groups=[])
+    membership.full_clean(exclude=["user"] if membership.user_id is None else None)
+    membership.save()
+    membership.roles.set(roles)
+    membership.groups.set(groups)
+    forget_roles(membership.user)
     return membership
 
 
