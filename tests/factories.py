@@ -4,6 +4,7 @@ import datetime
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from faker import Faker
 
 from glans_learning.organisations.models import Board, Group, OrganisationUnit, SchoolYear, UnitType
@@ -76,3 +77,17 @@ def person(username=None, *, unit=None, roles=("learner",), **kwargs):
     user = UserFactory(**({"username": username} if username else {}), **kwargs)
     membership_grant(user=user, unit=unit, role_codes=list(roles))
     return user
+
+
+# --- courses (programme pages come from tests/builders.py: pass `programme=`) ------------
+
+
+class SessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "glans_courses.Session"
+
+    title = factory.Sequence(lambda n: f"Bijeenkomst {n}")
+    kind = "tdt"
+    starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    location = "Utrecht"

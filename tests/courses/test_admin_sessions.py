@@ -6,6 +6,7 @@ import pytest
 from django.utils import timezone
 
 from glans_learning.courses.models import Session
+from tests.factories import SessionFactory
 
 
 @pytest.fixture
@@ -20,15 +21,13 @@ def sessions(loaded_fixture, zonnebloem, regenboog):
         "ends_at": start + datetime.timedelta(hours=2),
     }
     return {
-        "own": Session.objects.create(
-            title="Teamsessie Zonnebloem", unit=zonnebloem, location="A", kind="team", **common
+        "own": SessionFactory(
+            title="Teamsessie Zonnebloem", unit=zonnebloem, kind="team", **common
         ),
-        "other": Session.objects.create(
-            title="Teamsessie Regenboog", unit=regenboog, location="B", kind="team", **common
+        "other": SessionFactory(
+            title="Teamsessie Regenboog", unit=regenboog, kind="team", **common
         ),
-        "academy": Session.objects.create(
-            title="TdT-bijeenkomst", unit=None, location="C", **common
-        ),
+        "academy": SessionFactory(title="TdT-bijeenkomst", unit=None, **common),
         "programme": programme,
     }
 
