@@ -141,6 +141,17 @@ def _base_data_after_flush(request):
             code=code,
             defaults={"name": name, "description": description, "is_academy_role": academy},
         )
+    # The registers and the first certification criteria are migration data too.
+    from glans_learning.certification.criteria import load_first_set
+    from glans_learning.certification.models import Criterion, CriterionSet
+    from glans_learning.courses.models import Register
+
+    registers = importlib.import_module(
+        "glans_learning.credentials.migrations.0002_seed_registers"
+    ).REGISTERS
+    for data in registers:
+        Register.objects.get_or_create(name=data["name"], defaults=data)
+    load_first_set(CriterionSet, Criterion)
 
 
 @pytest.fixture
