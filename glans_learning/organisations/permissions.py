@@ -351,6 +351,10 @@ for _action in ("view", "delete"):
 
 can_see_trainer_notes = is_academy_trainer | is_platform_admin | is_tdt_participant
 rules.add_perm("glans_content.view_trainer_notes", can_see_trainer_notes)
+# A trainer guide's printable kit and slides: whoever sees trainer notes, and directors, who
+# run the team session with their TdT teachers.
+can_use_trainer_kit = can_see_trainer_notes | is_unit_manager
+rules.add_perm("glans_courses.use_trainer_kit", can_use_trainer_kit)
 
 
 def register_policies() -> None:
