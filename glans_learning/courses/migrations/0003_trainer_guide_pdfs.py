@@ -5,26 +5,46 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('glans_courses', '0002_attendance_rules_attempts_and_exercises'),
+        ("glans_courses", "0002_attendance_rules_attempts_and_exercises"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='TrainerGuidePdf',
+            name="TrainerGuidePdf",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('slides', "Dia's"), ('kit', 'Trainerskit')], max_length=10)),
-                ('revision_id', models.BigIntegerField(blank=True, null=True)),
-                ('pdf', models.BinaryField()),
-                ('rendered_at', models.DateTimeField(auto_now=True)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='glans_guide_pdfs', to='glans_courses.lessonpage')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[("slides", "Dia's"), ("kit", "Trainerskit")], max_length=10
+                    ),
+                ),
+                ("revision_id", models.BigIntegerField(blank=True, null=True)),
+                ("pdf", models.BinaryField()),
+                ("rendered_at", models.DateTimeField(auto_now=True)),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_guide_pdfs",
+                        to="glans_courses.lessonpage",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'PDF van een trainershandleiding',
-                'verbose_name_plural': "PDF's van trainershandleidingen",
-                'constraints': [models.UniqueConstraint(fields=('page', 'kind'), name='glans_guide_pdf_once_per_kind')],
+                "verbose_name": "PDF van een trainershandleiding",
+                "verbose_name_plural": "PDF's van trainershandleidingen",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("page", "kind"), name="glans_guide_pdf_once_per_kind"
+                    )
+                ],
             },
         ),
     ]
