@@ -2,9 +2,13 @@
 
 URLs (stable; other screens link to them through ``trainer_kit_urls``):
 
-    <guide page URL>dias/            the slides (PDF), one landscape slide per page
-    <guide page URL>trainerskit/     the kit (PDF): goals, pre-work, timeline, questions, check-in, and the
-                                      case, role, observation and calibration cards to cut out
+    <guide page URL>dias/          the slides (PDF), one landscape slide per page
+    <guide page URL>trainerskit/   the kit (PDF): goals, pre-work, timeline, questions,
+                                   check-in, and the case, role, observation and
+                                   calibration cards to cut out
+
+(Wagtail serves page paths of letters, digits and hyphens only, hence no ``.pdf`` in the
+URL; the download's file name ends in ``.pdf``, e.g. ``dias-n-naast-elkaar.pdf``.)
 
 Both are routes of the guide page (``LessonPage``, a RoutablePageMixin), so the page's view
 restrictions apply; on top of that only ``permissions.can_use_trainer_kit`` may download them.
@@ -15,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -112,7 +117,11 @@ def trainer_guide_pdf(*, lesson: LessonPage, kind: str) -> bytes:
     if kept is not None and kept.revision_id == revision_id and kept.pdf:
         return bytes(kept.pdf)
     pdf = render_guide_pdf(lesson=lesson, kind=kind)
-    TrainerGuidePdf.objects.update_or_create(
-        page=lesson, kind=kind, defaults={"revision_id": revision_id, "pdf": pdf}
-    )
+    try:
+        with transaction.atomic():
+            TrainerGuidePdf.objects.update_or_create(
+                page=lesson, kind=kind, defaults={"revision_id": revision_id, "pdf": pdf}
+            )
+    except IntegrityError:
+        pass  # a simultaneous first download stored it: this one is just as good
     return pdf
