@@ -286,3 +286,11 @@ def test_attachments_are_frozen_in_the_dossier(
     assert _client(other_director).get(listed).status_code == 404
     page = _client(auditor).get(reverse("glans_certification:application", args=[application.pk]))
     assert "Plan" in page.content.decode() and "Later" not in page.content.decode()
+
+
+def test_api_shows_the_certificate_state(certificate, director):
+    _issued_ago(certificate, 365 + 120)
+    url = f"/api/v1/organisations/{certificate.unit_id}/certification"
+    data = _client(director).get(url).json()
+    assert data["status"] == "suspended"
+    assert data["certificate"]["state"] == "suspended"
