@@ -294,3 +294,19 @@ def test_api_shows_the_certificate_state(certificate, director):
     data = _client(director).get(url).json()
     assert data["status"] == "suspended"
     assert data["certificate"]["state"] == "suspended"
+
+
+def test_board_expertgroep_reaches_the_certificate_from_the_board_view(
+    certificate, zonnebloem, auditor
+):
+    board = person("bestuur.expert2", unit=zonnebloem, roles=["board_expertgroep"])
+    client = _client(board)
+    page = client.get(reverse("glans_certification:board", args=[zonnebloem.board_id]))
+    cert_url = reverse("glans_certification:certificate", args=[certificate.pk])
+    assert cert_url in page.content.decode()
+    assert "Certificaat downloaden (PDF)" in client.get(cert_url).content.decode()
+    services.certificate_revoke(certificate=certificate, user=auditor, reason="Op verzoek.")
+    application = reverse("glans_certification:application", args=[certificate.application_id])
+    assert client.get(application).status_code == 404  # the dossier stays the school's
+    board_page = client.get(reverse("glans_certification:board", args=[zonnebloem.board_id]))
+    assert "certificaat ingetrokken" in board_page.content.decode()
