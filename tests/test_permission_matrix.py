@@ -188,6 +188,16 @@ EXPECTED |= {
     "GET glans_certification:certificate": allow(CERT_READERS),
     "POST glans_certification:certificate_revoke": allow(AUDITORS, status=302),
     "POST glans_certification:certificate_register": allow({"director"}, status=302),
+    "GET glans_certification:certificate_pdf": allow(CERT_READERS),
+    "GET glans_certification:checkin": allow(CERT_READERS),
+    "POST glans_certification:checkin": allow({"director"}, status=302),
+    "POST glans_certification:checkin_accept": allow(AUDITORS, status=302),
+    "GET glans_certification:dossier_pdf": allow(CERT_READERS),
+    "GET glans_certification:dossier_attachment": allow(CERT_READERS),
+    # Comments and attachments: the school's own team only (auditors judge the dossier).
+    "GET glans_certification:workspace": allow({"director", "tdt"}),
+    "POST glans_certification:workspace": allow({"director", "tdt"}, status=302),
+    "GET glans_certification:attachment": allow({"director", "tdt"}),
     "GET glans_certification:verify": everyone(),
     "GET glans_certification:register": everyone(),
     "GET /api/v1/certification/criteria": allow(USERS),
@@ -641,6 +651,16 @@ def _request(world, key, client):
         "glans_certification:certificate_revoke": [world["certification"]["certificate"].pk],
         "glans_certification:certificate_register": [world["certification"]["certificate"].pk],
         "glans_certification:verify": [world["certification"]["certificate"].code],
+        "glans_certification:certificate_pdf": [world["certification"]["certificate"].pk],
+        "glans_certification:checkin": [world["certification"]["certificate"].pk],
+        "glans_certification:checkin_accept": [world["certification"]["checkin"].pk],
+        "glans_certification:dossier_pdf": [world["certification"]["application"].pk],
+        "glans_certification:dossier_attachment": [
+            world["certification"]["application"].pk,
+            world["certification"]["attachment"].pk,
+        ],
+        "glans_certification:workspace": [world["certification"]["handbook"].pk],
+        "glans_certification:attachment": [world["certification"]["attachment"].pk],
     }.get(route, [])
     url = reverse(route, args=args)
     if method == "GET":

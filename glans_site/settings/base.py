@@ -203,6 +203,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "glans_learning.measurement.tasks.apply_measurement_retention",
         "schedule": 60 * 60 * 24,
     },
+    "glans-certification-reminders": {
+        "task": "glans_learning.certification.tasks.send_certification_reminders",
+        "schedule": 60 * 60 * 24,
+    },
     "glans-pending-confirmations": {
         "task": "glans_learning.courses.tasks.send_pending_confirmations",
         "schedule": 60 * 60,
