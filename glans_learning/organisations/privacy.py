@@ -186,6 +186,12 @@ def privacy_register() -> dict[str, Entry]:
     return register
 
 
+# Private to the person (reflections, assignment answers): left out of an export that
+# someone else (a director, a platform admin) opens.
+PRIVATE_FIELDS = frozenset({"answer_text"})
+PRIVATE = "—"
+
+
 def _check(by, user) -> None:
     if not permissions.may_manage_personal_data(by, user):
         raise PermissionDenied
@@ -198,6 +204,11 @@ def person_export(*, by, user) -> dict:
     sections: dict[str, list] = {}
     for hook in hooks.get_hooks(EXPORT_HOOK):
         sections.update(hook(user))
+    if by.pk != user.pk:
+        for section in sections.values():
+            for row in section:
+                for name in PRIVATE_FIELDS & row.keys():
+                    row[name] = PRIVATE
     return {
         "format": "glans-personal-data/1",
         "generated_at": timezone.now(),
@@ -225,7 +236,8 @@ def person_erase(*, by, user) -> None:
     retention task."""
     if by is not None:
         _check(by, user)
-        if by.pk == user.pk:
+        staff = user.is_staff or user.is_superuser or permissions.is_platform_admin(user)
+        if by.pk == user.pk or (staff and not permissions.is_platform_admin(by)):
             raise PermissionDenied
     if is_anonymised(user):
         raise ValidationError(_("Deze persoon is al geanonimiseerd."))

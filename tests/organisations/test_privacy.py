@@ -185,8 +185,12 @@ def test_export_covers_every_model_linked_to_the_person(rich_person, director, a
         "glans_measurement.AccessLog",
     ):
         assert sections[label], label
+    assert FREE_TEXT in privacy.person_export_json(by=rich_person, user=rich_person)
     text = privacy.person_export_json(by=director, user=rich_person)
-    assert FREE_TEXT in text and rich_person.email in text
+    assert rich_person.email in text
+    # Reflections stay private to the person, also in an export a director opens.
+    responses = json.loads(text)["sections"]["glans_courses.ActivityResponse"]
+    assert {r["answer_text"] for r in responses} == {privacy.PRIVATE}
     assert "key_hash" not in text and "h" * 64 not in text  # never the API key
     assert "Kind 0" not in text  # no family label, only codes
     with pytest.raises(PermissionDenied):
@@ -242,6 +246,8 @@ def test_erasure_is_refused_while_an_open_dossier_includes_the_person(
     assert director.last_name and director.is_active
     with pytest.raises(PermissionDenied):  # nobody erases themself here, nor others' people
         privacy.person_erase(by=teacher, user=teacher)
+    with pytest.raises(PermissionDenied):  # a director never erases a platform admin
+        privacy.person_erase(by=director, user=admin_user)
 
 
 def test_retention_anonymises_inactive_accounts_once(teacher, director, settings):
