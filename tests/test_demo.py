@@ -71,14 +71,20 @@ def test_demo_walkthrough(demo):
     zonnebloem, workshop = demo["zonnebloem"], demo["workshop"]
     teacher = login("leraar.zonnebloem")
 
-    # The teacher enrols in the yearly workshop and works through the first lessons.
-    response = teacher.post(f"/leren/programma/{workshop.pk}/inschrijven/", follow=True)
-    assert "Je bent ingeschreven" in response.content.decode()
-    lessons = list(LessonPage.objects.live().descendant_of(workshop).order_by("path")[:2])
-    for lesson in lessons:
-        assert teacher.get(lesson.url).status_code == 200
+    # The teacher is half-way the yearly workshop: half its lessons completed, for real.
+    lessons = list(LessonPage.objects.live().descendant_of(workshop).order_by("path"))
+    half = len(lessons) // 2
+    assert (
+        LessonProgress.objects.filter(
+            user__username="leraar.zonnebloem", lesson__in=lessons, status="completed"
+        ).count()
+        == half
+    )
     route = teacher.get("/leren/mijn-leerroute/").content.decode()
     assert workshop.title in route and "bezig" in route
+    assert f"{round(100 * half / len(lessons))}% afgerond" in route
+    # She works on through the next lesson.
+    assert teacher.get(lessons[half].url).status_code == 200
     assert teacher.get("/api/v1/me/progress").json()[0]["status"] == "in_progress"
 
     # The director sees it on the team dashboard and can export it.
@@ -86,6 +92,7 @@ def test_demo_walkthrough(demo):
     query = f"?unit={zonnebloem.pk}&programme={workshop.pk}"
     dashboard = director.get(f"/leren/team/{query}").content.decode()
     assert "Jansen" in dashboard and "bezig" in dashboard
+    assert f"<td>{round(100 * half / len(lessons))}%</td>" in dashboard
     export = director.get(f"/leren/team/{query}&export=csv")
     assert export["Content-Type"].startswith("text/csv")
     assert "Lotte Jansen" in export.content.decode()

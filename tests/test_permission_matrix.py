@@ -165,6 +165,13 @@ EXPECTED = {
     "GET glans_credentials:jwks": everyone(),
     "GET glans_credentials:status_list": everyone(),
     "GET glans_credentials:register_export": allow({"admin"}),
+    # AVG rights: own data for everyone; a person's (the teacher's) for themself, the
+    # director of their school and platform admins; erasure not for themself.
+    "GET glans_privacy:mine": allow(USERS),
+    "GET glans_privacy:person": allow({"teacher", "director", "admin"}),
+    "GET glans_privacy:erase": allow({"director", "admin"}),
+    # Without the confirmation box nothing changes: the page again, with a message.
+    "POST glans_privacy:erase": allow({"director", "admin"}),
 }
 
 # Certification ("School met Glans"): De Zonnebloem has a published handbook, a certified
@@ -640,6 +647,8 @@ def _request(world, key, client):
         "glans_credentials:badge_class": [world["certificate"].programme_key],
         "glans_credentials:status_list": [1],
         "glans_credentials:register_export": [world["objects"]["own"]["register"].pk],
+        "glans_privacy:person": [world["objects"]["own"]["membership"].user_id],
+        "glans_privacy:erase": [world["objects"]["own"]["membership"].user_id],
         "glans_certification:unit": [unit.pk],
         "glans_certification:board": [unit.board_id],
         "glans_certification:handbook_start": [unit.pk],

@@ -8,6 +8,7 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet, ScopedObjectMixin
 
+from . import privacy  # noqa: F401 (registers the AVG hooks)
 from .apps import register_policies
 from .models import Handbook
 from .navigation import certification_landing, certification_nav

@@ -416,11 +416,22 @@ def lesson_open(*, user, lesson, programme=None, enrollment=None, responses=None
             except IntegrityError:
                 # A concurrent request created it a moment ago: the same visit.
                 progress = LessonProgress.objects.select_for_update().get(user=user, lesson=lesson)
+            visited = True
         elif (now - progress.last_visit_at).total_seconds() >= VISIT_WINDOW_SECONDS:
             _add_visit(progress, now)
-        Enrollment.objects.filter(pk=getattr(enrollment, "pk", enrollment)).update(
-            last_activity_at=now
-        )
+            visited = True
+        else:
+            visited = False
+        enrollment_id = getattr(enrollment, "pk", enrollment)
+        Enrollment.objects.filter(pk=enrollment_id).update(last_activity_at=now)
+        if visited:
+            signals.lesson_visited.send(
+                sender=LessonPage,
+                user=user,
+                lesson=lesson,
+                enrollment_id=enrollment_id,
+                visited_at=now,
+            )
     if progress.status != LessonStatus.COMPLETED and _evaluate_and_complete(
         user=user, lesson=lesson, responses=responses, row=progress
     ):

@@ -2,3 +2,8 @@ from django.dispatch import Signal
 
 # Sent after a learner answered an activity: kwargs user, lesson.
 activity_answered = Signal()
+
+# Sent after a visit to a lesson was recorded for an enrolled learner (not for reloads within
+# the visit window): kwargs user, lesson, enrollment_id, visited_at. Apps above courses hook
+# in here (e.g. credentials' xAPI "launched"/"experienced" statements).
+lesson_visited = Signal()

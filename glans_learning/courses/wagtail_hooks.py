@@ -9,7 +9,10 @@ from glans_learning.content.xblocks.views import EXERCISE_ACCESS_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
-from . import services
+from . import (
+    privacy,  # noqa: F401 (registers the AVG hooks)
+    services,
+)
 from .forms import EnrollmentCreateForm, RegistrationForm, SessionForm
 from .models import Enrollment, Register, Session, SessionRegistration
 from .navigation import course_landing, course_nav

@@ -174,6 +174,9 @@ class Certificate(models.Model):
         blank=True,
         related_name="+",
     )
+    # Set when the holder was erased (AVG art. 17): the name, PDF and credential are gone,
+    # the verification page still answers.
+    holder_anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]

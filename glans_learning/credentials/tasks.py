@@ -1,6 +1,8 @@
 """Background work for credentials. Tasks take ids, are idempotent, and retry on transient
 errors; they are enqueued through glans_learning.core.tasks.enqueue."""
 
+import datetime
+
 from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
@@ -98,6 +100,127 @@ def record_attendance(registration_id: int) -> None:
             object_id=registration.session_id,
             name=registration.session.title,
             when=registration.session.starts_at,
+        ),
+    )
+    _forward_later()
+
+
+@shared_task
+def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visited_at: str) -> None:
+    """A recorded lesson visit: "launched" for the programme once per enrolment (its first
+    lesson opened), "experienced" for the lesson once per learner, lesson and day."""
+    from django.contrib.auth import get_user_model
+
+    from glans_learning.courses.models import Enrollment, LessonPage
+
+    user = get_user_model().objects.filter(pk=user_id).first()
+    lesson = LessonPage.objects.filter(pk=lesson_id).first()
+    if user is None or lesson is None:
+        return
+    when = datetime.datetime.fromisoformat(visited_at)
+    enrollment = (
+        Enrollment.objects.select_related("programme")
+        .filter(pk=enrollment_id, user_id=user_id)
+        .first()
+    )
+    if enrollment is not None:
+        services.record_statement(
+            user=user,
+            verb="launched",
+            event_key=f"launched:{enrollment.pk}",
+            statement=xapi.statement(
+                user=user,
+                verb="launched",
+                kind="programme",
+                object_id=enrollment.programme_id,
+                name=enrollment.programme.title,
+                when=when,
+            ),
+        )
+    day = timezone.localdate(when).isoformat()
+    services.record_statement(
+        user=user,
+        verb="experienced",
+        event_key=f"experienced:{user_id}:{lesson_id}:{day}",
+        statement=xapi.statement(
+            user=user,
+            verb="experienced",
+            kind="lesson",
+            object_id=lesson_id,
+            name=lesson.title,
+            when=when,
+        ),
+    )
+    _forward_later()
+
+
+@shared_task
+def record_answer(attempt_id: int) -> None:
+    """A learner's answer to an activity (knowledge check, reflection…): "answered", with
+    success when the activity is scored. The answer's own text never goes into a statement."""
+    from glans_learning.courses.models import ActivityAttempt
+
+    attempt = ActivityAttempt.objects.select_related("user", "lesson").filter(pk=attempt_id).first()
+    if attempt is None:
+        return
+    summary = next(
+        (a for a in attempt.lesson.activity_summary or [] if a.get("id") == attempt.block_id), {}
+    )
+    result = (
+        {"completion": True}
+        if attempt.is_correct is None
+        else {"success": attempt.is_correct, "completion": True}
+    )
+    services.record_statement(
+        user=attempt.user,
+        verb="answered",
+        event_key=f"answer:{attempt.pk}",
+        statement=xapi.statement(
+            user=attempt.user,
+            verb="answered",
+            kind="question",
+            object_id=f"{attempt.lesson_id}-{attempt.block_id}",
+            name=summary.get("label") or attempt.lesson.title,
+            when=attempt.created_at,
+            result=result,
+        ),
+    )
+    _forward_later()
+
+
+@shared_task
+def record_exercise_grade(event_id: int) -> None:
+    """A grade an exercise (XBlock) published for a learner: "answered" with its score."""
+    from glans_learning.content.xblocks.models import LearningRecord as ExerciseEvent
+
+    event = ExerciseEvent.objects.select_related("user").filter(pk=event_id).first()
+    if event is None or event.event_type != "grade" or not event.trusted:
+        return
+    try:
+        raw = float(event.data.get("value"))
+        maximum = float(event.data.get("max_value"))
+    except (TypeError, ValueError):
+        return
+    if maximum <= 0:
+        return
+    raw = min(max(raw, 0.0), maximum)
+    scaled = round(raw / maximum, 4)
+    services.record_statement(
+        user=event.user,
+        verb="answered",
+        event_key=f"exercise-event:{event.pk}",
+        statement=xapi.statement(
+            user=event.user,
+            verb="answered",
+            kind="exercise",
+            object_id=event.usage_id,
+            name=event.block_type,
+            when=event.created_at,
+            result={
+                "score": {"raw": raw, "min": 0, "max": maximum, "scaled": scaled},
+                "success": scaled >= 1,
+                "completion": True,
+            },
         ),
     )
     _forward_later()

@@ -59,7 +59,11 @@ def certificate_pdf(request, code):
 @require_GET
 def verify(request, code):
     """Public: valid or revoked, and nothing more (no name, no programme)."""
-    certificate = Certificate.objects.filter(code=code.upper()).only("revoked_at").first()
+    certificate = (
+        Certificate.objects.filter(code=code.upper())
+        .only("revoked_at", "holder_anonymised_at")
+        .first()
+    )
     status = 404 if certificate is None else 200
     return render(
         request,
@@ -70,7 +74,9 @@ def verify(request, code):
 
 
 def _public_certificate(code):
-    return get_object_or_404(Certificate.objects.select_related("user"), code=code)
+    return get_object_or_404(
+        Certificate.objects.select_related("user"), code=code, holder_anonymised_at__isnull=True
+    )
 
 
 @require_GET

@@ -9,7 +9,10 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from glans_learning.core.navigation import DASHBOARD_SECTIONS_HOOK, NAV_HOOK, NavItem
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
-from . import selectors
+from . import (
+    privacy,  # noqa: F401 (registers the AVG hooks)
+    selectors,
+)
 from .forms import CorrectionForm, RevocationForm
 from .models import Accreditation, Certificate, PointsEntry
 

@@ -8,6 +8,7 @@ import json
 import urllib.error
 import urllib.request
 import uuid
+from urllib.parse import quote
 
 from django.conf import settings
 
@@ -16,12 +17,18 @@ VERBS = {
     "completed": "http://adlnet.gov/expapi/verbs/completed",
     "attended": "http://adlnet.gov/expapi/verbs/attended",
     "earned": "http://id.tincanapi.com/verb/earned",
+    "launched": "http://adlnet.gov/expapi/verbs/launched",
+    "experienced": "http://adlnet.gov/expapi/verbs/experienced",
+    "answered": "http://adlnet.gov/expapi/verbs/answered",
 }
 ACTIVITY_TYPES = {
     "programme": "http://adlnet.gov/expapi/activities/course",
     "module": "http://adlnet.gov/expapi/activities/module",
     "session": "http://adlnet.gov/expapi/activities/meeting",
     "certificate": "http://activitystrea.ms/schema/1.0/badge",
+    "lesson": "http://adlnet.gov/expapi/activities/lesson",
+    "question": "http://adlnet.gov/expapi/activities/question",
+    "exercise": "http://adlnet.gov/expapi/activities/interaction",
 }
 
 
@@ -33,8 +40,13 @@ def statement_id(event_key: str) -> uuid.UUID:
     return uuid.uuid5(NAMESPACE, event_key)
 
 
-def statement(*, user, verb: str, kind: str, object_id, name: str, when) -> dict:
-    """A statement without names of people: the actor is an account on this site."""
+def statement(
+    *, user, verb: str, kind: str, object_id, name: str, when, result: dict | None = None
+) -> dict:
+    """A statement without names of people: the actor is an account on this site. `result`
+    (success, score) is given for answers; completions get {"completion": true}."""
+    if result is None and verb == "completed":
+        result = {"completion": True}
     return {
         "actor": {
             "objectType": "Agent",
@@ -43,10 +55,10 @@ def statement(*, user, verb: str, kind: str, object_id, name: str, when) -> dict
         "verb": {"id": VERBS[verb], "display": {"en-US": verb}},
         "object": {
             "objectType": "Activity",
-            "id": f"{base_url()}/xapi/activities/{kind}/{object_id}",
+            "id": f"{base_url()}/xapi/activities/{kind}/{quote(str(object_id), safe='')}",
             "definition": {"type": ACTIVITY_TYPES[kind], "name": {"nl-NL": name}},
         },
-        **({"result": {"completion": True}} if verb == "completed" else {}),
+        **({"result": result} if result else {}),
         "timestamp": when.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
     }
 

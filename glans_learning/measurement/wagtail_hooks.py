@@ -4,6 +4,7 @@ from wagtail import hooks
 
 from glans_learning.core.navigation import NAV_HOOK
 
+from . import privacy  # noqa: F401 (registers the AVG hooks)
 from .navigation import measurement_nav
 
 hooks.register(NAV_HOOK, measurement_nav)

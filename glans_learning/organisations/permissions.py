@@ -503,3 +503,14 @@ rules.add_perm("glans_certification.revoke", may_audit_unit | is_platform_admin)
 for _action in ("change", "publish", "lock", "unlock"):
     rules.add_perm(f"glans_certification.{_action}_handbook", writes_a_handbook)
 rules.add_perm("glans_certification.view_handbook", writes_a_handbook | is_academy_staff)
+
+
+def may_manage_personal_data(by, person) -> bool:
+    """Who may see the export of a person's data and (others than themself) erase them: the
+    person (export only, see privacy.person_erase), platform admins, and the directors
+    (unit managers) of a unit the person is a member of."""
+    if not getattr(by, "is_authenticated", False) or person is None:
+        return False
+    if by.pk == person.pk or is_platform_admin(by):
+        return True
+    return Membership.objects.filter(user=person, unit__in=managed_units(by)).exists()

@@ -10,7 +10,11 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from glans_learning.core.middleware import REQUIRES_TWO_FACTOR_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
 
-from . import permissions, selectors
+from . import (
+    permissions,
+    privacy,  # noqa: F401 (registers the AVG hooks)
+    selectors,
+)
 from .admin_views import ScopedModelViewSet
 from .forms import MembershipForm, UnitScopedForm
 from .models import (
@@ -130,6 +134,29 @@ def scoped_log_entries(actions):
 @hooks.register("register_admin_viewset")
 def register_organisations_viewsets():
     return OrganisationsViewSetGroup()
+
+
+@hooks.register(PROFILE_SECTIONS_HOOK)
+def profile_personal_data(request):
+    return render_to_string("glans_organisations/privacy/profile_section.html", request=request)
+
+
+@hooks.register("register_user_listing_buttons")
+def privacy_user_buttons(user, request_user):
+    """In the admin's user list: the person's data (AVG export) and, from there, erasure."""
+    from wagtail.admin.widgets.button import Button
+
+    if permissions.is_platform_admin(request_user):
+        yield Button(
+            _("Gegevens (AVG)"), reverse("glans_privacy:person", args=[user.pk]), priority=90
+        )
+
+
+@hooks.register("register_log_actions")
+def privacy_log_actions(actions):
+    actions.register_action(
+        "glans.person_erased", _("Persoon geanonimiseerd"), _("Persoon geanonimiseerd")
+    )
 
 
 @hooks.register(PROFILE_SECTIONS_HOOK)

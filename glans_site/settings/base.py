@@ -207,6 +207,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "glans_learning.certification.tasks.send_certification_reminders",
         "schedule": 60 * 60 * 24,
     },
+    "glans-erase-inactive-people": {
+        "task": "glans_learning.organisations.tasks.erase_inactive_people",
+        "schedule": 60 * 60 * 24,
+    },
     "glans-pending-confirmations": {
         "task": "glans_learning.courses.tasks.send_pending_confirmations",
         "schedule": 60 * 60,
@@ -216,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
 # a family's last school year. Without GLANS_PSEUDONYM_KEY a key is derived from SECRET_KEY.
 GLANS_PSEUDONYM_KEY = env_str("GLANS_PSEUDONYM_KEY")
 GLANS_MEASUREMENT_RETENTION_YEARS = env_int("GLANS_MEASUREMENT_RETENTION_YEARS", 2)
+# AVG: accounts without a login for this many years are anonymised (0 = never).
+GLANS_ERASE_INACTIVE_AFTER_YEARS = env_int("GLANS_ERASE_INACTIVE_AFTER_YEARS", 5)
 
 # Wagtail's own background tasks (django-tasks): immediate by default.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

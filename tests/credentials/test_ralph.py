@@ -125,3 +125,44 @@ def test_statements_reach_ralph_once_after_it_was_down(
     everything = ralph.get("agent=" + urllib.request.quote(agent) + "&limit=100")
     ids = [s["id"] for s in everything["statements"]]
     assert sorted(ids) == sorted(str(r.id) for r in records)
+
+
+def test_ralph_accepts_launched_experienced_and_answered(ralph, director):
+    from glans_learning.credentials import services, xapi
+
+    now = timezone.now()
+    shapes = [
+        ("launched", "programme", 7, None),
+        ("experienced", "lesson", 8, None),
+        ("answered", "question", "8-abc", {"success": True, "completion": True}),
+        (
+            "answered",
+            "exercise",
+            "les-8.block/2",
+            {
+                "score": {"raw": 3.0, "min": 0, "max": 4.0, "scaled": 0.75},
+                "success": False,
+                "completion": True,
+            },
+        ),
+    ]
+    for i, (verb, kind, object_id, result) in enumerate(shapes):
+        services.record_statement(
+            user=director,
+            verb=verb,
+            event_key=f"shape:{i}",
+            statement=xapi.statement(
+                user=director,
+                verb=verb,
+                kind=kind,
+                object_id=object_id,
+                name="Les",
+                when=now,
+                result=result,
+            ),
+        )
+    ralph.start()
+    assert tasks.forward_statements.run() == len(shapes)
+    for record in LearningRecord.objects.all():
+        (stored,) = ralph.get(f"statementId={record.id}")["statements"]
+        assert stored["verb"]["id"] == xapi.VERBS[record.verb]

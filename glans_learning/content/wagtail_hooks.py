@@ -1,0 +1,3 @@
+"""Wagtail hooks of the content app."""
+
+from . import privacy  # noqa: F401 (registers the AVG hooks)
