@@ -124,3 +124,65 @@ def mails_in(mail_dir: Path) -> list[str]:
         text = path.read_text(errors="replace")
         messages += [m for m in text.split("-" * 79) if "Subject:" in m]
     return messages
+
+
+def restart_postgres() -> bool:
+    """Restart the with-services PostgreSQL cluster (fast shutdown: every connection is cut,
+    new ones are refused until it is back). False when this run did not start the cluster."""
+    pg_ctl, data = os.environ.get("GLANS_TEST_PG_CTL"), os.environ.get("GLANS_TEST_PG_DATA")
+    if not (pg_ctl and data):
+        return False
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run(
+        [*as_owner, pg_ctl, "-D", data, "-m", "fast", "-w", "-t", "60", "restart"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return True
+
+
+class WebServer:
+    """The site under `manage.py runserver` (threaded, no reloader) on a free loopback port."""
+
+    def __init__(self, *, db_url: str, log: Path, extra_env: dict | None = None):
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
+            "DATABASE_URL": db_url,
+            **(extra_env or {}),
+        }
+        self.log = log
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+
+        def up():
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return True
+            except OSError:
+                return False
+
+        wait_for(up, timeout=60, what="the web server")
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
