@@ -38,7 +38,8 @@ class RedisServer:
     """redis-server on 127.0.0.1:<free port>, no persistence; stop() and start() again keep
     the port (a restart). Its data is lost on a stop, like a restart without persistence."""
 
-    def __init__(self, workdir: Path):
+    def __init__(self, workdir: Path, *, persistent: bool = False):
+        self.persistent = persistent  # append-only file: queued messages survive a restart
         self.binary = shutil.which("redis-server")
         if self.binary is None:
             raise RuntimeError("redis-server not found (scripts/ensure-system-packages.sh)")
@@ -53,7 +54,8 @@ class RedisServer:
     def start(self):
         self.process = subprocess.Popen(
             [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
-            + ["--appendonly", "no", "--dir", str(self.workdir)],
+            + ["--appendonly", "yes" if self.persistent else "no", "--dir", str(self.workdir)]
+            + (["--appendfsync", "always"] if self.persistent else []),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
