@@ -74,25 +74,31 @@ def enqueue(task, *args, **kwargs) -> None:
         transaction.on_commit(lambda: run_in_process(task, *args, **kwargs))
         return
     message_id = outbox_add(task_name=task.name, args=list(args), kwargs=kwargs)
-    transaction.on_commit(lambda: outbox_send(message_id=message_id))
+    if message_id is not None:
+        transaction.on_commit(lambda: outbox_send(message_id=message_id))
 
 
-def outbox_add(*, task_name: str, args: list, kwargs: dict) -> int:
+def outbox_add(*, task_name: str, args: list, kwargs: dict) -> int | None:
     """Write the outbox row in the current transaction; an identical pending row is reused."""
     from .models import OutboxMessage
 
     key = dedupe_key(task_name, args, kwargs)
-    try:
-        with transaction.atomic():
-            return OutboxMessage.objects.create(
-                task=task_name, args=args, kwargs=kwargs, dedupe_key=key
-            ).pk
-    except IntegrityError:
-        return (
-            OutboxMessage.objects.filter(dedupe_key=key, dispatched_at__isnull=True)
-            .values_list("pk", flat=True)
-            .get()
-        )
+    for _attempt in range(3):
+        try:
+            with transaction.atomic():
+                return OutboxMessage.objects.create(
+                    task=task_name, args=args, kwargs=kwargs, dedupe_key=key
+                ).pk
+        except IntegrityError:
+            pending = (
+                OutboxMessage.objects.filter(dedupe_key=key, dispatched_at__isnull=True)
+                .values_list("pk", flat=True)
+                .first()
+            )
+            if pending is not None:
+                return pending
+            # sent in the meantime: write a new row for this new request
+    return None
 
 
 def _publish(message) -> None:
