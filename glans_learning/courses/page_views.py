@@ -5,6 +5,8 @@ done by a service, never by a selector."""
 
 from __future__ import annotations
 
+from glans_learning.organisations import permissions
+
 from . import selectors, services
 
 
@@ -61,7 +63,7 @@ def lesson_context(*, lesson, request) -> dict:
             row, enrolled = services.lesson_view(
                 user=user, lesson=lesson, programme_id=family.programme.pk, responses=responses
             )
-    return selectors.lesson_context(
+    context = selectors.lesson_context(
         lesson=lesson,
         user=user,
         family=family,
@@ -69,3 +71,9 @@ def lesson_context(*, lesson, request) -> dict:
         progress_row=row,
         enrolled=enrolled,
     )
+    if lesson.is_trainer_guide and getattr(user, "is_authenticated", False):
+        context["guide_actions"] = {
+            "present": permissions.may_present_guide(user),
+            "plan": permissions.may_plan_team_sessions(user),
+        }
+    return context

@@ -474,3 +474,27 @@ rules.add_perm("glans_certification.revoke", may_audit_unit | is_platform_admin)
 for _action in ("change", "publish", "lock", "unlock"):
     rules.add_perm(f"glans_certification.{_action}_handbook", writes_a_handbook)
 rules.add_perm("glans_certification.view_handbook", writes_a_handbook | is_academy_staff)
+
+
+# --- team sessions from the front end --------------------------------------------------
+# A team lead (director or TdT participant of the unit) plans a team session for their own
+# unit from a trainer guide, invites the team and records its attendance; never for another
+# school (academy staff plan academy sessions in the admin).
+may_plan_team_session = leads_unit_team
+
+
+def team_session_units(user) -> QuerySet[OrganisationUnit]:
+    """The units a user may plan team sessions for: those whose team they lead."""
+    return OrganisationUnit.objects.filter(
+        pk__in=list(user_roles(user).units_with(TEAM_LEAD_ROLES))
+    ).order_by("name")
+
+
+@rules.predicate
+def may_plan_team_sessions(user) -> bool:
+    """Leads at least one team, so may plan team sessions somewhere."""
+    return is_team_lead(user)
+
+
+# The presenter view of a trainer guide: whoever may read the guide's trainer notes.
+may_present_guide = can_see_trainer_notes
