@@ -53,7 +53,10 @@ def _world(zonnebloem, teacher, director, academy_trainer):
     first = LessonPage.objects.get(slug="eerste-les")
     reflection = next(a["id"] for a in first.activity_summary if a["kind"] == "reflection")
     services.activity_submit(
-        user=teacher, lesson=first, block_id=reflection, answer="Ik vraag ouders eerst wat zij zien."
+        user=teacher,
+        lesson=first,
+        block_id=reflection,
+        answer="Ik vraag ouders eerst wat zij zien.",
     )
     team = team_sessions.team_session_plan(
         by=director,
