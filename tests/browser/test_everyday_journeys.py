@@ -151,7 +151,7 @@ def test_everyday_journeys_fit_a_phone_and_pass_axe(
             "/leren/team/",
             guide.url,
             f"/leren/les/{guide.pk}/presenteren/",
-            "/certificering/werklijst/",
+            "/meten/academie/",
         ],
     }
     problems = []
