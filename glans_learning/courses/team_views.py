@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -209,9 +210,37 @@ def guide_present(request, lesson_id):
 @login_required
 @require_GET
 def logbook(request):
+    programmes = learner_logbook(user=request.user)
+    if request.GET.get("pdf"):
+        return _logbook_pdf(request, programmes)
     return render(
-        request, "glans_courses/logbook.html", {"programmes": learner_logbook(user=request.user)}
+        request,
+        "glans_courses/logbook.html",
+        {"programmes": programmes, "pdf_available": _weasyprint() is not None},
     )
+
+
+def _weasyprint():
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError):  # the `pdf` extra, or its system libraries, are missing
+        return None
+    return HTML
+
+
+def _logbook_pdf(request, programmes):
+    html_class = _weasyprint()
+    if html_class is None:
+        raise Http404
+    html = render_to_string(
+        "glans_courses/logbook_pdf.html",
+        {"programmes": programmes, "user": request.user},
+        request=request,
+    )
+    response = HttpResponse(html_class(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="glans-logboek.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required

@@ -56,7 +56,12 @@ def session_list(request):
     return render(
         request,
         "glans_courses/session_list.html",
-        {"sessions": sessions, "registered": registered, "managed": managed},
+        {
+            "sessions": sessions,
+            "registered": registered,
+            "managed": managed,
+            "may_plan_team": permissions.may_plan_team_sessions(request.user),
+        },
     )
 
 

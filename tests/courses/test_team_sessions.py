@@ -387,3 +387,35 @@ def test_logbook_shows_the_learners_own_reflections_and_assignments(
     assert programme.title in page
     assert "Geheim van een ander" not in page
     assert Client().get("/leren/mijn-leerroute/logboek/").status_code == 302
+
+
+def test_logbook_as_pdf_holds_only_the_learners_answers(learner, programme):
+    from tests.courses.test_progress_support import lesson
+
+    first = lesson("eerste-les")
+    reflection = next(a["id"] for a in first.activity_summary if a["kind"] == "reflection")
+    services.activity_submit(
+        user=learner, lesson=first, block_id=reflection, answer="Mijn eigen gedachte hier."
+    )
+    client = Client()
+    client.force_login(learner)
+    assert "?pdf=1" in client.get("/leren/mijn-leerroute/logboek/").content.decode()
+    response = client.get("/leren/mijn-leerroute/logboek/?pdf=1")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+
+def test_session_list_links_each_session_and_offers_planning_to_team_leads(
+    planned, tdt_teacher, teacher
+):
+    client = Client()
+    client.force_login(tdt_teacher)
+    page = client.get("/leren/bijeenkomsten/").content.decode()
+    assert f'href="/leren/bijeenkomsten/{planned.pk}/"' in page
+    assert 'href="/leren/team/bijeenkomst-plannen/"' in page
+    assert f"/leren/bijeenkomsten/{planned.pk}/teamaanwezigheid/" in page
+    client.force_login(teacher)
+    page = client.get("/leren/bijeenkomsten/").content.decode()
+    assert f'href="/leren/bijeenkomsten/{planned.pk}/"' in page
+    assert "bijeenkomst-plannen" not in page
