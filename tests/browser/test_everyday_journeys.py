@@ -114,6 +114,8 @@ def _walk(browser, base, username, paths) -> list[str]:
     return problems
 
 
+# About two minutes: once per `make test`, in its PostgreSQL pass.
+@pytest.mark.postgres_only
 def test_everyday_journeys_fit_a_phone_and_pass_axe(
     live_server, browser, zonnebloem, teacher, director, academy_trainer
 ):
