@@ -5,6 +5,7 @@ tests/browser/vendor, injected from disk, never a CDN) finds no serious or criti
 violation. One browser; one context per role, resized between the two viewports."""
 
 import datetime
+import os
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,9 @@ def _walk(browser, base, username, paths) -> list[str]:
             widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
             if widths[0] > widths[1]:
                 problems.append(f"{where}: scrolls sideways ({widths[0]} > {widths[1]} px)")
+            if os.environ.get("GLANS_SCREENSHOTS"):  # a folder to look at the pages afterwards
+                name = f"{username}-{viewport['width']}-{path.strip('/').replace('/', '_')}.png"
+                page.screenshot(path=str(Path(os.environ["GLANS_SCREENSHOTS"]) / name))
             page.add_script_tag(path=str(AXE))
             problems += [f"{where}: axe {v}" for v in page.evaluate(AXE_RUN)]
     context.close()
