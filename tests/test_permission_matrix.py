@@ -88,6 +88,23 @@ EXPECTED = {
     ),
     # The academy's TdT meeting at De Zonnebloem: its participants do not manage it.
     "GET glans_courses:attendance": allow({"trainer", "admin"}),
+    # A session's own page (linked from its e-mails) and its .ics: for whoever sees it.
+    "GET glans_courses:session_detail": allow(
+        {"teacher", "tdt", "director", "auditor", "trainer", "admin"}
+    ),
+    "GET glans_courses:session_ics": allow(
+        {"teacher", "tdt", "director", "auditor", "trainer", "admin"}
+    ),
+    # Team-session mode (#14): team leads of De Zonnebloem (and the academy) run its team
+    # session; any team lead plans for their own school; trainer notes' readers present.
+    "POST glans_courses:team_invite": allow({"tdt", "director", "trainer", "admin"}, status=302),
+    "GET glans_courses:team_attendance": allow({"tdt", "director", "trainer", "admin"}),
+    "GET glans_courses:team_session_plan": allow({"tdt", "director", "other_director"}),
+    "GET glans_courses:guide_present": allow({"tdt", "director", "trainer", "admin"}),
+    # The learner's own logbook and calendar feed; the feed's secret is the credential.
+    "GET glans_courses:logbook": allow(USERS),
+    "POST glans_courses:calendar_feed_manage": allow(USERS, status=302),
+    "GET glans_courses:calendar_feed": everyone(404),
     # The front end answers with a redirect and a message; test_trust.py shows nothing is kept.
     "POST glans_courses:activity": allow(USERS, status=302),
     "POST glans_courses:enrol": allow(USERS, status=302, denied=302),
@@ -568,6 +585,17 @@ def world(
         "guide": loaded_fixture["guide"],
         "block_id": block_id,
         "session": session,
+        "team_session": Session.objects.create(
+            programme=programme,
+            unit=zonnebloem,
+            kind=Session.Kind.TEAM,
+            title="Teambijeenkomst",
+            location="Teamkamer",
+            starts_at=now - datetime.timedelta(hours=1),
+            ends_at=now + datetime.timedelta(hours=1),
+            school_year=year,
+        ),
+        "guide": loaded_fixture["guide"],
         "usage_id": usage_id,
         "group": group,
         "moment": moment,
@@ -626,6 +654,12 @@ def _request(world, key, client):
         "glans_courses:lesson_done": [lesson.pk],
         "glans_courses:session_registration": [world["session"].pk],
         "glans_courses:attendance": [world["session"].pk],
+        "glans_courses:session_detail": [world["session"].pk],
+        "glans_courses:session_ics": [world["session"].pk],
+        "glans_courses:team_invite": [world["team_session"].pk],
+        "glans_courses:team_attendance": [world["team_session"].pk],
+        "glans_courses:guide_present": [world["guide"].pk],
+        "glans_courses:calendar_feed": ["geen-geldig-adres"],
         "glans_content:xblock_handler": [world["usage_id"], "submit"],
         "glans_content:xblock_handler_suffix": [world["usage_id"], "submit", "x"],
         "glans_content:xblock_preview_handler": ["submit"],

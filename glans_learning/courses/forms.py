@@ -182,3 +182,36 @@ class TeamEnrolForm(forms.Form):
         if not cleaned.get("members") and not cleaned.get("staff_file"):
             raise forms.ValidationError(_("Kies teamleden of upload een personeelslijst."))
         return cleaned
+
+
+class TeamSessionForm(forms.Form):
+    """Plan a team session from a trainer guide (team-session mode)."""
+
+    guide = forms.ModelChoiceField(queryset=None, label=_("Trainershandleiding"))
+    unit = forms.ModelChoiceField(queryset=None, label=_("School"), empty_label=None)
+    date = forms.DateField(label=_("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    time = forms.TimeField(label=_("Begintijd"), widget=forms.TimeInput(attrs={"type": "time"}))
+    minutes = forms.IntegerField(
+        label=_("Duur (minuten)"), min_value=15, max_value=8 * 60, initial=90
+    )
+    location = forms.CharField(label=_("Plaats"), max_length=250)
+    title = forms.CharField(
+        label=_("Titel"),
+        max_length=200,
+        required=False,
+        help_text=_("Leeg laten: 'Teambijeenkomst: ' met de naam van de module."),
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        from .selectors.guides import trainer_guides
+
+        super().__init__(*args, **kwargs)
+        self.fields["guide"].queryset = trainer_guides()
+        self.fields["unit"].queryset = permissions.team_session_units(user)
+
+    def clean_title(self):
+        from .models.sessions import validate_single_line
+
+        title = self.cleaned_data.get("title", "")
+        validate_single_line(title)
+        return title

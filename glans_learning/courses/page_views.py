@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 
 from glans_learning.content.pdf import PdfUnavailable
+from glans_learning.organisations import permissions
 
 from . import selectors, services, trainer_kits
 
@@ -77,6 +78,11 @@ def lesson_context(*, lesson, request) -> dict:
     context["trainer_kit"] = trainer_kits.trainer_kit_urls(
         lesson=lesson, user=user, request=request
     )
+    if lesson.is_trainer_guide and getattr(user, "is_authenticated", False):
+        context["guide_actions"] = {
+            "present": permissions.may_present_guide(user),
+            "plan": permissions.may_plan_team_sessions(user),
+        }
     return context
 
 

@@ -148,7 +148,9 @@ def session_register(*, user, session: Session) -> SessionRegistration:
     return _register(session=session, user=user, past_allowed=False)
 
 
-def _register(*, session: Session, user, past_allowed: bool) -> SessionRegistration:
+def _register(
+    *, session: Session, user, past_allowed: bool, confirm: bool = True
+) -> SessionRegistration:
     """The registration itself, under a lock on the session: idempotent, within capacity,
     with its confirmation mail enqueued once."""
     with transaction.atomic():
@@ -160,22 +162,33 @@ def _register(*, session: Session, user, past_allowed: bool) -> SessionRegistrat
             raise ValidationError(_("Deze bijeenkomst is al voorbij."))
         if locked.capacity is not None and locked.registrations.count() >= locked.capacity:
             raise ValidationError(_("Deze bijeenkomst is vol."))
-        registration = SessionRegistration.objects.create(session=locked, user=user)
-
-        enqueue(send_session_confirmation, registration.pk)
+        registration = SessionRegistration.objects.create(
+            session=locked,
+            user=user,
+            # Registered while attendance is recorded in the room: no confirmation mail.
+            confirmation_sent_at=None if confirm else timezone.now(),
+        )
+        if confirm:
+            enqueue(send_session_confirmation, registration.pk)
         return registration
 
 
 @transaction.atomic
 def registration_manage(
-    *, by, session: Session, user, attendance: str = Attendance.UNKNOWN, note: str = ""
+    *,
+    by,
+    session: Session,
+    user,
+    attendance: str = Attendance.UNKNOWN,
+    note: str = "",
+    confirm: bool = True,
 ) -> SessionRegistration:
     """A session's manager registers someone (also afterwards, for who came unregistered)
     and/or records their attendance: the admin's write, with the same rules as the front end
     (capacity, one confirmation mail, attendance_check)."""
     if not selectors.sessions_managed_by(by).filter(pk=session.pk).exists():
         raise PermissionDenied
-    registration = _register(session=session, user=user, past_allowed=True)
+    registration = _register(session=session, user=user, past_allowed=True, confirm=confirm)
     if attendance != registration.attendance or note != registration.attendance_note:
         registration = attendance_record(
             by=by, session=session, user_id=user.pk, attendance=attendance, note=note

@@ -9,8 +9,10 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 
+from .calendar import absolute_url, send_mail_with_ics
 from .models import (
     Enrollment,
     LearnerPreference,
@@ -52,23 +54,36 @@ def send_session_confirmation(self, registration_id: int) -> bool:
         if registration is None or not registration.user.email:
             return False
         with translation.override(settings.LANGUAGE_CODE):
+            link = absolute_url(
+                reverse("glans_courses:session_detail", args=[registration.session_id])
+            )
             body = render_to_string(
-                "glans_courses/email/session_confirmation.txt", {"registration": registration}
+                "glans_courses/email/session_confirmation.txt",
+                {"registration": registration, "link": link},
             )
             subject = render_to_string(
                 "glans_courses/email/session_confirmation_subject.txt",
                 {"registration": registration},
             )
             subject = single_line(subject)
-        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [registration.user.email])
+        send_mail_with_ics(
+            subject=subject,
+            body=body,
+            to=registration.user.email,
+            session=registration.session,
+            method="PUBLISH",
+        )
         registration.confirmation_sent_at = timezone.now()
         registration.save(update_fields=["confirmation_sent_at"])
     return True
 
 
-def _send_reminder_once(*, user, kind: str, key: str, template: str, context: dict) -> bool:
+def _send_reminder_once(
+    *, user, kind: str, key: str, template: str, context: dict, session=None, method="PUBLISH"
+) -> bool:
     """Send one reminder for one event, at most once: the ReminderLog row is written in the
-    same transaction, under its unique constraint, before the mail leaves."""
+    same transaction, under its unique constraint, before the mail leaves. A session mail
+    carries the session's .ics."""
     if not user.email:
         return False
     try:
@@ -77,7 +92,12 @@ def _send_reminder_once(*, user, kind: str, key: str, template: str, context: di
             with translation.override(settings.LANGUAGE_CODE):
                 subject = single_line(render_to_string(f"{template}_subject.txt", context))
                 body = render_to_string(f"{template}.txt", context)
-            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            if session is None:
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+            else:
+                send_mail_with_ics(
+                    subject=subject, body=body, to=user.email, session=session, method=method
+                )
     except IntegrityError:
         return False
     return True
@@ -121,9 +141,11 @@ def send_reminders() -> dict:
             sent["stalled"] += 1
 
     window_end = now + timedelta(days=config.session_days_before)
-    sessions = Session.objects.filter(
-        starts_at__gt=now, starts_at__lte=window_end
-    ).prefetch_related("registrations__user")
+    sessions = (
+        Session.objects.filter(starts_at__gt=now, starts_at__lte=window_end)
+        .select_related("programme")
+        .prefetch_related("registrations__user")
+    )
     for session in sessions:
         for registration in session.registrations.all():
             if registration.user_id in opted_out:
@@ -134,6 +156,7 @@ def send_reminders() -> dict:
                 key=f"session:{session.pk}",
                 template="glans_courses/email/reminder_session",
                 context={"session": session, "user": registration.user},
+                session=session,
             ):
                 sent["session"] += 1
     return sent
@@ -149,3 +172,43 @@ def send_pending_confirmations() -> int:
         user__email__gt="",
     ).values_list("pk", flat=True)
     return sum(1 for pk in pending if send_session_confirmation(pk))
+
+
+@shared_task(bind=True, **MAIL_RETRY)
+def send_team_invitations(self, session_id: int) -> int:
+    """Invite every current member of a team session's unit (an e-mail with the session's .ics,
+    METHOD:REQUEST). Idempotent: each person is invited once per session (ReminderLog), so
+    running it again only reaches who joined the team since."""
+    from glans_learning.organisations.models import Membership
+
+    session = (
+        Session.objects.select_related("programme", "unit")
+        .filter(pk=session_id, unit__isnull=False, ends_at__gte=timezone.now())
+        .first()
+    )
+    if session is None:
+        return 0
+    link = absolute_url(reverse("glans_courses:session_detail", args=[session.pk]))
+    members = (
+        Membership.objects.current()
+        .filter(unit_id=session.unit_id, user__is_active=True, user__email__gt="")
+        .select_related("user")
+        .order_by("user_id")
+    )
+    sent = 0
+    seen = set()
+    for membership in members:
+        if membership.user_id in seen:
+            continue
+        seen.add(membership.user_id)
+        if _send_reminder_once(
+            user=membership.user,
+            kind="invitation",
+            key=f"session:{session.pk}",
+            template="glans_courses/email/team_invitation",
+            context={"session": session, "user": membership.user, "link": link},
+            session=session,
+            method="REQUEST",
+        ):
+            sent += 1
+    return sent

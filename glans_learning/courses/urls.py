@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import team_views, views
 
 app_name = "glans_courses"
 
@@ -21,4 +21,17 @@ urlpatterns = [
     path(
         "bijeenkomsten/<str:session_id>/aanwezigheid/", views.session_attendance, name="attendance"
     ),
+    path("bijeenkomsten/<str:session_id>/", team_views.session_detail, name="session_detail"),
+    path("bijeenkomsten/<str:session_id>/agenda.ics", team_views.session_ics, name="session_ics"),
+    path("bijeenkomsten/<str:session_id>/uitnodigen/", team_views.team_invite, name="team_invite"),
+    path(
+        "bijeenkomsten/<str:session_id>/teamaanwezigheid/",
+        team_views.team_attendance,
+        name="team_attendance",
+    ),
+    path("team/bijeenkomst-plannen/", team_views.team_session_plan, name="team_session_plan"),
+    path("les/<str:lesson_id>/presenteren/", team_views.guide_present, name="guide_present"),
+    path("mijn-leerroute/logboek/", team_views.logbook, name="logbook"),
+    path("mijn-leerroute/agenda/", team_views.calendar_feed_manage, name="calendar_feed_manage"),
+    path("agenda/<str:token>.ics", team_views.calendar_feed, name="calendar_feed"),
 ]

@@ -18,6 +18,7 @@ from glans_learning.organisations.utils import parse_id
 from . import selectors, services, staff_import
 from .forms import TeamEnrolForm, TeamFilterForm
 from .models import Attendance, LearnerPreference, LessonPage, LessonStatus, ProgrammePage
+from .team_views import calendar_feed_url
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -55,7 +56,12 @@ def session_list(request):
     return render(
         request,
         "glans_courses/session_list.html",
-        {"sessions": sessions, "registered": registered, "managed": managed},
+        {
+            "sessions": sessions,
+            "registered": registered,
+            "managed": managed,
+            "may_plan_team": permissions.may_plan_team_sessions(request.user),
+        },
     )
 
 
@@ -193,6 +199,7 @@ def my_route(request):
     preference = LearnerPreference.objects.filter(user=request.user).first()
     context["reminders_enabled"] = preference.reminders_enabled if preference else True
     context["open_programmes"] = selectors.self_enrolment_programmes(user=request.user)
+    context["calendar_feed_url"] = calendar_feed_url(request.user)
     return render(request, "glans_courses/my_route.html", context)
 
 

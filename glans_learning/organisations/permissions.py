@@ -514,3 +514,25 @@ def may_manage_personal_data(by, person) -> bool:
     if by.pk == person.pk or is_platform_admin(by):
         return True
     return Membership.objects.filter(user=person, unit__in=managed_units(by)).exists()
+# --- team sessions from the front end --------------------------------------------------
+# A team lead (director or TdT participant of the unit) plans a team session for their own
+# unit from a trainer guide, invites the team and records its attendance; never for another
+# school (academy staff plan academy sessions in the admin).
+may_plan_team_session = leads_unit_team
+
+
+def team_session_units(user) -> QuerySet[OrganisationUnit]:
+    """The units a user may plan team sessions for: those whose team they lead."""
+    return OrganisationUnit.objects.filter(
+        pk__in=list(user_roles(user).units_with(TEAM_LEAD_ROLES))
+    ).order_by("name")
+
+
+@rules.predicate
+def may_plan_team_sessions(user) -> bool:
+    """Leads at least one team, so may plan team sessions somewhere."""
+    return is_team_lead(user)
+
+
+# The presenter view of a trainer guide: whoever may read the guide's trainer notes.
+may_present_guide = can_see_trainer_notes

@@ -103,7 +103,8 @@ def test_a_failing_mail_is_no_error_and_is_sent_later(
     def down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("mail server went away")
 
-    monkeypatch.setattr("glans_learning.courses.tasks.send_mail", down)
+    # The confirmation (with its .ics) leaves through calendar.send_mail_with_ics.
+    monkeypatch.setattr("glans_learning.courses.tasks.send_mail_with_ics", down)
     response = register(teacher, session, django_capture_on_commit_callbacks)
     assert response.status_code == 302
     registration = SessionRegistration.objects.get(user=teacher)

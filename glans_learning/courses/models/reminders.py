@@ -12,6 +12,9 @@ class LearnerPreference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_preference"
     )
     reminders_enabled = models.BooleanField(_("herinneringen per e-mail"), default=True)
+    # The secret of the learner's personal iCal feed (random, unique; a reset replaces it, so
+    # the old address stops working). Empty: no feed.
+    calendar_token = models.CharField(max_length=64, blank=True, default="", db_index=True)
 
     def __str__(self):
         return str(self.user_id)

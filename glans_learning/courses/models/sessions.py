@@ -54,6 +54,15 @@ class Session(models.Model):
     )
     capacity = models.PositiveIntegerField(_("maximaal aantal deelnemers"), null=True, blank=True)
     agenda = models.TextField(_("agenda"), blank=True)
+    guide = models.ForeignKey(
+        "glans_courses.LessonPage",
+        verbose_name=_("trainershandleiding"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text=_("De handleiding waarmee deze teambijeenkomst wordt gegeven."),
+    )
     trainer_materials = models.TextField(_("materiaal voor de trainer"), blank=True)
     school_year = models.ForeignKey(
         "glans_organisations.SchoolYear",

@@ -36,6 +36,7 @@ from .sessions import (
     programme_sessions_for,
     sessions_managed_by,
     sessions_visible_to,
+    team_roster,
     upcoming,
     upcoming_sessions_for_programme,
 )
@@ -72,6 +73,7 @@ __all__ = [
     "sessions_managed_by",
     "sessions_visible_to",
     "team_progress",
+    "team_roster",
     "upcoming",
     "upcoming_sessions_for_programme",
 ]

@@ -66,3 +66,30 @@ def sessions_managed_by(user):
 
 def programme_sessions_for(*, user, programme):
     return sessions_visible_to(user).filter(programme=programme)
+
+
+def team_roster(*, session) -> list[dict]:
+    """Who belongs on a team session's attendance list: every current member of its unit (also
+    those who did not register) and anyone else registered, with their registration or None;
+    sorted by name. Two queries."""
+    from django.contrib.auth import get_user_model
+
+    from glans_learning.organisations.models import Membership
+
+    registrations = {r.user_id: r for r in session.registrations.select_related("user")}
+    member_ids = set()
+    if session.unit_id is not None:
+        member_ids = set(
+            Membership.objects.current()
+            .filter(unit_id=session.unit_id)
+            .values_list("user_id", flat=True)
+        )
+    people = {user.pk: user for user in (r.user for r in registrations.values())}
+    missing = member_ids - set(people)
+    if missing:
+        people.update(
+            {u.pk: u for u in get_user_model().objects.filter(pk__in=missing, is_active=True)}
+        )
+    rows = [{"user": user, "registration": registrations.get(pk)} for pk, user in people.items()]
+    rows.sort(key=lambda row: (row["user"].last_name, row["user"].first_name, row["user"].pk))
+    return rows
