@@ -304,7 +304,7 @@ def explain(client_for, target):
         for query in slowest:
             print(f"--- {query['time']} s: {query['sql'][:400]}")
             if query["sql"].lstrip().upper().startswith("SELECT"):
-                cursor.execute("EXPLAIN ANALYZE " + query["sql"])
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
                 print("\n".join(row[0] for row in cursor.fetchall()))
 
 
