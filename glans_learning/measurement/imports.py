@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from glans_learning.organisations.models import Group
 
 from .models import Family, FamilyKey, Relationship
-from .services import _code_for, pupil_key_hash
+from .services import _code_for, pupil_key_hashes
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20000
@@ -214,6 +214,9 @@ def read_upload(upload) -> tuple[list[Row], list[Problem]]:
 
 
 def _plan(*, unit, school_year, rows: list[Row], problems: list[Problem]) -> tuple[Preview, dict]:
+    """What an import of `rows` would do. A fixed number of queries whatever the number of
+    rows: each reads the school's own keys, groups or relationships (never an IN list of
+    the file's rows), and the rest is dictionaries."""
     preview = Preview(rows=rows, problems=list(problems))
     seen = {}
     for row in rows:
@@ -223,14 +226,9 @@ def _plan(*, unit, school_year, rows: list[Row], problems: list[Problem]) -> tup
                 Problem(row.line, "leerlingnummer", _("Dubbel met regel %(n)s.") % {"n": seen[k]})
             )
         seen[k] = row.line
-    hashes = {
-        row.pupil_key: pupil_key_hash(unit_id=unit.pk, pupil_key=row.pupil_key) for row in rows
-    }
-    known = dict(
-        FamilyKey.objects.filter(unit=unit, key_hash__in=list(hashes.values())).values_list(
-            "key_hash", "family_id"
-        )
-    )
+    hashes = pupil_key_hashes(unit_id=unit.pk, pupil_keys=(row.pupil_key for row in rows))
+    # Every key the school holds: one query, bounded by the school's size.
+    known = dict(FamilyKey.objects.filter(unit=unit).values_list("key_hash", "family_id"))
     # Siblings: rows sharing a `family` value form one family.
     family_of_pupil: dict[str, str] = {}
     clusters: dict[str, list[Row]] = {}
@@ -260,18 +258,22 @@ def _plan(*, unit, school_year, rows: list[Row], problems: list[Problem]) -> tup
     preview.groups_new = [n for n in names if n not in existing_groups]
     preview.groups_existing = [n for n in names if n in existing_groups]
     preview.relationships = len({(r.group, family_of_pupil[r.pupil_key]) for r in rows})
-    preview.deactivated = (
-        Relationship.objects.filter(unit=unit, school_year=school_year, is_active=True).count()
-        - Relationship.objects.filter(
-            unit=unit,
-            school_year=school_year,
-            is_active=True,
-            family_id__in=[v for v in cluster_family.values() if v],
-            group__name__in=names,
-        ).count()
+    # Active relationships the file no longer holds are deactivated by the import.
+    kept = set()
+    for row in rows:
+        family_id = cluster_family[family_of_pupil[row.pupil_key]]
+        if family_id is not None:
+            kept.add((row.group, family_id))
+    preview.deactivated = sum(
+        1
+        for pair in Relationship.objects.filter(
+            unit=unit, school_year=school_year, is_active=True
+        ).values_list("group__name", "family_id")
+        if pair not in kept
     )
     plan = {
         "hashes": hashes,
+        "known": known,
         "clusters": clusters,
         "cluster_family": cluster_family,
         "family_of_pupil": family_of_pupil,
@@ -299,24 +301,42 @@ def relationships_import(
     *, unit, school_year, upload=None, rows=None, problems=None, progress=None
 ) -> Preview:
     """Import a group list; nothing changes when any line is wrong. `progress(fraction)`,
-    if given, hears how far the writing is (0 to 1)."""
+    if given, hears how far the writing is (0 to 1).
+
+    Flat per row: a fixed number of reads (the school's keys, groups, relationships and
+    the board's codes) and writes in batches of `BATCH`, so the number of queries grows
+    with the number of batches only. One transaction, no savepoints; the school's row is
+    locked first, so two imports into one school run one after the other."""
     progress = progress or (lambda fraction: None)
     if upload is not None:
         rows, problems = read_upload(upload)
+    type(unit).objects.select_for_update().filter(pk=unit.pk).exists()
     preview, plan = _plan(
         unit=unit, school_year=school_year, rows=rows or [], problems=problems or []
     )
     if not preview.ok:
         return preview
-    groups = dict(plan["existing_groups"])
+    unit_id, board_id, year_id = unit.pk, unit.board_id, school_year.pk
+    groups = {name: g.pk for name, g in plan["existing_groups"].items()}
+    grades = {}
     for row in rows:
-        if row.group not in groups:
-            groups[row.group] = Group.objects.create(
-                unit=unit, name=row.group, grade=row.grade, school_year=school_year
-            )
+        grades.setdefault(row.group, row.grade)
+    new_groups = [
+        Group(unit_id=unit_id, name=name, grade=grades[name], school_year_id=year_id)
+        for name in preview.groups_new
+    ]
+    Group.objects.bulk_create(new_groups, batch_size=BATCH)
+    if any(g.pk is None for g in new_groups):  # databases without RETURNING
+        groups.update(
+            Group.objects.filter(
+                unit_id=unit_id, school_year_id=year_id, name__in=preview.groups_new
+            ).values_list("name", "pk")
+        )
+    else:
+        groups.update((g.name, g.pk) for g in new_groups)
     progress(0.1)
     # New families in bulk, with codes that are unique in the board.
-    taken = set(Family.objects.filter(board_id=unit.board_id).values_list("code", flat=True))
+    taken = set(Family.objects.filter(board_id=board_id).values_list("code", flat=True))
     new_families = []
     for cluster, family_id in plan["cluster_family"].items():
         if family_id is None:
@@ -326,38 +346,35 @@ def relationships_import(
                 length += 1
                 code = _code_for(key_hash, length)
             taken.add(code)
-            family = Family(board_id=unit.board_id, unit=unit, code=code)
-            new_families.append((cluster, family))
+            new_families.append((cluster, Family(board_id=board_id, unit_id=unit_id, code=code)))
     Family.objects.bulk_create([f for _c, f in new_families], batch_size=BATCH)
     if any(f.pk is None for _c, f in new_families):  # databases without RETURNING
         codes = {f.code: f for _c, f in new_families}
-        for pk, code in Family.objects.filter(board_id=unit.board_id, code__in=codes).values_list(
+        for pk, code in Family.objects.filter(board_id=board_id, code__in=codes).values_list(
             "pk", "code"
         ):
             codes[code].pk = pk
     for cluster, family in new_families:
         plan["cluster_family"][cluster] = family.pk
     progress(0.4)
-    known = set(
-        FamilyKey.objects.filter(unit=unit, key_hash__in=list(plan["hashes"].values())).values_list(
-            "key_hash", flat=True
-        )
-    )
+    known = plan["known"]  # read in this transaction, with the school locked
     keys = []
     for pupil_key, key_hash in plan["hashes"].items():
         if key_hash not in known:
             family_id = plan["cluster_family"][plan["family_of_pupil"][pupil_key]]
-            keys.append(FamilyKey(family_id=family_id, unit=unit, key_hash=key_hash))
-            known.add(key_hash)
+            keys.append(FamilyKey(family_id=family_id, unit_id=unit_id, key_hash=key_hash))
+            known[key_hash] = family_id
     FamilyKey.objects.bulk_create(keys, batch_size=BATCH)
     progress(0.6)
     wanted = {}
     for row in rows:
         family_id = plan["cluster_family"][plan["family_of_pupil"][row.pupil_key]]
-        wanted.setdefault((groups[row.group].pk, family_id), row.label)
+        wanted.setdefault((groups[row.group], family_id), row.label)
     existing = {
         (r.group_id, r.family_id): r
-        for r in Relationship.objects.filter(unit=unit, school_year=school_year)
+        for r in Relationship.objects.filter(unit_id=unit_id, school_year_id=year_id).only(
+            "pk", "group_id", "family_id", "is_active", "label"
+        )
     }
     create, update = [], []
     for (group_id, family_id), label in wanted.items():
@@ -365,14 +382,14 @@ def relationships_import(
         if rel is None:
             create.append(
                 Relationship(
-                    unit=unit,
-                    school_year=school_year,
+                    unit_id=unit_id,
+                    school_year_id=year_id,
                     group_id=group_id,
                     family_id=family_id,
                     label=label,
                 )
             )
-        else:
+        elif not rel.is_active or (label and label != rel.label):  # only what changes
             rel.is_active = True
             rel.label = label or rel.label
             update.append(rel)
@@ -381,7 +398,8 @@ def relationships_import(
         progress(0.6 + 0.3 * min(1, (start + BATCH) / len(create)))
     Relationship.objects.bulk_update(update, ["is_active", "label"], batch_size=BATCH)
     gone = [r.pk for k, r in existing.items() if k not in wanted and r.is_active]
-    Relationship.objects.filter(pk__in=gone).update(is_active=False)
+    for start in range(0, len(gone), BATCH):
+        Relationship.objects.filter(pk__in=gone[start : start + BATCH]).update(is_active=False)
     return preview
 
 

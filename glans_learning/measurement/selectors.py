@@ -96,7 +96,11 @@ def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = Fal
         MeasurementMoment.objects.filter(unit=unit, school_year=school_year).order_by("date")
     )
     target = targets_for([unit.pk], school_year)[unit.pk]
-    rels = Relationship.objects.filter(unit=unit, school_year=school_year, is_active=True)
+    # order_by(): the model's ordering (group name, family code) would join both tables into
+    # a count, which at national scale tips PostgreSQL into a parallel plan.
+    rels = Relationship.objects.filter(
+        unit=unit, school_year=school_year, is_active=True
+    ).order_by()
     per_group_rels = dict(
         rels.values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
     )
@@ -164,6 +168,7 @@ def units_measurements(*, units, school_year, suppress: bool = True) -> list[dic
     targets = targets_for(unit_ids, school_year)
     rels = dict(
         Relationship.objects.filter(unit_id__in=unit_ids, school_year=school_year, is_active=True)
+        .order_by()  # no joins for the model's ordering (see unit_measurements)
         .values("unit_id")
         .annotate(n=Count("id"))
         .values_list("unit_id", "n")

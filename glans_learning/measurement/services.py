@@ -43,6 +43,18 @@ def pupil_key_hash(*, unit_id: int, pupil_key: str) -> str:
     return hmac.new(_pseudonym_key(), message, hashlib.sha256).hexdigest()
 
 
+def pupil_key_hashes(*, unit_id: int, pupil_keys) -> dict[str, str]:
+    """`pupil_key_hash` for many keys at once: the keyed state is prepared once, not per key."""
+    keyed = hmac.new(_pseudonym_key(), digestmod=hashlib.sha256)
+    hashes = {}
+    for pupil_key in pupil_keys:
+        if pupil_key not in hashes:
+            h = keyed.copy()
+            h.update(f"{unit_id}:{pupil_key.strip()}".encode())
+            hashes[pupil_key] = h.hexdigest()
+    return hashes
+
+
 def _code_for(key_hash: str, length: int = 7) -> str:
     raw = base64.b32encode(bytes.fromhex(key_hash)).decode().rstrip("=")
     return "G" + raw[:length].replace("0", "X").replace("1", "Y")

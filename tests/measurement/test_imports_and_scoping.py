@@ -143,3 +143,67 @@ def test_retention_deletes_families_long_gone(zonnebloem, year):
     assert services.retention_apply(today=year.end_date + datetime.timedelta(days=365)) == 0
     assert services.retention_apply(today=year.end_date + datetime.timedelta(days=3 * 365)) == 2
     assert not Relationship.objects.exists()
+
+
+def _csv(n, *, first=0, groups=3, label=""):
+    lines = [f"Groep {1 + i % groups};L{i:05d};{label}" for i in range(first, first + n)]
+    return "groep;leerlingnummer;aanduiding\n" + "\n".join(lines)
+
+
+def _import_queries(unit, year, text, *, dry_run=False):
+    rows, problems = imports.parse_table("lijst.csv", text.encode())
+    with CaptureQueriesContext(connection) as ctx:
+        if dry_run:
+            preview = imports.relationships_preview_rows(
+                unit=unit, school_year=year, rows=rows, problems=problems
+            )
+        else:
+            preview = imports.relationships_import(
+                unit=unit, school_year=year, rows=rows, problems=problems
+            )
+    assert preview.ok, preview.problems
+    return len(ctx.captured_queries), preview
+
+
+def test_import_query_count_does_not_grow_per_row(zonnebloem, regenboog, year):
+    """A fixed number of queries for 6 or 120 rows (one batch each), for the dry run, the
+    first import and the re-import; more rows only add batches."""
+    small, big = _csv(6), _csv(120)
+    assert (
+        _import_queries(zonnebloem, year, small, dry_run=True)[0]
+        == (_import_queries(regenboog, year, big, dry_run=True)[0])
+    )
+    first = [_import_queries(u, year, t)[0] for u, t in ((zonnebloem, small), (regenboog, big))]
+    assert first[0] == first[1]
+
+    def codes():
+        return dict(
+            FamilyKey.objects.filter(unit=regenboog).values_list("key_hash", "family__code")
+        )
+
+    before = codes()
+    # Next year's list: the same pupils with labels (updates), one left and one new.
+    again = [
+        _import_queries(u, year, t)[0]
+        for u, t in (
+            (zonnebloem, _csv(6, first=1, label="x")),
+            (regenboog, _csv(120, first=1, label="x")),
+        )
+    ]
+    assert again[0] == again[1]
+    after = codes()
+    assert len(before) == 120 and len(after) == 121 and before.items() <= after.items()
+    active = Relationship.objects.filter(unit=regenboog, is_active=True)
+    assert active.count() == 120 and set(active.values_list("label", flat=True)) == {"x"}
+    assert Relationship.objects.filter(unit=regenboog, is_active=False).count() == 1
+
+
+def test_import_writes_in_batches(zonnebloem, year, monkeypatch):
+    monkeypatch.setattr(imports, "BATCH", 10)
+    one = _import_queries(zonnebloem, year, _csv(10, groups=1))[0]
+    from glans_learning.organisations.models import OrganisationUnit
+
+    other = OrganisationUnit.objects.create(board=zonnebloem.board, name="Ander", unit_type="po")
+    three = _import_queries(other, year, _csv(30, groups=1))[0]
+    # Families, their keys and relationships: two more batches of each.
+    assert three == one + 3 * 2
