@@ -227,6 +227,7 @@ EXPECTED |= {
     "GET /api/v1/certification/criteria": allow(USERS),
     "GET /api/v1/certification/register": everyone(),
     "GET /api/v1/organisations/{unit_id}/certification": allow(CERT_READERS),
+    "GET /api/v1/boards/{board_id}/certification": allow({"admin", "auditor", "trainer"}),
 }
 
 

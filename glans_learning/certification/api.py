@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from glans_learning.measurement.permissions import visible_board
 from glans_learning.organisations.permissions import certification_units
 from glans_learning.organisations.utils import parse_id
 
@@ -65,6 +66,12 @@ class CertificationOut(Schema):
     certificate: CertificateOut | None
 
 
+class BoardCertificationOut(Schema):
+    board: int
+    name: str
+    units: list[CertificationOut]
+
+
 class RegisterEntryOut(Schema):
     unit: str
     city: str
@@ -116,6 +123,29 @@ def unit_certification(request, unit_id: str):
     unit = certification_units(request.user).filter(pk=parse_id(unit_id)).first()
     if unit is None:
         raise Http404
+    return _certification_out(request, unit)
+
+
+@router.get(
+    "/boards/{board_id}/certification",
+    response={200: BoardCertificationOut, 404: ErrorOut},
+    summary=_("Certificering van de scholen van een bestuur"),
+)
+def board_certification(request, board_id: str):
+    """For the board-level Expertgroep and the academy: every active school of the board with
+    the same figures as for one school. Aggregates only, never parent data."""
+    board = visible_board(request.user, parse_id(board_id))
+    if board is None:
+        raise Http404
+    units = board.units.filter(is_active=True).order_by("name")
+    return BoardCertificationOut(
+        board=board.pk,
+        name=board.name,
+        units=[_certification_out(request, unit) for unit in units],
+    )
+
+
+def _certification_out(request, unit) -> CertificationOut:
     overview = selectors.unit_overview(unit=unit)
     application = overview["application"]
     certificate = overview["certificate"]

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from glans_learning.core.pdf import pdf_available
+from glans_learning.measurement.permissions import visible_board
 from glans_learning.organisations.models import OrganisationUnit
 from glans_learning.organisations.permissions import (
     certificate_units,
@@ -146,14 +147,8 @@ def apply(request, unit_id):
 def board_view(request, board_id):
     """The board-level Expertgroep (and the academy): every school's certification state,
     pre-checks met and expiry. Totals only."""
-    from glans_learning.measurement.permissions import board_ids
-    from glans_learning.organisations.models import Board
-    from glans_learning.organisations.permissions import user_roles
-
-    board = Board.objects.filter(pk=parse_id(board_id)).first()
-    if board is None or not (
-        user_roles(request.user).is_academy or board.pk in board_ids(request.user)
-    ):
+    board = visible_board(request.user, parse_id(board_id))
+    if board is None:
         raise Http404
     return render(
         request,

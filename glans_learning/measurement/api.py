@@ -158,10 +158,8 @@ def unit_measurements(request, unit_id: str, school_year: str | None = None):
     summary=_("Metingen van de scholen van een bestuur"),
 )
 def board_measurements(request, board_id: str, school_year: str | None = None):
-    board = Board.objects.filter(pk=parse_id(board_id)).first()
-    if board is None or not (
-        user_roles(request.user).is_academy or board.pk in permissions.board_ids(request.user)
-    ):
+    board = permissions.visible_board(request.user, parse_id(board_id))
+    if board is None:
         raise Http404
     year = _school_year(school_year)
     units = OrganisationUnit.objects.filter(board=board, is_active=True).order_by("name")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import rules
 from django.db.models import QuerySet
 
-from glans_learning.organisations.models import Group, OrganisationUnit, RoleCode
+from glans_learning.organisations.models import Board, Group, OrganisationUnit, RoleCode
 from glans_learning.organisations.permissions import is_academy_staff, user_roles
 
 SCHOOL_VIEW_ROLES = frozenset({RoleCode.DIRECTOR, RoleCode.IB, RoleCode.SCHOOL_EXPERTGROEP})
@@ -47,6 +47,17 @@ def board_ids(user) -> set[int]:
     if not unit_ids:
         return set()
     return set(OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("board_id", flat=True))
+
+
+def visible_board(user, board_id: int | None) -> Board | None:
+    """The board with this id if the user may see its schools' aggregates (academy staff, or
+    the board-level Expertgroep of that board); None otherwise (callers answer 404)."""
+    if board_id is None:
+        return None
+    board = Board.objects.filter(pk=board_id).first()
+    if board is None or not (user_roles(user).is_academy or board.pk in board_ids(user)):
+        return None
+    return board
 
 
 def unit_access(user, unit: OrganisationUnit) -> str | None:

@@ -253,3 +253,32 @@ def test_board_expertgroep_sees_each_school_in_totals(application, zonnebloem, r
         client.get(reverse("glans_certification:board", args=[zonnebloem.board_id])).status_code
         == 404
     )
+
+
+def test_board_certification_api_gives_each_school_and_nothing_to_others(
+    application, zonnebloem, regenboog, django_assert_max_num_queries
+):
+    member = person("bestuur.api", unit=regenboog, roles=["board_expertgroep"])
+    client = Client()
+    client.force_login(member)
+    url = f"/api/v1/boards/{zonnebloem.board_id}/certification"
+    body = client.get(url).json()
+    by_unit = {row["unit"]: row for row in body["units"]}
+    assert body["board"] == zonnebloem.board_id
+    assert by_unit[zonnebloem.pk]["status"] == "applied"
+    assert by_unit[zonnebloem.pk]["application"]["id"] == application.pk
+    assert by_unit[zonnebloem.pk]["prechecks"]
+    # Never parent data: no family code appears anywhere in the answer.
+    text = client.get(url).content.decode()
+    for code in Family.objects.values_list("code", flat=True):
+        assert code not in text
+    # A school's own director, a learner and an unknown or malformed board: 404.
+    for outsider in (
+        person("elders.leraar", unit=regenboog, roles=["teacher"]),
+        person("elders.niemand", unit=None, roles=["learner"]),
+    ):
+        client.force_login(outsider)
+        assert client.get(url).status_code == 404
+    client.force_login(member)
+    assert client.get("/api/v1/boards/999999/certification").status_code == 404
+    assert client.get("/api/v1/boards/abc/certification").status_code == 404
