@@ -596,7 +596,6 @@ def world(
             ends_at=now + datetime.timedelta(hours=1),
             school_year=year,
         ),
-        "guide": loaded_fixture["guide"],
         "usage_id": usage_id,
         "group": group,
         "moment": moment,

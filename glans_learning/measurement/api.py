@@ -9,8 +9,7 @@ from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
-from glans_learning.organisations.models import Board, OrganisationUnit, SchoolYear
-from glans_learning.organisations.permissions import user_roles
+from glans_learning.organisations.models import OrganisationUnit, SchoolYear
 from glans_learning.organisations.utils import parse_id
 
 from . import permissions, selectors, services

@@ -514,6 +514,8 @@ def may_manage_personal_data(by, person) -> bool:
     if by.pk == person.pk or is_platform_admin(by):
         return True
     return Membership.objects.filter(user=person, unit__in=managed_units(by)).exists()
+
+
 # --- team sessions from the front end --------------------------------------------------
 # A team lead (director or TdT participant of the unit) plans a team session for their own
 # unit from a trainer guide, invites the team and records its attendance; never for another
