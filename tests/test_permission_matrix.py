@@ -633,10 +633,7 @@ def _outcome(response):
 
 # Cells where today's code still differs from the declaration: holes of issue #8 whose fixes
 # are not merged yet. Each must still differ (strict), so a fix forces its removal here.
-KNOWN_GAPS = {
-    ("POST glans_courses:session_registration", "teacher"),  # #14 TdT meetings for teachers
-    ("POST glans_courses:session_registration", "auditor"),
-}
+KNOWN_GAPS: set[tuple[str, str]] = set()
 
 
 def test_permission_matrix(world, verified_login):

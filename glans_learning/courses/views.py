@@ -45,17 +45,27 @@ def activity_submit(request, lesson_id, block_id):
 
 @login_required
 def session_list(request):
+    # Only sessions that are for the user (a teacher is not offered TdT meetings), plus
+    # those they registered for or manage.
+    registered = set(request.user.glans_session_registrations.values_list("session_id", flat=True))
+    managed = set(selectors.sessions_managed_by(request.user).values_list("pk", flat=True))
+    open_ids = set(selectors.sessions_open_to(request.user).values_list("pk", flat=True))
     sessions = (
         selectors.sessions_visible_to(request.user)
+        .filter(pk__in=open_ids | registered | managed)
         .select_related("programme", "unit")
         .order_by("starts_at")
     )
-    registered = set(request.user.glans_session_registrations.values_list("session_id", flat=True))
-    managed = set(selectors.sessions_managed_by(request.user).values_list("pk", flat=True))
     return render(
         request,
         "glans_courses/session_list.html",
-        {"sessions": sessions, "registered": registered, "managed": managed},
+        {
+            "sessions": sessions,
+            "registered": registered,
+            "managed": managed,
+            "open_ids": open_ids,
+            "now": timezone.now(),
+        },
     )
 
 
@@ -73,6 +83,8 @@ def session_registration(request, session_id):
                 request, _("Afmelden kan niet meer: je aanwezigheid is al geregistreerd.")
             )
     else:
+        if not selectors.sessions_open_to(request.user).filter(pk=session.pk).exists():
+            raise Http404  # not a session for this user (a teacher and a TdT meeting)
         try:
             services.session_register(user=request.user, session=session)
         except ValidationError as exc:
@@ -198,16 +210,15 @@ def my_route(request):
 
 def _team_filter(request):
     form = TeamFilterForm(request.GET or None, user=request.user)
-    if not request.GET:
+    if not any(request.GET.get(name) for name in ("unit", "programme")):
+        # First use (also `?&export=csv` from the page's own links): the first unit and
+        # programme, with whatever else the request asked for.
         first_unit = form.fields["unit"].queryset.first()
         first_programme = form.fields["programme"].queryset.first()
-        form = TeamFilterForm(
-            {
-                "unit": getattr(first_unit, "pk", ""),
-                "programme": getattr(first_programme, "pk", ""),
-            },
-            user=request.user,
-        )
+        data = request.GET.copy()
+        data["unit"] = getattr(first_unit, "pk", "")
+        data["programme"] = getattr(first_programme, "pk", "")
+        form = TeamFilterForm(data, user=request.user)
     return form
 
 
@@ -237,7 +248,13 @@ def _team_export(matrix, data, fmt):
     headers = [_("Naam"), _("E-mail"), _("Schooljaar")]
     headers += [m.title for m in matrix["modules"]]
     headers += [f"{s.title} ({s.starts_at:%d-%m-%Y})" for s in matrix["sessions"]]
-    headers += [_("Voortgang (%)"), _("Afgerond op"), _("Laatste activiteit"), _("Vastgelopen")]
+    headers += [
+        _("Voortgang (%)"),
+        _("Nog open"),
+        _("Afgerond op"),
+        _("Laatste activiteit"),
+        _("Vastgelopen"),
+    ]
     rows = []
     for row in matrix["rows"]:
         user = row["user"]
@@ -247,6 +264,7 @@ def _team_export(matrix, data, fmt):
             + [str(labels[r.attendance]) if r else "–" for r in row["sessions"]]
             + [
                 row["percent"],
+                " · ".join(str(item) for item in row["open"]),
                 timezone.localtime(row["completed_at"]).date() if row["completed_at"] else None,
                 row["last_activity"],
                 _("ja") if row["stalled"] else _("nee"),
