@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from glans_learning.core.invitations import invitation_send
+
 from . import permissions
 from .models import Group, Membership, Role, SchoolYear
 from .services import membership_check, membership_save, user_create
@@ -102,6 +104,7 @@ class MembershipForm(WagtailAdminModelForm):
                 first_name=self.cleaned_data.get("new_first_name", ""),
                 last_name=self.cleaned_data.get("new_last_name", ""),
             )
+            invitation_send(user=self.instance.user, by=self.for_user)  # sent after commit
         membership = super().save(commit=False)
         if not commit:
             return membership

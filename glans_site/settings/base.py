@@ -137,6 +137,8 @@ GLANS_API_KEY_FAILURE_WINDOW = env_int("GLANS_API_KEY_FAILURE_WINDOW", 300)
 # auditors, optional for everybody else (profile page).
 OTP_TOTP_ISSUER = env_str("GLANS_OTP_ISSUER", "GLANS")
 GLANS_EMAIL_CHANGE_MAX_AGE = env_int("GLANS_EMAIL_CHANGE_MAX_AGE", 60 * 60 * 24)
+# How long an invitation's set-password link stays valid (seconds); re-send for a new one.
+GLANS_INVITATION_MAX_AGE = env_int("GLANS_INVITATION_MAX_AGE", 60 * 60 * 24 * 14)
 
 LOGIN_URL = "glans_accounts:login"
 LOGIN_REDIRECT_URL = "glans_accounts:profile"

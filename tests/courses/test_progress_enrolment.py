@@ -279,6 +279,11 @@ def test_valid_staff_list_creates_learners_and_enrols_everybody(
     enrolled = set(Enrollment.objects.filter(programme=programme).values_list("user_id", flat=True))
     assert enrolled == {teacher.pk, anna.pk, bram.pk}
     assert Enrollment.objects.filter(unit=zonnebloem, enrolled_by=director).count() == 3
+    # The new people (not the existing member) are invited to choose a password.
+    from glans_learning.core.models import AccountInvitation
+
+    invited = set(AccountInvitation.objects.values_list("user_id", "sent_by_id"))
+    assert invited == {(anna.pk, director.pk), (bram.pk, director.pk)}
 
 
 def test_existing_member_written_in_capitals_is_matched_not_duplicated(
