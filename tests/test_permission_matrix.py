@@ -72,11 +72,16 @@ EXPECTED = {
     "POST glans_accounts:two_factor_backup_codes": allow(USERS, status=302),
     # The signed link is the credential: an invalid one is refused alike for everyone.
     "GET glans_accounts:email_change_confirm": everyone(400),
+    "GET glans_accounts:invitation": everyone(400),
     # Courses front end.
     "GET glans_courses:search": everyone(),
     "GET glans_courses:my_route": allow(USERS),
     "GET glans_courses:team": allow(LEADS | {"other_director"}),
     "GET glans_courses:team_enrol": allow(LEADS),
+    # 'Wie mist er nog?': De Zonnebloem's team leads (and admins/academy trainers) only.
+    "GET glans_courses:team_missing": allow(LEADS),
+    "POST glans_courses:team_missing": allow(LEADS, status=302),
+    "GET glans_courses:team_missing_pdf": allow(LEADS),
     "GET glans_courses:sessions": allow(USERS),
     # The academy's TdT meeting at De Zonnebloem: its participants do not manage it.
     "GET glans_courses:attendance": allow({"trainer", "admin"}),
@@ -577,6 +582,9 @@ def _request(world, key, client):
         "glans_accounts:password_reset_confirm": ["MQ", "set-password"],
         "glans_courses:activity": [lesson.pk, world["block_id"]],
         "glans_courses:team_enrol": [unit.pk],
+        "glans_courses:team_missing": [unit.pk],
+        "glans_courses:team_missing_pdf": [unit.pk],
+        "glans_accounts:invitation": ["niet-geldig"],
         "glans_courses:enrol": [world["programme"].pk],
         "glans_courses:lesson_done": [lesson.pk],
         "glans_courses:session_registration": [world["session"].pk],
