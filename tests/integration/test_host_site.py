@@ -95,6 +95,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 WAGTAIL_SITE_NAME = "Oak Trust"
 WAGTAILADMIN_BASE_URL = "http://localhost"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # recommended by docs/install.md
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / "sent-mail"
 """
