@@ -44,6 +44,9 @@ class MembershipForm(WagtailAdminModelForm):
         self.fields["user"].queryset = permissions.visible_users(user).order_by(
             "last_name", "first_name", "username"
         )
+        self.fields["user"].label_from_instance = lambda person: (
+            person.get_full_name().strip() or person.get_username()
+        )
         self.fields["user"].help_text = _(
             "Kies een bestaande persoon, of vul hieronder de gegevens van een nieuwe persoon in."
         )
