@@ -59,18 +59,6 @@ def invitation_check(*, token: str):
     return user
 
 
-def invitation_send(*, user, by=None) -> AccountInvitation | None:
-    """Record an invitation and enqueue its e-mail. Nothing happens (None) for someone who
-    already has a password, has no e-mail address or is deactivated."""
-    from .tasks import enqueue, send_invitation
-
-    if not (user.is_active and user.email and needs_activation(user)):
-        return None
-    invitation = AccountInvitation.objects.create(user=user, sent_by=by)
-    enqueue(send_invitation, invitation.pk)
-    return invitation
-
-
 def last_invitations(*, user_ids) -> dict[int, AccountInvitation]:
     """The latest invitation per person (one query)."""
     latest: dict[int, AccountInvitation] = {}

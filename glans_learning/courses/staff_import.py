@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from glans_learning.core.invitations import invitation_send
+from glans_learning.core.services import invitation_send
 from glans_learning.organisations import permissions
 from glans_learning.organisations.services import membership_grant, user_create
 

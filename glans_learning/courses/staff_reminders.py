@@ -4,7 +4,8 @@ reminder, at most once a day per person (recorded), only for people of their own
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 
-from glans_learning.core.invitations import invitation_send, last_invitations, needs_activation
+from glans_learning.core.invitations import last_invitations, needs_activation
+from glans_learning.core.services import invitation_send
 from glans_learning.core.tasks import enqueue
 from glans_learning.organisations import permissions
 from glans_learning.organisations.models import Membership

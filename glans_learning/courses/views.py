@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from glans_learning.core.exports import export_response
@@ -299,7 +300,11 @@ def team_enrol(request, unit_id):
                 if result is not None:
                     messages.success(
                         request,
-                        _("%(n)s personen ingeschreven, van wie %(c)s nieuw in het team.")
+                        ngettext(
+                            "%(n)s persoon ingeschreven, van wie %(c)s nieuw in het team.",
+                            "%(n)s personen ingeschreven, van wie %(c)s nieuw in het team.",
+                            result.enrolled,
+                        )
                         % {"n": result.enrolled, "c": result.created_people},
                     )
             else:
@@ -309,7 +314,11 @@ def team_enrol(request, unit_id):
                     programme=programme,
                     user_ids=[int(x) for x in form.cleaned_data["members"]],
                 )
-                messages.success(request, _("%(n)s teamleden ingeschreven.") % {"n": count})
+                messages.success(
+                    request,
+                    ngettext("%(n)s teamlid ingeschreven.", "%(n)s teamleden ingeschreven.", count)
+                    % {"n": count},
+                )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:

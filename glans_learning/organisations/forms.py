@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from glans_learning.core.invitations import invitation_send
+from glans_learning.core.services import invitation_send
 
 from . import permissions
 from .models import Group, Membership, Role, SchoolYear

@@ -8,7 +8,7 @@ import pytest
 from django.core import mail, signing
 from django.test import Client
 
-from glans_learning.core import invitations
+from glans_learning.core import invitations, services
 from glans_learning.core.models import AccountInvitation
 from glans_learning.core.tasks import send_invitation
 from glans_learning.organisations.services import user_create
@@ -30,7 +30,7 @@ def newcomer(db):
 
 def test_invitation_sets_password_and_logs_in(newcomer, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitation = invitations.invitation_send(user=newcomer)
+        invitation = services.invitation_send(user=newcomer)
     assert len(mail.outbox) == 1 and mail.outbox[0].to == [newcomer.email]
     send_invitation(invitation.pk)  # idempotent: a retry sends nothing more
     assert len(mail.outbox) == 1
@@ -53,7 +53,7 @@ def test_invitation_sets_password_and_logs_in(newcomer, django_capture_on_commit
     text = used.content.decode()
     assert "al gebruikt" in text and "/accounts/wachtwoord-vergeten/" in text
     # Someone with a password gets no invitation.
-    assert invitations.invitation_send(user=newcomer) is None
+    assert services.invitation_send(user=newcomer) is None
 
 
 def test_expired_and_forged_links(newcomer, settings):
@@ -70,8 +70,8 @@ def test_expired_and_forged_links(newcomer, settings):
 
 def test_resend_records_and_sends_again(newcomer, director, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        invitations.invitation_send(user=newcomer, by=director)
-        invitations.invitation_send(user=newcomer, by=director)
+        services.invitation_send(user=newcomer, by=director)
+        services.invitation_send(user=newcomer, by=director)
     assert len(mail.outbox) == 2
     assert AccountInvitation.objects.filter(user=newcomer, sent_at__isnull=False).count() == 2
     assert director.get_full_name() in mail.outbox[0].body

@@ -408,7 +408,7 @@ def test_existing_person_of_another_unit_is_matched_whatever_the_case_of_the_add
     upload = csv_upload([HEADER, (in_file, "Piet", "R")])
     response = post_file(client, zonnebloem, programme, upload)
     assert response.status_code == 302
-    assert "1 personen ingeschreven, van wie 1 nieuw in het team." in flash(response)
+    assert "1 persoon ingeschreven, van wie 1 nieuw in het team." in flash(response)
     assert User.objects.filter(email__iexact="piet.regenboog@example.invalid").count() == 1
     assert Membership.objects.filter(user=piet, unit=zonnebloem).exists()
     assert Enrollment.objects.filter(user=piet, unit=zonnebloem).exists()
