@@ -180,7 +180,7 @@ out["lesson"] = [response.status_code, lesson.title in response.content.decode()
 
 start = timezone.now() + datetime.timedelta(days=7)
 session = Session.objects.create(
-    programme=workshop, title="Evening session", starts_at=start,
+    programme=workshop, kind=Session.Kind.ONLINE, title="Evening session", starts_at=start,
     ends_at=start + datetime.timedelta(hours=2), location="Leeds",
 )
 response = alice.post(f"/leerplatform/leren/bijeenkomsten/{{session.pk}}/aanmelden/")

@@ -48,9 +48,9 @@ def sessions_visible_to(user):
 
 def sessions_open_to(user):
     """Sessions that are for the user to register for (past ones too; registering refuses
-    those as over): team sessions they see (their own
-    units'); TdT meetings only for who leads a team (academy-wide ones for any team lead, a
-    school's for its own) and for admins and academy trainers; any session they train."""
+    those as over): team and online sessions they see; TdT meetings only for who leads a
+    team (academy-wide ones for any team lead, a school's for its own) and for admins and
+    academy trainers; any session they train."""
     qs = sessions_visible_to(user)
     lead_units = permissions.tdt_meeting_units(user)
     if lead_units is None:
@@ -58,7 +58,7 @@ def sessions_open_to(user):
     tdt = Q(kind=Session.Kind.TDT) & (Q(unit_id__in=list(lead_units)) | Q(unit__isnull=True))
     if not lead_units:
         tdt = Q(pk__in=[])
-    return qs.filter(Q(kind=Session.Kind.TEAM) | tdt | Q(trainers=user)).distinct()
+    return qs.filter(~Q(kind=Session.Kind.TDT) | tdt | Q(trainers=user)).distinct()
 
 
 def sessions_managed_by(user):
