@@ -84,7 +84,7 @@ def invitation_deliver(*, invitation_id: int) -> bool:
 
     with transaction.atomic():
         invitation = (
-            AccountInvitation.objects.select_for_update()
+            AccountInvitation.objects.select_for_update(of=("self",))
             .select_related("user", "sent_by")
             .filter(pk=invitation_id, sent_at__isnull=True)
             .first()
