@@ -3,6 +3,7 @@
 from glans_learning.certification.api import router as certification_router
 from glans_learning.core.api import router as core_router
 from glans_learning.core.api_auth import API_AUTH
+from glans_learning.core.api_docs import GlansSwagger
 from glans_learning.core.api_errors import GlansAPI, GlansParser, install_error_handlers
 from glans_learning.courses.api import router as courses_router
 from glans_learning.credentials.api import router as credentials_router
@@ -17,6 +18,7 @@ api = GlansAPI(
     auth=API_AUTH,
     urls_namespace="glans_api",
     docs_url="/docs",
+    docs=GlansSwagger(),
     parser=GlansParser(),
 )
 install_error_handlers(api)

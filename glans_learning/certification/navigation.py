@@ -25,7 +25,13 @@ def certification_nav(request):
 
 
 def certification_landing(user):
-    """Auditors land on their work list (above the course dashboard, below the admin)."""
+    """Auditors land on their work list (above the course dashboard, below the admin); the
+    board-level Expertgroep on its board view (below a team lead's team)."""
     if may_audit_unit(user):
-        return (50, reverse("glans_certification:worklist"))
+        return (60, reverse("glans_certification:worklist"))
+    from glans_learning.measurement.permissions import board_ids
+
+    boards = board_ids(user)
+    if boards:
+        return (40, reverse("glans_certification:board", args=[min(boards)]))
     return None

@@ -1,4 +1,5 @@
-"""The plugin shell's own data: personal API tokens and the outbox of background work."""
+"""The plugin shell's own data: personal API tokens, account invitations and the outbox of
+background work."""
 
 import hashlib
 import secrets
@@ -73,3 +74,34 @@ class OutboxMessage(models.Model):
 
     def __str__(self):
         return f"{self.task}{tuple(self.args)!r}"
+
+
+class AccountInvitation(models.Model):
+    """An invitation e-mail with a set-password link, for someone added by a staff-list
+    upload or the admin (no usable password yet). One row per sending, so re-sending is
+    recorded; the task sends each at most once."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persoon"),
+        on_delete=models.CASCADE,
+        related_name="glans_invitations",
+    )
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("verstuurd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    sent_at = models.DateTimeField(_("verstuurd"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+
+    def __str__(self):
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"

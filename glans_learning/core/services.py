@@ -4,7 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .models import ApiToken
+from .models import AccountInvitation, ApiToken
 
 
 def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
@@ -166,3 +166,19 @@ def email_change_confirm(*, token: str):
     user.email = new_email
     user.save(update_fields=["email"])
     return user
+
+
+# --- invitations (tokens and the e-mail itself: invitations.py) ------------------------
+
+
+def invitation_send(*, user, by=None) -> AccountInvitation | None:
+    """Record an invitation and enqueue its e-mail. Nothing happens (None) for someone who
+    already has a password, has no e-mail address or is deactivated."""
+    from .invitations import needs_activation
+    from .tasks import enqueue, send_invitation
+
+    if not (user.is_active and user.email and needs_activation(user)):
+        return None
+    invitation = AccountInvitation.objects.create(user=user, sent_by=by)
+    enqueue(send_invitation, invitation.pk)
+    return invitation

@@ -228,3 +228,17 @@ def run_in_process(task, *args, **kwargs) -> str:
         logger.exception("Background task %s%r failed in-process.", task.name, args)
         return "failed"
     return "ran"
+
+
+def _shared_task(**options):
+    from celery import shared_task
+
+    return shared_task(**options)
+
+
+@_shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=30 * 60, max_retries=10)
+def send_invitation(invitation_id: int) -> bool:
+    """E-mail one account invitation (idempotent: at most once per invitation row)."""
+    from .invitations import invitation_deliver
+
+    return invitation_deliver(invitation_id=invitation_id)

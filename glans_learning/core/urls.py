@@ -27,6 +27,7 @@ urlpatterns = [
         views.email_change_confirm,
         name="email_change_confirm",
     ),
+    path("uitnodiging/<str:token>/", views.invitation, name="invitation"),
     path("tweestaps/", two_factor_views.two_factor, name="two_factor"),
     path("tweestaps/uitschakelen/", two_factor_views.two_factor_remove, name="two_factor_remove"),
     path(
@@ -38,6 +39,7 @@ urlpatterns = [
         "wachtwoord-vergeten/",
         auth_views.PasswordResetView.as_view(
             template_name="glans_core/registration/password_reset_form.html",
+            form_class=views.PasswordResetForm,
             success_url=reverse_lazy("glans_accounts:password_reset_done"),
             email_template_name="glans_core/registration/glans_password_reset_email.txt",
             subject_template_name="glans_core/registration/glans_password_reset_subject.txt",

@@ -4,6 +4,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -114,6 +115,55 @@ def api_not_found(request, *args, **kwargs):
 def landing(request):
     """Where a login without `next` ends: each role's own starting page."""
     return redirect(landing_url_for(request.user) or "glans_accounts:profile")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token):
+    """The link from an invitation e-mail: choose a password, then you are logged in. GET
+    only shows the form (mail scanners may open links); an expired or used link says how to
+    get a new one."""
+    from django.contrib.auth import login
+    from django.contrib.auth.forms import SetPasswordForm
+
+    from . import invitations
+
+    try:
+        user = invitations.invitation_check(token=token)
+    except invitations.InvitationError as exc:
+        return render(request, "glans_core/invitation.html", {"error": str(exc)}, status=400)
+    form = SetPasswordForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(request, _("Je wachtwoord is opgeslagen. Welkom bij GLANS!"))
+        return redirect("glans_accounts:landing")
+    return render(request, "glans_core/invitation.html", {"form": form, "invited": user})
+
+
+class PasswordResetForm(DjangoPasswordResetForm):
+    """Password reset for everyone active with this address, deliberately including people
+    who never set a password (added by a staff list or the admin): for them the reset link
+    is how they get in when their invitation is lost or expired. Django's own form skips
+    them."""
+
+    def get_users(self, email):
+        from django.contrib.auth import get_user_model
+
+        User = get_user_model()
+        email_field = User.get_email_field_name()
+        return (
+            user
+            for user in User._default_manager.filter(
+                **{f"{email_field}__iexact": email, "is_active": True}
+            )
+            if _email_matches(email, getattr(user, email_field))
+        )
+
+
+def _email_matches(a: str, b: str) -> bool:
+    from django.contrib.auth.forms import _unicode_ci_compare
+
+    return _unicode_ci_compare(a, b)
 
 
 @require_http_methods(["GET", "POST"])

@@ -303,6 +303,8 @@ class TeamRowOut(Schema):
     name: str
     school_year: str
     percent: int
+    status: str
+    open: list[str]
     stalled: bool
     modules: list[TeamCellOut]
     attendance: list[str | None]
@@ -344,6 +346,8 @@ def team_progress(
                 name=row["user"].get_full_name() or row["user"].username,
                 school_year=str(row["enrollment"].school_year),
                 percent=row["percent"],
+                status=row["status"],
+                open=[str(item) for item in row["open"]],
                 stalled=row["stalled"],
                 modules=[
                     TeamCellOut(

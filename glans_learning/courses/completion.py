@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from .models import (
     ATTENDED,
@@ -254,7 +255,11 @@ def evaluate_programme(
     ]
     if attended < required_sessions:
         open_.append(
-            _("Woon nog %(n)s bijeenkomst(en) bij (of haal ze elders in): %(done)s van %(need)s.")
+            ngettext(
+                "Woon nog %(n)s bijeenkomst bij (of haal die elders in): %(done)s van %(need)s.",
+                "Woon nog %(n)s bijeenkomsten bij (of haal ze elders in): %(done)s van %(need)s.",
+                required_sessions - attended,
+            )
             % {"n": required_sessions - attended, "done": attended, "need": required_sessions}
         )
     steps_total = len(required) + required_sessions

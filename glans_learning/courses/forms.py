@@ -11,6 +11,11 @@ from .selectors import sessions_managed_by
 from .services import attendance_check, enrol, enrol_check, registration_manage, session_plan
 
 
+def person_label(user) -> str:
+    """People in choice lists by their full name (with the username only when there is none)."""
+    return user.get_full_name().strip() or user.get_username()
+
+
 class SessionForm(WagtailAdminModelForm):
     """Sessions in the admin: a team lead plans sessions for their own unit only; academy
     trainers and admins may also plan academy-wide sessions (no unit)."""
@@ -25,6 +30,16 @@ class SessionForm(WagtailAdminModelForm):
             self.fields["unit"].empty_label = None
         if "trainers" in self.fields:
             self.fields["trainers"].queryset = permissions.visible_users(user).order_by("last_name")
+            self.fields["trainers"].label_from_instance = person_label
+        if "modules" in self.fields:
+            # "Train-de-Trainer – G – Grondhouding en Gesprek": the same letter exists in
+            # every programme, so each module is named with its programme.
+            programmes = dict(ProgrammePage.objects.values_list("path", "title"))
+            field = self.fields["modules"]
+            field.queryset = field.queryset.order_by("path")
+            field.label_from_instance = lambda module: (
+                f"{programmes.get(module.path[: -module.steplen], '')} – {module.title}"
+            )
 
     def save(self, commit=True):
         instance = super().save(commit=False)
@@ -48,6 +63,7 @@ class RegistrationForm(WagtailAdminModelForm):
         self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
             "last_name"
         )
+        self.fields["user"].label_from_instance = person_label
         self._attendance_before = self.instance.attendance if self.instance.pk else None
         if self.instance.pk:  # a registration stays who and which session it is
             for name in ("session", "user"):
@@ -96,6 +112,7 @@ class EnrollmentCreateForm(WagtailAdminModelForm):
         self.fields["user"].queryset = permissions.visible_users(self.for_user).order_by(
             "last_name"
         )
+        self.fields["user"].label_from_instance = person_label
         self.fields["unit"].queryset = permissions.progress_units(self.for_user).order_by("name")
         self.fields["unit"].required = True
         self.fields["programme"].queryset = ProgrammePage.objects.live().order_by("path")

@@ -24,10 +24,11 @@ def course_nav(request):
 
 
 def course_landing(user):
-    """Team leads and academy trainers start on the team; every other learner on their route."""
+    """Academy trainers start on their sessions (their work list), team leads (director, TdT
+    participant) on their team, every other learner on their route."""
     roles = permissions.user_roles(user)
-    if permissions.RoleCode.ACADEMY_TRAINER in roles.academy or roles.units_with(
-        permissions.TEAM_LEAD_ROLES
-    ):
+    if permissions.RoleCode.ACADEMY_TRAINER in roles.academy:
+        return (55, reverse("glans_courses:sessions"))
+    if roles.units_with(permissions.TEAM_LEAD_ROLES):
         return (50, reverse("glans_courses:team"))
     return (10, reverse("glans_courses:my_route"))

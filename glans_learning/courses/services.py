@@ -142,8 +142,9 @@ def _after_activity(*, user, lesson) -> None:
 
 
 def session_register(*, user, session: Session) -> SessionRegistration:
-    """Register a learner for a session (idempotent)."""
-    if not selectors.sessions_visible_to(user).filter(pk=session.pk).exists():
+    """Register a learner for a session that is for them (idempotent); a past one is
+    refused."""
+    if not selectors.sessions_open_to(user).filter(pk=session.pk).exists():
         raise PermissionDenied
     return _register(session=session, user=user, past_allowed=False)
 

@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
+from glans_learning.core.services import invitation_send
 from glans_learning.organisations import permissions
 from glans_learning.organisations.services import membership_grant, user_create
 
@@ -245,6 +246,7 @@ def import_staff(*, by, unit, programme, upload) -> tuple[ImportResult | None, l
                     first_name=person.get("first_name", ""),
                     last_name=person.get("last_name", ""),
                 )
+                invitation_send(user=user, by=by)  # e-mailed once the import commits
             if user.pk not in members:
                 membership_grant(user=user, unit=unit, role_codes=["learner"], school_year=None)
                 added += 1

@@ -212,3 +212,33 @@ def send_team_invitations(self, session_id: int) -> int:
         ):
             sent += 1
     return sent
+
+
+@shared_task(**MAIL_RETRY)
+def send_staff_reminder(user_id: int, programme_id: int, key: str, by_id: int) -> bool:
+    """A team lead's reminder ('Wie mist er nog?'): mailed at most once per person,
+    programme and day (the ReminderLog key)."""
+    from django.contrib.auth import get_user_model
+
+    from .models import ProgrammePage
+
+    User = get_user_model()
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    programme = ProgrammePage.objects.filter(pk=programme_id).first()
+    if user is None or programme is None:
+        return False
+    base = getattr(settings, "GLANS_PUBLIC_BASE_URL", None) or settings.WAGTAILADMIN_BASE_URL
+    from django.urls import reverse
+
+    return _send_reminder_once(
+        user=user,
+        kind="director",
+        key=key,
+        template="glans_courses/email/staff_reminder",
+        context={
+            "user": user,
+            "programme": programme,
+            "by": User.objects.filter(pk=by_id).first(),
+            "url": (base or "").rstrip("/") + reverse("glans_courses:my_route"),
+        },
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import team_views, views
+from . import staff_views, team_views, views
 
 app_name = "glans_courses"
 
@@ -10,6 +10,12 @@ urlpatterns = [
     path("mijn-leerroute/", views.my_route, name="my_route"),
     path("team/", views.team_dashboard, name="team"),
     path("team/<str:unit_id>/inschrijven/", views.team_enrol, name="team_enrol"),
+    path("team/<str:unit_id>/wie-mist-er-nog/", staff_views.team_missing, name="team_missing"),
+    path(
+        "team/<str:unit_id>/wie-mist-er-nog/pdf/",
+        staff_views.team_missing_pdf,
+        name="team_missing_pdf",
+    ),
     path("programma/<str:programme_id>/inschrijven/", views.enrol_self, name="enrol"),
     path("les/<str:lesson_id>/afgerond/", views.lesson_done, name="lesson_done"),
     path("bijeenkomsten/", views.session_list, name="sessions"),

@@ -9,6 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from glans_learning.core.exports import export_response
@@ -46,13 +47,17 @@ def activity_submit(request, lesson_id, block_id):
 
 @login_required
 def session_list(request):
+    # Only sessions that are for the user (a teacher is not offered TdT meetings), plus
+    # those they registered for or manage.
+    registered = set(request.user.glans_session_registrations.values_list("session_id", flat=True))
+    managed = set(selectors.sessions_managed_by(request.user).values_list("pk", flat=True))
+    open_ids = set(selectors.sessions_open_to(request.user).values_list("pk", flat=True))
     sessions = (
         selectors.sessions_visible_to(request.user)
+        .filter(pk__in=open_ids | registered | managed)
         .select_related("programme", "unit")
         .order_by("starts_at")
     )
-    registered = set(request.user.glans_session_registrations.values_list("session_id", flat=True))
-    managed = set(selectors.sessions_managed_by(request.user).values_list("pk", flat=True))
     return render(
         request,
         "glans_courses/session_list.html",
@@ -61,6 +66,8 @@ def session_list(request):
             "registered": registered,
             "managed": managed,
             "may_plan_team": permissions.may_plan_team_sessions(request.user),
+            "open_ids": open_ids,
+            "now": timezone.now(),
         },
     )
 
@@ -79,6 +86,8 @@ def session_registration(request, session_id):
                 request, _("Afmelden kan niet meer: je aanwezigheid is al geregistreerd.")
             )
     else:
+        if not selectors.sessions_open_to(request.user).filter(pk=session.pk).exists():
+            raise Http404  # not a session for this user (a teacher and a TdT meeting)
         try:
             services.session_register(user=request.user, session=session)
         except ValidationError as exc:
@@ -205,16 +214,15 @@ def my_route(request):
 
 def _team_filter(request):
     form = TeamFilterForm(request.GET or None, user=request.user)
-    if not request.GET:
+    if not any(request.GET.get(name) for name in ("unit", "programme")):
+        # First use (also `?&export=csv` from the page's own links): the first unit and
+        # programme, with whatever else the request asked for.
         first_unit = form.fields["unit"].queryset.first()
         first_programme = form.fields["programme"].queryset.first()
-        form = TeamFilterForm(
-            {
-                "unit": getattr(first_unit, "pk", ""),
-                "programme": getattr(first_programme, "pk", ""),
-            },
-            user=request.user,
-        )
+        data = request.GET.copy()
+        data["unit"] = getattr(first_unit, "pk", "")
+        data["programme"] = getattr(first_programme, "pk", "")
+        form = TeamFilterForm(data, user=request.user)
     return form
 
 
@@ -244,7 +252,13 @@ def _team_export(matrix, data, fmt):
     headers = [_("Naam"), _("E-mail"), _("Schooljaar")]
     headers += [m.title for m in matrix["modules"]]
     headers += [f"{s.title} ({s.starts_at:%d-%m-%Y})" for s in matrix["sessions"]]
-    headers += [_("Voortgang (%)"), _("Afgerond op"), _("Laatste activiteit"), _("Vastgelopen")]
+    headers += [
+        _("Voortgang (%)"),
+        _("Nog open"),
+        _("Afgerond op"),
+        _("Laatste activiteit"),
+        _("Vastgelopen"),
+    ]
     rows = []
     for row in matrix["rows"]:
         user = row["user"]
@@ -254,6 +268,7 @@ def _team_export(matrix, data, fmt):
             + [str(labels[r.attendance]) if r else "–" for r in row["sessions"]]
             + [
                 row["percent"],
+                " · ".join(str(item) for item in row["open"]),
                 timezone.localtime(row["completed_at"]).date() if row["completed_at"] else None,
                 row["last_activity"],
                 _("ja") if row["stalled"] else _("nee"),
@@ -288,7 +303,11 @@ def team_enrol(request, unit_id):
                 if result is not None:
                     messages.success(
                         request,
-                        _("%(n)s personen ingeschreven, van wie %(c)s nieuw in het team.")
+                        ngettext(
+                            "%(n)s persoon ingeschreven, van wie %(c)s nieuw in het team.",
+                            "%(n)s personen ingeschreven, van wie %(c)s nieuw in het team.",
+                            result.enrolled,
+                        )
                         % {"n": result.enrolled, "c": result.created_people},
                     )
             else:
@@ -298,7 +317,11 @@ def team_enrol(request, unit_id):
                     programme=programme,
                     user_ids=[int(x) for x in form.cleaned_data["members"]],
                 )
-                messages.success(request, _("%(n)s teamleden ingeschreven.") % {"n": count})
+                messages.success(
+                    request,
+                    ngettext("%(n)s teamlid ingeschreven.", "%(n)s teamleden ingeschreven.", count)
+                    % {"n": count},
+                )
         except ValidationError as exc:
             messages.error(request, _error_text(exc))
         else:

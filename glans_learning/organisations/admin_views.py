@@ -68,6 +68,38 @@ class ScopedObjectMixin:
         return queryset
 
 
+class ReadableColumnsMixin:
+    """Index columns people can read: yes/no fields as icons (not "True"), people by their
+    full name (not their username)."""
+
+    def _get_custom_column(self, field_name, column_class=None, **kwargs):
+        from django.contrib.auth import get_user_model
+        from django.core.exceptions import FieldDoesNotExist
+        from django.db import models
+        from wagtail.admin.ui.tables import BooleanColumn, Column, UserColumn
+
+        try:
+            field = self.model._meta.get_field(field_name)
+        except FieldDoesNotExist:
+            field = None
+        is_person = isinstance(field, models.ForeignKey) and field.related_model is get_user_model()
+        if column_class is None:
+            column_class = Column
+            if isinstance(field, models.BooleanField):
+                column_class = BooleanColumn
+            elif is_person:
+                column_class = UserColumn
+        elif is_person:  # the title column: the person's name, linking to the edit view
+            kwargs.setdefault("accessor", lambda obj: _full_name(getattr(obj, field_name)))
+        return super()._get_custom_column(field_name, column_class, **kwargs)
+
+
+def _full_name(user) -> str:
+    if user is None:
+        return ""
+    return user.get_full_name().strip() or user.get_username()
+
+
 class ScopedModelViewSet(ModelViewSet):
     """A ModelViewSet whose views all respect the permission policy's scope."""
 
@@ -77,3 +109,8 @@ class ScopedModelViewSet(ModelViewSet):
             base = getattr(self, attr)
             if not issubclass(base, ScopedObjectMixin):
                 setattr(self, attr, type(f"Scoped{base.__name__}", (ScopedObjectMixin, base), {}))
+        if not issubclass(self.index_view_class, ReadableColumnsMixin):
+            base = self.index_view_class
+            self.index_view_class = type(
+                f"Readable{base.__name__}", (ReadableColumnsMixin, base), {}
+            )

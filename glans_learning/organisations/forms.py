@@ -4,6 +4,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from glans_learning.core.services import invitation_send
+
 from . import permissions
 from .models import Group, Membership, Role, SchoolYear
 from .services import membership_check, membership_save, user_create
@@ -41,6 +43,9 @@ class MembershipForm(WagtailAdminModelForm):
         self.fields["user"].required = False
         self.fields["user"].queryset = permissions.visible_users(user).order_by(
             "last_name", "first_name", "username"
+        )
+        self.fields["user"].label_from_instance = lambda person: (
+            person.get_full_name().strip() or person.get_username()
         )
         self.fields["user"].help_text = _(
             "Kies een bestaande persoon, of vul hieronder de gegevens van een nieuwe persoon in."
@@ -102,6 +107,7 @@ class MembershipForm(WagtailAdminModelForm):
                 first_name=self.cleaned_data.get("new_first_name", ""),
                 last_name=self.cleaned_data.get("new_last_name", ""),
             )
+            invitation_send(user=self.instance.user, by=self.for_user)  # sent after commit
         membership = super().save(commit=False)
         if not commit:
             return membership

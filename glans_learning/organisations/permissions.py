@@ -151,6 +151,15 @@ def may_see_team_progress(user) -> bool:
     return is_admin_or_academy_trainer(user) or is_team_lead(user)
 
 
+def tdt_meeting_units(user) -> set[int] | None:
+    """Units whose Train-de-Trainer meetings the user may join: None for every unit (admins
+    and academy trainers); else the units where they lead the team (director or TdT
+    participant). A teacher's TdT participant goes to those meetings, not the teacher."""
+    if is_admin_or_academy_trainer(user):
+        return None
+    return user_roles(user).units_with(TEAM_LEAD_ROLES)
+
+
 @rules.predicate
 def manages_unit(user, unit) -> bool:
     return user_roles(user).has_unit_role(_unit_id(unit), UNIT_MANAGER_ROLES)

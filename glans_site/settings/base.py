@@ -139,6 +139,8 @@ GLANS_API_KEY_FAILURE_WINDOW = env_int("GLANS_API_KEY_FAILURE_WINDOW", 300)
 # auditors, optional for everybody else (profile page).
 OTP_TOTP_ISSUER = env_str("GLANS_OTP_ISSUER", "GLANS")
 GLANS_EMAIL_CHANGE_MAX_AGE = env_int("GLANS_EMAIL_CHANGE_MAX_AGE", 60 * 60 * 24)
+# How long an invitation's set-password link stays valid (seconds); re-send for a new one.
+GLANS_INVITATION_MAX_AGE = env_int("GLANS_INVITATION_MAX_AGE", 60 * 60 * 24 * 14)
 
 LOGIN_URL = "glans_accounts:login"
 LOGIN_REDIRECT_URL = "glans_accounts:profile"
@@ -240,6 +242,8 @@ GLANS_ERASE_INACTIVE_AFTER_YEARS = env_int("GLANS_ERASE_INACTIVE_AFTER_YEARS", 5
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
 WAGTAIL_SITE_NAME = "GLANS"
+# No avatars from gravatar.com: the admin would send a hash of every e-mail address there.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")

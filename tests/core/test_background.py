@@ -32,6 +32,7 @@ def session(loaded_fixture):
     start = timezone.now() + datetime.timedelta(days=7)
     return Session.objects.create(
         programme=ProgrammePage.objects.get(slug="proef"),
+        kind=Session.Kind.TEAM,
         title="Bijeenkomst",
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=2),

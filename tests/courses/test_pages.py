@@ -4,9 +4,11 @@ import datetime
 
 import pytest
 from django.core import mail
+from django.core.exceptions import PermissionDenied
 from django.test import Client
 from django.utils import timezone
 
+from glans_learning.courses import services
 from glans_learning.courses.models import (
     ActivityResponse,
     ProgrammePage,
@@ -159,10 +161,11 @@ def test_search_finds_lessons(client, teacher, loaded_fixture):
 def session_of(loaded_fixture):
     programme = ProgrammePage.objects.get(slug="proef")
 
-    def make(unit=None, days=7, capacity=None):
+    def make(unit=None, days=7, capacity=None, kind=Session.Kind.TEAM):
         start = timezone.now() + datetime.timedelta(days=days)
         return Session.objects.create(
             programme=programme,
+            kind=kind,
             unit=unit,
             title="Bijeenkomst",
             starts_at=start,
@@ -201,6 +204,36 @@ def test_full_and_past_sessions_refuse(client, teacher, other_teacher, session_o
         response = client.post(f"/leren/bijeenkomsten/{session.pk}/aanmelden/", follow=True)
         assert message in response.content.decode()
         assert not SessionRegistration.objects.filter(session=session, user=teacher).exists()
+
+
+def test_past_session_offers_no_registration(client, teacher, session_of):
+    past, coming = session_of(days=-3), session_of(days=3)
+    client.force_login(teacher)
+    page = client.get("/leren/bijeenkomsten/").content.decode()
+    assert page.count('class="button button--small">Aanmelden') == 1
+    assert f"/leren/bijeenkomsten/{coming.pk}/aanmelden/" in page
+    assert f"/leren/bijeenkomsten/{past.pk}/aanmelden/" not in page
+    assert "voorbij" in page
+
+
+def test_tdt_meetings_are_for_team_leads_not_teachers(client, teacher, tdt_teacher, session_of):
+    meeting = session_of(kind=Session.Kind.TDT)
+    client.force_login(teacher)
+    assert (
+        f"/leren/bijeenkomsten/{meeting.pk}/"
+        not in client.get("/leren/bijeenkomsten/").content.decode()
+    )
+    assert client.post(f"/leren/bijeenkomsten/{meeting.pk}/aanmelden/").status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.session_register(user=teacher, session=meeting)
+    assert not SessionRegistration.objects.filter(session=meeting).exists()
+    client.force_login(tdt_teacher)
+    assert (
+        f"/leren/bijeenkomsten/{meeting.pk}/aanmelden/"
+        in client.get("/leren/bijeenkomsten/").content.decode()
+    )
+    client.post(f"/leren/bijeenkomsten/{meeting.pk}/aanmelden/")
+    assert SessionRegistration.objects.filter(session=meeting, user=tdt_teacher).exists()
 
 
 def test_attendance_by_trainer_not_by_learner(client, teacher, academy_trainer, session_of):

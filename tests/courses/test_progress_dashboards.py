@@ -223,7 +223,13 @@ def test_csv_export_has_the_member_rows(client, team, director, programme, zonne
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
     header, *body = rows
     assert header[:4] == ["Naam", "E-mail", "Schooljaar", "G – Proefmodule"]
-    assert header[-4:] == ["Voortgang (%)", "Afgerond op", "Laatste activiteit", "Vastgelopen"]
+    assert header[-5:] == [
+        "Voortgang (%)",
+        "Nog open",
+        "Afgerond op",
+        "Laatste activiteit",
+        "Vastgelopen",
+    ]
     by_email = {row[1]: row for row in body}
     assert set(by_email) == {
         "leraar.zonnebloem@example.invalid",
@@ -235,7 +241,8 @@ def test_csv_export_has_the_member_rows(client, team, director, programme, zonne
     assert done[3] == "afgerond (2/2)"
     assert done[4] == "aanwezig"
     assert done[5] == "100"
-    assert done[6] == timezone.localdate().strftime("%d-%m-%Y")
+    assert done[6] == ""
+    assert done[7] == timezone.localdate().strftime("%d-%m-%Y")
     assert done[-1] == "nee"
 
 

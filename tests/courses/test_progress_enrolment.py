@@ -279,6 +279,11 @@ def test_valid_staff_list_creates_learners_and_enrols_everybody(
     enrolled = set(Enrollment.objects.filter(programme=programme).values_list("user_id", flat=True))
     assert enrolled == {teacher.pk, anna.pk, bram.pk}
     assert Enrollment.objects.filter(unit=zonnebloem, enrolled_by=director).count() == 3
+    # The new people (not the existing member) are invited to choose a password.
+    from glans_learning.core.models import AccountInvitation
+
+    invited = set(AccountInvitation.objects.values_list("user_id", "sent_by_id"))
+    assert invited == {(anna.pk, director.pk), (bram.pk, director.pk)}
 
 
 def test_existing_member_written_in_capitals_is_matched_not_duplicated(
@@ -403,7 +408,7 @@ def test_existing_person_of_another_unit_is_matched_whatever_the_case_of_the_add
     upload = csv_upload([HEADER, (in_file, "Piet", "R")])
     response = post_file(client, zonnebloem, programme, upload)
     assert response.status_code == 302
-    assert "1 personen ingeschreven, van wie 1 nieuw in het team." in flash(response)
+    assert "1 persoon ingeschreven, van wie 1 nieuw in het team." in flash(response)
     assert User.objects.filter(email__iexact="piet.regenboog@example.invalid").count() == 1
     assert Membership.objects.filter(user=piet, unit=zonnebloem).exists()
     assert Enrollment.objects.filter(user=piet, unit=zonnebloem).exists()

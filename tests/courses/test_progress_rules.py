@@ -352,7 +352,7 @@ def test_programme_needs_attended_sessions(learner, academy_trainer, two_session
     assert not ProgrammeCompletion.objects.exists()
     state_ = selectors.programme_progress(user=learner, programme=programme)
     assert state_.status == "in_progress"
-    assert state_.open == ["Woon nog 2 bijeenkomst(en) bij (of haal ze elders in): 0 van 2."]
+    assert state_.open == ["Woon nog 2 bijeenkomsten bij (of haal ze elders in): 0 van 2."]
     assert state_.percent == 33
 
     record = services.attendance_record
@@ -363,7 +363,7 @@ def test_programme_needs_attended_sessions(learner, academy_trainer, two_session
     assert not ProgrammeCompletion.objects.exists()
     state_ = selectors.programme_progress(user=learner, programme=programme)
     assert state_.sessions_attended == 1
-    assert state_.open == ["Woon nog 1 bijeenkomst(en) bij (of haal ze elders in): 1 van 2."]
+    assert state_.open == ["Woon nog 1 bijeenkomst bij (of haal die elders in): 1 van 2."]
 
     record(by=academy_trainer, session=sessions[0], user_id=learner.pk, attendance="made_up")
     completion = ProgrammeCompletion.objects.get()

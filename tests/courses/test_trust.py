@@ -494,9 +494,7 @@ def test_director_gets_the_same_answer_for_unknown_and_foreign_addresses(
     foreign = _post(second, zonnebloem, programme, _upload([("e-mail",), (other_teacher.email,)]))
     assert unknown.status_code == foreign.status_code == 302
     assert (
-        flash(unknown)
-        == flash(foreign)
-        == ["1 personen ingeschreven, van wie 1 nieuw in het team."]
+        flash(unknown) == flash(foreign) == ["1 persoon ingeschreven, van wie 1 nieuw in het team."]
     )
 
 

@@ -95,6 +95,7 @@ MEDIA_ROOT = BASE_DIR / "media"
 MEDIA_URL = "/media/"
 WAGTAIL_SITE_NAME = "Oak Trust"
 WAGTAILADMIN_BASE_URL = "http://localhost"
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # recommended by docs/install.md
 EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
 EMAIL_FILE_PATH = BASE_DIR / "sent-mail"
 """
@@ -179,7 +180,7 @@ out["lesson"] = [response.status_code, lesson.title in response.content.decode()
 
 start = timezone.now() + datetime.timedelta(days=7)
 session = Session.objects.create(
-    programme=workshop, title="Evening session", starts_at=start,
+    programme=workshop, kind=Session.Kind.ONLINE, title="Evening session", starts_at=start,
     ends_at=start + datetime.timedelta(hours=2), location="Leeds",
 )
 response = alice.post(f"/leerplatform/leren/bijeenkomsten/{{session.pk}}/aanmelden/")

@@ -32,3 +32,17 @@ def glans_dashboard_sections(context):
         return ""
     parts = [hook(request) for hook in hooks.get_hooks(DASHBOARD_SECTIONS_HOOK)]
     return mark_safe("".join(p for p in parts if p))  # noqa: S308 (rendered templates)
+
+
+_VERDICTS = ("ja", "nee", "juist", "niet juist", "goed", "fout", "klopt", "correct", "yes", "no")
+
+
+@register.filter
+def starts_with_verdict(text) -> bool:
+    """Whether feedback already opens with its verdict ("Nee. …"), so the page does not add
+    a second one ("Niet juist. Nee. …")."""
+    first = str(text or "").strip().lower()
+    return any(
+        first == word or first.startswith((f"{word}.", f"{word},", f"{word}!", f"{word} –"))
+        for word in _VERDICTS
+    )

@@ -194,29 +194,23 @@ def team_progress(*, unit, programme, school_year=None, role=None):
     )
     user_ids = [e.user_id for e in enrollments]
     modules = programme_outline(programme=programme)
-    lesson_module = {lesson.pk: m.pk for m in modules for lesson in m.outline_lessons}
-    required_by_module = {
-        m.pk: {lesson.pk for lesson in m.outline_lessons if not lesson.is_optional} for m in modules
-    }
-    done: dict[tuple[int, int], int] = {}
-    touched: set[tuple[int, int]] = set()
-    for user_id, lesson_id, status in LessonProgress.objects.filter(
-        user_id__in=user_ids, lesson_id__in=list(lesson_module)
+    lesson_ids = [lesson.pk for m in modules for lesson in m.outline_lessons]
+    # The same rules as the learner's own page (completion.py), fed in bulk: one definition
+    # of progress, so a person's figure and what is still open agree everywhere.
+    progress: dict[int, dict] = {}
+    for row in LessonProgress.objects.filter(
+        user_id__in=user_ids, lesson_id__in=lesson_ids
     ).values_list("user_id", "lesson_id", "status"):
-        key = (user_id, lesson_module[lesson_id])
-        touched.add(key)
-        if status == LessonStatus.COMPLETED and lesson_id in required_by_module[key[1]]:
-            done[key] = done.get(key, 0) + 1
-    completed_modules = set(
-        ModuleCompletion.objects.filter(
-            user_id__in=user_ids, module_id__in=[m.pk for m in modules]
-        ).values_list("user_id", "module_id")
-    )
-    completed_programme = dict(
-        ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme).values_list(
-            "user_id", "completed_at"
-        )
-    )
+        progress.setdefault(row[0], {})[row[1]] = ProgressRow(row[1], row[2], None, 0, 0, None)
+    module_completions: dict[int, dict] = {}
+    for completion in ModuleCompletion.objects.filter(
+        user_id__in=user_ids, module_id__in=[m.pk for m in modules]
+    ):
+        module_completions.setdefault(completion.user_id, {})[completion.module_id] = completion
+    programme_completions = {
+        c.user_id: c
+        for c in ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme)
+    }
     sessions = list(
         Session.objects.filter(programme=programme)
         .filter(Q(unit=unit) | Q(unit__isnull=True))
@@ -228,37 +222,55 @@ def team_progress(*, unit, programme, school_year=None, role=None):
             session_id__in=[s.pk for s in sessions], user_id__in=user_ids
         ).only("user_id", "session_id", "attendance")
     }
+    official: dict[int, list] = {}
+    for registration in SessionRegistration.objects.filter(
+        user_id__in=user_ids, session__programme=programme, session__is_official=True
+    ).only("user_id", "session_id", "attendance"):
+        official.setdefault(registration.user_id, []).append(registration)
     stall_days = ReminderSettings.load().stall_days
     stall_before = timezone.now() - timedelta(days=stall_days)
     rows = []
     for enrollment in enrollments:
+        user_id = enrollment.user_id
+        rows_by_lesson = progress.get(user_id, {})
+        completions = module_completions.get(user_id, {})
+        module_states = [
+            rules.evaluate_module(m, m.outline_lessons, rows_by_lesson, None, completions.get(m.pk))
+            for m in modules
+        ]
+        state = rules.evaluate_programme(
+            programme,
+            module_states,
+            official.get(user_id, []),
+            len(sessions),
+            programme_completions.get(user_id),
+            enrollment,
+        )
         cells = []
-        total_required = total_done = 0
-        for module in modules:
-            need = len(required_by_module[module.pk])
-            have = done.get((enrollment.user_id, module.pk), 0)
-            if (enrollment.user_id, module.pk) in completed_modules:
-                status, have = LessonStatus.COMPLETED, need
-            elif (enrollment.user_id, module.pk) in touched:
-                status = LessonStatus.IN_PROGRESS
-            else:
-                status = LessonStatus.NOT_STARTED
-            total_required += need
-            total_done += min(have, need)
-            cells.append({"module": module, "status": status, "done": have, "total": need})
+        for module, module_state in zip(modules, module_states, strict=True):
+            required = [ls for ls in module_state.lessons if not ls.lesson.is_optional]
+            done = sum(1 for ls in required if ls.is_completed)
+            if module_state.status == LessonStatus.COMPLETED:
+                done = len(required)
+            cells.append(
+                {
+                    "module": module,
+                    "status": module_state.status,
+                    "done": done,
+                    "total": len(required),
+                }
+            )
         last = enrollment.last_activity_at or enrollment.created_at
-        completed_at = completed_programme.get(enrollment.user_id)
+        completed_at = state.completed_at
         rows.append(
             {
                 "enrollment": enrollment,
                 "user": enrollment.user,
                 "cells": cells,
-                "sessions": [attendance.get((enrollment.user_id, s.pk)) for s in sessions],
-                "percent": 100
-                if completed_at
-                else int(100 * total_done / total_required)
-                if total_required
-                else 0,
+                "sessions": [attendance.get((user_id, s.pk)) for s in sessions],
+                "percent": state.percent,
+                "status": state.status,
+                "open": state.open,
                 "completed_at": completed_at,
                 "last_activity": enrollment.last_activity_at,
                 "stalled": completed_at is None and last < stall_before,

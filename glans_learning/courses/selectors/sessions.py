@@ -46,6 +46,21 @@ def sessions_visible_to(user):
     ).distinct()
 
 
+def sessions_open_to(user):
+    """Sessions that are for the user to register for (past ones too; registering refuses
+    those as over): team and online sessions they see; TdT meetings only for who leads a
+    team (academy-wide ones for any team lead, a school's for its own) and for admins and
+    academy trainers; any session they train."""
+    qs = sessions_visible_to(user)
+    lead_units = permissions.tdt_meeting_units(user)
+    if lead_units is None:
+        return qs
+    tdt = Q(kind=Session.Kind.TDT) & (Q(unit_id__in=list(lead_units)) | Q(unit__isnull=True))
+    if not lead_units:
+        tdt = Q(pk__in=[])
+    return qs.filter(~Q(kind=Session.Kind.TDT) | tdt | Q(trainers=user)).distinct()
+
+
 def sessions_managed_by(user):
     """Sessions the user manages (plans, edits, records attendance of): academy trainers and
     admins all; others the sessions they train or planned, and team leads their unit's team
