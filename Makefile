@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
-.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement clean
+.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,13 @@ SCALE ?= 0.05
 bench-measurement: $(VENV)/.installed
 	./scripts/ensure-system-packages.sh
 	./scripts/with-services.sh $(PY) bench/measurement_scale.py --scale $(SCALE)
+
+# Mixed traffic with a worker kill and a Redis restart halfway; the counts afterwards must be
+# exactly what the traffic implies (docs/operations.md). Not in `make test`.
+SOAK_SECONDS ?= 600
+soak: $(VENV)/.installed
+	./scripts/ensure-system-packages.sh
+	SOAK_SECONDS=$(SOAK_SECONDS) DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) scripts/soak.py
 
 clean:
 	rm -rf $(VENV) var .pytest_cache

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Run a command with a throwaway PostgreSQL cluster and a throwaway Redis server on free
-# loopback ports; both are removed afterwards. Exports DATABASE_URL and GLANS_TEST_REDIS_URL.
+# loopback ports; both are removed afterwards. Exports DATABASE_URL and GLANS_TEST_REDIS_URL
+# (and GLANS_TEST_PG_CTL/GLANS_TEST_PG_DATA, so a fault test can restart the cluster).
 # PostgreSQL refuses to run as root, so as root the cluster runs as the `postgres` user.
 set -euo pipefail
 
@@ -54,6 +55,8 @@ done
 
 export DATABASE_URL="postgres://glans@127.0.0.1:$pg_port/postgres"
 export GLANS_TEST_REDIS_URL="redis://127.0.0.1:$redis_port/0"
+# For the fault tests that restart PostgreSQL (tests/faults/test_database_restart.py).
+export GLANS_TEST_PG_CTL="$pg_bin/pg_ctl" GLANS_TEST_PG_DATA="$tmp/pg"
 echo "with-services: PostgreSQL on 127.0.0.1:$pg_port, Redis on 127.0.0.1:$redis_port"
 set +e
 "$@"

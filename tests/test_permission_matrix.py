@@ -78,6 +78,14 @@ EXPECTED = {
     "GET glans_courses:team": allow(LEADS | {"other_director"}),
     "GET glans_courses:team_enrol": allow(LEADS),
     "GET glans_courses:sessions": allow(USERS),
+    # A trainer guide's printable slides and kit (routes of the guide page): whoever sees
+    # trainer notes (TdT participants, academy trainers, admins) and directors.
+    "GET page:lessonpage:guide_slides_pdf": allow(
+        {"tdt", "director", "other_director", "trainer", "admin"}
+    ),
+    "GET page:lessonpage:guide_kit_pdf": allow(
+        {"tdt", "director", "other_director", "trainer", "admin"}
+    ),
     # The academy's TdT meeting at De Zonnebloem: its participants do not manage it.
     "GET glans_courses:attendance": allow({"trainer", "admin"}),
     # The front end answers with a redirect and a message; test_trust.py shows nothing is kept.
@@ -187,6 +195,16 @@ EXPECTED |= {
     "GET glans_certification:certificate": allow(CERT_READERS),
     "POST glans_certification:certificate_revoke": allow(AUDITORS, status=302),
     "POST glans_certification:certificate_register": allow({"director"}, status=302),
+    "GET glans_certification:certificate_pdf": allow(CERT_READERS),
+    "GET glans_certification:checkin": allow(CERT_READERS),
+    "POST glans_certification:checkin": allow({"director"}, status=302),
+    "POST glans_certification:checkin_accept": allow(AUDITORS, status=302),
+    "GET glans_certification:dossier_pdf": allow(CERT_READERS),
+    "GET glans_certification:dossier_attachment": allow(CERT_READERS),
+    # Comments and attachments: the school's own team only (auditors judge the dossier).
+    "GET glans_certification:workspace": allow({"director", "tdt"}),
+    "POST glans_certification:workspace": allow({"director", "tdt"}, status=302),
+    "GET glans_certification:attachment": allow({"director", "tdt"}),
     "GET glans_certification:verify": everyone(),
     "GET glans_certification:register": everyone(),
     "GET /api/v1/certification/criteria": allow(USERS),
@@ -343,8 +361,23 @@ def admin_viewsets():
     }
 
 
+def page_routes():
+    """Routes of routable pages (RoutablePageMixin) beside a page's own view, as
+    ``page:<model>:<route name>``."""
+    from wagtail.contrib.routable_page.models import RoutablePageMixin
+    from wagtail.models import get_page_models
+
+    return {
+        f"page:{model._meta.model_name}:{pattern.name}"
+        for model in get_page_models()
+        if issubclass(model, RoutablePageMixin) and model.__module__.startswith("glans_learning")
+        for pattern in model.get_subpage_urls()
+        if pattern.name and pattern.name != "index_route"
+    }
+
+
 def discovered_keys():
-    keys = set()
+    keys = {f"GET {route}" for route in page_routes()}
     for name in front_end_routes():
         declared = [k for k in EXPECTED if k.split(" ", 1)[1] == name]
         keys |= set(declared) or {f"? {name}"}
@@ -532,6 +565,7 @@ def world(
         "unit": zonnebloem,
         "programme": programme,
         "lesson": lesson,
+        "guide": loaded_fixture["guide"],
         "block_id": block_id,
         "session": session,
         "usage_id": usage_id,
@@ -559,6 +593,10 @@ def _request(world, key, client):
             obj = world["objects"][which][viewset_name]
             url = reverse(vs.get_url_name("edit"), args=[obj.pk])
         return client.get(url)
+    if route.startswith("page:"):
+        _, _model, name = route.split(":")
+        guide = world["guide"]
+        return client.get(guide.url + guide.reverse_subpage(name))
     if route.startswith("/api/v1/"):
         url = (
             route.replace("{unit_id}", str(unit.pk))
@@ -622,6 +660,16 @@ def _request(world, key, client):
         "glans_certification:certificate_revoke": [world["certification"]["certificate"].pk],
         "glans_certification:certificate_register": [world["certification"]["certificate"].pk],
         "glans_certification:verify": [world["certification"]["certificate"].code],
+        "glans_certification:certificate_pdf": [world["certification"]["certificate"].pk],
+        "glans_certification:checkin": [world["certification"]["certificate"].pk],
+        "glans_certification:checkin_accept": [world["certification"]["checkin"].pk],
+        "glans_certification:dossier_pdf": [world["certification"]["application"].pk],
+        "glans_certification:dossier_attachment": [
+            world["certification"]["application"].pk,
+            world["certification"]["attachment"].pk,
+        ],
+        "glans_certification:workspace": [world["certification"]["handbook"].pk],
+        "glans_certification:attachment": [world["certification"]["attachment"].pk],
     }.get(route, [])
     url = reverse(route, args=args)
     if method == "GET":

@@ -8,12 +8,12 @@ import datetime
 from django.http import Http404
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Field, Router, Schema
 
 from glans_learning.organisations.permissions import certification_units
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors
+from . import lifecycle, selectors
 from .models import CriterionSet
 
 router = Router(tags=["certificering"])
@@ -50,11 +50,16 @@ class ApplicationOut(Schema):
 class CertificateOut(Schema):
     valid_until: datetime.date
     verification_url: str
+    state: str = Field(
+        description="valid, checkin_open, checkin_overdue or suspended (see docs/certification.md)"
+    )
 
 
 class CertificationOut(Schema):
     unit: int
-    status: str
+    status: str = Field(
+        description=("certified, suspended, applied, not_yet, revoked, expired, preparing or none")
+    )
     prechecks: list[PrecheckOut]
     application: ApplicationOut | None
     certificate: CertificateOut | None
@@ -135,6 +140,7 @@ def unit_certification(request, unit_id: str):
         certificate=CertificateOut(
             valid_until=certificate.valid_until,
             verification_url=_verify_url(request, certificate),
+            state=lifecycle.certificate_state(certificate)["state"],
         )
         if certificate
         else None,

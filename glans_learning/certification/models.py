@@ -300,6 +300,8 @@ ACTION_LABELS = {
     "decided": _("besluit genomen"),
     "revoked": _("certificaat ingetrokken"),
     "register": _("keuze openbaar register aangepast"),
+    "checkin": _("jaarlijkse check-in gedaan"),
+    "checkin_accepted": _("check-in bekeken door de auditor"),
 }
 
 
@@ -349,6 +351,8 @@ class Certificate(models.Model):
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The PDF, made once by tasks.make_certificate_pdf (written only while empty).
+    pdf = models.BinaryField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-issued_at"]
@@ -359,5 +363,110 @@ class Certificate(models.Model):
         return _("School met Glans: %(unit)s") % {"unit": self.unit}
 
     def is_valid(self, today=None) -> bool:
-        today = today or timezone.localdate()
-        return self.revoked_at is None and self.valid_until >= today
+        """Revoked, expired or suspended (yearly check-in long overdue) is not valid; see
+        lifecycle.certificate_state."""
+        from .lifecycle import certificate_state
+
+        return certificate_state(self, today=today)["valid"]
+
+
+class CertificateReminder(models.Model):
+    """One e-mail sent for a certificate and a reason ('expiry-90', 'checkin-2027-10-01'),
+    so the beat task never sends the same reminder twice."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
+    key = models.CharField(max_length=40)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "key"], name="one_reminder_per_key")
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id}: {self.key}"
+
+
+class CheckIn(models.Model):
+    """The yearly check-in that keeps a certificate valid: the school confirms that the
+    handbook was strengthened (a published handbook of this school year) and how the
+    measurements stand (live figures, frozen here). The auditor reads and accepts it."""
+
+    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="checkins")
+    due_on = models.DateField(_("verwacht op"))
+    handbook = models.ForeignKey(Handbook, on_delete=models.PROTECT, related_name="+")
+    revision_id = models.PositiveIntegerField(null=True, blank=True)
+    figures = models.JSONField(default=dict, blank=True)
+    remarks = models.TextField(_("toelichting van de school"), blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(default=timezone.now)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_remarks = models.TextField(_("reactie van de auditor"), blank=True)
+
+    class Meta:
+        ordering = ["-due_on"]
+        verbose_name = _("jaarlijkse check-in")
+        verbose_name_plural = _("jaarlijkse check-ins")
+        constraints = [
+            models.UniqueConstraint(fields=["certificate", "due_on"], name="one_checkin_per_year")
+        ]
+
+    def __str__(self):
+        return f"{self.certificate_id}: {self.due_on}"
+
+
+class HandbookComment(models.Model):
+    """The school team's own notes on a section while writing: internal work, not part of
+    the dossier, never shown to the academy."""
+
+    handbook = models.ForeignKey(Handbook, on_delete=models.CASCADE, related_name="comments")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    body = models.TextField(_("opmerking"))
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.handbook_id}/{self.criterion_id}"
+
+
+def attachment_path(instance, filename):
+    import os
+
+    ext = os.path.splitext(filename)[1].lower()
+    return f"glans_certification/{instance.handbook.unit_id}/{secrets.token_hex(16)}{ext}"
+
+
+class HandbookAttachment(models.Model):
+    """A file that supports a handbook section. Never changed once uploaded; removing hides
+    it from the handbook but keeps the file, so a frozen dossier that lists it still shows
+    exactly what was submitted. Served only through a permission-checked view."""
+
+    handbook = models.ForeignKey(Handbook, on_delete=models.CASCADE, related_name="attachments")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField(_("titel"), max_length=200)
+    file = models.FileField(_("bestand"), upload_to=attachment_path)
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    removed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("bijlage")
+        verbose_name_plural = _("bijlagen")
+
+    def __str__(self):
+        return self.title

@@ -29,6 +29,7 @@ from glans_learning.organisations.permissions import (
     user_roles,
 )
 
+from . import lifecycle
 from .models import (
     OPEN_STATUSES,
     Application,
@@ -118,6 +119,37 @@ def handbook_diff(*, handbook: Handbook) -> list[dict]:
             }
         )
     return rows
+
+
+def handbook_attachments(*, handbook, include_removed=False):
+    qs = handbook.attachments.select_related("criterion")
+    return qs if include_removed else qs.filter(removed_at__isnull=True)
+
+
+def handbook_workspace(*, handbook) -> list[dict]:
+    """Per section: the team's comments and the attachments (the school's own work)."""
+    comments = list(handbook.comments.select_related("author"))
+    attachments = list(handbook_attachments(handbook=handbook))
+    return [
+        {
+            "criterion": criterion,
+            "comments": [c for c in comments if c.criterion_id == criterion.pk],
+            "attachments": [a for a in attachments if a.criterion_id == criterion.pk],
+        }
+        for criterion in handbook.criterion_set.criteria.all()
+    ]
+
+
+def dossier_attachment(*, application, attachment_id):
+    """An attachment listed in the application's frozen dossier (even if removed since)."""
+    listed = {a["id"] for a in application.dossier.get("attachments", [])}
+    if attachment_id not in listed:
+        return None
+    from .models import HandbookAttachment
+
+    return HandbookAttachment.objects.filter(
+        pk=attachment_id, handbook_id=application.handbook_id
+    ).first()
 
 
 # --- evidence --------------------------------------------------------------------------
@@ -324,7 +356,16 @@ def auditor_worklist(*, user) -> dict:
         .order_by("submitted_at")
     )
     rows = list(qs)
+    from .models import CheckIn
+
+    checkins = (
+        CheckIn.objects.filter(accepted_at__isnull=True)
+        .exclude(certificate__unit_id__in=list(user_roles(user).by_unit))
+        .select_related("certificate__unit")
+        .order_by("confirmed_at")
+    )
     return {
+        "checkins": list(checkins),
         "mine": [a for a in rows if a.auditor_id == user.pk or a.second_auditor_id == user.pk],
         "unassigned": [a for a in rows if a.auditor_id is None],
         "others": [
@@ -342,6 +383,9 @@ def unit_overview(*, unit, school_year=None) -> dict:
         Application.objects.filter(unit=unit).select_related("auditor", "handbook").first()
     )
     certificate = current_certificate(unit=unit)
+    last_certificate = certificate or (
+        Certificate.objects.filter(unit=unit).prefetch_related("checkins").first()
+    )
     return {
         "unit": unit,
         "school_year": school_year,
@@ -353,6 +397,10 @@ def unit_overview(*, unit, school_year=None) -> dict:
         ),
         "application": application,
         "certificate": certificate,
+        "last_certificate": last_certificate,
+        "certificate_state": (
+            lifecycle.certificate_state(last_certificate) if last_certificate else None
+        ),
     }
 
 
@@ -377,24 +425,32 @@ def current_certificate(*, unit) -> Certificate | None:
     today = timezone.localdate()
     return (
         Certificate.objects.filter(unit=unit, revoked_at__isnull=True, valid_until__gte=today)
+        .prefetch_related("checkins")
         .order_by("-valid_until")
         .first()
     )
 
 
-def public_register():
+def public_register() -> list[Certificate]:
+    """Opted-in certificates that are valid today: not revoked, not expired, not suspended
+    for an overdue check-in."""
     today = timezone.localdate()
-    return (
+    certificates = (
         Certificate.objects.filter(
             in_register=True, revoked_at__isnull=True, valid_until__gte=today
         )
         .select_related("unit", "unit__board")
+        .prefetch_related("checkins")
         .order_by("unit__name")
     )
+    return [c for c in certificates if c.is_valid(today)]
 
 
 STATUS_LABELS = {
     "certified": gettext_lazy("gecertificeerd"),
+    "suspended": gettext_lazy("geschorst: de jaarlijkse check-in is nodig"),
+    "revoked": gettext_lazy("certificaat ingetrokken"),
+    "expired": gettext_lazy("certificaat verlopen"),
     "applied": gettext_lazy("aanvraag loopt"),
     "not_yet": gettext_lazy("nog niet: ontwikkelpunten"),
     "preparing": gettext_lazy("handboek in voorbereiding"),
@@ -403,12 +459,16 @@ STATUS_LABELS = {
 
 
 def status_label(*, unit) -> str:
-    """certified / applied / preparing / none, for the API."""
-    if current_certificate(unit=unit):
-        return "certified"
+    """certified / suspended / applied / not_yet / preparing / none, for the API."""
+    certificate = current_certificate(unit=unit)
+    if certificate:
+        return "certified" if certificate.is_valid() else "suspended"
     app = Application.objects.filter(unit=unit).first()
     if app and app.is_open:
         return "applied"
+    last = Certificate.objects.filter(unit=unit).order_by("-issued_at").first()
+    if last is not None and app is not None and app.pk == last.application_id:
+        return "revoked" if last.revoked_at else "expired"
     if app and app.status == Status.NOT_YET:
         return "not_yet"
     if Handbook.objects.filter(unit=unit).exists():

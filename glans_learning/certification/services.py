@@ -16,16 +16,24 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from glans_learning.organisations.permissions import may_audit_unit, writes_handbook_of
+from glans_learning.core.tasks import enqueue
+from glans_learning.organisations.permissions import (
+    in_handbook_team,
+    may_audit_unit,
+    writes_handbook_of,
+)
 
-from . import selectors
+from . import lifecycle, selectors
 from .models import (
     Application,
     AuditEvent,
     Certificate,
+    CheckIn,
     CriterionReview,
     CriterionSet,
     Handbook,
+    HandbookAttachment,
+    HandbookComment,
     HandbookSection,
     Status,
     Verdict,
@@ -134,6 +142,17 @@ def dossier_build(*, application_unit, school_year, handbook) -> dict:
         "workshop": selectors.workshop_figures(unit=application_unit, school_year=school_year),
         "tdt": selectors.tdt_figures(unit=application_unit, school_year=school_year),
         "expertgroep": selectors.expertgroep_figures(unit=application_unit),
+        # By reference: attachments are never changed and removing one keeps the file.
+        "attachments": [
+            {
+                "id": a.pk,
+                "code": a.criterion.code,
+                "title": a.title,
+                "size": a.size,
+                "sha256": a.sha256,
+            }
+            for a in selectors.handbook_attachments(handbook=handbook)
+        ],
         "prechecks": [
             {
                 "code": row["criterion"].code,
@@ -250,9 +269,12 @@ def _finish(application, user):
     if application.proposed_outcome == Status.CERTIFIED:
         application.status = Status.CERTIFIED
         application.save()
-        Certificate.objects.create(
+        certificate = Certificate.objects.create(
             unit=application.unit, application=application, valid_until=application.valid_until
         )
+        from .tasks import make_certificate_pdf
+
+        enqueue(make_certificate_pdf, certificate.pk)
     else:
         application.status = Status.NOT_YET
         application.save()
@@ -336,3 +358,146 @@ def certificate_register(*, certificate, user, listed: bool) -> Certificate:
     certificate.save(update_fields=["in_register"])
     _log(certificate.application, "register", user, listed=listed)
     return certificate
+
+
+# --- the yearly check-in -----------------------------------------------------------------
+
+
+@transaction.atomic
+def checkin_confirm(*, certificate, user, remarks: str = "", today=None) -> CheckIn:
+    """The school confirms this year's check-in: the handbook of the current school year is
+    published (strengthened), and the live measurement figures are recorded. Figures below
+    target need a few words on how the school works on them."""
+    if not writes_handbook_of(user, certificate.unit):
+        raise PermissionDenied
+    state = lifecycle.certificate_state(certificate, today=today)
+    if state["state"] in ("revoked", "expired"):
+        raise ValidationError(_("Dit certificaat is niet meer geldig; een check-in kan niet."))
+    due = lifecycle.current_checkin_due(certificate, today=today)
+    if due is None:
+        raise ValidationError(_("De jaarlijkse check-in staat nog niet open."))
+    if CheckIn.objects.filter(certificate=certificate, due_on=due).exists():
+        raise ValidationError(_("De check-in van dit jaar is al gedaan. Dank jullie wel!"))
+    year = selectors.current_year()
+    handbook = selectors.handbook_for(unit=certificate.unit, school_year=year) if year else None
+    if handbook is None or not handbook.live:
+        raise ValidationError(
+            _(
+                "Publiceer eerst het versterkte handboek van dit schooljaar; daarmee laten "
+                "jullie zien hoe de Glans-techniek verder groeit."
+            )
+        )
+    checks = selectors.prechecks(unit=certificate.unit, school_year=year)
+    measurement = [row for row in checks if row["criterion"].evidence_type == "measurement"]
+    on_target = all(row["met"] for row in measurement)
+    if not on_target and not remarks.strip():
+        raise ValidationError(
+            _(
+                "De metingen halen het doel nog niet. Beschrijf kort hoe jullie daaraan "
+                "werken; de auditor denkt graag mee."
+            )
+        )
+    checkin = CheckIn.objects.create(
+        certificate=certificate,
+        due_on=due,
+        handbook=handbook,
+        revision_id=handbook.live_revision_id,
+        figures={
+            "on_target": on_target,
+            "measurement": [
+                {"code": r["criterion"].code, "met": r["met"], "evidence": str(r["evidence"])}
+                for r in measurement
+            ],
+        },
+        remarks=remarks,
+        confirmed_by=user,
+    )
+    _log(certificate.application, "checkin", user, due_on=due.isoformat(), on_target=on_target)
+    return checkin
+
+
+@transaction.atomic
+def checkin_accept(*, checkin, user, remarks: str = "") -> CheckIn:
+    if not may_audit_unit(user, checkin.certificate.unit):
+        raise PermissionDenied
+    if checkin.accepted_at is not None:
+        raise ValidationError(_("Deze check-in is al bekeken."))
+    checkin.accepted_by = user
+    checkin.accepted_at = timezone.now()
+    checkin.accepted_remarks = remarks
+    checkin.save()
+    _log(checkin.certificate.application, "checkin_accepted", user)
+    return checkin
+
+
+# --- comments and attachments (the school's own work on the handbook) ---------------------
+
+ATTACHMENT_EXTENSIONS = {".pdf", ".docx", ".odt", ".xlsx", ".ods", ".pptx", ".png", ".jpg"}
+ATTACHMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _section_criterion(handbook, criterion_id):
+    criterion = handbook.criterion_set.criteria.filter(pk=criterion_id).first()
+    if criterion is None:
+        raise ValidationError(_("Kies een hoofdstuk van dit handboek."))
+    return criterion
+
+
+@transaction.atomic
+def comment_add(*, handbook, user, criterion_id, body: str) -> HandbookComment:
+    if not in_handbook_team(user, handbook.unit):
+        raise PermissionDenied
+    criterion = _section_criterion(handbook, criterion_id)
+    body = (body or "").strip()
+    if not body:
+        raise ValidationError(_("Schrijf eerst je opmerking."))
+    if len(body) > 4000:
+        raise ValidationError(_("Houd de opmerking korter dan 4000 tekens."))
+    return HandbookComment.objects.create(
+        handbook=handbook, criterion=criterion, author=user, body=body
+    )
+
+
+@transaction.atomic
+def attachment_add(*, handbook, user, criterion_id, title: str, upload) -> HandbookAttachment:
+    import hashlib
+    import os
+
+    if not writes_handbook_of(user, handbook.unit):
+        raise PermissionDenied
+    criterion = _section_criterion(handbook, criterion_id)
+    if upload is None:
+        raise ValidationError(_("Kies een bestand."))
+    ext = os.path.splitext(upload.name or "")[1].lower()
+    if ext not in ATTACHMENT_EXTENSIONS:
+        raise ValidationError(
+            _("Dit soort bestand kan niet als bijlage. Dat kan wel: %(types)s.")
+            % {"types": ", ".join(sorted(e.lstrip(".") for e in ATTACHMENT_EXTENSIONS))}
+        )
+    if upload.size > ATTACHMENT_MAX_BYTES:
+        raise ValidationError(_("Een bijlage mag hoogstens 10 MB zijn."))
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    title = (title or "").strip()[:200] or os.path.basename(upload.name)[:200]
+    return HandbookAttachment.objects.create(
+        handbook=handbook,
+        criterion=criterion,
+        title=title,
+        file=upload,
+        size=upload.size,
+        sha256=digest.hexdigest(),
+        uploaded_by=user,
+    )
+
+
+@transaction.atomic
+def attachment_remove(*, attachment, user) -> HandbookAttachment:
+    """Hide an attachment from the handbook. The file stays: a dossier may list it."""
+    if not writes_handbook_of(user, attachment.handbook.unit):
+        raise PermissionDenied
+    if attachment.removed_at is None:
+        attachment.removed_at = timezone.now()
+        attachment.save(update_fields=["removed_at"])
+    return attachment

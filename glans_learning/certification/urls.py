@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import upkeep_views, views
 
 app_name = "glans_certification"
 
@@ -24,6 +24,29 @@ urlpatterns = [
         "certificaat/<str:certificate_id>/register/",
         views.certificate_register,
         name="certificate_register",
+    ),
+    path(
+        "certificaat/<str:certificate_id>/pdf/",
+        upkeep_views.certificate_pdf,
+        name="certificate_pdf",
+    ),
+    path("certificaat/<str:certificate_id>/check-in/", upkeep_views.checkin, name="checkin"),
+    path(
+        "check-in/<str:checkin_id>/bekeken/",
+        upkeep_views.checkin_accept,
+        name="checkin_accept",
+    ),
+    path("aanvraag/<str:application_id>/pdf/", upkeep_views.dossier_pdf, name="dossier_pdf"),
+    path(
+        "aanvraag/<str:application_id>/bijlage/<str:attachment_id>/",
+        upkeep_views.dossier_attachment,
+        name="dossier_attachment",
+    ),
+    path("handboek/<str:handbook_id>/werkruimte/", upkeep_views.workspace, name="workspace"),
+    path(
+        "bijlage/<str:attachment_id>/",
+        upkeep_views.attachment_download,
+        name="attachment",
     ),
     path("verifieer/<str:code>/", views.verify, name="verify"),
     path("register/", views.register, name="register"),

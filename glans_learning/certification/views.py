@@ -18,15 +18,18 @@ from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from glans_learning.core.pdf import pdf_available
 from glans_learning.organisations.models import OrganisationUnit
 from glans_learning.organisations.permissions import (
+    certificate_units,
     certification_units,
+    in_handbook_team,
     may_audit_unit,
     writes_handbook_of,
 )
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors, services
+from . import lifecycle, selectors, services
 from .models import Application, Certificate, Criterion, Verdict
 
 
@@ -83,6 +86,7 @@ def unit_view(request, unit_id):
         {
             **overview,
             "may_write": writes_handbook_of(request.user, unit),
+            "in_team": in_handbook_team(request.user, unit),
             "edit_url": edit_url,
             "met_count": sum(1 for row in overview["prechecks"] if row["met"]),
         },
@@ -310,8 +314,9 @@ def step(request, application_id):
 
 def _certificate_or_404(user, certificate_id) -> Certificate:
     cert = (
-        Certificate.objects.filter(unit__in=certification_units(user), pk=parse_id(certificate_id))
+        Certificate.objects.filter(unit__in=certificate_units(user), pk=parse_id(certificate_id))
         .select_related("unit", "application")
+        .prefetch_related("checkins")
         .first()
     )
     if cert is None:
@@ -332,6 +337,8 @@ def certificate_view(request, certificate_id):
             ),
             "may_write": writes_handbook_of(request.user, cert.unit),
             "may_revoke": request.user.has_perm("glans_certification.revoke", cert.unit),
+            "state": lifecycle.certificate_state(cert),
+            "pdf_available": bool(cert.pdf) or pdf_available(),
         },
     )
 
@@ -367,11 +374,22 @@ def certificate_register(request, certificate_id):
 
 
 def verify(request, code):
-    cert = Certificate.objects.filter(code=(code or "").upper()[:20]).select_related("unit").first()
+    cert = (
+        Certificate.objects.filter(code=(code or "").upper()[:20])
+        .select_related("unit")
+        .prefetch_related("checkins")
+        .first()
+    )
+    state = lifecycle.certificate_state(cert) if cert else None
     return render(
         request,
         "glans_certification/verify.html",
-        {"certificate": cert, "valid": bool(cert and cert.is_valid()), "code": code},
+        {
+            "certificate": cert,
+            "state": state,
+            "valid": bool(state and state["valid"]),
+            "code": code,
+        },
         status=200 if cert else 404,
     )
 

@@ -10,6 +10,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -165,6 +166,15 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(HttpError)
     def http_error(request, exc):
         return _error(api, request, exc.status_code, str(exc))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_away(request, exc):
+        from .middleware import unavailable_message
+
+        response = _error(api, request, 503, unavailable_message("database"), [])
+        response["Retry-After"] = "30"
+        return response
 
     @api.exception_handler(SuspiciousOperation)
     @api.exception_handler(MultiPartParserError)

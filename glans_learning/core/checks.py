@@ -1,6 +1,6 @@
 """System checks for a host site (run by `manage.py check` and at startup)."""
 
-from django.core.checks import Error, Warning, register
+from django.core.checks import Error, Tags, Warning, register
 from django.utils.translation import gettext_lazy as _
 
 from .tasks import broker_configured, runs_eagerly
@@ -25,6 +25,43 @@ def check_celery_broker(app_configs=None, **kwargs):
                 "CELERY_TASK_ALWAYS_EAGER = True om taken bewust in het webproces te laten lopen."
             ),
             id="glans_core.W001",
+        )
+    ]
+
+
+@register(Tags.database)
+def check_outbox_backlog(app_configs=None, databases=None, **kwargs):
+    """W002: background work waiting in the outbox longer than GLANS_OUTBOX_ALERT_MINUTES
+    (the broker or the beat is down). A database check: ``manage.py check --database default``
+    (and ``migrate``) run it; the admin home shows the same to platform admins."""
+    from django.db import DatabaseError
+
+    from .tasks import outbox_backlog
+
+    if not databases:
+        return []
+    try:
+        backlog = outbox_backlog()
+    except DatabaseError:  # not migrated yet
+        return []
+    if not backlog["stale"]:
+        return []
+    return [
+        Warning(
+            _(
+                "GLANS: %(stale)s achtergrondtaken wachten al langer dan %(minutes)s minuten in "
+                "de outbox (de oudste %(age)s minuten)."
+            )
+            % {
+                "stale": backlog["stale"],
+                "minutes": backlog["minutes"],
+                "age": backlog["oldest_age_minutes"],
+            },
+            hint=_(
+                "Controleer of de Celery-broker (Redis), de worker en beat draaien; "
+                "manage.py glans_outbox_drain verstuurt de wachtende taken (docs/operations.md)."
+            ),
+            id="glans_core.W002",
         )
     ]
 

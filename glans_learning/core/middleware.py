@@ -65,3 +65,77 @@ class AdminTwoFactorMiddleware:
                 + urlencode({"next": request.get_full_path()})
             )
         return self.get_response(request)
+
+
+# --- parts that are briefly away ------------------------------------------------------------
+
+STORAGE_FULL_ERRNOS = {28, 122}  # ENOSPC, EDQUOT
+
+
+def unavailable_reason(exc) -> str | None:
+    """``"database"`` for a database that is away (restarting: the request's transaction was
+    rolled back, nothing half-written), ``"storage"`` for a full disk or quota; else None."""
+    from django.db import InterfaceError, OperationalError
+
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return "database"
+    if isinstance(exc, OSError) and exc.errno in STORAGE_FULL_ERRNOS:
+        return "storage"
+    return None
+
+
+def unavailable_message(reason: str) -> str:
+    from django.utils.translation import gettext as _
+
+    if reason == "storage":
+        return _(
+            "Het bestand kon niet worden opgeslagen: de opslag is vol of niet bereikbaar. Er is "
+            "niets opgeslagen; probeer het later opnieuw."
+        )
+    return _(
+        "De website is even niet bereikbaar. Je wijziging is niet opgeslagen; probeer het over "
+        "een minuut opnieuw."
+    )
+
+
+def unavailable_response(request, reason: str):
+    """A 503 the person can act on: JSON in the API's error shape, or a small page that needs
+    neither the database nor the session (both may be the thing that is away)."""
+    from django.http import HttpResponse, JsonResponse
+    from django.template.loader import render_to_string
+
+    message = unavailable_message(reason)
+    wants_json = "application/json" in request.headers.get("Accept", "") or (
+        "/api/" in request.path_info
+    )
+    if wants_json:
+        response = JsonResponse({"detail": message, "errors": []}, status=503)
+    else:
+        html = render_to_string("glans_core/unavailable.html", {"message": message})
+        response = HttpResponse(html, status=503)
+    response["Retry-After"] = "30"
+    return response
+
+
+class UnavailableMiddleware:
+    """Turns a database that is away (OperationalError/InterfaceError: a restart, a dropped
+    connection) or a full disk (OSError ENOSPC) into a translated 503 "try again" instead of
+    a 500. The request's transaction is already rolled back; with CONN_HEALTH_CHECKS the next
+    request gets a fresh connection, so the site recovers without a restart."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        import logging
+
+        reason = unavailable_reason(exception)
+        if reason is None:
+            return None
+        logging.getLogger(__name__).warning(
+            "%s unavailable on %s: %s", reason, request.path_info, exception
+        )
+        return unavailable_response(request, reason)

@@ -1,10 +1,11 @@
-"""The plugin shell's own data: personal API tokens."""
+"""The plugin shell's own data: personal API tokens and the outbox of background work."""
 
 import hashlib
 import secrets
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -39,3 +40,36 @@ class ApiToken(models.Model):
     @staticmethod
     def generate_key() -> str:
         return "glans_" + secrets.token_urlsafe(32)
+
+
+class OutboxMessage(models.Model):
+    """Background work promised in the same transaction as the change that asked for it (a
+    transactional outbox, core/tasks.py). Pending while ``dispatched_at`` is empty: the broker
+    has not accepted it yet; ``glans_outbox_drain`` (and the beat task) send pending rows,
+    oldest first. Dispatched rows are kept a while for the record, then pruned."""
+
+    task = models.CharField(_("taak"), max_length=200)
+    args = models.JSONField(_("argumenten"), default=list)
+    kwargs = models.JSONField(default=dict)
+    dedupe_key = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(_("aangemaakt"), default=timezone.now, db_index=True)
+    dispatched_at = models.DateTimeField(_("verstuurd"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("pogingen"), default=0)
+    last_error = models.TextField(_("laatste fout"), blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("uitgaande taak")
+        verbose_name_plural = _("uitgaande taken")
+        constraints = [
+            # One pending row per piece of work: the same task with the same arguments
+            # enqueued twice before it is sent is sent once (tasks are idempotent anyway).
+            models.UniqueConstraint(
+                fields=["dedupe_key"],
+                condition=models.Q(dispatched_at__isnull=True),
+                name="glans_outbox_one_pending_per_key",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.task}{tuple(self.args)!r}"

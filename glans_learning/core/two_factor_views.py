@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from . import services
 from .middleware import requires_two_factor
+from .pdf import qr_svg
 
 
 class TokenForm(forms.Form):
@@ -37,14 +38,6 @@ def _next_url(request) -> str:
     ):
         return candidate
     return reverse("glans_accounts:profile")
-
-
-def _qr_svg(data: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
-    image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
-    return image.to_string(encoding="unicode")
 
 
 @login_required
@@ -92,7 +85,7 @@ def two_factor(request):
         {
             "form": form,
             "next": next_url,
-            "qr_svg": mark_safe(_qr_svg(device.config_url)),  # noqa: S308 - our own SVG
+            "qr_svg": mark_safe(qr_svg(device.config_url)),  # noqa: S308 - our own SVG
             "secret": b32encode(device.bin_key).decode().rstrip("="),
             "required": requires_two_factor(user),
         },

@@ -7,6 +7,7 @@ written, and the whole load runs in one transaction: never half a programme.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from django.core.files.base import ContentFile
@@ -16,6 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from glans_learning.content.material import Material, md_to_html
+from glans_learning.content.pdf import html_to_pdf, pdf_available
 
 from .models import LessonPage, MaterialRecord, ModulePage, ProgrammeIndexPage, ProgrammePage
 
@@ -58,17 +60,46 @@ def _worksheet_collection() -> Collection:
     return existing or root.add_child(name="Werkbladen")
 
 
+WIDE_TABLE_COLUMNS = 6  # a worksheet with a table this wide is printed in landscape
+
+
+def _widest_table(html: str) -> int:
+    rows = re.findall(r"<tr>(.*?)</tr>", html, flags=re.S)
+    return max((len(re.findall(r"<t[hd][ >]", row)) for row in rows), default=0)
+
+
+def worksheet_file(*, slug: str, title: str, description: str, body_markdown: str) -> ContentFile:
+    """A worksheet as a printable file: PDF when WeasyPrint (the ``pdf`` extra) is installed,
+    otherwise the same page as HTML to print from the browser."""
+    body = md_to_html(body_markdown)
+    html = render_to_string(
+        "glans_courses/worksheet_document.html",
+        {
+            "title": title,
+            "description": description,
+            "body": body,
+            "landscape": _widest_table(body) >= WIDE_TABLE_COLUMNS,
+        },
+    )
+    if pdf_available():
+        return ContentFile(html_to_pdf(html), name=f"{slug}.pdf")
+    return ContentFile(html.encode("utf-8"), name=f"{slug}.html")
+
+
 def _load_worksheets(material: Material, report: LoadReport, force: bool) -> dict[str, int]:
     Document = get_document_model()
     collection = None
     ids: dict[str, int] = {}
+    as_pdf = pdf_available()
     for slug, sheet in material.worksheets.items():
         record = (
             MaterialRecord.objects.filter(source=sheet.source).select_related("document").first()
         )
         if record and record.document_id:
             ids[slug] = record.document_id
-            if record.checksum == sheet.checksum and not force:
+            # An HTML worksheet from before WeasyPrint was installed becomes a PDF.
+            wrong_format = as_pdf and not record.document.file.name.endswith(".pdf")
+            if record.checksum == sheet.checksum and not force and not wrong_format:
                 report.unchanged.append(sheet.source)
                 continue
             document = record.document
@@ -77,16 +108,16 @@ def _load_worksheets(material: Material, report: LoadReport, force: bool) -> dic
             collection = collection or _worksheet_collection()
             document = Document(title=sheet.title, collection=collection)
             report.created.append(sheet.source)
-        html = render_to_string(
-            "glans_courses/worksheet_document.html",
-            {
-                "title": sheet.title,
-                "description": sheet.description,
-                "body": md_to_html(sheet.body_markdown),
-            },
+        printable = worksheet_file(
+            slug=slug,
+            title=sheet.title,
+            description=sheet.description,
+            body_markdown=sheet.body_markdown,
         )
         document.title = sheet.title
-        document.file.save(f"{slug}.html", ContentFile(html.encode("utf-8")), save=False)
+        if document.file:
+            document.file.delete(save=False)
+        document.file.save(printable.name, printable, save=False)
         document.save()
         MaterialRecord.objects.update_or_create(
             source=sheet.source, defaults={"document": document, "checksum": sheet.checksum}

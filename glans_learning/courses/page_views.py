@@ -5,7 +5,12 @@ done by a service, never by a selector."""
 
 from __future__ import annotations
 
-from . import selectors, services
+from django.http import Http404, HttpResponse
+from django.template.response import TemplateResponse
+
+from glans_learning.content.pdf import PdfUnavailable
+
+from . import selectors, services, trainer_kits
 
 
 def programme_index_context(*, index, request) -> dict:
@@ -61,7 +66,7 @@ def lesson_context(*, lesson, request) -> dict:
             row, enrolled = services.lesson_view(
                 user=user, lesson=lesson, programme_id=family.programme.pk, responses=responses
             )
-    return selectors.lesson_context(
+    context = selectors.lesson_context(
         lesson=lesson,
         user=user,
         family=family,
@@ -69,3 +74,27 @@ def lesson_context(*, lesson, request) -> dict:
         progress_row=row,
         enrolled=enrolled,
     )
+    context["trainer_kit"] = trainer_kits.trainer_kit_urls(
+        lesson=lesson, user=user, request=request
+    )
+    return context
+
+
+def guide_pdf(*, lesson, request, kind: str):
+    """A trainer guide's slides or kit as PDF, for those who may use its kit (others get a 404,
+    as if there were nothing). Without WeasyPrint: a page that says so, not a server error."""
+    if not lesson.is_trainer_guide or not trainer_kits.trainer_kit_urls(
+        lesson=lesson, user=request.user, request=request
+    ):
+        raise Http404
+    try:
+        pdf = trainer_kits.trainer_guide_pdf(lesson=lesson, kind=kind)
+    except PdfUnavailable:
+        return TemplateResponse(
+            request, "glans_courses/pdf_unavailable.html", {"page": lesson}, status=503
+        )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    filename = trainer_kits.pdf_filename(lesson=lesson, kind=kind)
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-cache"
+    return response

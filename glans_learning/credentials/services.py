@@ -193,7 +193,7 @@ def _certificate_once(completion: ProgrammeCompletion) -> Certificate:
 def certificate_issue(*, completion: ProgrammeCompletion) -> Certificate:
     """The certificate for a completed programme, made once; its PDF and credential are
     (re)made only while missing, so issuing again changes nothing."""
-    from . import badges, pdf
+    from . import badges
 
     certificate = _certificate_once(completion)
     # Written only while empty: a concurrent run never replaces what the other stored.
@@ -201,11 +201,21 @@ def certificate_issue(*, completion: ProgrammeCompletion) -> Certificate:
         Certificate.objects.filter(pk=certificate.pk, credential_jwt="").update(
             credential_jwt=badges.credential_jwt(certificate)
         )
+    certificate.refresh_from_db()
+    return certificate_pdf_ensure(certificate=certificate)
+
+
+def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
+    """Make the certificate's PDF while it is missing. A storage error (a full disk) raises
+    and records nothing: the PDF stays missing until a later run (task retry, the download)
+    makes it."""
+    from . import pdf
+
     if not certificate.pdf:
         Certificate.objects.filter(pk=certificate.pk, pdf__isnull=True).update(
             pdf=pdf.certificate_pdf(certificate)
         )
-    certificate.refresh_from_db()
+        certificate.refresh_from_db()
     return certificate
 
 

@@ -15,7 +15,9 @@ from .models import LearningRecord
 RETRY = {"retry_backoff": 30, "retry_backoff_max": 30 * 60, "max_retries": 12}
 
 
-@shared_task
+# A storage error while making the PDF (a full disk) is retried with backoff: every step is
+# idempotent, so a retry finishes only what is missing.
+@shared_task(autoretry_for=(OSError,), **RETRY)
 def record_programme_completion(completion_id: int) -> None:
     completion = (
         ProgrammeCompletion.objects.select_related("user", "programme")

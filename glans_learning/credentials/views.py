@@ -13,7 +13,7 @@ from glans_learning.core.exports import FORMATS, export_response
 from glans_learning.courses.models import Register
 from glans_learning.organisations import permissions
 
-from . import badges, selectors, signing
+from . import badges, selectors, services, signing
 from .models import Certificate
 
 VC_JSON = "application/vc+ld+json"
@@ -49,8 +49,9 @@ def mine(request):
 @require_GET
 def certificate_pdf(request, code):
     certificate = get_object_or_404(Certificate, code=code, user=request.user)
-    if not certificate.pdf:
-        raise Http404
+    # Made while missing (its first run failed, e.g. a full disk); a storage error here is a
+    # 503 "try again" (UnavailableMiddleware), never a half-made file.
+    certificate = services.certificate_pdf_ensure(certificate=certificate)
     response = HttpResponse(bytes(certificate.pdf), content_type="application/pdf")
     response["Content-Disposition"] = f'inline; filename="certificaat-{certificate.code}.pdf"'
     return response

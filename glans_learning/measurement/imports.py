@@ -446,46 +446,56 @@ def import_job_create(*, user, unit, school_year, rows: list[Row]):
 
 def import_job_run(*, job_id: int) -> None:
     """Run a queued import (idempotent: a finished or running job is left alone). All or
-    nothing: any line error or failure leaves the data as it was and marks the job failed."""
+    nothing, together with the job's own status: the claim, the import and the result commit
+    in one transaction, so a worker killed halfway leaves the job queued (and the data as it
+    was) for the redelivered task. Any line error or failure marks the job failed."""
     from django.core.cache import cache
     from django.utils import timezone
 
     from .models import ImportJob, ImportStatus
 
-    claimed = ImportJob.objects.filter(pk=job_id, status=ImportStatus.QUEUED).update(
-        status=ImportStatus.RUNNING
-    )
-    if not claimed:
-        return
-    job = ImportJob.objects.select_related("unit", "school_year").get(pk=job_id)
-    key = _progress_key(job.pk)
-
-    def report(fraction):
-        cache.set(key, int(fraction * 100), 3600)
-
-    rows = [Row(**r) for r in job.rows]
-    try:
-        preview = relationships_import(
-            unit=job.unit, school_year=job.school_year, rows=rows, problems=[], progress=report
+    with transaction.atomic():
+        job = (
+            ImportJob.objects.select_for_update(skip_locked=True)
+            .select_related("unit", "school_year")
+            .filter(pk=job_id, status=ImportStatus.QUEUED)
+            .first()
         )
-    except Exception:
-        import logging
+        if job is None:  # done, or another worker is running it
+            return
+        key = _progress_key(job.pk)
 
-        logging.getLogger(__name__).exception("Import %s failed", job.pk)
-        job.status = ImportStatus.FAILED
-        job.result = {
-            "problems": [
-                {
-                    "line": 0,
-                    "field": "",
-                    "message": _("Er ging iets mis; er is niets geïmporteerd."),
-                }
-            ]
-        }
-    else:
-        job.status = ImportStatus.DONE if preview.ok else ImportStatus.FAILED
-        job.result = _summary(preview)
-    job.rows = []  # the pupil keys are not kept once the import has run
-    job.finished_at = timezone.now()
-    job.save(update_fields=["status", "result", "rows", "finished_at"])
+        def report(fraction):
+            cache.set(key, int(fraction * 100), 3600)
+
+        rows = [Row(**r) for r in job.rows]
+        try:
+            with transaction.atomic():
+                preview = relationships_import(
+                    unit=job.unit,
+                    school_year=job.school_year,
+                    rows=rows,
+                    problems=[],
+                    progress=report,
+                )
+        except Exception:
+            import logging
+
+            logging.getLogger(__name__).exception("Import %s failed", job.pk)
+            job.status = ImportStatus.FAILED
+            job.result = {
+                "problems": [
+                    {
+                        "line": 0,
+                        "field": "",
+                        "message": _("Er ging iets mis; er is niets geïmporteerd."),
+                    }
+                ]
+            }
+        else:
+            job.status = ImportStatus.DONE if preview.ok else ImportStatus.FAILED
+            job.result = _summary(preview)
+        job.rows = []  # the pupil keys are not kept once the import has run
+        job.finished_at = timezone.now()
+        job.save(update_fields=["status", "result", "rows", "finished_at"])
     cache.delete(key)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
@@ -351,6 +351,10 @@ for _action in ("view", "delete"):
 
 can_see_trainer_notes = is_academy_trainer | is_platform_admin | is_tdt_participant
 rules.add_perm("glans_content.view_trainer_notes", can_see_trainer_notes)
+# A trainer guide's printable kit and slides: whoever sees trainer notes, and directors, who
+# run the team session with their TdT teachers.
+can_use_trainer_kit = can_see_trainer_notes | is_unit_manager
+rules.add_perm("glans_courses.use_trainer_kit", can_use_trainer_kit)
 
 
 def register_policies() -> None:
@@ -446,6 +450,31 @@ def certification_units(user) -> QuerySet[OrganisationUnit]:
     if r.is_academy:
         return qs
     return qs.filter(pk__in=list(r.units_with(CERTIFICATION_VIEW_ROLES)))
+
+
+def certificate_units(user) -> QuerySet[OrganisationUnit]:
+    """Units whose certificate (page and PDF) the user may see: those of
+    `certification_units`, plus every school of a board whose board-level Expertgroep the
+    user sits in (the certificate holds no parent data)."""
+    r = user_roles(user)
+    qs = certification_units(user)
+    if r.is_academy:
+        return qs
+    board_units = r.units_with(frozenset({RoleCode.BOARD_EXPERTGROEP}))
+    if not board_units:
+        return qs
+    boards = OrganisationUnit.objects.filter(pk__in=list(board_units)).values("board_id")
+    return OrganisationUnit.objects.select_related("board").filter(
+        Q(pk__in=qs.values("pk")) | Q(board_id__in=boards)
+    )
+
+
+@rules.predicate
+def in_handbook_team(user, unit) -> bool:
+    """The school's own team around the handbook (director, Expertgroep, TdT participants,
+    IB'er): they read and write comments and read attachments. Not the academy: auditors
+    judge the frozen dossier, not the work in progress."""
+    return user_roles(user).has_unit_role(_unit_id(unit), CERTIFICATION_VIEW_ROLES)
 
 
 @rules.predicate

@@ -196,3 +196,28 @@ def first_run_panel(request, panels):
     missing = selectors.first_run_missing()
     if missing:
         panels.append(FirstRunPanel(missing))
+
+
+class OutboxPanel(Component):
+    """On the admin home of platform admins while background work is not draining."""
+
+    name = "glans_outbox_backlog"
+    order = 40
+    template_name = "glans_organisations/admin/outbox_panel.html"
+
+    def __init__(self, backlog):
+        self.backlog = backlog
+
+    def get_context_data(self, parent_context=None):
+        return {"backlog": self.backlog}
+
+
+@hooks.register("construct_homepage_panels")
+def outbox_panel(request, panels):
+    from glans_learning.core.tasks import outbox_backlog
+
+    if not permissions.is_platform_admin(request.user):
+        return
+    backlog = outbox_backlog()
+    if backlog["stale"]:
+        panels.append(OutboxPanel(backlog))

@@ -61,6 +61,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # A database restart or a full disk: a translated 503 "try again" (and JSON for the API).
+    "glans_learning.core.middleware.UnavailableMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -187,6 +189,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task whose worker died unacknowledged is delivered again after this many seconds (Redis);
+# keep it above the longest task (an import), tasks are idempotent either way.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -203,15 +208,27 @@ CELERY_BEAT_SCHEDULE = {
         "task": "glans_learning.measurement.tasks.apply_measurement_retention",
         "schedule": 60 * 60 * 24,
     },
+    "glans-certification-reminders": {
+        "task": "glans_learning.certification.tasks.send_certification_reminders",
+        "schedule": 60 * 60 * 24,
+    },
     "glans-erase-inactive-people": {
         "task": "glans_learning.organisations.tasks.erase_inactive_people",
         "schedule": 60 * 60 * 24,
+    },
+    "glans-outbox-drain": {
+        "task": "glans_learning.core.tasks.drain_outbox",
+        "schedule": 60,
     },
     "glans-pending-confirmations": {
         "task": "glans_learning.courses.tasks.send_pending_confirmations",
         "schedule": 60 * 60,
     },
 }
+# The outbox of background work (docs/operations.md): a pending row older than this many
+# minutes is a backlog that is not draining (system check glans_core.W002, admin home).
+GLANS_OUTBOX_ALERT_MINUTES = env_int("GLANS_OUTBOX_ALERT_MINUTES", 15)
+GLANS_OUTBOX_KEEP_DAYS = env_int("GLANS_OUTBOX_KEEP_DAYS", 7)
 # Oudervolgsysteem: the key of the family pseudonyms (HMAC) and how long data is kept after
 # a family's last school year. Without GLANS_PSEUDONYM_KEY a key is derived from SECRET_KEY.
 GLANS_PSEUDONYM_KEY = env_str("GLANS_PSEUDONYM_KEY")

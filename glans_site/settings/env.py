@@ -59,7 +59,11 @@ def database_from_env(default_sqlite_path) -> dict:
             {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
         )
     try:
-        config = dj_database_url.parse(url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))
+        # Health checks: a connection the database dropped (a restart) is replaced at the
+        # next request instead of failing every request of that process.
+        config = dj_database_url.parse(
+            url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+        )
     except Exception as exc:  # dj_database_url raises several types
         raise ImproperlyConfigured(
             f"Environment variable DATABASE_URL is malformed: {exc}"

@@ -72,6 +72,15 @@ def certified_world(unit, other_unit, year, director, other_director, auditor):
     book = write_and_publish(
         services.handbook_start(unit=unit, school_year=year, user=director), director
     )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    attachment = services.attachment_add(
+        handbook=book,
+        user=director,
+        criterion_id=book.criterion_set.criteria.first().pk,
+        title="Jaarplan",
+        upload=SimpleUploadedFile("jaarplan.pdf", b"%PDF-1.4 jaarplan"),
+    )
     application = services.application_submit(unit=unit, user=director, school_year=year)
     services.intake_record(application=application, user=auditor, complete=True)
     for criterion in application.criterion_set.criteria.all():
@@ -98,7 +107,17 @@ def certified_world(unit, other_unit, year, director, other_director, auditor):
     application.refresh_from_db()
     services.application_submit(unit=unit, user=director, school_year=year)
     other = services.handbook_start(unit=other_unit, school_year=year, user=other_director)
+    from glans_learning.certification.models import CheckIn
+
+    checkin = CheckIn.objects.create(
+        certificate=application.certificate,
+        due_on=timezone.localdate(),
+        handbook=book,
+        confirmed_by=director,
+    )
     return {
+        "attachment": attachment,
+        "checkin": checkin,
         "handbook": book,
         "other_handbook": other,
         "application": application,

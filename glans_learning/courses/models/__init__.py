@@ -1,5 +1,6 @@
 """The course models, by concept; import them from here."""
 
+from .guides import GuidePdfKind, TrainerGuidePdf
 from .pages import (
     Audience,
     LessonPage,
@@ -31,6 +32,7 @@ __all__ = [
     "Attendance",
     "Audience",
     "Enrollment",
+    "GuidePdfKind",
     "LearnerPreference",
     "LessonPage",
     "LessonProgress",
@@ -48,6 +50,7 @@ __all__ = [
     "ReminderSettings",
     "Session",
     "SessionRegistration",
+    "TrainerGuidePdf",
     "letter_badge",
     "validate_single_line",
 ]

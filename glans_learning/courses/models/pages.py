@@ -7,6 +7,7 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
@@ -207,7 +208,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(RoutablePageMixin, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("inhoud"))
     estimated_minutes = models.PositiveIntegerField(_("geschatte tijd (minuten)"), default=20)
     is_trainer_guide = models.BooleanField(
@@ -313,6 +314,19 @@ class LessonPage(Page):
         context = super().get_context(request, *args, **kwargs)
         context.update(lesson_context(lesson=self, request=request))
         return context
+
+    # A trainer guide's printable slides and kit (see trainer_kits.py for the URL shape).
+    @path("dias/", name="guide_slides_pdf")
+    def slides_pdf(self, request):
+        from ..page_views import guide_pdf
+
+        return guide_pdf(lesson=self, request=request, kind="slides")
+
+    @path("trainerskit/", name="guide_kit_pdf")
+    def kit_pdf(self, request):
+        from ..page_views import guide_pdf
+
+        return guide_pdf(lesson=self, request=request, kind="kit")
 
 
 class MaterialRecord(models.Model):

@@ -1,0 +1,29 @@
+"""HTML to PDF with WeasyPrint, which is optional (the ``pdf`` extra: ``pip install
+glans-learning[pdf]`` plus the system libraries pango, harfbuzz and fontconfig). Callers ask
+``pdf_available()`` first and show a clear message when it is not installed."""
+
+from __future__ import annotations
+
+import functools
+
+
+class PdfUnavailable(RuntimeError):
+    """WeasyPrint (the ``pdf`` extra) is not installed or its system libraries are missing."""
+
+
+@functools.cache
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def html_to_pdf(html: str) -> bytes:
+    """Render a self-contained HTML document (styles inline, no external files) to PDF."""
+    if not pdf_available():
+        raise PdfUnavailable("WeasyPrint is not installed (pip install glans-learning[pdf])")
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=None).write_pdf()

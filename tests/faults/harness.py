@@ -1,0 +1,190 @@
+"""Real services the fault tests and `make soak` start, stop and kill: a throwaway Redis on a
+free loopback port and a Celery worker against the test database. Loopback only."""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        result = predicate()
+        if result:
+            return result
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+
+
+def database_url(connection) -> str:
+    d = connection.settings_dict
+    return f"postgres://{d['USER']}@{d['HOST']}:{d['PORT']}/{d['NAME']}"
+
+
+class RedisServer:
+    """redis-server on 127.0.0.1:<free port>, no persistence; stop() and start() again keep
+    the port (a restart). Its data is lost on a stop, like a restart without persistence."""
+
+    def __init__(self, workdir: Path, *, persistent: bool = False):
+        self.persistent = persistent  # append-only file: queued messages survive a restart
+        self.binary = shutil.which("redis-server")
+        if self.binary is None:
+            raise RuntimeError("redis-server not found (scripts/ensure-system-packages.sh)")
+        self.port = free_port()
+        self.workdir = workdir
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [self.binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+            + ["--appendonly", "yes" if self.persistent else "no", "--dir", str(self.workdir)]
+            + (["--appendfsync", "always"] if self.persistent else []),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        wait_for(self.answers, timeout=10, what="redis to start")
+        return self
+
+    def answers(self) -> bool:
+        try:
+            with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as s:
+                s.sendall(b"PING\r\n")
+                return s.recv(16).startswith(b"+PONG")
+        except OSError:
+            return False
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+        self.process = None
+
+
+class Worker:
+    """A Celery worker (solo pool: one task at a time, acks late) with the project's settings,
+    writing its mail to files in `mail_dir`. kill() is a SIGKILL: no cleanup, no ack."""
+
+    def __init__(self, *, db_url: str, broker_url: str, mail_dir: Path, log: Path):
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
+            "DATABASE_URL": db_url,
+            "CELERY_BROKER_URL": broker_url,
+            "CELERY_VISIBILITY_TIMEOUT": "2",  # a lost task comes back in seconds
+            "GLANS_TEST_MAIL_DIR": str(mail_dir),
+        }
+        self.log = log
+        self.process = None
+
+    def start(self):
+        self.log.write_text("")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "glans_site", "worker", "--pool=solo"]
+            + ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: "ready." in self.log.read_text(), timeout=60, what="the worker")
+        return self
+
+    def kill(self):
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait(timeout=10)
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def mails_in(mail_dir: Path) -> list[str]:
+    """Messages the file backend wrote (one file per connection, messages separated)."""
+    messages = []
+    for path in sorted(mail_dir.glob("*.log")):
+        text = path.read_text(errors="replace")
+        messages += [m for m in text.split("-" * 79) if "Subject:" in m]
+    return messages
+
+
+def restart_postgres() -> bool:
+    """Restart the with-services PostgreSQL cluster (fast shutdown: every connection is cut,
+    new ones are refused until it is back). False when this run did not start the cluster."""
+    pg_ctl, data = os.environ.get("GLANS_TEST_PG_CTL"), os.environ.get("GLANS_TEST_PG_DATA")
+    if not (pg_ctl and data):
+        return False
+    as_owner = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
+    subprocess.run(
+        [*as_owner, pg_ctl, "-D", data, "-m", "fast", "-w", "-t", "60", "restart"],
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    return True
+
+
+class WebServer:
+    """The site under `manage.py runserver` (threaded, no reloader) on a free loopback port."""
+
+    def __init__(self, *, db_url: str, log: Path, extra_env: dict | None = None):
+        self.port = free_port()
+        self.env = {
+            **os.environ,
+            "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
+            "DATABASE_URL": db_url,
+            **(extra_env or {}),
+        }
+        self.log = log
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "manage.py", "runserver", f"127.0.0.1:{self.port}", "--noreload"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+
+        def up():
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5):
+                    return True
+            except OSError:
+                return False
+
+        wait_for(up, timeout=60, what="the web server")
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
