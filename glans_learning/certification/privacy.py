@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from glans_learning.organisations.privacy import (
+    ERASE_HOOK,
     EXPORT_HOOK,
     REGISTER_HOOK,
     VETO_HOOK,
@@ -15,7 +16,17 @@ from glans_learning.organisations.privacy import (
     rows,
 )
 
-from .models import OPEN_STATUSES, Application, AuditEvent, Certificate, CriterionReview, Handbook
+from .models import (
+    OPEN_STATUSES,
+    Application,
+    AuditEvent,
+    Certificate,
+    CheckIn,
+    CriterionReview,
+    Handbook,
+    HandbookAttachment,
+    HandbookComment,
+)
 
 DOSSIER = "legitimate interest / task of the certifying academy (art. 6(1)(f)), the decision"
 PEOPLE = ("submitted_by", "auditor", "second_auditor", "decided_by")
@@ -34,7 +45,10 @@ def _applications_of(user):
 
 @hooks.register(VETO_HOOK)
 def open_dossier(user):
-    if _applications_of(user).filter(status__in=OPEN_STATUSES).exists():
+    open_check_in = CheckIn.objects.filter(
+        Q(confirmed_by=user) | Q(accepted_by=user), accepted_at__isnull=True
+    )
+    if _applications_of(user).filter(status__in=OPEN_STATUSES).exists() or open_check_in.exists():
         return _(
             "Deze persoon hoort bij een open certificeringsdossier. Anonimiseren kan pas als "
             "het besluit over dat dossier is genomen."
@@ -68,7 +82,36 @@ def export(user):
         "glans_certification.Handbook": rows(
             Handbook.objects.filter(locked_by=user), "unit__name", "locked_at"
         ),
+        "glans_certification.CheckIn": rows(
+            CheckIn.objects.filter(Q(confirmed_by=user) | Q(accepted_by=user)),
+            "certificate__unit__name",
+            "due_on",
+            "remarks",
+            "confirmed_at",
+            "accepted_at",
+            "accepted_remarks",
+        ),
+        "glans_certification.HandbookComment": rows(
+            HandbookComment.objects.filter(author=user),
+            "handbook__unit__name",
+            "body",
+            "created_at",
+        ),
+        "glans_certification.HandbookAttachment": rows(
+            HandbookAttachment.objects.filter(uploaded_by=user),
+            "handbook__unit__name",
+            "title",
+            "size",
+            "uploaded_at",
+            "removed_at",
+        ),
     }
+
+
+@hooks.register(ERASE_HOOK)
+def erase(user):
+    # The team's own working notes are the person's free text; the dossier itself stays.
+    HandbookComment.objects.filter(author=user).update(body="")
 
 
 @hooks.register(REGISTER_HOOK)
@@ -113,6 +156,30 @@ def register():
             "task of the school (art. 6(1)(e))",
             "while the handbook exists",
             "the school's editors",
+            kept,
+        ),
+        "glans_certification.CheckIn": Entry(
+            "yearly check-ins of a certified school: who confirmed and accepted, remarks",
+            "keeping a school certificate valid",
+            DOSSIER,
+            "as long as the certificate matters",
+            "the school's director; auditors",
+            kept + "; erasure refused while a check-in they confirmed awaits acceptance",
+        ),
+        "glans_certification.HandbookComment": Entry(
+            "the school team's notes on handbook sections (free text), with the author",
+            "writing the handbook together",
+            "task of the school (art. 6(1)(e))",
+            "while the handbook exists; text cleared on erasure",
+            "the school's team (never the academy)",
+            "text cleared",
+        ),
+        "glans_certification.HandbookAttachment": Entry(
+            "files supporting handbook sections, who uploaded them",
+            "evidence in the handbook and the dossier",
+            "task of the school (art. 6(1)(e))",
+            "with the handbook and the dossiers that list it",
+            "the school's team; auditors of a submitted dossier",
             kept,
         ),
         "glans_certification.CriterionSet": not_personal("names of criterion sets"),
