@@ -70,6 +70,7 @@ def seed(workdir: Path):
     start = timezone.now() + datetime.timedelta(days=10)
     session = Session.objects.create(
         programme=programme,
+        kind=Session.Kind.ONLINE,
         title="Soak-bijeenkomst",
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=2),

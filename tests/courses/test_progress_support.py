@@ -147,6 +147,7 @@ def make_session(
     starts_in=datetime.timedelta(days=-7),
     unit=None,
     is_official=True,
+    kind=None,
 ):
     from glans_learning.courses.models import Session
 
@@ -159,6 +160,7 @@ def make_session(
         ends_at=starts_at + datetime.timedelta(hours=2),
         location="Utrecht",
         is_official=is_official,
+        **({"kind": kind} if kind else {}),
     )
 
 

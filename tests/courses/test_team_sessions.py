@@ -298,7 +298,7 @@ def test_guide_page_offers_planning_and_presenting_to_team_leads(guide, tdt_teac
 def test_confirmation_carries_an_ics_and_a_link(
     learner, programme, django_capture_on_commit_callbacks
 ):
-    session = make_session(programme, starts_in=datetime.timedelta(days=5))
+    session = make_session(programme, starts_in=datetime.timedelta(days=5), kind="online")
     with django_capture_on_commit_callbacks(execute=True):
         services.session_register(user=learner, session=session)
     (message,) = mail.outbox

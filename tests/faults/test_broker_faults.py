@@ -99,6 +99,7 @@ def make_session(programme):
     start = timezone.now() + datetime.timedelta(days=5)
     return Session.objects.create(
         programme=programme,
+        kind=Session.Kind.ONLINE,
         title="Terugkomdag",
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=2),

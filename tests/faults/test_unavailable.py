@@ -33,6 +33,7 @@ def session(tmp_path):
     start = timezone.now() + datetime.timedelta(days=7)
     return Session.objects.create(
         programme=programme,
+        kind=Session.Kind.ONLINE,
         title="Bijeenkomst",
         starts_at=start,
         ends_at=start + datetime.timedelta(hours=2),
