@@ -120,6 +120,17 @@ def main() -> int:
 
     client = Client()
     client.force_login(user)
+    if os.environ.get("BENCH_QUERIES"):
+        from django.test.utils import CaptureQueriesContext
+
+        for name in os.environ["BENCH_QUERIES"].split("|"):
+            client.get(urls[name])
+            with CaptureQueriesContext(connection) as ctx:
+                client.get(urls[name])
+            print(f"== {name}: {len(ctx.captured_queries)} queries")
+            for q in ctx.captured_queries:
+                print("  ", q["sql"][:300])
+        return 0
     if args.profile:
         import cProfile
         import pstats
@@ -139,7 +150,7 @@ def main() -> int:
         if os.environ.get("BENCH_PROFILE_CALLEES"):
             stats.print_callees(os.environ["BENCH_PROFILE_CALLEES"])
         # What this page spends beyond the plain page, per function (cumulative seconds).
-        base = profile(urls["plain page (800 words)"]).stats
+        base = profile(urls[os.environ.get("BENCH_PROFILE_BASE", "plain page (800 words)")]).stats
         extra = sorted(
             ((v[3] - base.get(k, (0, 0, 0, 0))[3], k) for k, v in stats.stats.items()),
             reverse=True,

@@ -15,6 +15,7 @@ from glans_learning.content.blocks import ACTIVITY_BLOCK_TYPES, LessonStreamBloc
 from glans_learning.content.xblocks.selectors import EXERCISE_BLOCK_TYPE
 
 from .registers import Register
+from .routing import CourseTreeRouting
 
 
 class Audience(models.TextChoices):
@@ -33,12 +34,17 @@ class Letter(models.TextChoices):
     IMPLEMENTATION = "implementation", _("Implementatie")
 
 
-class ProgrammeIndexPage(Page):
+class ProgrammeIndexPage(CourseTreeRouting, Page):
     intro = RichTextField(_("inleiding"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["glans_courses.ProgrammePage"]
     max_count_per_parent = 1
+    course_levels = (
+        "glans_courses.ProgrammePage",
+        "glans_courses.ModulePage",
+        "glans_courses.LessonPage",
+    )
 
     class Meta:
         verbose_name = _("overzicht leerprogramma's")
@@ -51,7 +57,7 @@ class ProgrammeIndexPage(Page):
         return context
 
 
-class ProgrammePage(Page):
+class ProgrammePage(CourseTreeRouting, Page):
     audience = models.CharField(_("doelgroep"), max_length=20, choices=Audience.choices)
     intro = models.CharField(_("korte omschrijving"), max_length=400, blank=True)
     description = RichTextField(_("beschrijving"), blank=True)
@@ -123,6 +129,7 @@ class ProgrammePage(Page):
     ]
     parent_page_types = ["glans_courses.ProgrammeIndexPage"]
     subpage_types = ["glans_courses.ModulePage"]
+    course_levels = ("glans_courses.ModulePage", "glans_courses.LessonPage")
 
     class Meta:
         verbose_name = _("leerprogramma")
@@ -163,7 +170,7 @@ def letter_badge(letter: str) -> str:
     return letter if len(letter) == 1 else letter[:1].upper()
 
 
-class ModulePage(Page):
+class ModulePage(CourseTreeRouting, Page):
     letter = models.CharField(_("GLANS-letter"), max_length=20, choices=Letter.choices)
     intro = RichTextField(_("inleiding"), blank=True)
     learning_goals = models.TextField(
@@ -186,6 +193,7 @@ class ModulePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["glans_courses.ProgrammePage"]
     subpage_types = ["glans_courses.LessonPage"]
+    course_levels = ("glans_courses.LessonPage",)
 
     class Meta:
         verbose_name = _("module")
@@ -207,7 +215,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(Page):
+class LessonPage(CourseTreeRouting, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("inhoud"))
     estimated_minutes = models.PositiveIntegerField(_("geschatte tijd (minuten)"), default=20)
     is_trainer_guide = models.BooleanField(
