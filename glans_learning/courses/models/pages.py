@@ -15,7 +15,6 @@ from glans_learning.content.blocks import ACTIVITY_BLOCK_TYPES, LessonStreamBloc
 from glans_learning.content.xblocks.selectors import EXERCISE_BLOCK_TYPE
 
 from .registers import Register
-from .routing import CourseTreeRouting
 
 
 class Audience(models.TextChoices):
@@ -32,6 +31,27 @@ class Letter(models.TextChoices):
     S = "S", _("S – Systeem")
     INTRO = "intro", _("Introductie")
     IMPLEMENTATION = "implementation", _("Implementatie")
+
+
+class CourseTreeRouting:
+    """Mixin for the course pages (before `Page` in the bases): routing below the page in one
+    query and the view restrictions in one (courses/page_views.py, docs/performance.md)."""
+
+    # The page types below this one, level by level, as the course tree's
+    # parent_page_types/subpage_types fix them: ("glans_courses.ModulePage", ...).
+    course_levels: tuple[str, ...] = ()
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        from ..page_views import course_route
+
+        return course_route(page=self, request=request, path_components=path_components)
+
+    def get_view_restrictions(self):
+        from ..page_views import course_view_restrictions
+
+        return course_view_restrictions(page=self)
 
 
 class ProgrammeIndexPage(CourseTreeRouting, Page):
