@@ -9,6 +9,7 @@ Scenarios:
   dashboard too.
 """
 
+import itertools
 import json
 import os
 import random
@@ -20,6 +21,7 @@ from locust import HttpUser, constant, task
 CONFIG = json.loads(Path(os.environ["GLANS_LOAD_CONFIG"]).read_text())
 SCENARIO = os.environ["GLANS_LOAD_SCENARIO"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+SPAWNED = itertools.count()
 
 
 class Visitor(HttpUser):
@@ -27,7 +29,15 @@ class Visitor(HttpUser):
 
     def on_start(self):
         if SCENARIO == "journey":
-            self.account = random.choice(CONFIG["accounts"])
+            # Every fourth user is a director (so the team dashboard is always in the mix).
+            directors = [a for a in CONFIG["accounts"] if a["director"]]
+            learners = [a for a in CONFIG["accounts"] if not a["director"]]
+            number = next(SPAWNED)
+            self.account = (
+                directors[number // 4 % len(directors)]
+                if number % 4 == 0
+                else learners[number % len(learners)]
+            )
             page = self.client.get("/accounts/login/", name="login form")
             token = CSRF.search(page.text).group(1)
             self.client.post(
