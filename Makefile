@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
-.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak clean
+.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -61,6 +61,13 @@ bench: $(VENV)/.installed
 bench-postgres: $(VENV)/.installed
 	./scripts/ensure-system-packages.sh
 	./scripts/with-services.sh $(PY) bench/run.py --requests 200 --warmup 20
+
+# A real server under load (issue #16): gunicorn + PostgreSQL + Redis driven by locust on
+# loopback, bounded in time (about 10 minutes); not in `make test`. LOAD_ARGS=--write records it.
+LOAD_ARGS ?=
+load: $(VENV)/.installed
+	./scripts/ensure-system-packages.sh
+	./scripts/with-services.sh $(PY) bench/load.py $(LOAD_ARGS)
 
 # The oudervolgsysteem at national scale (issue #10): PostgreSQL, COPY-loaded; not in `make test`.
 # SCALE=1 for the whole nation (≈6,000 schools, ≈38M ratings; ≈15 minutes to load on 2 cores, tens of GB of disk).

@@ -104,3 +104,106 @@ def guide_pdf(*, lesson, request, kind: str):
     response["Content-Disposition"] = f'inline; filename="{filename}"'
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+# --- routing and view restrictions (the course pages' route() and get_view_restrictions()) ---
+# Routing and view restrictions for the course tree, in a fixed number of queries.
+#
+# Wagtail routes a URL level by level: for every path component one query for the child and one
+# for its specific page, and before serving it reads the page's ancestors and then their view
+# restrictions. A lesson (programme index → programme → module → lesson) paid ten queries for
+# that. Below the programme index the course tree is resolved here instead:
+#
+# - `route()` reads the course page for the remaining path in **one** query (by `url_path`
+#   below this page, joined with its type's table); any other path takes one query for every
+#   page on it, then Wagtail's own `route()` of the deepest one with whatever path is left. Wagtail's behaviour is kept: any page on the way whose class
+#   routes differently (a routable page) gets the rest of the path, as it would have; a missing
+#   page or a page that is not live is a 404; intermediate pages need not be live (as in
+#   Wagtail); `serve()` and its hooks (view restrictions, `before_serve_page`), previews (which
+#   never route), aliases (pages in the tree like any other) and redirects (the middleware acts
+#   on the 404) are untouched.
+# - `get_view_restrictions()` returns the same restrictions as Wagtail's (the page's and its
+#   ancestors', an alias's resolved to its source page) as one query.
+
+
+def _routes_like_wagtail(page_class) -> bool:
+    from wagtail.models import Page
+
+    from .models.pages import CourseTreeRouting
+
+    return page_class.route in (Page.route, CourseTreeRouting.route)
+
+
+def course_route(*, page, request, path_components):
+    """Route `path_components` below the course page `page` (its route())."""
+    from django.apps import apps
+    from django.contrib.contenttypes.models import ContentType
+
+    from .selectors import raw
+
+    url_path = page.url_path + "".join(f"{c}/" for c in path_components)
+    levels = len(path_components)
+    if levels <= len(page.course_levels):
+        # The usual case, a course page by its URL: one query for the page itself.
+        model = apps.get_model(page.course_levels[levels - 1])
+        found = raw.page_by_url_path(
+            model=model, under=page.path, depth=page.depth + levels, url_path=url_path
+        )
+        if found is not None and found.content_type_id == (
+            ContentType.objects.get_for_model(model).pk
+        ):
+            return found.route(request, [])
+    return _route_level_by_level(page=page, request=request, path_components=path_components)
+
+
+def _route_level_by_level(*, page, request, path_components):
+    """Any other path: every page on it in one query, then Wagtail's own routing from the
+    deepest one (or from the first page that routes differently)."""
+    from django.http import Http404
+    from wagtail.models import Page
+
+    prefixes = []
+    url_path = page.url_path
+    for component in path_components:
+        url_path = f"{url_path}{component}/"
+        prefixes.append(url_path)
+    found = {
+        row.url_path: row
+        for row in Page.objects.filter(
+            path__startswith=page.path,
+            depth__gt=page.depth,
+            depth__lte=page.depth + len(path_components),
+            url_path__in=prefixes,
+        )
+    }
+    parent, consumed = page, 0
+    for prefix in prefixes:
+        row = found.get(prefix)
+        if row is None or row.path[: -Page.steplen] != parent.path:
+            break
+        row._cached_parent_obj = parent
+        parent, consumed = row, consumed + 1
+        if not _routes_like_wagtail(row.specific_class or Page):
+            break
+    if consumed == 0:
+        raise Http404
+    target = parent.specific
+    target._cached_parent_obj = parent._cached_parent_obj
+    return target.route(request, path_components[consumed:])
+
+
+def course_view_restrictions(*, page):
+    """The view restrictions on `page` and its ancestors, an alias's taken from its source
+    page (Wagtail's rule), read in one query. A queryset like Wagtail's (admin views order and
+    filter it); serving a page only iterates it."""
+    from wagtail.models import PageViewRestriction
+
+    from .selectors import raw
+
+    rows = raw.view_restrictions(path=page.path)
+    queryset = PageViewRestriction.objects.filter(pk__in=[row.pk for row in rows])
+    # Already read: iterating uses these rows, as after prefetch_related; any further filter
+    # or ordering queries the same restrictions again.
+    queryset._result_cache = rows
+    queryset._prefetch_done = True
+    return queryset

@@ -267,6 +267,13 @@ class BlockI18nService:
     def __getattr__(self, name):
         return getattr(self._translations, name)
 
+    def __bool__(self):
+        # False when the block ships no catalogue for the language. xblock-utils' `{% trans %}`
+        # merges a true service's catalogue into Django's on every tag, building a fresh
+        # DjangoTranslation (every app's catalogue) each time, as its templates are compiled
+        # per render: most of an exercise's rendering time. Merging nothing changes nothing.
+        return bool(getattr(self._translations, "_catalog", None))
+
     @property
     def ugettext(self):
         return self._translations.gettext
@@ -415,6 +422,11 @@ class GlansRuntime(Runtime):
 
     def add_node_as_child(self, block, node):
         raise OlxError("children")
+
+    def applicable_aside_types(self, block):
+        # No asides here (create_aside refuses them); XBlock's default scans every installed
+        # package's entry points on each render.
+        return []
 
     # Services
 

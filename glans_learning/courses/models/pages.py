@@ -34,12 +34,38 @@ class Letter(models.TextChoices):
     IMPLEMENTATION = "implementation", _("Implementatie")
 
 
-class ProgrammeIndexPage(Page):
+class CourseTreeRouting:
+    """Mixin for the course pages (before `Page` in the bases): routing below the page in one
+    query and the view restrictions in one (courses/page_views.py, docs/performance.md)."""
+
+    # The page types below this one, level by level, as the course tree's
+    # parent_page_types/subpage_types fix them: ("glans_courses.ModulePage", ...).
+    course_levels: tuple[str, ...] = ()
+
+    def route(self, request, path_components):
+        if not path_components:
+            return super().route(request, path_components)
+        from ..page_views import course_route
+
+        return course_route(page=self, request=request, path_components=path_components)
+
+    def get_view_restrictions(self):
+        from ..page_views import course_view_restrictions
+
+        return course_view_restrictions(page=self)
+
+
+class ProgrammeIndexPage(CourseTreeRouting, Page):
     intro = RichTextField(_("inleiding"), blank=True, features=["bold", "italic", "link"])
 
     content_panels = [*Page.content_panels, FieldPanel("intro")]
     subpage_types = ["glans_courses.ProgrammePage"]
     max_count_per_parent = 1
+    course_levels = (
+        "glans_courses.ProgrammePage",
+        "glans_courses.ModulePage",
+        "glans_courses.LessonPage",
+    )
 
     class Meta:
         verbose_name = _("overzicht leerprogramma's")
@@ -52,7 +78,7 @@ class ProgrammeIndexPage(Page):
         return context
 
 
-class ProgrammePage(Page):
+class ProgrammePage(CourseTreeRouting, Page):
     audience = models.CharField(_("doelgroep"), max_length=20, choices=Audience.choices)
     intro = models.CharField(_("korte omschrijving"), max_length=400, blank=True)
     description = RichTextField(_("beschrijving"), blank=True)
@@ -124,6 +150,7 @@ class ProgrammePage(Page):
     ]
     parent_page_types = ["glans_courses.ProgrammeIndexPage"]
     subpage_types = ["glans_courses.ModulePage"]
+    course_levels = ("glans_courses.ModulePage", "glans_courses.LessonPage")
 
     class Meta:
         verbose_name = _("leerprogramma")
@@ -164,7 +191,7 @@ def letter_badge(letter: str) -> str:
     return letter if len(letter) == 1 else letter[:1].upper()
 
 
-class ModulePage(Page):
+class ModulePage(CourseTreeRouting, Page):
     letter = models.CharField(_("GLANS-letter"), max_length=20, choices=Letter.choices)
     intro = RichTextField(_("inleiding"), blank=True)
     learning_goals = models.TextField(
@@ -187,6 +214,7 @@ class ModulePage(Page):
     search_fields = [*Page.search_fields, index.SearchField("intro")]
     parent_page_types = ["glans_courses.ProgrammePage"]
     subpage_types = ["glans_courses.LessonPage"]
+    course_levels = ("glans_courses.LessonPage",)
 
     class Meta:
         verbose_name = _("module")
@@ -208,7 +236,7 @@ class ModulePage(Page):
         return context
 
 
-class LessonPage(RoutablePageMixin, Page):
+class LessonPage(RoutablePageMixin, CourseTreeRouting, Page):
     body = StreamField(LessonStreamBlock(), verbose_name=_("inhoud"))
     estimated_minutes = models.PositiveIntegerField(_("geschatte tijd (minuten)"), default=20)
     is_trainer_guide = models.BooleanField(

@@ -15,7 +15,7 @@ are therefore written as SQL — only here. Rules:
 from __future__ import annotations
 
 from django.db import connection
-from wagtail.models import Page
+from wagtail.models import Page, PageViewRestriction
 
 from ..models import ActivityResponse, LessonPage, LessonProgress, ModulePage
 from .rows import LessonItem, ModuleItem, ProgressRow
@@ -171,3 +171,46 @@ def responses(*, user, lesson) -> dict:
             [user.pk, lesson.pk],
         )
     }
+
+
+# --- routing and view restrictions ------------------------------------------------------------
+
+
+def view_restrictions(*, path: str) -> list[PageViewRestriction]:
+    """The view restrictions on the page at `path` and on its ancestors, an alias's taken from
+    its source page (as Wagtail's `Page.get_view_restrictions`), in one query."""
+    step = Page.steplen
+    paths = [path[:end] for end in range(step, len(path) + 1, step)]
+    page_id, alias_of = _col(Page, "pk", "p"), _col(Page, "alias_of", "p")
+    return list(
+        PageViewRestriction.objects.raw(
+            f"SELECT * FROM {_table(PageViewRestriction)} "  # noqa: S608 - names from _meta
+            f"WHERE {_col(PageViewRestriction, 'page')} IN "
+            f"(SELECT COALESCE({alias_of}, {page_id}) FROM {_table(Page)} p "
+            f"WHERE {_col(Page, 'path', 'p')} IN ({_marks(paths)})) "
+            f"ORDER BY {_col(PageViewRestriction, 'pk')}",
+            paths,
+        )
+    )
+
+
+def page_by_url_path(*, model, under: str, depth: int, url_path: str):
+    """The page of exactly type `model` (a direct subclass of Page) below the page with path
+    `under`, at `depth`, with `url_path`, or None; one query (a course page's routing)."""
+    if model._meta.get_parent_list() != [Page]:
+        raise ValueError(f"{model.__name__} is not a direct subclass of Page")
+    columns = ", ".join(
+        f"{_table(field.model)}.{connection.ops.quote_name(field.column)}"
+        for field in model._meta.concrete_fields
+    )
+    slug = url_path.rstrip("/").rsplit("/", 1)[-1]
+    page, table = _table(Page), _table(model)
+    for found in model.objects.raw(
+        f"SELECT {columns} FROM {page} JOIN {table} "  # noqa: S608 - names from _meta
+        f"ON {table}.{_col(model, 'pk')} = {page}.{_col(Page, 'pk')} "
+        f"WHERE {page}.{_col(Page, 'slug')} = %s AND {page}.{_col(Page, 'depth')} = %s "
+        f"AND {page}.{_col(Page, 'path')} LIKE %s AND {page}.{_col(Page, 'url_path')} = %s",
+        [slug, depth, f"{under}%", url_path],
+    ):
+        return found
+    return None
