@@ -1,14 +1,17 @@
-"""Registers the handbook snippet (scoped), the menu item and the auditors' landing page."""
+"""Registers the handbook snippet (scoped), the menu item, the auditors' landing page and their
+panel on the Wagtail dashboard."""
 
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet, ScopedObjectMixin
+from glans_learning.organisations.permissions import may_audit_unit
 
-from . import privacy  # noqa: F401 (registers the AVG hooks)
+from . import privacy, selectors  # noqa: F401 (privacy registers the AVG hooks)
 from .apps import register_policies
 from .models import Handbook
 from .navigation import certification_landing, certification_nav
@@ -52,3 +55,25 @@ class HandbookViewSet(ScopedModelViewSet, SnippetViewSet):
 
 
 register_snippet(HandbookViewSet)
+
+
+class AuditWorklistPanel(Component):
+    """The auditor's work in their Wagtail dashboard: applications assigned to them or still
+    without an auditor, and check-ins to read. The steps themselves are taken on the
+    application page (the audit's state machine, docs/certification.md)."""
+
+    name = "glans_audit_worklist"
+    order = 50
+    template_name = "glans_certification/admin/worklist_panel.html"
+
+    def __init__(self, worklist):
+        self.worklist = worklist
+
+    def get_context_data(self, parent_context=None):
+        return self.worklist
+
+
+@hooks.register("construct_homepage_panels")
+def audit_worklist_panel(request, panels):
+    if may_audit_unit(request.user):
+        panels.append(AuditWorklistPanel(selectors.auditor_worklist(user=request.user)))

@@ -282,3 +282,18 @@ def test_board_certification_api_gives_each_school_and_nothing_to_others(
     client.force_login(member)
     assert client.get("/api/v1/boards/999999/certification").status_code == 404
     assert client.get("/api/v1/boards/abc/certification").status_code == 404
+
+
+def test_the_auditors_work_is_on_their_wagtail_dashboard(application, auditor, verified_login):
+    client = Client()
+    verified_login(client, auditor)
+    home = client.get("/admin/")
+    body = home.content.decode()
+    assert home.status_code == 200
+    assert 'id="glans-audit-worklist"' in body
+    assert "De Zonnebloem" in body
+    assert reverse("glans_certification:application", args=[application.pk]) in body
+    # Once decided, the application leaves the panel.
+    Application = type(application)
+    Application.objects.filter(pk=application.pk).update(status=Status.CERTIFIED)
+    assert "De Zonnebloem" not in client.get("/admin/").content.decode()
