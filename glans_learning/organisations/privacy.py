@@ -78,7 +78,7 @@ def _log_entries_about(user):
 
 @hooks.register(EXPORT_HOOK)
 def _export_own(user):
-    from glans_learning.core.models import ApiToken
+    from glans_learning.core.models import AccountInvitation, ApiToken
 
     from .models import Membership
 
@@ -105,6 +105,9 @@ def _export_own(user):
             "last_used_at",
             "revoked_at",
         ),
+        "glans_core.AccountInvitation": rows(
+            AccountInvitation.objects.filter(user=user), "created_at", "sent_at"
+        ),
         "glans_organisations.Membership": [
             {
                 "unit": m.unit.name if m.unit else None,
@@ -124,9 +127,12 @@ def _export_own(user):
 
 @hooks.register(ERASE_HOOK)
 def _erase_own(user):
-    from glans_learning.core.models import ApiToken
+    from glans_learning.core.models import AccountInvitation, ApiToken
 
     now = timezone.now()
+    # An invitation is only a record that a set-password link went out; the account it was
+    # for is disabled by the erasure, so the record goes too.
+    AccountInvitation.objects.filter(user=user).delete()
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     ApiToken.objects.filter(user=user).update(name="")
     for entries in _log_entries_about(user):
@@ -151,6 +157,14 @@ def _register_own():
             "until revoked; revoked and name cleared on erasure",
             "the person; platform admins",
             "revoked, name cleared",
+        ),
+        "glans_core.AccountInvitation": Entry(
+            "invitations with a set-password link: for whom, sent by whom, when",
+            "activating accounts made by a staff list or the admin; re-sending",
+            "agreement with the school board (art. 6(1)(b)/(e) via the board)",
+            "while the account exists; deleted on erasure",
+            "the person; school directors; platform admins",
+            "deleted",
         ),
         "glans_organisations.Membership": Entry(
             "membership of a school/unit with roles per school year",
