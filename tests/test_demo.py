@@ -232,3 +232,37 @@ def test_demo_team_session_is_given_with_a_trainer_guide(demo):
     session.refresh_from_db()
     assert session.guide.get_parent().specific.letter == "S"
     assert session.modules.count() == 1
+
+
+def test_demo_roles_land_where_the_readme_says(demo):
+    """README "Try it": where each demo login lands, and the clicks it names from there."""
+    from glans_learning.core.navigation import landing_url_for
+
+    users = get_user_model().objects
+    landing = {
+        name: landing_url_for(users.get(username=name))
+        for name in (
+            "leraar.zonnebloem",
+            "directeur.zonnebloem",
+            "expertgroep.bestuur",
+            "auditor",
+        )
+    }
+    assert landing["leraar.zonnebloem"] == "/leren/mijn-leerroute/"
+    assert landing["directeur.zonnebloem"].startswith("/leren/team/")
+    assert landing["expertgroep.bestuur"].startswith("/certificering/bestuur/")
+    assert landing["auditor"] == "/certificering/werklijst/"
+
+    teacher = login("leraar.zonnebloem")
+    assert "Volgende stap" in teacher.get("/leren/mijn-leerroute/").content.decode()
+    assert "Groep 5" in teacher.get("/meten/").content.decode()
+    director = login("directeur.zonnebloem")
+    team = director.get(landing["directeur.zonnebloem"]).content.decode()
+    for label in ("Exporteer CSV", "Exporteer Excel", "Wie mist er nog?", "Lotte Jansen"):
+        assert label in team, label
+    assert "De Zonnebloem" in director.get("/meten/").content.decode()
+    board = login("expertgroep.bestuur")
+    assert "School met Glans" in board.get(landing["expertgroep.bestuur"]).content.decode()
+    assert "Stichting Samen Leren" in board.get("/meten/").content.decode()
+    auditor = login("auditor")
+    assert "De Zonnebloem" in auditor.get("/certificering/werklijst/").content.decode()
