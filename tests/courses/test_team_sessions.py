@@ -299,6 +299,9 @@ def test_confirmation_carries_an_ics_and_a_link(
     learner, programme, django_capture_on_commit_callbacks
 ):
     session = make_session(programme, starts_in=datetime.timedelta(days=5))
+    # A learner registers for an online session (TdT meetings are for team leads only).
+    Session.objects.filter(pk=session.pk).update(kind=Session.Kind.ONLINE)
+    session.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         services.session_register(user=learner, session=session)
     (message,) = mail.outbox
