@@ -92,7 +92,8 @@ def test_demo_walkthrough(demo):
     query = f"?unit={zonnebloem.pk}&programme={workshop.pk}"
     dashboard = director.get(f"/leren/team/{query}").content.decode()
     assert "Jansen" in dashboard and "bezig" in dashboard
-    assert f"<td>{round(100 * half / len(lessons))}%</td>" in dashboard
+    # The percentage, followed by what is still open (a folded list) in the same cell.
+    assert f"<td>{round(100 * half / len(lessons))}%<" in dashboard
     export = director.get(f"/leren/team/{query}&export=csv")
     assert export["Content-Type"].startswith("text/csv")
     assert "Lotte Jansen" in export.content.decode()
@@ -214,3 +215,54 @@ def test_demo_director_holds_tdt_certificate_and_points(demo):
     call_command("seed_demo", stdout=io.StringIO())
     assert Certificate.objects.filter(user=director).count() == 1
     assert PointsEntry.objects.filter(user=director).count() == entries
+
+
+def test_demo_team_session_is_given_with_a_trainer_guide(demo):
+    """De Zonnebloem's team session names its trainer guide, so the trainer can present it."""
+    session = Session.objects.get(unit=demo["zonnebloem"], kind=Session.Kind.TEAM)
+    assert session.guide is not None and session.guide.is_trainer_guide
+    assert session.guide.get_parent().specific.letter == "S"
+    assert list(session.modules.values_list("letter", flat=True)) == ["S"]
+    trainer = login("trainer.zonnebloem")
+    page = trainer.get(f"/leren/bijeenkomsten/{session.pk}/").content.decode()
+    assert f"/leren/les/{session.guide_id}/presenteren/" in page
+    assert trainer.get(f"/leren/les/{session.guide_id}/presenteren/").status_code == 200
+    # Seeding again keeps the one guide.
+    call_command("seed_demo", stdout=io.StringIO())
+    session.refresh_from_db()
+    assert session.guide.get_parent().specific.letter == "S"
+    assert session.modules.count() == 1
+
+
+def test_demo_roles_land_where_the_readme_says(demo):
+    """README "Try it": where each demo login lands, and the clicks it names from there."""
+    from glans_learning.core.navigation import landing_url_for
+
+    users = get_user_model().objects
+    landing = {
+        name: landing_url_for(users.get(username=name))
+        for name in (
+            "leraar.zonnebloem",
+            "directeur.zonnebloem",
+            "expertgroep.bestuur",
+            "auditor",
+        )
+    }
+    assert landing["leraar.zonnebloem"] == "/leren/mijn-leerroute/"
+    assert landing["directeur.zonnebloem"].startswith("/leren/team/")
+    assert landing["expertgroep.bestuur"].startswith("/certificering/bestuur/")
+    assert landing["auditor"] == "/certificering/werklijst/"
+
+    teacher = login("leraar.zonnebloem")
+    assert "Volgende stap" in teacher.get("/leren/mijn-leerroute/").content.decode()
+    assert "Groep 5" in teacher.get("/meten/").content.decode()
+    director = login("directeur.zonnebloem")
+    team = director.get(landing["directeur.zonnebloem"]).content.decode()
+    for label in ("Exporteer CSV", "Exporteer Excel", "Wie mist er nog?", "Lotte Jansen"):
+        assert label in team, label
+    assert "De Zonnebloem" in director.get("/meten/").content.decode()
+    board = login("expertgroep.bestuur")
+    assert "School met Glans" in board.get(landing["expertgroep.bestuur"]).content.decode()
+    assert "Stichting Samen Leren" in board.get("/meten/").content.decode()
+    auditor = login("auditor")
+    assert "De Zonnebloem" in auditor.get("/certificering/werklijst/").content.decode()

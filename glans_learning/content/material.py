@@ -68,12 +68,17 @@ class Module:
     title: str
     order: int
     letter: str
-    estimated_minutes: int
     learning_goals: list[str]
     intro_html: str
     source: str
     checksum: str
     lessons: list[Lesson] = field(default_factory=list)
+
+    @property
+    def estimated_minutes(self) -> int:
+        """The module's time is the sum of its lessons' times: one source, so the module and
+        its lessons never disagree (a module.md that still states one is not read for it)."""
+        return sum(lesson.estimated_minutes for lesson in self.lessons)
 
 
 @dataclass
@@ -480,7 +485,6 @@ def load_module(path: Path, order: int, root: Path) -> Module:
         title=_require(meta, "title", source),
         order=order,
         letter=letter,
-        estimated_minutes=_require(meta, "estimated_minutes", source, int),
         learning_goals=meta.get("learning_goals") or [],
         intro_html=md_to_html(body),
         source=source,

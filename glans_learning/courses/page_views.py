@@ -44,7 +44,11 @@ def programme_context(*, programme, request) -> dict:
 def module_context(*, module, request) -> dict:
     lessons = selectors.module_lessons(module=module, request=request)
     programme = selectors.parent_link(page=module, request=request)
-    context = {"lessons": lessons, "programme": programme}
+    context = {
+        "lessons": lessons,
+        "programme": programme,
+        "module_minutes": selectors.module_minutes(lessons, module.estimated_minutes),
+    }
     if programme is not None and selectors.active_enrollment_id(
         user=request.user, programme=programme.pk
     ):

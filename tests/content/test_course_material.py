@@ -158,3 +158,33 @@ def test_real_material_loads_and_every_lesson_renders(client, teacher, tdt_teach
     # Loading again changes nothing.
     again = load(load_material(MATERIAL_DIR))
     assert not again.created and not again.updated
+
+
+MINUTES = re.compile(r"ongeveer (\d+) minuten")
+
+
+@pytest.mark.django_db
+def test_module_time_is_one_number_everywhere(client, tdt_teacher):
+    """For every module of the shipped material, the time on the programme page equals the time
+    on the module page and the sum of its lessons' minutes; no intro states another time."""
+    from glans_learning.courses.material_loader import load
+    from glans_learning.courses.models import LessonPage, ModulePage, ProgrammePage
+
+    load(load_material(MATERIAL_DIR))
+    client.force_login(tdt_teacher)
+    checked = 0
+    for programme_page in ProgrammePage.objects.live():
+        programme_html = client.get(programme_page.url).content.decode()
+        shown = [int(n) for n in MINUTES.findall(programme_html)]
+        modules = list(ModulePage.objects.live().child_of(programme_page).order_by("path"))
+        assert len(shown) == len(modules)
+        for module, on_programme in zip(modules, shown, strict=True):
+            lessons = LessonPage.objects.live().child_of(module).filter(is_optional=False)
+            total = sum(lesson.estimated_minutes for lesson in lessons)
+            module_html = client.get(module.url).content.decode()
+            assert MINUTES.findall(module_html)[0] == str(total), module.url
+            assert on_programme == total == module.estimated_minutes, module.url
+            assert "minuten" not in module.intro, module.url
+            checked += 1
+        assert "minuten" not in programme_page.intro + programme_page.description
+    assert checked == 12

@@ -22,7 +22,8 @@ def shape(modules, lessons_of):
             m.pk,
             m.title,
             m.letter,
-            m.estimated_minutes,
+            # The time shown: the sum of the live required lessons (the ORM side computes it).
+            selectors.module_minutes(list(lessons_of(m)), m.estimated_minutes),
             m.is_optional,
             [
                 (lesson.pk, lesson.title, lesson.estimated_minutes)

@@ -185,6 +185,21 @@ class ProgrammeAccreditation(Orderable):
         verbose_name_plural = _("registerpunten")
 
 
+ACTIVITY_LABEL_LENGTH = 300
+
+
+def short_label(text: str, limit: int = ACTIVITY_LABEL_LENGTH) -> str:
+    """A label of at most `limit` characters, cut between words with an ellipsis, never in
+    the middle of a word (to-do lists show it)."""
+    text = " ".join(str(text).split())
+    if len(text) <= limit:
+        return text
+    head = text[: limit - 1]
+    if text[limit - 1] != " " and " " in head:
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:.-–") + "…"
+
+
 def letter_badge(letter: str) -> str:
     """The one character shown in a module's badge (G, L, A, N, S; or the first letter of a
     longer code such as 'intro')."""
@@ -315,7 +330,7 @@ class LessonPage(RoutablePageMixin, CourseTreeRouting, Page):
                 "id": child.id,
                 "kind": child.block_type,
                 "required": bool(value.get("required", True)),
-                "label": str(label)[:160],
+                "label": short_label(label),
             }
             if child.block_type == EXERCISE_BLOCK_TYPE:
                 entry["xblock_type"] = value.get("xblock_type") or ""

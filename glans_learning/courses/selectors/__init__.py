@@ -30,7 +30,7 @@ from .progress import (
     self_enrolment_programmes,
     team_progress,
 )
-from .rows import LessonItem, ModuleItem, PageLink, ProgressRow
+from .rows import LessonItem, ModuleItem, PageLink, ProgressRow, module_minutes
 from .sessions import (
     programme_sessions,
     programme_sessions_for,
@@ -60,6 +60,7 @@ __all__ = [
     "lesson_progress_row",
     "lesson_responses",
     "lesson_search",
+    "module_minutes",
     "lesson_window",
     "module_lessons",
     "module_progress",

@@ -13,7 +13,7 @@ from ..models import (
     ProgrammePage,
 )
 from . import raw
-from .rows import LessonItem, ModuleItem, PageLink
+from .rows import LessonItem, ModuleItem, PageLink, module_minutes
 
 STEP = Page.steplen
 
@@ -66,6 +66,8 @@ def programme_outline(*, programme, detailed=False, request=None) -> list[Module
             module = modules[item.path[:-STEP]]
             item.href = f"{module.href}{item.slug}/"
             module.outline_lessons.append(item)
+    for module in modules.values():
+        module.estimated_minutes = module_minutes(module.outline_lessons, module.estimated_minutes)
     return list(modules.values())
 
 

@@ -30,6 +30,14 @@ class LessonItem:
         return self.pk
 
 
+def module_minutes(lessons, stored: int) -> int:
+    """The time shown for a module: the sum of its live required lessons' minutes, so that the
+    programme page, the module page and its lesson rows agree. A module without lessons shows
+    its stored time."""
+    required = [lesson for lesson in lessons if not lesson.is_optional]
+    return sum(lesson.estimated_minutes for lesson in required) if required else stored
+
+
 @dataclass(slots=True)
 class PageLink:
     """A page in a breadcrumb or sidebar: enough to link to it."""

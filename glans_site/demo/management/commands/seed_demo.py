@@ -315,6 +315,25 @@ class Command(BaseCommand):
             )
             if created:
                 session.trainers.add(trainer)
+            if kind == Session.Kind.TEAM and session.guide_id is None:
+                self._give_guide(session, letter="S")
+
+    def _give_guide(self, session, *, letter):
+        """A team session is given with the trainer guide of its module, so its page links to
+        the presenter view (set once; a guide chosen later is left alone)."""
+        from glans_learning.courses.models import LessonPage, ModulePage
+
+        module = ModulePage.objects.live().child_of(session.programme).filter(letter=letter).first()
+        guide = (
+            LessonPage.objects.live().child_of(module).filter(is_trainer_guide=True).first()
+            if module
+            else None
+        )
+        if guide is None:
+            return
+        session.guide = guide
+        session.save(update_fields=["guide"])
+        session.modules.add(module)
 
     def _progress(self, units, users, year):
         """TdT participants of De Zonnebloem are enrolled in Train-de-Trainer, attended the
