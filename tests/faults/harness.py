@@ -19,14 +19,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def wait_for(predicate, *, timeout: float, interval: float = 0.1, what: str = "condition"):
+def wait_for(predicate, *, timeout: float, interval: float = 0.1, what="condition"):
+    """Poll `predicate` until it is true; `what` (a text, or a callable giving one at the
+    timeout) says what was awaited."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         result = predicate()
         if result:
             return result
         time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout:.0f}s waiting for {what}")
+    raise AssertionError(
+        f"timed out after {timeout:.0f}s waiting for {what() if callable(what) else what}"
+    )
 
 
 def database_url(connection) -> str:
