@@ -7,3 +7,11 @@ class ContentConfig(AppConfig):
     name = "glans_learning.content"
     label = "glans_content"
     verbose_name = _("Leerinhoud")
+
+    def ready(self):
+        from .xblocks import xblock_installed
+
+        if xblock_installed():
+            from .xblocks import templates
+
+            templates.install()

@@ -17,7 +17,7 @@ PUBLIC_DIR = "public"
 
 
 def _public_dirs() -> dict[str, Path]:
-    from .runtime import package_of
+    from .services import package_of
 
     dirs = {}
     for block_type in allowed_types():

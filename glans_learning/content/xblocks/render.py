@@ -25,7 +25,7 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
         return _unavailable("not_installed")
     if not is_allowed(block_type):
         return _unavailable("not_allowed")
-    from .runtime import GlansRuntime, OlxError
+    from .runtime import GlansRuntime, OlxError, StateStore
 
     preview = bool(getattr(request, "is_preview", False)) if request is not None else True
     user = getattr(request, "user", None)
@@ -42,6 +42,7 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
         block_type=block_type,
         persist=False,  # rendering never writes; handlers do
         preview=preview,
+        prefetched=_page_states(request, user, page_id, StateStore),
     )
     try:
         block = runtime.load_block(value.get("olx") or "")
@@ -69,6 +70,22 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
             "preview": preview,
         },
     )
+
+
+def _page_states(request, user, page_id, store_class):
+    """The learner's state of every exercise on the page, read once per request."""
+    if request is None:
+        return None
+    cache = getattr(request, "_glans_xblock_states", None)
+    if cache is None:
+        cache = request._glans_xblock_states = {}
+    if page_id not in cache:
+        from . import allowed_types
+
+        cache[page_id] = store_class.prefetch(
+            user=user, page_id=page_id, block_types=allowed_types()
+        )
+    return cache[page_id]
 
 
 def _seen_resources(request) -> set:

@@ -1,36 +1,38 @@
 """The XBlock runtime GLANS hosts exercises in (needs the `xblocks` extra).
 
 One runtime per request and user. Authored fields (content, settings) are parsed from the
-OLX in the lesson's live revision on every request and kept in memory: nothing a browser
-sends can change them. Learner fields (user_state, user_state_summary, preferences,
+OLX in the lesson's live revision (once per process and OLX text, then reused) and kept in
+memory: nothing a browser sends can change them. Learner fields (user_state, user_state_summary, preferences,
 user_info) live in XBlockState rows of the current user only. A read-only runtime (Wagtail
 preview, anonymous visitors) keeps learner writes in memory and publishes nothing.
 """
 
 from __future__ import annotations
 
-import gettext
+import copy
 import json
 import logging
-import sys
-from importlib import resources as importlib_resources
+import threading
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import escape
-from django.utils.translation import get_language, to_locale
 from lxml import etree
 from web_fragments.fragment import Fragment
 from xblock.exceptions import NoSuchDefinition, NoSuchUsage
 from xblock.fields import Scope, ScopeIds
-from xblock.reference.user_service import UserService, XBlockUser
 from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, Runtime
 
 from . import ids, load_class
 from .models import LearningRecord, XBlockState
+from .services import (
+    BlockI18nService,
+    GlansUserService,
+    ReplaceUrlsService,
+    SettingsService,
+)
 from .signals import exercise_result
 
 logger = logging.getLogger(__name__)
@@ -47,6 +49,11 @@ LEARNER_SCOPES = {
 RELAY_HANDLERS = frozenset({"publish_event"})
 PROGRESS_EVENTS = frozenset({"grade", "completion", "progress"})
 MAX_OLX_LENGTH = 100_000
+# Authored fields of recently parsed OLX, per block type and OLX text (a lesson's exercises
+# are parsed once per process, not on every view); oldest out first.
+PARSED_CACHE_SIZE = 512
+_PARSED: dict = {}
+_PARSED_LOCK = threading.Lock()
 
 
 class OlxError(ValueError):
@@ -111,8 +118,12 @@ class StateStore(KeyValueStore):
         lock: bool,
         database: bool = True,
         shared: bool = False,
+        prefetched: dict | None = None,
     ):
         self.database = database
+        # Rendering a page's exercises reads the learner's state of all of them in one query
+        # (render.py): then this block's rows come from there.
+        self.prefetched = prefetched
         # The block has user_state_summary fields (shared by all learners, e.g. a poll's
         # tally): a locking store creates their row up front so that it can lock it.
         self.shared = shared
@@ -150,6 +161,10 @@ class StateStore(KeyValueStore):
             self._rows = {}
             if not self.database:
                 pass  # validating a definition: no learner state at all
+            elif self.prefetched is not None and not self.lock:
+                for key in {self.usage_id, self.block_type, ""}:
+                    for row_key, state in self.prefetched.get(key, {}).items():
+                        self._rows[row_key] = dict(state)
             elif self.user is not None:
                 if self.lock and self.persist and self.shared:
                     self._ensure_shared_row()
@@ -168,6 +183,17 @@ class StateStore(KeyValueStore):
                 ):
                     self._rows[(row.scope, row.key)] = dict(row.state)
         return self._rows
+
+    @staticmethod
+    def prefetch(*, user, page_id: int, block_types) -> dict:
+        """The rows `_load` reads, for every exercise on one page at once (one query):
+        {key: {(scope, key): state}}; the user's own rows only if signed in."""
+        from .selectors import page_states
+
+        found: dict = {}
+        for row in page_states(user=user, page_id=page_id, block_types=block_types):
+            found.setdefault(row.key, {})[(row.scope, row.key)] = row.state
+        return found
 
     def _ensure_shared_row(self):
         """Create the shared summary row if it is missing, tolerating a concurrent creation
@@ -245,117 +271,6 @@ class StateStore(KeyValueStore):
                     raise
 
 
-# --- services ---------------------------------------------------------------------------
-
-
-class BlockI18nService:
-    """gettext for one block: its own catalogue (``translations/<locale>/LC_MESSAGES/text.mo``
-    or ``django.mo``, as XBlocks ship them), falling back to the source strings. An object
-    with ``_catalog`` like a GNUTranslations, so the blocks' `{% trans %}` tag can merge it."""
-
-    STRFTIME_FORMATS = {
-        "SHORT_DATE_FORMAT": "%d-%m-%Y",
-        "LONG_DATE_FORMAT": "%A %d %B %Y",
-        "TIME_FORMAT": "%H:%M",
-        "DATE_TIME_FORMAT": "%d-%m-%Y %H:%M",
-    }
-
-    def __init__(self, block_class):
-        language = get_language() or settings.LANGUAGE_CODE
-        self._translations = _block_translations(block_class, to_locale(language))
-
-    def __getattr__(self, name):
-        return getattr(self._translations, name)
-
-    def __bool__(self):
-        # False when the block ships no catalogue for the language. xblock-utils' `{% trans %}`
-        # merges a true service's catalogue into Django's on every tag, building a fresh
-        # DjangoTranslation (every app's catalogue) each time, as its templates are compiled
-        # per render: most of an exercise's rendering time. Merging nothing changes nothing.
-        return bool(getattr(self._translations, "_catalog", None))
-
-    @property
-    def ugettext(self):
-        return self._translations.gettext
-
-    @property
-    def ungettext(self):
-        return self._translations.ngettext
-
-    def strftime(self, dtime, format):  # noqa: A002 - XBlock's signature
-        return dtime.strftime(self.STRFTIME_FORMATS.get(format + "_FORMAT", format))
-
-    def get_javascript_i18n_catalog_url(self, block):
-        return None
-
-
-_TRANSLATIONS: dict = {}
-
-
-def _block_translations(block_class, locale: str):
-    cache_key = (block_class, locale)
-    if cache_key not in _TRANSLATIONS:
-        _TRANSLATIONS[cache_key] = _find_translations(block_class, [locale, locale.split("_")[0]])
-    return _TRANSLATIONS[cache_key]
-
-
-def _find_translations(block_class, languages):
-    try:
-        root = importlib_resources.files(package_of(block_class))
-    except (ModuleNotFoundError, TypeError):
-        return gettext.NullTranslations()
-    for folder in ("translations", "conf/locale", "locale"):
-        localedir = root / folder
-        if not localedir.is_dir():
-            continue
-        for domain in ("text", "django"):
-            try:
-                return gettext.translation(domain, localedir=str(localedir), languages=languages)
-            except OSError:
-                continue
-    return gettext.NullTranslations()
-
-
-def package_of(block_class) -> str:
-    """The package an XBlock class ships its resources in."""
-    module = sys.modules.get(block_class.__module__)
-    return getattr(module, "__package__", None) or block_class.__module__.rpartition(".")[0]
-
-
-class GlansUserService(UserService):
-    """The current learner, without names or e-mail addresses (privacy)."""
-
-    def __init__(self, user, **kwargs):
-        super().__init__(**kwargs)
-        self._user = user
-
-    def get_current_user(self):
-        user = XBlockUser(is_current_user=True, emails=[], full_name="")
-        if getattr(self._user, "is_authenticated", False):
-            user.opt_attrs = {
-                "edx-platform.user_id": self._user.pk,
-                "edx-platform.user_is_staff": False,
-                "edx-platform.is_authenticated": True,
-            }
-        return user
-
-
-class SettingsService:
-    """Per-block settings from ``GLANS_XBLOCK_SETTINGS`` (a dict keyed by the block's
-    ``block_settings_key`` or class name)."""
-
-    def get_settings_bucket(self, block, default=None):
-        key = getattr(block, "block_settings_key", None) or type(block).__name__
-        return getattr(settings, "GLANS_XBLOCK_SETTINGS", {}).get(key, default or {})
-
-
-class ReplaceUrlsService:
-    """Open edX rewrites /static/ and /jump_to/ links; GLANS lessons have none."""
-
-    def replace_urls(self, text, static_replace_only=False):
-        return text
-
-
 # --- runtime ----------------------------------------------------------------------------
 
 
@@ -374,6 +289,7 @@ class GlansRuntime(Runtime):
         lock: bool = False,
         preview: bool = False,
         database: bool = True,
+        prefetched: dict | None = None,
     ):
         self.user = user
         self.page_id = page_id
@@ -390,6 +306,7 @@ class GlansRuntime(Runtime):
             lock=lock,
             database=database,
             shared=_has_shared_fields(block_type),
+            prefetched=prefetched,
         )
         self._current_handler: str | None = None
         id_manager = _Ids(self.usage_id, block_type)
@@ -411,13 +328,27 @@ class GlansRuntime(Runtime):
         block_class = load_class(self.block_type)
         if block_class is None:
             raise OlxError("type")
+        user_id = self.store.user_id
+        keys = ScopeIds(user_id, self.block_type, self.usage_id, self.usage_id)
+        mixed = self.mixologist.mix(block_class)
+        cache_key = (self.block_type, olx)
+        authored = _PARSED.get(cache_key)
+        if authored is not None:
+            # The same OLX was parsed before: its authored fields, without parsing again.
+            block = self.construct_xblock_from_class(mixed, keys)
+            self.store._authored = copy.deepcopy(authored)
+            return block
         node = parse_olx(olx)
         if node.tag != self.block_type:
             raise OlxError("tag")
-        user_id = self.store.user_id
-        keys = ScopeIds(user_id, self.block_type, self.usage_id, self.usage_id)
-        block = self.mixologist.mix(block_class).parse_xml(node, self, keys)
+        block = mixed.parse_xml(node, self, keys)
+        only_authored = all(field.scope not in LEARNER_SCOPES for field in block._dirty_fields)
         block.save()  # authored fields go to the in-memory store
+        if only_authored:  # parsing wrote no learner state: the result can be reused
+            with _PARSED_LOCK:
+                while len(_PARSED) >= PARSED_CACHE_SIZE:
+                    _PARSED.pop(next(iter(_PARSED)))
+                _PARSED[cache_key] = copy.deepcopy(self.store._authored)
         return block
 
     def add_node_as_child(self, block, node):
