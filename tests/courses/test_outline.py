@@ -142,15 +142,51 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
 
 
 def test_lesson_family_matches_the_page_tree(db, tmp_path):
-    programme = build_programme(tmp_path, slug="familie", modules=2, lessons_per_module=3)
+    programme = build_programme(tmp_path, slug="familie", modules=2, lessons_per_module=40)
     module = ModulePage.objects.child_of(programme).order_by("path").first()
     lessons = list(LessonPage.objects.child_of(module).order_by("path"))
     lessons[1].unpublish()
-    rows = raw.live_lesson_family(
-        programme_path=programme.path, module_path=module.path, depth=lessons[0].depth
-    )
-    expected = [programme, module, lessons[0], lessons[2]]
-    assert rows == [(p.pk, p.title, p.slug, p.path) for p in expected]
+    live = [lesson for lesson in lessons if lesson.live]
+    for current in (live[0], live[20], live[-1], lessons[1]):  # the last: not live (preview)
+        parents, rows, total = raw.live_lesson_family(
+            programme_path=programme.path,
+            module_path=module.path,
+            lesson_path=current.path,
+            window=5,
+        )
+        assert parents == [(p.pk, p.title, p.slug, p.path) for p in (programme, module)]
+        assert total == len(live) == 39
+        expected = [(i, p.pk, p.title, p.slug) for i, p in enumerate(live)]
+        if current.live:
+            index = live.index(current)
+            expected = [row for row in expected if abs(row[0] - index) <= 5]
+        assert sorted(rows) == expected
+
+
+def test_a_lesson_page_lists_the_lessons_around_it(client, teacher, tmp_path):
+    """The sidebar window, the position and the neighbours come out of the windowed read as
+    they would out of the whole list."""
+    from glans_learning.courses.selectors.outline import SIDEBAR_LESSONS, lesson_family
+
+    programme = build_programme(tmp_path, slug="raam", modules=1, lessons_per_module=60)
+    lessons = list(LessonPage.objects.descendant_of(programme).type(LessonPage).order_by("path"))
+    for index in (0, 7, 30, 52, 59):
+        family = lesson_family(lesson=lessons[index].specific)
+        assert len(family.siblings) == 60 and family.position == index
+        shown, before, after = selectors.lesson_window(
+            family.siblings, lessons[index].pk, SIDEBAR_LESSONS
+        )
+        start = max(0, min(index - SIDEBAR_LESSONS // 2, 60 - SIDEBAR_LESSONS))
+        assert [s.pk for s in shown] == [p.pk for p in lessons[start : start + SIDEBAR_LESSONS]]
+        assert (before, after) == (start, 60 - start - SIDEBAR_LESSONS)
+        if index:
+            assert family.siblings[index - 1].pk == lessons[index - 1].pk
+        if index < 59:
+            assert family.siblings[index + 1].pk == lessons[index + 1].pk
+    client.force_login(teacher)
+    html = client.get(lessons[30].url).content.decode()
+    assert "Les 31 van 60" in html
+    assert html.count("<li><a href=") >= SIDEBAR_LESSONS - 1
 
 
 def test_raw_sql_lives_in_one_module():
@@ -164,3 +200,85 @@ def test_raw_sql_lives_in_one_module():
         and any(word in path.read_text() for word in (".cursor(", ".raw(", ".execute("))
     ]
     assert offenders == []
+
+
+def test_programme_page_reads_match_the_orm(
+    tmp_path, teacher, other_teacher, zonnebloem, regenboog, year
+):
+    """The programme page's own reads (sessions the user may see, active enrolment, module and
+    programme completions, official registrations) against their querysets."""
+    import datetime
+
+    from django.utils import timezone
+
+    from glans_learning.courses.models import (
+        ModuleCompletion,
+        ProgrammeCompletion,
+        SessionRegistration,
+    )
+    from glans_learning.courses.selectors.sessions import sessions_visible_to
+    from tests.factories import SessionFactory, person
+
+    programme = build_programme(tmp_path, slug="lees", modules=2, lessons_per_module=1)
+    other = build_programme(tmp_path, slug="ander", modules=1, lessons_per_module=1)
+    trainer = person("trainer.x")  # no school: sees academy-wide sessions and those it trains
+    now = timezone.now()
+    sessions = [
+        SessionFactory(programme=programme, unit=None, starts_at=now + datetime.timedelta(days=3)),
+        SessionFactory(programme=programme, unit=zonnebloem),
+        SessionFactory(programme=programme, unit=regenboog),
+        SessionFactory(programme=programme, unit=regenboog, starts_at=now),
+        SessionFactory(programme=other, unit=None),
+    ]
+    sessions[3].trainers.add(trainer)
+    for user in (teacher, other_teacher, trainer):
+        expected = list(
+            sessions_visible_to(user).filter(programme=programme).order_by("starts_at", "pk")
+        )
+        assert selectors.programme_sessions(user=user, programme=programme) == expected
+        assert expected  # each sees some
+    assert [s.pk for s in selectors.programme_sessions(user=trainer, programme=programme)] == [
+        sessions[3].pk,
+        sessions[0].pk,
+    ]
+
+    first = Enrollment.objects.create(
+        user=teacher, programme=programme, school_year=year, unit=zonnebloem
+    )
+    assert selectors.active_enrollment_id(user=teacher, programme=programme) == first.pk
+    assert selectors.active_enrollment_id(user=other_teacher, programme=programme) is None
+    first.status = Enrollment.Status.WITHDRAWN
+    first.save()
+    assert selectors.active_enrollment_id(user=teacher, programme=programme) is None
+
+    modules = list(ModulePage.objects.child_of(programme).order_by("path"))
+    done = ModuleCompletion.objects.create(
+        user=teacher, module=modules[0], completed_at=now, requirements={"lessons": [1]}
+    )
+    ModuleCompletion.objects.create(user=other_teacher, module=modules[1], completed_at=now)
+    found = raw.module_completions(user=teacher, module_ids=[m.pk for m in modules])
+    assert list(found) == [modules[0].pk]
+    assert (found[modules[0].pk].pk, found[modules[0].pk].requirements) == (
+        done.pk,
+        {"lessons": [1]},
+    )
+    assert found[modules[0].pk].completed_at == done.completed_at
+    assert raw.programme_completion(user=teacher, programme_id=programme.pk) is None
+    completion = ProgrammeCompletion.objects.create(
+        user=teacher, programme=programme, completed_at=now
+    )
+    assert raw.programme_completion(user=teacher, programme_id=programme.pk).pk == completion.pk
+
+    Session = type(sessions[0])
+    Session.objects.filter(pk=sessions[0].pk).update(is_official=True)
+    for session in sessions[:2]:
+        SessionRegistration.objects.create(session=session, user=teacher, attendance="present")
+    ids = [s.pk for s in sessions]
+    assert [
+        (r.session_id, r.attendance)
+        for r in raw.official_registrations(user=teacher, session_ids=ids)
+    ] == list(
+        SessionRegistration.objects.filter(
+            user=teacher, session_id__in=ids, session__is_official=True
+        ).values_list("session_id", "attendance")
+    )

@@ -15,10 +15,8 @@ from ..models import (
     ProgrammePage,
 )
 from . import raw
-from .outline import LessonFamily, lesson_window
+from .outline import SIDEBAR_LESSONS, LessonFamily, lesson_window
 from .rows import ProgressRow
-
-SIDEBAR_LESSONS = 15  # lessons listed around the current one in a lesson's sidebar
 
 
 def lesson_context(

@@ -4,6 +4,7 @@ the programme."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from wagtail.models import Page
@@ -89,27 +90,30 @@ class LessonFamily:
     position: int | None
 
 
+SIDEBAR_LESSONS = 15  # lessons listed around the current one in a lesson's sidebar
+
+
 def lesson_family(*, lesson: LessonPage, request=None) -> LessonFamily:
-    """The breadcrumb (programme, module) and the module's lessons, in one query."""
+    """The breadcrumb (programme, module) and the module's lessons around this one, in one
+    query (the sidebar shows at most SIDEBAR_LESSONS of them)."""
     module_path = lesson.path[:-STEP]
     programme_path = lesson.path[: -2 * STEP]
-    family = raw.live_lesson_family(
-        programme_path=programme_path, module_path=module_path, depth=lesson.depth
+    parents, rows, total = raw.live_lesson_family(
+        programme_path=programme_path,
+        module_path=module_path,
+        lesson_path=lesson.path,
+        window=SIDEBAR_LESSONS,
     )
     lesson_url = lesson.get_url(request=request) or ""
     module_href = lesson_url[: -len(lesson.slug) - 1]
     module = programme = None
-    siblings = []
-    position = None
-    for pk, title, slug, path in family:
+    for pk, title, slug, path in parents:
         if path == module_path:
             module = PageLink(pk, title, slug, module_href)
         elif path == programme_path:
             programme = (pk, title, slug)
-        else:
-            if pk == lesson.pk:
-                position = len(siblings)
-            siblings.append(PageLink(pk, title, slug, f"{module_href}{slug}/"))
+    position = next((index for index, pk, *_rest in rows if pk == lesson.pk), None)
+    siblings = Siblings(rows, total, module_href, position)
     if module is None:
         programme = None
     elif programme is not None:
@@ -117,11 +121,50 @@ def lesson_family(*, lesson: LessonPage, request=None) -> LessonFamily:
     return LessonFamily(module, programme, siblings, position)
 
 
+class Siblings(Sequence):
+    """A module's lessons as links, made when first used: a lesson page shows only a window
+    of them (and its neighbours), however many lessons the module has."""
+
+    def __init__(self, rows, total: int, module_href: str, position: int | None):
+        # {index: (pk, title, slug)}: the lessons read (those around the current one; all of
+        # them for a lesson that is not live, as in a preview); `total` lessons in all.
+        self._rows = {index: (pk, title, slug) for index, pk, title, slug in rows}
+        self._total = total
+        self._href = module_href
+        self._links: dict = {}
+        self.position = position
+
+    def __len__(self):
+        return self._total
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._total))]
+        if index < 0:
+            index += self._total
+        link = self._links.get(index)
+        if link is None:
+            if index not in self._rows:
+                raise IndexError(index)  # outside the lessons read around the current one
+            pk, title, slug = self._rows[index]
+            link = self._links[index] = PageLink(pk, title, slug, f"{self._href}{slug}/")
+        return link
+
+    def __iter__(self):
+        return (self[index] for index in sorted(self._rows))
+
+    def index_of(self, pk) -> int | None:
+        return next((i for i, row in self._rows.items() if row[0] == pk), None)
+
+
 def lesson_window(lessons, current, size):
     """At most `size` lessons around the current one, and how many were left out before and
     after them."""
     if size is None or len(lessons) <= size:
         return lessons, 0, 0
-    index = next((i for i, lesson in enumerate(lessons) if lesson.pk == current), 0)
+    if isinstance(lessons, Siblings):
+        index = lessons.index_of(current) or 0
+    else:
+        index = next((i for i, lesson in enumerate(lessons) if lesson.pk == current), 0)
     start = max(0, min(index - size // 2, len(lessons) - size))
     return lessons[start : start + size], start, len(lessons) - start - size

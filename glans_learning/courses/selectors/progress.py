@@ -71,7 +71,7 @@ def module_progress(*, user, module, lessons, detailed=False):
     ids = [lesson.pk for lesson in lessons]
     rows = _progress_rows(user, detailed=detailed, under=module.path)
     responses = _responses_by_lesson(user, ids) if detailed else None
-    completion = ModuleCompletion.objects.filter(user=user, module=module).first()
+    completion = raw.module_completions(user=user, module_ids=[module.pk]).get(module.pk)
     state = rules.evaluate_module(module, lessons, rows, responses, completion)
     _attach_states([state])
     return state
@@ -82,13 +82,7 @@ def active_enrollment_id(*, user, programme) -> int | None:
 
     if not getattr(user, "is_authenticated", False):
         return None
-    return (
-        Enrollment.objects.active()
-        .filter(user=user, programme=programme)
-        .order_by("-created_at")
-        .values_list("pk", flat=True)
-        .first()
-    )
+    return raw.active_enrollment_id(user=user, programme_id=getattr(programme, "pk", programme))
 
 
 def active_enrollment(*, user, programme):
@@ -115,20 +109,11 @@ def programme_progress(
     lesson_ids = [lesson.pk for lesson in lessons]
     progress_rows = _progress_rows(user, detailed=detailed, under=programme.path)
     responses = _responses_by_lesson(user, lesson_ids) if detailed else None
-    completions = {
-        c.module_id: c
-        for c in ModuleCompletion.objects.filter(user=user, module_id__in=[m.pk for m in modules])
-    }
-    programme_completion = ProgrammeCompletion.objects.filter(
-        user=user, programme=programme
-    ).first()
+    completions = raw.module_completions(user=user, module_ids=[m.pk for m in modules])
+    programme_completion = raw.programme_completion(user=user, programme_id=programme.pk)
     if sessions is None:
         sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
-    registrations = list(
-        SessionRegistration.objects.filter(
-            user=user, session_id__in=[x.pk for x in sessions], session__is_official=True
-        ).only("attendance", "session_id")
-    )
+    registrations = raw.official_registrations(user=user, session_ids=[x.pk for x in sessions])
     module_states = [
         rules.evaluate_module(m, m.outline_lessons, progress_rows, responses, completions.get(m.pk))
         for m in modules

@@ -35,6 +35,49 @@ def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+_LOADERS: dict = {}
+
+
+def _loader(model):
+    """(select list, converters) for all of a model's concrete fields, in their order, worked
+    out once per model and database: what Django's raw querysets work out on every query."""
+    key = (model, connection.alias, connection.vendor)
+    found = _LOADERS.get(key)
+    if found is None:
+        fields = model._meta.concrete_fields
+        columns = ", ".join(
+            f"{_table(field.model)}.{connection.ops.quote_name(field.column)}" for field in fields
+        )
+        converters = []
+        for index, field in enumerate(fields):
+            col = field.get_col(field.model._meta.db_table)
+            functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+            if functions:
+                converters.append((index, functions, col))
+        found = _LOADERS[key] = (columns, converters)
+    return found
+
+
+def _instances(model, sql_from_where: str, params) -> list:
+    """Instances of `model` from ``SELECT <all its columns> <sql_from_where>``: the tables
+    are named by `_table`, the conditions written in this module, values are parameters."""
+    columns, converters = _loader(model)
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {columns} {sql_from_where}", params)  # noqa: S608 - names from _meta
+        rows = cursor.fetchall()
+    instances = []
+    for row in rows:
+        if converters:
+            row = list(row)
+            for index, functions, col in converters:
+                value = row[index]
+                for function in functions:
+                    value = function(value, col, connection)
+                row[index] = value
+        instances.append(model.from_db(connection.alias, None, row))
+    return instances
+
+
 # --- the course tree ----------------------------------------------------------------------
 
 _PAGE_FIELDS = ("pk", "title", "slug", "path")
@@ -98,14 +141,34 @@ def live_page_at(*, path: str) -> tuple | None:
     return rows[0] if rows else None
 
 
-def live_lesson_family(*, programme_path: str, module_path: str, depth: int) -> list[tuple]:
-    """(pk, title, slug, path) of a lesson's programme and module and the module's pages at
-    the lesson's `depth`, in tree order (one query)."""
-    path, page_depth = _col(Page, "path"), _col(Page, "depth")
-    return _live_pages(
-        f"{path} IN (%s, %s) OR ({path} LIKE %s AND {page_depth} = %s)",
-        [programme_path, module_path, f"{module_path}%", depth],
+def live_lesson_family(
+    *, programme_path: str, module_path: str, lesson_path: str, window: int
+) -> tuple[list[tuple], list[tuple], int]:
+    """A lesson's programme and module, and the module's live pages at the lesson's depth
+    around it, in one query: ((pk, title, slug, path) of programme and module, (index, pk,
+    title, slug) of the pages at most `window` places from the lesson (all of them when the
+    lesson is not live), how many pages the module has at that depth)."""
+    path, depth, live = _col(Page, "path"), _col(Page, "depth"), _col(Page, "live")
+    columns = ", ".join(_col(Page, name) for name in _PAGE_FIELDS)
+    sql = (
+        f"WITH sib AS (SELECT {columns}, "  # noqa: S608 - names from _meta
+        f"ROW_NUMBER() OVER (ORDER BY {path}) - 1 AS idx, COUNT(*) OVER () AS total "
+        f"FROM {_table(Page)} WHERE {live} = %s AND {path} LIKE %s AND {depth} = %s), "
+        f"cur AS (SELECT idx FROM sib WHERE {path} = %s) "
+        f"SELECT {columns}, idx, total FROM sib WHERE NOT EXISTS (SELECT 1 FROM cur) OR "
+        f"idx BETWEEN (SELECT idx FROM cur) - %s AND (SELECT idx FROM cur) + %s "
+        f"UNION ALL SELECT {columns}, -1, 0 FROM {_table(Page)} "
+        f"WHERE {live} = %s AND {path} IN (%s, %s) ORDER BY 4"
     )
+    params = [True, f"{module_path}%", len(lesson_path) // Page.steplen, lesson_path]
+    params += [window, window, True, programme_path, module_path]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    parents = [row[:4] for row in rows if row[4] == -1]
+    siblings = [(row[4], *row[:3]) for row in rows if row[4] != -1]
+    total = next((row[5] for row in rows if row[4] != -1), 0)
+    return parents, siblings, total
 
 
 # --- the learner's progress -----------------------------------------------------------------
@@ -164,9 +227,9 @@ def responses(*, user, lesson) -> dict:
     """The learner's answers on a lesson by block id."""
     return {
         r.block_id: r
-        for r in ActivityResponse.objects.raw(
-            f"SELECT * FROM {_table(ActivityResponse)} "  # noqa: S608 - names from _meta
-            f"WHERE {_col(ActivityResponse, 'user')} = %s "
+        for r in _instances(
+            ActivityResponse,
+            f"FROM {_table(ActivityResponse)} WHERE {_col(ActivityResponse, 'user')} = %s "
             f"AND {_col(ActivityResponse, 'lesson')} = %s",
             [user.pk, lesson.pk],
         )
@@ -182,15 +245,13 @@ def view_restrictions(*, path: str) -> list[PageViewRestriction]:
     step = Page.steplen
     paths = [path[:end] for end in range(step, len(path) + 1, step)]
     page_id, alias_of = _col(Page, "pk", "p"), _col(Page, "alias_of", "p")
-    return list(
-        PageViewRestriction.objects.raw(
-            f"SELECT * FROM {_table(PageViewRestriction)} "  # noqa: S608 - names from _meta
-            f"WHERE {_col(PageViewRestriction, 'page')} IN "
-            f"(SELECT COALESCE({alias_of}, {page_id}) FROM {_table(Page)} p "
-            f"WHERE {_col(Page, 'path', 'p')} IN ({_marks(paths)})) "
-            f"ORDER BY {_col(PageViewRestriction, 'pk')}",
-            paths,
-        )
+    return _instances(
+        PageViewRestriction,
+        f"FROM {_table(PageViewRestriction)} WHERE {_col(PageViewRestriction, 'page')} IN "  # noqa: S608 - names from _meta
+        f"(SELECT COALESCE({alias_of}, {page_id}) FROM {_table(Page)} p "
+        f"WHERE {_col(Page, 'path', 'p')} IN ({_marks(paths)})) "
+        f"ORDER BY {_col(PageViewRestriction, 'pk')}",
+        paths,
     )
 
 
@@ -199,18 +260,112 @@ def page_by_url_path(*, model, under: str, depth: int, url_path: str):
     `under`, at `depth`, with `url_path`, or None; one query (a course page's routing)."""
     if model._meta.get_parent_list() != [Page]:
         raise ValueError(f"{model.__name__} is not a direct subclass of Page")
-    columns = ", ".join(
-        f"{_table(field.model)}.{connection.ops.quote_name(field.column)}"
-        for field in model._meta.concrete_fields
-    )
     slug = url_path.rstrip("/").rsplit("/", 1)[-1]
     page, table = _table(Page), _table(model)
-    for found in model.objects.raw(
-        f"SELECT {columns} FROM {page} JOIN {table} "  # noqa: S608 - names from _meta
+    found = _instances(
+        model,
+        f"FROM {page} JOIN {table} "
         f"ON {table}.{_col(model, 'pk')} = {page}.{_col(Page, 'pk')} "
         f"WHERE {page}.{_col(Page, 'slug')} = %s AND {page}.{_col(Page, 'depth')} = %s "
         f"AND {page}.{_col(Page, 'path')} LIKE %s AND {page}.{_col(Page, 'url_path')} = %s",
         [slug, depth, f"{under}%", url_path],
-    ):
-        return found
-    return None
+    )
+    return found[0] if found else None
+
+
+# --- a programme page's own reads -------------------------------------------------------------
+
+
+def active_enrollment_id(*, user, programme_id: int) -> int | None:
+    """The id of the learner's newest active enrolment in a programme, or None."""
+    from ..models import Enrollment
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {_col(Enrollment, 'pk')} FROM {_table(Enrollment)} "  # noqa: S608 - names from _meta
+            f"WHERE {_col(Enrollment, 'status')} = %s AND {_col(Enrollment, 'user')} = %s "
+            f"AND {_col(Enrollment, 'programme')} = %s "
+            f"ORDER BY {_col(Enrollment, 'created_at')} DESC, {_col(Enrollment, 'pk')} DESC",
+            [Enrollment.Status.ACTIVE, user.pk, programme_id],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
+
+
+def module_completions(*, user, module_ids) -> dict:
+    """{module id: ModuleCompletion} of the learner for these modules."""
+    from ..models import ModuleCompletion
+
+    if not module_ids:
+        return {}
+    return {
+        c.module_id: c
+        for c in _instances(
+            ModuleCompletion,
+            f"FROM {_table(ModuleCompletion)} WHERE {_col(ModuleCompletion, 'user')} = %s "
+            f"AND {_col(ModuleCompletion, 'module')} IN ({_marks(module_ids)})",
+            [user.pk, *module_ids],
+        )
+    }
+
+
+def programme_completion(*, user, programme_id: int):
+    """The learner's ProgrammeCompletion of a programme, or None."""
+    from ..models import ProgrammeCompletion
+
+    found = _instances(
+        ProgrammeCompletion,
+        f"FROM {_table(ProgrammeCompletion)} WHERE {_col(ProgrammeCompletion, 'user')} = %s "
+        f"AND {_col(ProgrammeCompletion, 'programme')} = %s "
+        f"ORDER BY {_col(ProgrammeCompletion, 'pk')}",
+        [user.pk, programme_id],
+    )
+    return found[0] if found else None
+
+
+def programme_sessions(*, programme_id: int, user_id: int | None, unit_ids) -> list:
+    """The sessions of a programme, oldest first: all of them with `user_id` None (academy
+    staff); else the academy-wide ones, those of `unit_ids` and those the user trains."""
+    from ..models import Session
+
+    table = _table(Session)
+    unit = _col(Session, "unit", table)
+    where = f"{_col(Session, 'programme', table)} = %s"
+    params: list = [programme_id]
+    if user_id is not None:
+        through = Session.trainers.through
+        trainer_session = _col(through, "session")
+        trainer_user = _col(through, "user")
+        units = f" OR {unit} IN ({_marks(unit_ids)})" if unit_ids else ""
+        where += (
+            f" AND ({unit} IS NULL{units} OR EXISTS (SELECT 1 FROM {_table(through)} t "  # noqa: S608 - names from _meta
+            f"WHERE t.{trainer_session} = {_col(Session, 'pk', table)} AND t.{trainer_user} = %s))"
+        )
+        params += [*unit_ids, user_id]
+    return _instances(
+        Session,
+        f"FROM {table} WHERE {where} "
+        f"ORDER BY {_col(Session, 'starts_at', table)}, {_col(Session, 'pk', table)}",
+        params,
+    )
+
+
+def official_registrations(*, user, session_ids) -> list:
+    """The learner's registrations (session id, attendance) for those of these sessions that
+    count toward a programme (official ones)."""
+    from ..models import Session, SessionRegistration
+
+    if not session_ids:
+        return []
+    session = _col(SessionRegistration, "session", "r")
+    return list(
+        SessionRegistration.objects.raw(
+            f"SELECT {_col(SessionRegistration, 'pk', 'r')}, {session}, "  # noqa: S608 - names from _meta
+            f"{_col(SessionRegistration, 'attendance', 'r')} "
+            f"FROM {_table(SessionRegistration)} r JOIN {_table(Session)} s "
+            f"ON {_col(Session, 'pk', 's')} = {session} "
+            f"WHERE {_col(SessionRegistration, 'user', 'r')} = %s AND {session} IN "
+            f"({_marks(session_ids)}) AND {_col(Session, 'is_official', 's')} = %s",
+            [user.pk, *session_ids, True],
+        )
+    )

@@ -1,5 +1,6 @@
 """Fast rendering of long lesson lists (a programme can have hundreds of lessons)."""
 
+from collections.abc import Sequence
 from html import escape
 
 from django import template
@@ -25,7 +26,9 @@ def lesson_rows(lessons, current=None, show_minutes=False, window=None, more_hre
     guide = f' <span class="badge">{escape(_("trainershandleiding"))}</span>'
     minutes = escape(_("min."))
     parts = []
-    lessons, before, after = lesson_window(list(lessons), current, window)
+    if not isinstance(lessons, Sequence):
+        lessons = list(lessons)
+    lessons, before, after = lesson_window(lessons, current, window)
     more = escape(_("… en nog %(n)s lessen"))
     if before:
         parts.append(f'<li class="more">{more % {"n": before}}</li>')
