@@ -146,8 +146,11 @@ def test_lesson_family_matches_the_page_tree(db, tmp_path):
     module = ModulePage.objects.child_of(programme).order_by("path").first()
     lessons = list(LessonPage.objects.child_of(module).order_by("path"))
     lessons[1].unpublish()
+    lessons[2].move(lessons[30], pos="right")  # tree order is not creation (pk) order
+    lessons = list(LessonPage.objects.child_of(module).order_by("path"))
     live = [lesson for lesson in lessons if lesson.live]
-    for current in (live[0], live[20], live[-1], lessons[1]):  # the last: not live (preview)
+    draft = next(lesson for lesson in lessons if not lesson.live)
+    for current in (live[0], live[20], live[28], live[-1], draft):  # draft: not live (preview)
         parents, rows, total = raw.live_lesson_family(
             programme_path=programme.path,
             module_path=module.path,

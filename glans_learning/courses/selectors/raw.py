@@ -35,6 +35,19 @@ def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def _below(column: str, path: str) -> tuple[str, list]:
+    """SQL and parameters for "`column` is the path of a page below the page at `path`".
+    `LIKE 'path%'` says it; the range on the same column (descendants sort after `path` and
+    before the next page at its level, as treebeard's paths are fixed-width steps of one
+    alphabet) lets SQLite use the path index, which it cannot for LIKE (PostgreSQL can)."""
+    alphabet = Page.alphabet
+    stem = path.rstrip(alphabet[-1])
+    if not stem:
+        return f"({column} > %s AND {column} LIKE %s)", [path, f"{path}%"]
+    following = stem[:-1] + alphabet[alphabet.index(stem[-1]) + 1]
+    return f"({column} > %s AND {column} < %s AND {column} LIKE %s)", [path, following, f"{path}%"]
+
+
 _LOADERS: dict = {}
 
 
@@ -97,16 +110,17 @@ def tree_items(*, under: str, depths: list[int], detailed=False) -> list:
         _col(LessonPage, "pk", "l"),
         *(_col(LessonPage, name, "l") for name in lesson_fields),
     ]
+    below, below_params = _below(_col(Page, "path", "p"), under)
     sql = (
         f"SELECT {', '.join(columns)} FROM {_table(Page)} p "  # noqa: S608 - names from _meta
         f"LEFT JOIN {_table(ModulePage)} m ON {_col(ModulePage, 'pk', 'm')} = {_col(Page, 'pk', 'p')} "
         f"LEFT JOIN {_table(LessonPage)} l ON {_col(LessonPage, 'pk', 'l')} = {_col(Page, 'pk', 'p')} "
-        f"WHERE {_col(Page, 'live', 'p')} = %s AND {_col(Page, 'path', 'p')} LIKE %s "
+        f"WHERE {_col(Page, 'live', 'p')} = %s AND {below} "
         f"AND {_col(Page, 'depth', 'p')} IN ({_marks(depths)}) ORDER BY {_col(Page, 'path', 'p')}"
     )
     summary_field = LessonPage._meta.get_field("activity_summary")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [True, f"{under}%", *depths])
+        cursor.execute(sql, [True, *below_params, *depths])
         rows = cursor.fetchall()
     items = []
     for pk, title, slug, path, module_id, letter, m_minutes, m_optional, lesson_id, *rest in rows:
@@ -145,29 +159,44 @@ def live_lesson_family(
     *, programme_path: str, module_path: str, lesson_path: str, window: int
 ) -> tuple[list[tuple], list[tuple], int]:
     """A lesson's programme and module, and the module's live pages at the lesson's depth
-    around it, in one query: ((pk, title, slug, path) of programme and module, (index, pk,
-    title, slug) of the pages at most `window` places from the lesson (all of them when the
-    lesson is not live), how many pages the module has at that depth)."""
+    around it: ((pk, title, slug, path) of programme and module, (index, pk, title, slug) of
+    the pages at most `window` places from the lesson, how many pages the module has at that
+    depth). One query; a lesson that is not live (a preview) gets all of them, in a second."""
     path, depth, live = _col(Page, "path"), _col(Page, "depth"), _col(Page, "live")
     columns = ", ".join(_col(Page, name) for name in _PAGE_FIELDS)
+    below, below_params = _below(path, module_path)
+    table = _table(Page)
+    siblings_of = f"FROM {table} WHERE {live} = %s AND {below} AND {depth} = %s"
+    level = [True, *below_params, len(lesson_path) // Page.steplen]
+    # Subqueries with LIMIT take the lessons around this one along the path index; the two
+    # counts give the module's number of lessons and this lesson's place among them.
     sql = (
-        f"WITH sib AS (SELECT {columns}, "  # noqa: S608 - names from _meta
-        f"ROW_NUMBER() OVER (ORDER BY {path}) - 1 AS idx, COUNT(*) OVER () AS total "
-        f"FROM {_table(Page)} WHERE {live} = %s AND {path} LIKE %s AND {depth} = %s), "
-        f"cur AS (SELECT idx FROM sib WHERE {path} = %s) "
-        f"SELECT {columns}, idx, total FROM sib WHERE NOT EXISTS (SELECT 1 FROM cur) OR "
-        f"idx BETWEEN (SELECT idx FROM cur) - %s AND (SELECT idx FROM cur) + %s "
-        f"UNION ALL SELECT {columns}, -1, 0 FROM {_table(Page)} "
-        f"WHERE {live} = %s AND {path} IN (%s, %s) ORDER BY 4"
+        f"SELECT {columns}, 'p', 0 FROM {table} WHERE {live} = %s AND {path} IN (%s, %s) "  # noqa: S608 - names from _meta
+        f"UNION ALL SELECT {columns}, 'c', 0 FROM {table} WHERE {live} = %s AND {path} = %s "
+        f"UNION ALL SELECT * FROM (SELECT {columns}, 's', 0 {siblings_of} AND {path} < %s "
+        f"ORDER BY {path} DESC LIMIT %s) b "
+        f"UNION ALL SELECT * FROM (SELECT {columns}, 's', 0 {siblings_of} AND {path} > %s "
+        f"ORDER BY {path} LIMIT %s) a "
+        f"UNION ALL SELECT NULL, NULL, NULL, NULL, 't', (SELECT COUNT(*) {siblings_of}) "
+        f"UNION ALL SELECT NULL, NULL, NULL, NULL, 'b', "
+        f"(SELECT COUNT(*) {siblings_of} AND {path} < %s)"
     )
-    params = [True, f"{module_path}%", len(lesson_path) // Page.steplen, lesson_path]
-    params += [window, window, True, programme_path, module_path]
+    params = [True, programme_path, module_path, True, lesson_path]
+    params += [*level, lesson_path, window, *level, lesson_path, window]
+    params += [*level, *level, lesson_path]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    parents = [row[:4] for row in rows if row[4] == -1]
-    siblings = [(row[4], *row[:3]) for row in rows if row[4] != -1]
-    total = next((row[5] for row in rows if row[4] != -1), 0)
+    counts = {row[4]: row[5] for row in rows if row[4] in ("t", "b")}
+    total, before = counts["t"], counts["b"]
+    parents = sorted((row[:4] for row in rows if row[4] == "p"), key=lambda row: row[3])
+    if not any(row[4] == "c" for row in rows):  # not live (a preview): all the lessons
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT {columns} {siblings_of} ORDER BY {path}", level)  # noqa: S608 - names from _meta
+            return parents, [(i, *row[:3]) for i, row in enumerate(cursor.fetchall())], total
+    around = sorted((row[:4] for row in rows if row[4] in ("c", "s")), key=lambda row: row[3])
+    first = before - sum(1 for row in around if row[3] < lesson_path)
+    siblings = [(first + i, *row[:3]) for i, row in enumerate(around)]
     return parents, siblings, total
 
 
