@@ -4,6 +4,7 @@ Afterwards every piece of work is done exactly once: one confirmation per regist
 certificate per completion, one ledger entry per source, one statement per event."""
 
 import datetime
+import json
 import time
 from decimal import Decimal
 
@@ -30,6 +31,7 @@ from glans_learning.credentials.models import (
     LearningRecord,
     PointsEntry,
 )
+from glans_learning.measurement.models import Rating
 from tests.builders import build_programme
 from tests.courses.test_progress_support import current_year
 from tests.factories import person
@@ -41,6 +43,7 @@ from tests.faults.harness import (
     mails_in,
     wait_for,
 )
+from tests.measurement.conftest import codes, make_group, open_moment, teach
 
 pytestmark = [
     pytest.mark.postgres_only,
@@ -123,10 +126,17 @@ def csrf_client(user):
 
 
 def test_redis_down_keeps_the_work_and_sends_it_when_back(
-    redis, worker, web_uses_broker, programme, zonnebloem, mail_dir
+    redis, worker, web_uses_broker, programme, zonnebloem, teacher, mail_dir
 ):
+    """Learners register and finish a lesson and a teacher rates her group's relationships
+    while Redis is down: every request succeeds. The learners' work waits in the outbox and is
+    sent when Redis is back. Rating enqueues no background work (the ratings are the whole
+    change), so it adds no outbox row: the teacher's request only has to succeed and store."""
     worker.start()
-    current_year()
+    year = current_year()
+    group = make_group(zonnebloem, year, "Groep 5", 4)
+    teach(teacher, group)
+    moment = open_moment(zonnebloem, year)
     session = make_session(programme)
     learners = [person(f"leerling{i}", unit=zonnebloem) for i in range(3)]
     lesson = LessonPage.objects.descendant_of(programme).get()
@@ -142,10 +152,22 @@ def test_redis_down_keeps_the_work_and_sends_it_when_back(
         assert registered.status_code == 302
         done = client.post(f"/leren/les/{lesson.pk}/afgerond/", {"csrfmiddlewaretoken": token})
         assert done.status_code == 302
+    client, token = csrf_client(teacher)
+    rated = client.put(
+        f"/api/v1/measurements/{moment.pk}/ratings",  # what the rating grid (grid.js) sends
+        data=json.dumps(
+            {"ratings": [{"relationship": code, "rating": "positive"} for code in codes(group)]}
+        ),
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=token,
+    )
+    assert rated.status_code == 200, rated.content
+    assert rated.json() == {"saved": 4}
+    assert Rating.objects.filter(moment=moment, rated_by=teacher, value="positive").count() == 4
     assert SessionRegistration.objects.count() == 3
     assert ProgrammeCompletion.objects.count() == 3
     # Kept: per learner a confirmation, the lesson visit's learning records (launched,
-    # experienced), a module and a programme record; none sent yet.
+    # experienced), a module and a programme record; none sent yet. Nothing for the ratings.
     pending = OutboxMessage.objects.filter(dispatched_at__isnull=True)
     assert pending.count() == 12
     assert Certificate.objects.count() == 0 and mails_in(mail_dir) == []
