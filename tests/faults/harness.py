@@ -202,6 +202,9 @@ class WebServer:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
             "DATABASE_URL": db_url,
+            # runserver answers each request in a new thread: a persistent connection would
+            # stay open after its thread ended, until PostgreSQL runs out of connections.
+            "DATABASE_CONN_MAX_AGE": "0",
             **(extra_env or {}),
         }
         self.log = log
