@@ -27,11 +27,16 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, InterfaceError, OperationalError, transaction
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
 logger = logging.getLogger(__name__)
+
+# Errors that pass: a network or file system hiccup, the database restarting or out of
+# connections. A task that retries on them loses no work (it is idempotent); without the retry
+# Celery records the failure and acknowledges the message, and the work is gone.
+TRANSIENT_ERRORS = (OSError, OperationalError, InterfaceError)
 
 # Publishing from a web request must not hang while Redis restarts: one quick retry, then
 # the outbox keeps the work.
@@ -236,7 +241,9 @@ def _shared_task(**options):
     return shared_task(**options)
 
 
-@_shared_task(autoretry_for=(OSError,), retry_backoff=30, retry_backoff_max=30 * 60, max_retries=10)
+@_shared_task(
+    autoretry_for=TRANSIENT_ERRORS, retry_backoff=30, retry_backoff_max=30 * 60, max_retries=10
+)
 def send_invitation(invitation_id: int) -> bool:
     """E-mail one account invitation (idempotent: at most once per invitation row)."""
     from .invitations import invitation_deliver

@@ -12,6 +12,8 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from glans_learning.core.tasks import TRANSIENT_ERRORS
+
 from .calendar import absolute_url, send_mail_with_ics
 from .models import (
     Enrollment,
@@ -27,7 +29,7 @@ from .models import (
 # 30 s doubling to at most 30 min, for about three hours; after that the registration keeps
 # confirmation_sent_at empty and send_pending_confirmations (beat) picks it up.
 MAIL_RETRY = {
-    "autoretry_for": (OSError,),
+    "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 30,
     "retry_backoff_max": 30 * 60,
     "max_retries": 10,

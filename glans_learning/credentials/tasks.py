@@ -7,17 +7,19 @@ from celery import shared_task
 from django.db import transaction
 from django.utils import timezone
 
+from glans_learning.core.tasks import TRANSIENT_ERRORS
 from glans_learning.courses.models import ModuleCompletion, ProgrammeCompletion, SessionRegistration
 
 from . import services, xapi
 from .models import LearningRecord
 
 RETRY = {"retry_backoff": 30, "retry_backoff_max": 30 * 60, "max_retries": 12}
+# The database briefly away (or a storage error while making the PDF, a full disk): retried
+# with backoff; every step is idempotent, so a retry finishes only what is missing.
+TRANSIENT = {"autoretry_for": TRANSIENT_ERRORS, **RETRY}
 
 
-# A storage error while making the PDF (a full disk) is retried with backoff: every step is
-# idempotent, so a retry finishes only what is missing.
-@shared_task(autoretry_for=(OSError,), **RETRY)
+@shared_task(**TRANSIENT)
 def record_programme_completion(completion_id: int) -> None:
     completion = (
         ProgrammeCompletion.objects.select_related("user", "programme")
@@ -57,7 +59,7 @@ def record_programme_completion(completion_id: int) -> None:
     _forward_later()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def record_module_completion(completion_id: int) -> None:
     completion = (
         ModuleCompletion.objects.select_related("user", "module").filter(pk=completion_id).first()
@@ -81,7 +83,7 @@ def record_module_completion(completion_id: int) -> None:
     _forward_later()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def record_attendance(registration_id: int) -> None:
     registration = (
         SessionRegistration.objects.select_related("user", "session")
@@ -107,7 +109,7 @@ def record_attendance(registration_id: int) -> None:
     _forward_later()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visited_at: str) -> None:
     """A recorded lesson visit: "launched" for the programme once per enrolment (its first
     lesson opened), "experienced" for the lesson once per learner, lesson and day."""
@@ -156,7 +158,7 @@ def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visite
     _forward_later()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def record_answer(attempt_id: int) -> None:
     """A learner's answer to an activity (knowledge check, reflection…): "answered", with
     success when the activity is scored. The answer's own text never goes into a statement."""
@@ -190,7 +192,7 @@ def record_answer(attempt_id: int) -> None:
     _forward_later()
 
 
-@shared_task
+@shared_task(**TRANSIENT)
 def record_exercise_grade(event_id: int) -> None:
     """A grade an exercise (XBlock) published for a learner: "answered" with its score."""
     from glans_learning.content.xblocks.models import LearningRecord as ExerciseEvent

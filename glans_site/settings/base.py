@@ -193,7 +193,13 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task whose worker died unacknowledged is delivered again after this many seconds (Redis);
 # keep it above the longest task (an import), tasks are idempotent either way.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600)}
+# A worker looks for such tasks every INTERVAL seconds, but scans Redis only on every THROTTLE-th
+# look (kombu's defaults, 10 and 10: a lost task can wait up to ~100 s beyond the timeout).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600),
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10),
+}
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
@@ -220,7 +226,7 @@ CELERY_BEAT_SCHEDULE = {
     },
     "glans-outbox-drain": {
         "task": "glans_learning.core.tasks.drain_outbox",
-        "schedule": 60,
+        "schedule": env_int("GLANS_OUTBOX_DRAIN_SECONDS", 60),
     },
     "glans-pending-confirmations": {
         "task": "glans_learning.courses.tasks.send_pending_confirmations",

@@ -122,6 +122,62 @@ def test_mail_errors_are_retried_with_backoff():
     assert send_session_confirmation.retry_backoff
 
 
+@pytest.mark.parametrize(
+    "task",
+    [
+        "glans_learning.courses.tasks.send_session_confirmation",
+        "glans_learning.credentials.tasks.record_programme_completion",
+        "glans_learning.credentials.tasks.record_module_completion",
+        "glans_learning.credentials.tasks.record_attendance",
+        "glans_learning.credentials.tasks.record_lesson_visit",
+        "glans_learning.credentials.tasks.record_answer",
+        "glans_learning.credentials.tasks.record_exercise_grade",
+        "glans_learning.core.tasks.send_invitation",
+    ],
+)
+def test_a_database_that_is_briefly_away_is_retried(task):
+    """The soak run found it: a worker task that met "too many clients" failed, Celery
+    acknowledged the message, and the certificate was never made. Now it is retried."""
+    from django.db import InterfaceError
+    from django.db import OperationalError as DatabaseDown
+    from django.utils.module_loading import import_string
+
+    task = import_string(task)
+    assert issubclass(DatabaseDown, task.autoretry_for)
+    assert issubclass(InterfaceError, task.autoretry_for)
+    assert task.max_retries >= 5 and task.retry_backoff
+
+
+def test_a_retried_record_task_finishes_the_work(teacher, monkeypatch, tmp_path):
+    """Eager, as the test settings run tasks: the first attempt meets the database away, the
+    retry records the visit once."""
+    from django.db import OperationalError as DatabaseDown
+
+    from glans_learning.courses.models import LessonPage
+    from glans_learning.credentials import services as credential_services
+    from glans_learning.credentials.models import LearningRecord
+    from glans_learning.credentials.tasks import record_lesson_visit
+    from tests.builders import build_programme
+
+    programme = build_programme(tmp_path, slug="opnieuw", modules=1, lessons_per_module=1)
+    lesson = LessonPage.objects.descendant_of(programme).get()
+    real, calls = credential_services.record_statement, []
+
+    def flaky(**kwargs):
+        calls.append(kwargs["verb"])
+        if len(calls) == 1:
+            raise DatabaseDown("connection failed: sorry, too many clients already")
+        return real(**kwargs)
+
+    monkeypatch.setattr(credential_services, "record_statement", flaky)
+    result = record_lesson_visit.apply(
+        args=[teacher.pk, lesson.pk, 0, timezone.now().isoformat()], throw=False
+    )
+    assert result.successful()
+    assert calls == ["experienced", "experienced"]
+    assert LearningRecord.objects.filter(user=teacher, verb="experienced").count() == 1
+
+
 def test_broker_check(celery_conf):
     with override_settings(CELERY_BROKER_URL=None, CELERY_TASK_ALWAYS_EAGER=False):
         [warning] = checks.check_celery_broker()

@@ -81,19 +81,29 @@ class RedisServer:
         self.process = None
 
 
+def celery_env(*, db_url: str, broker_url: str, mail_dir: Path) -> dict:
+    """The environment of a worker and beat: the production settings with time compressed."""
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
+        "DATABASE_URL": db_url,
+        "CELERY_BROKER_URL": broker_url,
+        # A lost task comes back in seconds (production: an hour, swept every ~100 s).
+        "CELERY_VISIBILITY_TIMEOUT": "2",
+        "CELERY_UNACKED_RESTORE_INTERVAL": "1",
+        "CELERY_UNACKED_RESTORE_THROTTLE": "1",
+        # Beat drains the outbox every 2 s (production: every minute).
+        "GLANS_OUTBOX_DRAIN_SECONDS": "2",
+        "GLANS_TEST_MAIL_DIR": str(mail_dir),
+    }
+
+
 class Worker:
     """A Celery worker (solo pool: one task at a time, acks late) with the project's settings,
     writing its mail to files in `mail_dir`. kill() is a SIGKILL: no cleanup, no ack."""
 
     def __init__(self, *, db_url: str, broker_url: str, mail_dir: Path, log: Path):
-        self.env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
-            "DATABASE_URL": db_url,
-            "CELERY_BROKER_URL": broker_url,
-            "CELERY_VISIBILITY_TIMEOUT": "2",  # a lost task comes back in seconds
-            "GLANS_TEST_MAIL_DIR": str(mail_dir),
-        }
+        self.env = celery_env(db_url=db_url, broker_url=broker_url, mail_dir=mail_dir)
         self.log = log
         self.process = None
 
@@ -121,6 +131,41 @@ class Worker:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+class Beat:
+    """`celery beat` as its own process, as in production (README: one beat next to the
+    workers): it survives a worker's SIGKILL and sends the schedule, among it the outbox drain,
+    to the broker. Its schedule file lives in `workdir`. (A worker's embedded beat, `-B`, is a
+    child process that a SIGKILL of the worker would orphan.)"""
+
+    def __init__(self, *, db_url: str, broker_url: str, mail_dir: Path, workdir: Path):
+        self.env = celery_env(db_url=db_url, broker_url=broker_url, mail_dir=mail_dir)
+        self.schedule = workdir / "celerybeat-schedule"
+        self.log = workdir / "beat.log"
+        self.process = None
+
+    def start(self):
+        self.log.write_text("")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "glans_site", "beat", "--loglevel=INFO"]
+            + ["--schedule", str(self.schedule), "--pidfile="],
+            cwd=ROOT,
+            env=self.env,
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: "beat: Starting" in self.log.read_text(), timeout=60, what="beat")
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
 
 
 def mails_in(mail_dir: Path) -> list[str]:
@@ -157,6 +202,9 @@ class WebServer:
             **os.environ,
             "DJANGO_SETTINGS_MODULE": "glans_site.settings.test",
             "DATABASE_URL": db_url,
+            # runserver answers each request in a new thread: a persistent connection would
+            # stay open after its thread ended, until PostgreSQL runs out of connections.
+            "DATABASE_CONN_MAX_AGE": "0",
             **(extra_env or {}),
         }
         self.log = log
