@@ -14,6 +14,8 @@ are therefore written as SQL — only here. Rules:
 
 from __future__ import annotations
 
+from functools import cache
+
 from django.db import connection
 from wagtail.models import Page, PageViewRestriction
 
@@ -22,10 +24,22 @@ from .rows import LessonItem, ModuleItem, ProgressRow
 
 
 def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+    return _quoted_table(model, connection.vendor)
 
 
 def _col(model, name: str, alias: str | None = None) -> str:
+    return _quoted_column(model, name, alias, connection.vendor)
+
+
+# Names from `_meta`, quoted by the backend, worked out once per model, name and database
+# vendor (every page view builds its SQL from them).
+@cache
+def _quoted_table(model, vendor: str) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+@cache
+def _quoted_column(model, name: str, alias: str | None, vendor: str) -> str:
     field = model._meta.pk if name == "pk" else model._meta.get_field(name)
     column = connection.ops.quote_name(field.column)
     return f"{alias}.{column}" if alias else column
@@ -171,24 +185,22 @@ def live_lesson_family(
     # Subqueries with LIMIT take the lessons around this one along the path index; the two
     # counts give the module's number of lessons and this lesson's place among them.
     sql = (
-        f"SELECT {columns}, 'p', 0 FROM {table} WHERE {live} = %s AND {path} IN (%s, %s) "  # noqa: S608 - names from _meta
-        f"UNION ALL SELECT {columns}, 'c', 0 FROM {table} WHERE {live} = %s AND {path} = %s "
-        f"UNION ALL SELECT * FROM (SELECT {columns}, 's', 0 {siblings_of} AND {path} < %s "
+        f"SELECT {columns}, 'p', 0, 0 FROM {table} WHERE {live} = %s AND {path} IN (%s, %s) "  # noqa: S608 - names from _meta
+        f"UNION ALL SELECT {columns}, 'c', 0, 0 FROM {table} WHERE {live} = %s AND {path} = %s "
+        f"UNION ALL SELECT * FROM (SELECT {columns}, 's', 0, 0 {siblings_of} AND {path} < %s "
         f"ORDER BY {path} DESC LIMIT %s) b "
-        f"UNION ALL SELECT * FROM (SELECT {columns}, 's', 0 {siblings_of} AND {path} > %s "
+        f"UNION ALL SELECT * FROM (SELECT {columns}, 's', 0, 0 {siblings_of} AND {path} > %s "
         f"ORDER BY {path} LIMIT %s) a "
-        f"UNION ALL SELECT NULL, NULL, NULL, NULL, 't', (SELECT COUNT(*) {siblings_of}) "
-        f"UNION ALL SELECT NULL, NULL, NULL, NULL, 'b', "
-        f"(SELECT COUNT(*) {siblings_of} AND {path} < %s)"
+        f"UNION ALL SELECT NULL, NULL, NULL, NULL, 'n', COUNT(*), "
+        f"COALESCE(SUM(CASE WHEN {path} < %s THEN 1 ELSE 0 END), 0) {siblings_of}"
     )
     params = [True, programme_path, module_path, True, lesson_path]
     params += [*level, lesson_path, window, *level, lesson_path, window]
-    params += [*level, *level, lesson_path]
+    params += [lesson_path, *level]
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
-    counts = {row[4]: row[5] for row in rows if row[4] in ("t", "b")}
-    total, before = counts["t"], counts["b"]
+    total, before = next(row[5:7] for row in rows if row[4] == "n")
     parents = sorted((row[:4] for row in rows if row[4] == "p"), key=lambda row: row[3])
     if not any(row[4] == "c" for row in rows):  # not live (a preview): all the lessons
         with connection.cursor() as cursor:
@@ -235,15 +247,12 @@ def progress_statuses(*, user, lesson_ids) -> dict:
         return _status_rows(cursor.fetchall())
 
 
-_ROW_FIELDS = ("pk", "lesson", "status", "completed_at", "visits", "time_spent_seconds")
-
-
 def progress_row(*, user, lesson) -> ProgressRow | None:
     """The learner's progress on a lesson, or None (read on every lesson page view)."""
-    columns = ", ".join(_col(LessonProgress, n) for n in (*_ROW_FIELDS, "last_visit_at"))
-    for p in LessonProgress.objects.raw(
-        f"SELECT {columns} FROM {_table(LessonProgress)} "  # noqa: S608 - names from _meta
-        f"WHERE {_col(LessonProgress, 'user')} = %s AND {_col(LessonProgress, 'lesson')} = %s",
+    for p in _instances(
+        LessonProgress,
+        f"FROM {_table(LessonProgress)} WHERE {_col(LessonProgress, 'user')} = %s "
+        f"AND {_col(LessonProgress, 'lesson')} = %s",
         [user.pk, lesson.pk],
     ):
         return ProgressRow(
