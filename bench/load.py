@@ -250,7 +250,9 @@ def locust(server, config_path, scenario, users, run_time, workdir) -> dict:
     return rows
 
 
-def memory(env, config, requests: int) -> tuple[int, int, int]:
+def memory(env, config, requests: int) -> list[tuple[int, int]]:
+    """(requests served, RSS in KiB) of one worker after 1,000 requests and then after every
+    quarter of `requests` (growth after warm-up is what would be a leak)."""
     server = Server(1, env)
     server.warm_up(config)
     try:
@@ -258,17 +260,19 @@ def memory(env, config, requests: int) -> tuple[int, int, int]:
         urls = [*config["lessons"], config["programme"], config["module"], config["plain"]]
         done = 0
         lock = threading.Lock()
-        at_1k = 0
+        step = max(1000, requests // 4)
+        marks = {1000, *range(step, requests + 1, step)}
+        readings = []
 
         def client():
-            nonlocal done, at_1k
+            nonlocal done
             while True:
                 with lock:
                     if done >= requests:
                         return
                     done += 1
-                    if done == 1000:
-                        at_1k = rss_kib(pid)
+                    if done in marks:
+                        readings.append((done, rss_kib(pid)))
                 request = urllib.request.Request(
                     server.url + random.choice(urls),
                     headers={"Cookie": f"sessionid={random.choice(config['sessions'])}"},
@@ -281,7 +285,8 @@ def memory(env, config, requests: int) -> tuple[int, int, int]:
             thread.start()
         for thread in threads:
             thread.join()
-        return at_1k, rss_kib(pid), done
+        readings.append((done, rss_kib(pid)))
+        return sorted(dict(readings).items())
     finally:
         server.stop()
 
@@ -324,8 +329,9 @@ def main() -> int:
     failed = False
     server = Server(2, env)
     server.warm_up(config)
+    steps = [int(u) for u in args.users.split(",") if u.strip()]  # --users "": memory only
     try:
-        for users in [int(u) for u in args.users.split(",")]:
+        for users in steps:
             plain = locust(server, config_path, "plain", users, args.run_time, workdir)[
                 "plain page"
             ]
@@ -346,7 +352,7 @@ def main() -> int:
         lines.append(
             "learner journey (login once per user; directors also open the team dashboard):"
         )
-        for users in [int(u) for u in args.users.split(",")]:
+        for users in steps:
             rows = locust(server, config_path, "journey", users, args.run_time, workdir)
             total = rows.pop("Aggregated")
             lines.append(
@@ -360,11 +366,13 @@ def main() -> int:
                 failed |= bool(row["failures"]) and name != "login"
     finally:
         server.stop()
-    at_1k, at_end, done = memory(env, config, args.memory_requests)
+    readings = memory(env, config, args.memory_requests)
+    (_first, at_1k), (done, at_end) = readings[0], readings[-1]
     lines.append("")
     lines.append(
-        f"memory of one worker (gunicorn -w 1): RSS {at_1k / 1024:.1f} MiB after 1,000 requests, "
-        f"{at_end / 1024:.1f} MiB after {done:,} ({(at_end - at_1k) / 1024:+.1f} MiB)"
+        "memory of one worker (gunicorn -w 1), RSS after n requests: "
+        + ", ".join(f"{n:,}: {rss / 1024:.1f} MiB" for n, rss in readings)
+        + f" ({(at_end - at_1k) / 1024:+.1f} MiB from 1,000 to {done:,})"
     )
     lines.append(f"load average at the end: {os.getloadavg()[0]:.1f}")
     table = "\n".join(lines)

@@ -224,7 +224,9 @@ def main() -> int:
             reverse=True,
         )
         print("cumulative seconds beyond the plain page:")
-        for delta, (filename, line, func) in extra[: int(os.environ.get("BENCH_PROFILE_LINES", 60))]:
+        for delta, (filename, line, func) in extra[
+            : int(os.environ.get("BENCH_PROFILE_LINES", 60))
+        ]:
             print(f"{delta:8.3f}  {func}  {filename}:{line}")
         return 0
     load_before = os.getloadavg()[0]
