@@ -12,27 +12,15 @@ from django.utils import translation
 from glans_learning.content.xblocks import ids
 from glans_learning.content.xblocks.models import XBlockState
 from tests.content.test_xblocks import (
-    APPRECIATION,
-    CONVERSATION,
-    DND,
+    ALLOWED_BLOCKS,
     FREE_TEXT,
     POLL,
-    SURVEY,
     add_exercise,
     call,
     strict_client,
 )
 
 pytest.importorskip("xblock")
-
-BLOCKS = [
-    ("poll", POLL),
-    ("survey", SURVEY),
-    ("freetextresponse", FREE_TEXT),
-    ("drag-and-drop-v2", DND),
-    ("glans-conversation", CONVERSATION),
-    ("glans-appreciation", APPRECIATION),
-]
 
 
 @pytest.fixture
@@ -57,7 +45,7 @@ def render(user, lesson, xblock_type, olx, usage_id):
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])
-@pytest.mark.parametrize("xblock_type,olx", BLOCKS)
+@pytest.mark.parametrize("xblock_type,olx", ALLOWED_BLOCKS)
 def test_cached_rendering_gives_xblock_utils_html(
     learner, loaded_fixture, xblock_type, olx, language
 ):

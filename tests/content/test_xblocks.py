@@ -106,17 +106,17 @@ def lesson(loaded_fixture):
 # --- rendering --------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "xblock_type,olx",
-    [
-        ("poll", POLL),
-        ("survey", SURVEY),
-        ("freetextresponse", FREE_TEXT),
-        ("drag-and-drop-v2", DND),
-        ("glans-conversation", CONVERSATION),
-        ("glans-appreciation", APPRECIATION),
-    ],
-)
+ALLOWED_BLOCKS = [
+    ("poll", POLL),
+    ("survey", SURVEY),
+    ("freetextresponse", FREE_TEXT),
+    ("drag-and-drop-v2", DND),
+    ("glans-conversation", CONVERSATION),
+    ("glans-appreciation", APPRECIATION),
+]
+
+
+@pytest.mark.parametrize("xblock_type,olx", ALLOWED_BLOCKS)
 def test_each_allowed_block_renders_in_the_lesson(client, learner, lesson, xblock_type, olx):
     usage_id = add_exercise(lesson, xblock_type, olx)
     client.force_login(learner)

@@ -98,74 +98,74 @@ def celery_env(*, db_url: str, broker_url: str, mail_dir: Path) -> dict:
     }
 
 
-class Worker:
-    """A Celery worker (solo pool: one task at a time, acks late) with the project's settings,
-    writing its mail to files in `mail_dir`. kill() is a SIGKILL: no cleanup, no ack."""
+class CeleryProcess:
+    """A `celery` command with the project's settings (`celery_env`), its output in `log`."""
+
+    command: list[str] = []
+    ready_text = ""
+    what = ""
 
     def __init__(self, *, db_url: str, broker_url: str, mail_dir: Path, log: Path):
         self.env = celery_env(db_url=db_url, broker_url=broker_url, mail_dir=mail_dir)
         self.log = log
         self.process = None
 
+    def arguments(self) -> list[str]:
+        return self.command
+
     def start(self):
         self.log.write_text("")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "glans_site", "worker", "--pool=solo"]
-            + ["--loglevel=INFO", "--without-gossip", "--without-mingle", "--without-heartbeat"],
+            [sys.executable, "-m", "celery", "-A", "glans_site", *self.arguments()],
             cwd=ROOT,
             env=self.env,
             stdout=self.log.open("a"),
             stderr=subprocess.STDOUT,
         )
-        wait_for(lambda: "ready." in self.log.read_text(), timeout=60, what="the worker")
+        wait_for(lambda: self.ready_text in self.log.read_text(), timeout=60, what=self.what)
         return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
+
+
+class Worker(CeleryProcess):
+    """A Celery worker (solo pool: one task at a time, acks late) with the project's settings,
+    writing its mail to files in `mail_dir`. kill() is a SIGKILL: no cleanup, no ack."""
+
+    command = ["worker", "--pool=solo", "--loglevel=INFO"]
+    command += ["--without-gossip", "--without-mingle", "--without-heartbeat"]
+    ready_text = "ready."
+    what = "the worker"
 
     def kill(self):
         self.process.send_signal(signal.SIGKILL)
         self.process.wait(timeout=10)
 
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
 
-
-class Beat:
+class Beat(CeleryProcess):
     """`celery beat` as its own process, as in production (README: one beat next to the
     workers): it survives a worker's SIGKILL and sends the schedule, among it the outbox drain,
     to the broker. Its schedule file lives in `workdir`. (A worker's embedded beat, `-B`, is a
     child process that a SIGKILL of the worker would orphan.)"""
 
+    ready_text = "beat: Starting"
+    what = "beat"
+
     def __init__(self, *, db_url: str, broker_url: str, mail_dir: Path, workdir: Path):
-        self.env = celery_env(db_url=db_url, broker_url=broker_url, mail_dir=mail_dir)
-        self.schedule = workdir / "celerybeat-schedule"
-        self.log = workdir / "beat.log"
-        self.process = None
-
-    def start(self):
-        self.log.write_text("")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "glans_site", "beat", "--loglevel=INFO"]
-            + ["--schedule", str(self.schedule), "--pidfile="],
-            cwd=ROOT,
-            env=self.env,
-            stdout=self.log.open("a"),
-            stderr=subprocess.STDOUT,
+        super().__init__(
+            db_url=db_url, broker_url=broker_url, mail_dir=mail_dir, log=workdir / "beat.log"
         )
-        wait_for(lambda: "beat: Starting" in self.log.read_text(), timeout=60, what="beat")
-        return self
+        self.schedule = workdir / "celerybeat-schedule"
 
-    def stop(self):
-        if self.process is not None and self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-        self.process = None
+    def arguments(self) -> list[str]:
+        return ["beat", "--loglevel=INFO", "--schedule", str(self.schedule), "--pidfile="]
 
 
 def mails_in(mail_dir: Path) -> list[str]:
