@@ -30,7 +30,7 @@ lint: $(VENV)/.installed
 check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py makemigrations --check --dry-run
-	for po in */locale/*/LC_MESSAGES/django.po glans_learning/*/locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
+	for po in */locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py compilemessages --ignore=.venv --ignore=build >/dev/null
 
 pytest-sqlite: $(VENV)/.installed
@@ -49,10 +49,10 @@ fuzz: $(VENV)/.installed
 
 messages: $(VENV)/.installed
 	# Dutch is the source language: rebuild its catalogue so every message maps to itself.
-	rm -f */locale/nl/LC_MESSAGES/django.po glans_learning/*/locale/nl/LC_MESSAGES/django.po
+	rm -f */locale/nl/LC_MESSAGES/django.po
 	$(PY) manage.py makemessages -l nl -l en --ignore=.venv --ignore=var --ignore=tests --ignore=build --ignore="*/material/*" --no-obsolete
 	# Dutch is the source language: its catalogue repeats every message.
-	for po in */locale/nl/LC_MESSAGES/django.po glans_learning/*/locale/nl/LC_MESSAGES/django.po; do msgen --no-wrap "$$po" -o "$$po" && msgattrib --no-wrap --clear-fuzzy "$$po" -o "$$po"; done
+	for po in */locale/nl/LC_MESSAGES/django.po; do msgen --no-wrap "$$po" -o "$$po" && msgattrib --no-wrap --clear-fuzzy "$$po" -o "$$po"; done
 	$(PY) manage.py compilemessages --ignore=.venv --ignore=build
 
 bench: $(VENV)/.installed

@@ -11,7 +11,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CATALOGUES = sorted(
     [
         *ROOT.glob("*/locale/*/LC_MESSAGES/django.po"),
-        *ROOT.glob("glans_learning/*/locale/*/LC_MESSAGES/django.po"),
     ]
 )
 

@@ -7,7 +7,10 @@ from pathlib import Path
 
 import pytest
 
-PACKAGE = Path(__file__).resolve().parents[1] / "glans_learning"
+ROOT = Path(__file__).resolve().parents[1]
+# The plugin's entry (urls.py, api.py) and its apps: each app is a folder at the top of the
+# repository, installed as glans_learning.<app> (setup.py).
+PACKAGE = ROOT / "glans_learning"
 LAYERS = [
     "core",
     "organisations",
@@ -19,9 +22,21 @@ LAYERS = [
 ]
 
 
+def _dotted(path: Path) -> tuple[str, ...]:
+    """The installed module name of a plugin file, as parts: `courses/services.py` →
+    (glans_learning, courses, services)."""
+    parts = path.relative_to(ROOT).with_suffix("").parts
+    return parts if parts[0] == "glans_learning" else ("glans_learning", *parts)
+
+
+def _rel(path: Path) -> Path:
+    """A file's place inside the installed package: `courses/services.py`, `urls.py`."""
+    return Path(*_dotted(path)[1:]).with_suffix(".py")
+
+
 def _imports(path: Path):
     tree = ast.parse(path.read_text(), filename=str(path))
-    module_parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    module_parts = _dotted(path)
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
             for alias in node.names:
@@ -43,7 +58,8 @@ def _layer_of(module: str) -> str | None:
 
 
 def _modules():
-    return sorted(p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts)
+    roots = [PACKAGE, *(ROOT / layer for layer in LAYERS)]
+    return sorted(p for root in roots for p in root.rglob("*.py") if "migrations" not in p.parts)
 
 
 def test_there_are_modules_to_check():
@@ -55,7 +71,7 @@ def test_no_app_imports_an_app_above_it(layer):
     rank = LAYERS.index(layer)
     wrong = []
     for path in _modules():
-        rel = path.relative_to(PACKAGE)
+        rel = _rel(path)
         if rel.parts[0] != layer:
             continue
         for lineno, module in _imports(path):
@@ -69,7 +85,7 @@ def test_the_plugin_entry_points_are_the_only_modules_above_every_app():
     """`glans_learning/urls.py` and `api.py` assemble the apps; nothing imports them back."""
     wrong = []
     for path in _modules():
-        rel = path.relative_to(PACKAGE)
+        rel = _rel(path)
         if len(rel.parts) == 1:
             continue
         for lineno, module in _imports(path):
@@ -95,7 +111,7 @@ ALLOWED_EDGES = {
 
 
 def _module_name(path: Path) -> str:
-    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    parts = _dotted(path)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
@@ -185,8 +201,85 @@ MAX_MODULE_LINES = 600
 def test_no_module_is_over_600_lines():
     """Large modules are split by concept (see courses/models/ and courses/selectors/)."""
     long = {
-        str(path.relative_to(PACKAGE)): n
+        str(_rel(path)): n
         for path in _modules()
         if (n := len(path.read_text().splitlines())) > MAX_MODULE_LINES
     }
     assert not long, long
+
+
+# --- one import root ----------------------------------------------------------------------
+
+BARE_NAMES = {*LAYERS}
+
+
+def _all_python_files():
+    """Every Python file of the repository that imports plugin code: the apps, the entry,
+    the host project, tests, benchmarks and scripts (migrations included)."""
+    roots = [
+        PACKAGE,
+        *(ROOT / layer for layer in LAYERS),
+        ROOT / "glans_site",
+        ROOT / "tests",
+        ROOT / "bench",
+        ROOT / "scripts",
+    ]
+    return sorted(p for root in roots for p in root.rglob("*.py"))
+
+
+def _bare_imports(path: Path):
+    tree = ast.parse(path.read_text(), filename=str(path))
+    for node in ast.walk(tree):
+        names = []
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            names = [node.module or ""]
+        for name in names:
+            if name.split(".")[0] in BARE_NAMES:
+                yield node.lineno, name
+        if isinstance(node, ast.Call) and getattr(
+            node.func, "attr", getattr(node.func, "id", "")
+        ) in {
+            "import_module",
+            "__import__",
+        }:
+            for arg in node.args[:1]:
+                if (
+                    isinstance(arg, ast.Constant)
+                    and isinstance(arg.value, str)
+                    and arg.value.split(".")[0] in BARE_NAMES
+                ):
+                    yield node.lineno, arg.value
+
+
+def test_no_code_imports_an_app_by_a_bare_top_level_name():
+    """The app folders sit at the top of the repository, so `import courses` would work from
+    a checkout and load a second copy of every model; installed, the name does not exist.
+    Every import names glans_learning.<app>."""
+    wrong = [
+        f"{path.relative_to(ROOT)}:{lineno} imports {name}"
+        for path in _all_python_files()
+        for lineno, name in _bare_imports(path)
+    ]
+    assert not wrong, "\n".join(wrong)
+
+
+def test_the_bare_import_check_sees_one():
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        probe = Path(tmp) / "probe.py"
+        probe.write_text("from courses.services import enrol\nimport glans_learning.core\n")
+        assert [name for _, name in _bare_imports(probe)] == ["courses.services"]
+
+
+def test_installed_module_names_are_under_one_root():
+    """Every plugin module resolves to glans_learning.<app>… and the app modules import as
+    such (the editable install maps the folders, as the wheel does)."""
+    import importlib
+
+    for layer in LAYERS:
+        module = importlib.import_module(f"glans_learning.{layer}")
+        assert Path(module.__file__).resolve().parent == (ROOT / layer).resolve()
+    assert {_module_name(p).split(".")[0] for p in _modules()} == {"glans_learning"}

@@ -20,7 +20,7 @@ AXE = Path(__file__).parent / "vendor" / "axe-core" / "axe.min.js"
 VIEWPORTS = ({"width": 375, "height": 812}, {"width": 1280, "height": 800})
 GUIDE_SOURCE = (
     Path(__file__).parents[2]
-    / "glans_learning/content/material/train-de-trainer/02-l-lijn/04-trainershandleiding.md"
+    / "content/material/train-de-trainer/02-l-lijn/04-trainershandleiding.md"
 )
 
 AXE_RUN = """async () => {

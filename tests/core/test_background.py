@@ -1,4 +1,4 @@
-"""Background work never becomes a user-facing error (glans_learning/core/tasks.py), and a host
+"""Background work never becomes a user-facing error (core/tasks.py), and a host
 without a broker is told so by a system check."""
 
 import datetime

@@ -1,4 +1,4 @@
-"""The transactional outbox (glans_learning/core/tasks.py): background work is written in the
+"""The transactional outbox (core/tasks.py): background work is written in the
 same transaction as the change, sent after the commit, kept while the broker is down and sent
 when it is back, oldest first and once; a backlog that does not drain is reported."""
 

@@ -2,6 +2,7 @@
 per test session, with this package installed from a wheel (not from the source tree)."""
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -31,6 +32,37 @@ def run(cmd, **kwargs):
     return result
 
 
+def clean_source(path: Path) -> Path:
+    """A copy of the files git tracks (as they are in the working tree), like a fresh clone:
+    no build/ left over from an earlier build, no untracked files."""
+    source = path / "source"
+    listed = subprocess.run(
+        ["git", "ls-files", "-z"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        if (ROOT / name).is_file():
+            (source / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(ROOT / name, source / name)
+    return source
+
+
+def build_wheel(path: Path) -> Path:
+    """The plugin's wheel, built from a clean copy of this checkout by this environment (its
+    setuptools meets the build requirement; a new venv's bundled one may be older)."""
+    wheel_dir = path / "wheels"
+    run(
+        [
+            *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"),
+            *("-w", str(wheel_dir), str(clean_source(path))),
+        ]
+    )
+    [wheel] = wheel_dir.glob("glans_learning-*.whl")
+    return wheel
+
+
 def build_plugin_venv(path: Path) -> Path:
     """A virtualenv that sees this environment's dependencies, with glans-learning installed
     into it from a freshly built wheel. Returns its python."""
@@ -39,16 +71,7 @@ def build_plugin_venv(path: Path) -> Path:
     site_packages = next((venv / "lib").glob("python*/site-packages"))
     (site_packages / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
     python = venv / "bin" / "python"
-    wheel_dir = path / "wheels"
-    # Built by this environment (its setuptools meets the build requirement; the new venv's
-    # bundled one may be older), installed by the new one.
-    run(
-        [
-            *(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q"),
-            *("-w", str(wheel_dir), str(ROOT)),
-        ]
-    )
-    [wheel] = wheel_dir.glob("glans_learning-*.whl")
+    wheel = build_wheel(path)
     run(
         [
             *(str(python), "-m", "pip", "install", "--no-deps", "-q"),

@@ -8,7 +8,7 @@ from glans_learning.measurement import imports, selectors, services
 from glans_learning.measurement.models import Family, FamilyKey, Rating, Relationship
 from tests.measurement.conftest import make_group, open_moment
 
-SAMPLE = Path(__file__).parents[2] / "glans_learning/measurement/samples/edexml-2.1-voorbeeld.xml"
+SAMPLE = Path(__file__).parents[2] / "measurement/samples/edexml-2.1-voorbeeld.xml"
 
 
 def upload(name, text):
