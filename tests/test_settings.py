@@ -151,3 +151,11 @@ def test_one_beat_in_a_cluster_holds_a_lock():
         "settings.CELERY_BEAT_SCHEDULER, settings.CELERY_REDBEAT_REDIS_URL",
     )
     assert shown == "redbeat.RedBeatScheduler redis://broker.example.org:6379/0"
+
+
+def test_behind_pgbouncer_no_server_side_cursors():
+    shown = show_production(
+        {"DATABASE_PGBOUNCER": "true"},
+        "settings.DATABASES['default']['DISABLE_SERVER_SIDE_CURSORS']",
+    )
+    assert shown == "True"

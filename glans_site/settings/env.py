@@ -82,6 +82,10 @@ def database_from_env(default_sqlite_path) -> dict:
             "max_size": env_int("DATABASE_POOL_MAX", 4),
             "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
         }
+    if env_bool("DATABASE_PGBOUNCER", False):
+        # PgBouncer in transaction mode hands each transaction its own server connection: a
+        # server-side cursor (QuerySet.iterator()) would not survive between them.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return _sqlite_options(config)
 
 
