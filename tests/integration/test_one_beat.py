@@ -54,10 +54,12 @@ def test_a_second_beat_waits_for_the_lock_and_takes_over_when_the_first_is_gone(
         wait_for(lambda: sends(first) + sends(second) >= 4, timeout=120, what="beat's sends")
         holder, waiting = (first, second) if sends(first) else (second, first)
         assert sends(waiting) == 0
-        assert "Acquiring lock" in waiting.log.read_text()
+        assert "Acquired lock" in holder.log.read_text()
+        assert "Acquired lock" not in waiting.log.read_text()
         # The holder stops (its lock is released); the other takes over.
         holder.stop()
         wait_for(lambda: sends(waiting) >= 2, timeout=120, what="the second beat to take over")
+        assert "Acquired lock" in waiting.log.read_text()
     finally:
         for beat in beats:
             beat.stop()
