@@ -138,11 +138,14 @@ def cluster(tmp_path, redis, object_store):
     env_b = node_env(
         db_url=b_db_url, redis=redis, s3_url=f"http://127.0.0.1:{b_s3.port}", mail_dir=mail_dir
     )
+    # Each node (and the worker) its own var/ folder: nothing on one disk reaches another.
+    env_a["GLANS_VAR_DIR"] = str(tmp_path / "node-a" / "var")
+    env_b["GLANS_VAR_DIR"] = str(tmp_path / "node-b" / "var")
     processes = []
 
     def celery(cls, **kwargs):
         process = cls(db_url=shared_db, broker_url=redis.url, mail_dir=mail_dir, **kwargs)
-        process.env.update(env_a)
+        process.env.update({**env_a, "GLANS_VAR_DIR": str(tmp_path / "worker-var")})
         processes.append(process)
         return process.start()
 
