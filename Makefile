@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
-.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load clean
+.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load load-two-nodes clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,13 @@ LOAD_ARGS ?=
 load: $(VENV)/.installed
 	./scripts/ensure-system-packages.sh
 	./scripts/with-services.sh $(PY) bench/load.py $(LOAD_ARGS)
+
+# One node → two (issue #27): throughput of one gunicorn against two on this machine;
+# a short smoke by default (LOAD_RUN_TIME seconds per step, 4 steps), not in `make test`.
+LOAD_RUN_TIME ?= 5
+load-two-nodes: $(VENV)/.installed
+	./scripts/ensure-system-packages.sh
+	./scripts/with-services.sh $(PY) bench/load.py --two-nodes --users 8 --run-time $(LOAD_RUN_TIME) $(LOAD_ARGS)
 
 # The oudervolgsysteem at national scale (issue #10): PostgreSQL, COPY-loaded; not in `make test`.
 # SCALE=1 for the whole nation (≈6,000 schools, ≈38M ratings; ≈15 minutes to load on 2 cores, tens of GB of disk).

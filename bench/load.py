@@ -12,8 +12,13 @@ and drives it with locust (headless, bounded by --run-time) at increasing concur
 3. memory: one worker (gunicorn -w 1) serving --memory-requests requests; its RSS after
    1,000 and after all of them.
 
+--two-nodes (issue #27) measures instead how throughput scales from one node to two: the
+plain page and the lesson page at --users concurrent users against one gunicorn (2 workers),
+then against two gunicorn nodes (2 workers each, the same database) with the users split
+between them (one locust per node, as a round-robin load balancer would split them).
+
 Usage: scripts/with-services.sh .venv/bin/python bench/load.py [--users 2,8,16]
-       [--run-time 20] [--memory-requests 10000] [--write]
+       [--run-time 20] [--memory-requests 10000] [--write] [--two-nodes]
 Targets: lesson page throughput >= 85% of the plain page's, p95 <= 1.5x the plain page's.
 """
 
@@ -202,8 +207,8 @@ def rss_kib(pid: int) -> int:
     return 0
 
 
-def locust(server, config_path, scenario, users, run_time, workdir) -> dict:
-    prefix = workdir / f"{scenario}-{users}"
+def locust(server, config_path, scenario, users, run_time, workdir, tag="") -> dict:
+    prefix = workdir / f"{scenario}-{users}{tag}"
     env = {
         **os.environ,
         "GLANS_LOAD_CONFIG": str(config_path),
@@ -291,6 +296,61 @@ def memory(env, config, requests: int) -> list[tuple[int, int]]:
         server.stop()
 
 
+def two_nodes(env, config, config_path, users: int, run_time: int, workdir: Path) -> list[str]:
+    """Throughput of one node against two nodes on this machine, for the plain and the lesson
+    page (docs/deploy.md explains the ratio)."""
+    lines = [
+        f"{'page':14} {'1 node req/s':>13} {'2 nodes req/s':>14} {'ratio':>6}  "
+        f"({users} users; 2 nodes: {users // 2} per node)"
+    ]
+    measured = {}
+    one = Server(2, env)
+    one.warm_up(config)
+    try:
+        for scenario, name in (("plain", "plain page"), ("lesson", "lesson page")):
+            measured[name] = [locust(one, config_path, scenario, users, run_time, workdir)[name]]
+    finally:
+        one.stop()
+    nodes = [Server(2, env), Server(2, env)]
+    try:
+        for node in nodes:
+            node.warm_up(config)
+        for scenario, name in (("plain", "plain page"), ("lesson", "lesson page")):
+            results = [None, None]
+
+            def run(i, scenario=scenario, results=results):
+                results[i] = locust(
+                    nodes[i], config_path, scenario, users // 2, run_time, workdir, tag=f"-n{i}"
+                )
+
+            threads = [threading.Thread(target=run, args=(i,)) for i in (0, 1)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+            measured[name].append(
+                {
+                    "rps": sum(r[name]["rps"] for r in results),
+                    "failures": sum(r[name]["failures"] for r in results),
+                }
+            )
+    finally:
+        for node in nodes:
+            node.stop()
+    for name, (single, double) in measured.items():
+        ratio = double["rps"] / single["rps"] if single["rps"] else 0.0
+        lines.append(
+            f"{name:14} {single['rps']:13.1f} {double['rps']:14.1f} {ratio:6.2f}×"
+            + (f"  {double['failures']} failures" if double["failures"] else "")
+        )
+    lines.append(
+        f"{os.cpu_count()} cores run both nodes' workers, PostgreSQL and the load generator: "
+        "a second node adds processes, not CPU, so the ratio stays near 1× here; on separate "
+        "machines each node brings its own cores (docs/deploy.md)."
+    )
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--users", default="2,8,16")
@@ -298,6 +358,9 @@ def main() -> int:
     parser.add_argument("--memory-requests", type=int, default=10000)
     parser.add_argument(
         "--write", action="store_true", help="append the table to docs/performance.md"
+    )
+    parser.add_argument(
+        "--two-nodes", action="store_true", help="one node against two (issue #27) only"
     )
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
@@ -320,6 +383,22 @@ def main() -> int:
     config_path.write_text(json.dumps(config))
 
     load_before = os.getloadavg()[0]
+    if args.two_nodes:
+        users = max(2, int(args.users.split(",")[-1] or 8))
+        lines = [
+            f"GLANS load test, one node → two · {datetime.date.today()} · {platform.machine()} · "
+            f"{os.cpu_count()} cores (load {load_before:.1f} at start) · Python "
+            f"{platform.python_version()} · gunicorn 2 sync workers per node · PostgreSQL · "
+            f"{args.run_time} s per step",
+            *two_nodes(env, config, config_path, users, args.run_time, workdir),
+            f"load average at the end: {os.getloadavg()[0]:.1f}",
+        ]
+        table = "\n".join(lines)
+        print(table)
+        if args.write:
+            with open(ROOT / "docs" / "performance.md", "a") as handle:
+                handle.write(f"\n```\n{table}\n```\n")
+        return 0
     lines = [
         f"GLANS load test · {datetime.date.today()} · {platform.machine()} · {os.cpu_count()} cores "
         f"(load {load_before:.1f} at start) · Python {platform.python_version()} · gunicorn 2 sync "

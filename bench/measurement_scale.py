@@ -400,6 +400,33 @@ def print_rates(rates):
     )
 
 
+def print_sizes(connection, schools: int) -> None:
+    """Rows and bytes (table, TOAST and indexes) of the oudervolgsysteem's tables after the
+    load, per row and per school: the database's growth per year in docs/deploy.md."""
+    tables = [
+        "glans_measurement_rating",
+        "glans_measurement_relationship",
+        "glans_measurement_family",
+        "glans_measurement_familykey",
+        "glans_organisations_group",
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute("VACUUM ANALYZE")
+        print(f"sizes after loading {schools} schools, {YEARS} school years:")
+        for table in tables:
+            cursor.execute(
+                f"SELECT count(*), pg_total_relation_size('{table}'), pg_relation_size('{table}') FROM {table}"  # noqa: S608 - fixed names
+            )
+            rows, total, heap = cursor.fetchone()
+            per_row = total / rows if rows else 0
+            print(
+                f"  {table:34} {rows:>10,} rows {total / 2**20:9.1f} MiB "
+                f"(heap {heap / 2**20:.1f}) {per_row:6.0f} B/row {total / schools / 2**20:7.2f} MiB/school"
+            )
+        cursor.execute("SELECT pg_database_size(current_database())")
+        print(f"  whole database {cursor.fetchone()[0] / 2**20:.1f} MiB")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=0.05, help="the larger scale (1 = nation)")
@@ -407,6 +434,9 @@ def main() -> int:
     parser.add_argument("--requests", type=int, default=30)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument(
+        "--sizes", action="store_true", help="load the small scale, print rows and bytes, stop"
+    )
     parser.add_argument(
         "--explain", metavar="REQUEST", help="print the slowest queries of one request, explained"
     )
@@ -542,6 +572,9 @@ def main() -> int:
 
     ratings_small, seconds = build(0, small)
     log(f"loaded {small} schools, {ratings_small:,} ratings in {seconds:.1f} s")
+    if args.sizes:
+        print_sizes(connection, small)
+        return 0
 
     # The sample school, its board, a director, a teacher of a group of 30, a board-level
     # Expertgroep member and an academy trainer.

@@ -60,6 +60,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # /health/live and /health/ready for load balancers: first, before the host check and the
+    # SSL redirect (docs/deploy.md).
+    "glans_learning.core.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # A database restart or a full disk: a translated 503 "try again" (and JSON for the API).
     "glans_learning.core.middleware.UnavailableMiddleware",

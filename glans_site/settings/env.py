@@ -58,11 +58,13 @@ def database_from_env(default_sqlite_path) -> dict:
         return _sqlite_options(
             {"ENGINE": "django.db.backends.sqlite3", "NAME": str(default_sqlite_path)}
         )
+    max_age = env_int("DATABASE_CONN_MAX_AGE", 60)
+    pool = env_bool("DATABASE_POOL", False)
     try:
         # Health checks: a connection the database dropped (a restart) is replaced at the
         # next request instead of failing every request of that process.
         config = dj_database_url.parse(
-            url, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60), conn_health_checks=True
+            url, conn_max_age=0 if pool else max_age, conn_health_checks=not pool
         )
     except Exception as exc:  # dj_database_url raises several types
         raise ImproperlyConfigured(
@@ -72,7 +74,78 @@ def database_from_env(default_sqlite_path) -> dict:
         raise ImproperlyConfigured(
             "Environment variable DATABASE_URL names an unknown database scheme."
         )
+    if pool and "postgresql" in config["ENGINE"]:
+        # psycopg 3's pool inside each process (Django 5.2): DATABASE_POOL_MIN..MAX connections
+        # per gunicorn worker; persistent connections (CONN_MAX_AGE) must then be off.
+        config.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": env_int("DATABASE_POOL_MIN", 1),
+            "max_size": env_int("DATABASE_POOL_MAX", 4),
+            "timeout": env_int("DATABASE_POOL_TIMEOUT", 10),
+        }
+    if env_bool("DATABASE_PGBOUNCER", False):
+        # PgBouncer in transaction mode hands each transaction its own server connection: a
+        # server-side cursor (QuerySet.iterator()) would not survive between them.
+        config["DISABLE_SERVER_SIDE_CURSORS"] = True
     return _sqlite_options(config)
+
+
+def cache_from_env() -> dict:
+    """DJANGO_CACHE_URL (redis://host:port/db, rediss:// for TLS): Django's own Redis cache,
+    shared by every web node and worker. Unset: this process's memory (one process only)."""
+    url = env_str("DJANGO_CACHE_URL")
+    if url is None:
+        return {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    if not url.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured(
+            "Environment variable DJANGO_CACHE_URL must be a redis:// or rediss:// address."
+        )
+    return {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": env_str("DJANGO_CACHE_KEY_PREFIX", "glans"),
+            "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 2},
+        }
+    }
+
+
+def media_storage_from_env() -> dict:
+    """GLANS_S3_BUCKET set: S3-compatible object storage (django-storages), private objects
+    that are never handed out by address (querystring_auth stays on, so even a leaked key of
+    an object is no download). Unset: MEDIA_ROOT on this node's disk (one node only)."""
+    bucket = env_str("GLANS_S3_BUCKET")
+    if bucket is None:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    style = env_str("GLANS_S3_ADDRESSING_STYLE", "auto")
+    if style not in {"auto", "path", "virtual"}:
+        raise ImproperlyConfigured(
+            "Environment variable GLANS_S3_ADDRESSING_STYLE must be auto, path or virtual."
+        )
+    from botocore.config import Config
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("GLANS_S3_ENDPOINT_URL"),
+            "region_name": env_str("GLANS_S3_REGION"),
+            "access_key": env_str("GLANS_S3_ACCESS_KEY_ID"),
+            "secret_key": env_str("GLANS_S3_SECRET_ACCESS_KEY"),
+            "addressing_style": None if style == "auto" else style,
+            "location": env_str("GLANS_S3_PREFIX", ""),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "querystring_expire": env_int("GLANS_S3_URL_SECONDS", 60),
+            "file_overwrite": False,
+            "client_config": Config(
+                connect_timeout=3,
+                read_timeout=30,
+                retries={"max_attempts": 2, "mode": "standard"},
+                s3={"addressing_style": None if style == "auto" else style},
+                signature_version="s3v4",
+            ),
+        },
+    }
 
 
 def _sqlite_options(config: dict) -> dict:

@@ -3,8 +3,15 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import INSTALLED_APPS
-from .env import env_bool, env_int, env_list, env_str
+from .base import CELERY_BROKER_URL, INSTALLED_APPS
+from .env import (
+    cache_from_env,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    media_storage_from_env,
+)
 
 DEBUG = False
 INSTALLED_APPS = [app for app in INSTALLED_APPS if app != "glans_site.demo"]
@@ -30,8 +37,27 @@ SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Load balancers probe /health/live and /health/ready over plain HTTP, often with a node's
+# address as Host: glans_learning.core.health.HealthCheckMiddleware answers them before the
+# SSL redirect and the host check (docs/deploy.md).
+WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", required=True)
+
+# More than one node (docs/deploy.md): what one process kept to itself is shared.
+# The cache (the import's progress, the API-key limiter, Wagtail's caches) lives in Redis;
+# without DJANGO_CACHE_URL every process has its own memory, which is right for ONE process only.
+CACHES = cache_from_env()
+# Media (handbook attachments, trainer-kit documents, uploaded images) in S3-compatible object
+# storage when GLANS_S3_BUCKET is set, else on this node's disk (MEDIA_ROOT). Objects are
+# private; every download streams through a permission-checked view (docs/deploy.md).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": media_storage_from_env(),
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", required=True)
+# Wagtail documents: always through Wagtail's view (collection privacy, serve hooks), never a
+# redirect to the storage's address.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+# One `celery beat` in a cluster: RedBeat keeps the schedule in Redis under a lock, so a second
+# beat (a redeploy, a mistake) waits instead of sending every task twice.
+CELERY_BEAT_SCHEDULER = env_str("CELERY_BEAT_SCHEDULER", "redbeat.RedBeatScheduler")
+CELERY_REDBEAT_REDIS_URL = env_str("CELERY_REDBEAT_REDIS_URL", CELERY_BROKER_URL)
+CELERY_REDBEAT_LOCK_TIMEOUT = env_int("CELERY_REDBEAT_LOCK_TIMEOUT", 60)

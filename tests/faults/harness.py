@@ -1,6 +1,7 @@
 """Real services the fault tests and `make soak` start, stop and kill: a throwaway Redis on a
 free loopback port and a Celery worker against the test database. Loopback only."""
 
+import contextlib
 import os
 import shutil
 import signal
@@ -240,3 +241,144 @@ class WebServer:
                 self.process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.process.kill()
+
+
+class MotoServer:
+    """An S3-compatible server (moto in server mode) on 127.0.0.1:<free port>, in memory;
+    stop() takes the object storage away (its objects with it)."""
+
+    def __init__(self, log: Path):
+        self.port = free_port()
+        self.log = log
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+            stdout=self.log.open("a"),
+            stderr=subprocess.STDOUT,
+            env={**os.environ, "MOTO_ALLOW_NONEXISTENT_REGION": "true"},
+        )
+        wait_for(lambda: _connects(self.port), timeout=60, what="the S3-compatible server")
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            self.process.wait(timeout=20)
+        self.process = None
+
+
+def _connects(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+class TcpProxy:
+    """A loopback TCP relay to `target_port` in threads of this process: one node's own way to
+    a shared service, so the test can take that service away from that node alone (cut())."""
+
+    def __init__(self, target_port: int):
+        import threading
+
+        self.target_port = target_port
+        self.listener = socket.socket()
+        self.listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.listener.bind(("127.0.0.1", 0))
+        self.listener.listen(64)
+        self.port = self.listener.getsockname()[1]
+        self.open = True
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self):
+        import threading
+
+        while self.open:
+            try:
+                client, _address = self.listener.accept()
+            except OSError:
+                return
+            if not self.open:
+                client.close()
+                return
+            try:
+                upstream = socket.create_connection(("127.0.0.1", self.target_port), timeout=5)
+            except OSError:
+                client.close()
+                continue
+            upstream.settimeout(None)
+            with self.lock:
+                self.sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source, target):
+        try:
+            while data := source.recv(65536):
+                target.sendall(data)
+        except OSError:
+            pass
+        finally:
+            for s in (source, target):
+                with contextlib.suppress(OSError):
+                    s.shutdown(socket.SHUT_RDWR)
+
+    def cut(self):
+        """Refuse new connections and break the open ones."""
+        self.open = False
+        self.listener.close()
+        with self.lock:
+            for s in self.sockets:
+                try:
+                    s.shutdown(socket.SHUT_RDWR)
+                    s.close()
+                except OSError:
+                    pass
+
+
+class Gunicorn:
+    """A web node: gunicorn (sync workers) in its own working directory on its own port."""
+
+    def __init__(self, *, env: dict, workdir: Path, workers: int = 2):
+        self.port = free_port()
+        self.env = env
+        self.workdir = workdir
+        self.workers = workers
+        self.process = None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self):
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "glans_site.wsgi:application"]
+            + ["--pythonpath", str(ROOT), "--chdir", str(self.workdir)]
+            + [f"--workers={self.workers}", f"--bind=127.0.0.1:{self.port}", "--timeout=120"],
+            cwd=self.workdir,
+            env=self.env,
+            stdout=(self.workdir / "gunicorn.log").open("a"),
+            stderr=subprocess.STDOUT,
+        )
+        wait_for(lambda: _connects(self.port), timeout=90, what="gunicorn")
+        return self
+
+    def stop(self):
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+        self.process = None
