@@ -185,8 +185,8 @@ def score_post(*, target_id: int) -> bool:
             .set_user_id(target.lti_sub)
         )
         ags = AssignmentsGradesService(
-            {"scope": target.scope, "lineitem": target.lineitem_url},
             _connector(target.deployment.registration),
+            {"scope": target.scope, "lineitem": target.lineitem_url},
         )
         ags.put_grade(grade)
         target.posted_score = state.score

@@ -12,15 +12,17 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.http import require_http_methods
-from lti_tool.utils import get_launch_from_request
+from lti_tool.utils import DjangoToolConfig, get_launch_from_request
 from lti_tool.views import LtiLaunchBaseView, OIDCLoginInitView
+from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoOIDCLogin
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 from pylti1p3.lineitem import LineItem
 
+from glans_learning.core.tasks import enqueue
 from glans_learning.courses.models import LessonPage, ModulePage, ProgrammePage
 
-from . import selectors, services
+from . import selectors, services, tasks
 from .frames import remember_platform
 
 logger = logging.getLogger(__name__)
@@ -47,8 +49,18 @@ class LoginView(OIDCLoginInitView):
     loading_msg = _("Bezig met laden…")
 
     def get_oidc_response(self, request, registration_uuid, params):
+        # No cookie-check page (inline script): a browser that blocks the state cookie in a
+        # frame gets the refusal page with the advice to open GLANS in a new window.
+        target_link_uri = params.get("target_link_uri")
+        if target_link_uri is None:
+            return _refused(request, _("Het startverzoek mist het doel (target_link_uri)."), 400)
         try:
-            return super().get_oidc_response(request, registration_uuid, params)
+            oidc_login = DjangoOIDCLogin(
+                request,
+                DjangoToolConfig(registration_uuid),
+                launch_data_storage=DjangoCacheDataStorage(),
+            )
+            return oidc_login.redirect(self.get_redirect_url(target_link_uri))
         except LtiException:
             logger.info("LTI login initiation refused")
             return _refused(request, _("Dit platform is bij GLANS niet (meer) geregistreerd."))
@@ -77,15 +89,23 @@ class LaunchView(LtiLaunchBaseView):
 
     def handle_resource_launch(self, request, lti_launch):
         user, page = services.launch_resource(lti_launch=lti_launch)
+        _roster_later(lti_launch)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         remember_platform(request, lti_launch.registration)
         return redirect(page.get_url(request=request) or "/")
 
     def handle_deep_linking_launch(self, request, lti_launch):
         services.launch_deep_link(lti_launch=lti_launch)
+        _roster_later(lti_launch)
         remember_platform(request, lti_launch.registration)
         request.session[SESSION_DEEP_LINK] = lti_launch.get_launch_id()
         return redirect("glans_lti:pick")
+
+
+def _roster_later(lti_launch) -> None:
+    """An instructor's launch brings the course's roster (Names and Role Provisioning)."""
+    if lti_launch.nrps_claim and lti_launch.membership.is_instructor:
+        enqueue(tasks.sync_roster, lti_launch.context.pk)
 
 
 @xframe_options_exempt

@@ -6,69 +6,148 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('glans_organisations', '0003_scoped_log_entries'),
-        ('lti_tool', '0008_ltideployment_pns_url_and_more'),
+        ("glans_organisations", "0003_scoped_log_entries"),
+        ("lti_tool", "0008_ltideployment_pns_url_and_more"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
         migrations.swappable_dependency(settings.WAGTAIL_PAGE_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='UsedNonce',
+            name="UsedNonce",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('nonce', models.CharField(max_length=255, unique=True)),
-                ('used_at', models.DateTimeField(auto_now_add=True, db_index=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("nonce", models.CharField(max_length=255, unique=True)),
+                ("used_at", models.DateTimeField(auto_now_add=True, db_index=True)),
             ],
         ),
         migrations.CreateModel(
-            name='PlacedLink',
+            name="PlacedLink",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('page', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to=settings.WAGTAIL_PAGE_MODEL)),
-                ('resource_link', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='glans_link', to='lti_tool.ltiresourcelink')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "page",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to=settings.WAGTAIL_PAGE_MODEL,
+                    ),
+                ),
+                (
+                    "resource_link",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_link",
+                        to="lti_tool.ltiresourcelink",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'geplaatste link',
-                'verbose_name_plural': 'geplaatste links',
+                "verbose_name": "geplaatste link",
+                "verbose_name_plural": "geplaatste links",
             },
         ),
         migrations.CreateModel(
-            name='Placement',
+            name="Placement",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('frame_origins', models.TextField(blank=True, help_text='Eén adres per regel (https://lms.example.nl) waarvandaan het platform GLANS in een frame mag tonen. Leeg: het adres van de inlog-URL van het platform.', verbose_name='toegestane insluitende adressen')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='aangemaakt')),
-                ('registration', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='glans_placement', to='lti_tool.ltiregistration', verbose_name='platformregistratie')),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='lti_placements', to='glans_organisations.organisationunit', verbose_name='organisatie-eenheid')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "frame_origins",
+                    models.TextField(
+                        blank=True,
+                        help_text="Eén adres per regel (https://lms.example.nl) waarvandaan het platform GLANS in een frame mag tonen. Leeg: het adres van de inlog-URL van het platform.",
+                        verbose_name="toegestane insluitende adressen",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="aangemaakt")),
+                (
+                    "registration",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_placement",
+                        to="lti_tool.ltiregistration",
+                        verbose_name="platformregistratie",
+                    ),
+                ),
+                (
+                    "unit",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="lti_placements",
+                        to="glans_organisations.organisationunit",
+                        verbose_name="organisatie-eenheid",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'LTI-plaatsing',
-                'verbose_name_plural': 'LTI-plaatsingen',
+                "verbose_name": "LTI-plaatsing",
+                "verbose_name_plural": "LTI-plaatsingen",
             },
         ),
         migrations.CreateModel(
-            name='GradeTarget',
+            name="GradeTarget",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('lti_sub', models.CharField(max_length=255)),
-                ('lineitem_url', models.URLField(max_length=1000)),
-                ('scope', models.JSONField(default=list)),
-                ('posted_score', models.FloatField(blank=True, null=True)),
-                ('posted_progress', models.CharField(blank=True, max_length=20)),
-                ('posted_at', models.DateTimeField(blank=True, null=True)),
-                ('posts', models.PositiveIntegerField(default=0)),
-                ('deployment', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='lti_tool.ltideployment')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='glans_lti_grades', to=settings.AUTH_USER_MODEL)),
-                ('link', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='targets', to='glans_lti.placedlink')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("lti_sub", models.CharField(max_length=255)),
+                ("lineitem_url", models.URLField(max_length=1000)),
+                ("scope", models.JSONField(default=list)),
+                ("posted_score", models.FloatField(blank=True, null=True)),
+                ("posted_progress", models.CharField(blank=True, max_length=20)),
+                ("posted_at", models.DateTimeField(blank=True, null=True)),
+                ("posts", models.PositiveIntegerField(default=0)),
+                (
+                    "deployment",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="lti_tool.ltideployment",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="glans_lti_grades",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "link",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="targets",
+                        to="glans_lti.placedlink",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('user', 'link'), name='glans_lti_one_target')],
+                "constraints": [
+                    models.UniqueConstraint(fields=("user", "link"), name="glans_lti_one_target")
+                ],
             },
         ),
     ]
