@@ -71,7 +71,7 @@ def _account(*, registration, sub: str):
     time, with no usable password; never an existing account found by e-mail address, so a
     platform can't sign anybody into an account it does not own."""
     lti_user = (
-        LtiUser.objects.select_for_update()
+        LtiUser.objects.select_for_update(of=("self",))
         .select_related("auth_user")
         .get(registration=registration, sub=sub)
     )
@@ -165,7 +165,7 @@ def score_post(*, target_id: int) -> bool:
     posted. Safe under retries and concurrent runs (the row is locked while posting)."""
     with transaction.atomic():
         target = (
-            GradeTarget.objects.select_for_update()
+            GradeTarget.objects.select_for_update(of=("self",))
             .select_related("link__page", "deployment__registration", "user")
             .filter(pk=target_id)
             .first()

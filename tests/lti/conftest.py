@@ -12,6 +12,10 @@ import requests
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.browser.conftest import (  # noqa: F401 (Debian's chromium for the browser test)
+    browser_context_args,
+    browser_type_launch_args,
+)
 from tests.factories import SchoolYearFactory
 
 PLATFORM = Path(__file__).with_name("platform_server.py")
