@@ -13,6 +13,7 @@ APPS = (
     "courses",
     "credentials",
     "certification",
+    "lti",
 )
 
 package_dir = {"glans_learning": "glans_learning"}

@@ -30,6 +30,7 @@ from .models import (
     ProgrammePage,
     SessionRegistration,
 )
+from .signals import lesson_completed
 
 COMPLETED = LessonStatus.COMPLETED.value
 IN_PROGRESS = LessonStatus.IN_PROGRESS.value
@@ -311,6 +312,7 @@ def evaluate_and_complete(*, user, lesson, responses: dict, manual=False, row=No
             .update(status=COMPLETED, completed_at=timezone.now())
         )
     if updated:
+        lesson_completed.send(sender=LessonProgress, user=user, lesson=lesson)
         _check_module(user=user, lesson=lesson)
     return True
 

@@ -333,6 +333,26 @@ def enrol(*, user, programme, by, unit=None, school_year=None):
     return enrollment
 
 
+def enrol_placed(*, user, programme, unit, school_year=None):
+    """Enrol `user` in `programme` for `unit` on the authority of a placement a platform admin
+    made (an LTI platform's course placed at that school, docs/lti.md): the platform vouches
+    for the learner being in its course; the learner is a member of `unit`. Idempotent."""
+    if not unit.memberships.current().filter(user=user).exists():
+        raise ValidationError(_("Deze persoon hoort niet bij %(unit)s.") % {"unit": unit.name})
+    school_year = school_year or _current_school_year()
+    with transaction.atomic():
+        enrollment, created = Enrollment.objects.get_or_create(
+            user=user,
+            programme=programme,
+            school_year=school_year,
+            defaults={"unit": unit, "enrolled_by": None},
+        )
+        if not created and enrollment.status != Enrollment.Status.ACTIVE:
+            enrollment.status = Enrollment.Status.ACTIVE
+            enrollment.save(update_fields=["status"])
+    return enrollment
+
+
 def enrol_members(*, by, unit, programme, user_ids) -> int:
     """Enrol several members of `unit` at once; all or nothing."""
     users = list(get_user_model().objects.filter(pk__in=user_ids))

@@ -7,3 +7,8 @@ activity_answered = Signal()
 # the visit window): kwargs user, lesson, enrollment_id, visited_at. Apps above courses hook
 # in here (e.g. credentials' xAPI "launched"/"experienced" statements).
 lesson_visited = Signal()
+
+# Sent once when a learner's lesson becomes completed (after the row is updated, inside the
+# request's transaction): kwargs user, lesson. Apps above courses hook in here (e.g. the LTI
+# tool sends the new score to a platform's gradebook).
+lesson_completed = Signal()

@@ -3,6 +3,7 @@
 path("", include("glans_learning.urls")),
 """
 
+from django.apps import apps
 from django.urls import include, path, re_path
 
 from glans_learning.core.views import api_not_found
@@ -21,3 +22,6 @@ urlpatterns = [
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", api_not_found),
 ]
+
+if apps.is_installed("glans_learning.lti"):  # the LTI tool (docs/lti.md)
+    urlpatterns.insert(0, path("lti/", include("glans_learning.lti.urls")))

@@ -436,6 +436,13 @@ rules.add_perm("glans_credentials.change_certificate", is_platform_admin)
 for _model in ("accreditation", "pointsentry", "certificate"):
     rules.add_perm(f"glans_credentials.view_{_model}", is_academy_staff)
 
+# LTI (glans_learning.lti, django-lti's lti_tool): registering platforms, their deployments and
+# the school each platform's launches belong to is the platform admins' work alone.
+for _action in ("add", "change", "delete", "view"):
+    for _perm in ("lti_tool.%s_ltiregistration", "lti_tool.%s_ltideployment"):
+        rules.add_perm(_perm % _action, is_platform_admin)
+    rules.add_perm(f"glans_lti.{_action}_placement", is_platform_admin)
+
 # --- certification ("School met Glans") -------------------------------------------------
 # Model-agnostic predicates and scopes (organisations does not import certification); the
 # certification app builds its querysets on `handbook_units` / `certification_units`.

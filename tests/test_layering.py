@@ -19,6 +19,7 @@ LAYERS = [
     "credentials",
     "measurement",
     "certification",
+    "lti",
 ]
 
 

@@ -233,6 +233,13 @@ EXPECTED |= {
     "GET /api/v1/certification/register": everyone(),
     "GET /api/v1/organisations/{unit_id}/certification": allow(CERT_READERS),
     "GET /api/v1/boards/{board_id}/certification": allow({"admin", "auditor", "trainer"}),
+    # The LTI tool: its keys are public; a launch is a signed POST from a platform; login
+    # initiation without the platform's parameters and the picker without a deep-linking
+    # launch are refused alike for everyone (docs/lti.md).
+    "GET glans_lti:jwks": everyone(),
+    "GET glans_lti:launch": everyone(405),
+    "GET glans_lti:login": everyone(400),
+    "GET glans_lti:pick": everyone(403),
 }
 
 
@@ -326,6 +333,9 @@ EXPECTED |= _admin(
     {"other_director"},
     scoped={"director", "other_director", "admin", "tdt", "auditor", "trainer"},
 )
+# LTI: registering platforms and placing them at a school is the platform admins' work.
+for _model in ("ltiregistration", "ltideployment", "placement"):
+    EXPECTED |= _admin(_model, ADMIN, ADMIN, ADMIN)
 EXPECTED |= _admin(
     "enrollment",
     {"admin", "trainer"} | TEAM_LEADS,
@@ -575,7 +585,25 @@ def world(
         earned_on=now.date(),
         description="matrix",
     )
+    from lti_tool.models import LtiDeployment, LtiRegistration
+
+    from glans_learning.lti.models import Placement
+
+    registration = LtiRegistration.objects.create(
+        name="LMS",
+        issuer="https://lms.example",
+        client_id="glans",
+        auth_url="https://lms.example/auth",
+        token_url="https://lms.example/token",
+        keyset_url="https://lms.example/jwks",
+    )
+    lti = {
+        "ltiregistration": registration,
+        "ltideployment": LtiDeployment.objects.create(registration=registration, deployment_id="1"),
+        "placement": Placement.objects.create(registration=registration, unit=zonnebloem),
+    }
     for which in ("own", "other"):
+        objects[which] |= lti
         objects[which] |= {
             "accreditation": accreditation,
             "certificate": certificate,
@@ -682,6 +710,7 @@ def _request(world, key, client):
         "glans_measurement:follow_up": [world["rating"].pk],
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
+        "glans_lti:login": [world["objects"]["own"]["ltiregistration"].uuid],
         "glans_credentials:certificate_pdf": [world["certificate"].code],
         "glans_credentials:verify": [world["certificate"].code],
         "glans_credentials:credential": [world["certificate"].code],

@@ -25,6 +25,9 @@ GLANS_APPS = [
     "glans_learning.credentials",
     "glans_learning.measurement",
     "glans_learning.certification",
+    # The LTI 1.3 tool (the `lti` extra): django-lti's models, then the GLANS tool.
+    "lti_tool",
+    "glans_learning.lti",
 ]
 
 INSTALLED_APPS = [
@@ -76,6 +79,8 @@ MIDDLEWARE = [
     "glans_learning.core.middleware.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After X-Frame-Options: a session launched from an LTI platform may be framed by it alone.
+    "glans_learning.lti.frames.LtiFrameMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
     # Last, as django-axes asks.
     "axes.middleware.AxesMiddleware",
@@ -207,6 +212,10 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "glans-lti-forget-nonces": {
+        "task": "glans_learning.lti.tasks.forget_nonces",
+        "schedule": 60 * 60 * 6,
+    },
     "glans-reminders": {
         "task": "glans_learning.courses.tasks.send_reminders",
         "schedule": 60 * 60 * 6,

@@ -1,0 +1,56 @@
+"""GLANS inside another platform's page (docs/lti.md). A session that began with an LTI
+launch may be shown in a frame of that platform only: `frame-ancestors` names the
+registered platform's origins and X-Frame-Options is left off, and its cookies are sent
+cross-site (SameSite=None; Secure) over HTTPS. Every other response keeps the site's
+X-Frame-Options: DENY and its cookies as they are."""
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+
+SESSION_FRAME_ORIGINS = "glans_lti_frame_origins"
+
+
+def _origin(url: str) -> str | None:
+    parts = urlsplit(url.strip())
+    if parts.scheme not in {"http", "https"} or not parts.netloc:
+        return None
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def platform_origins(registration) -> list[str]:
+    placement = getattr(registration, "glans_placement", None)
+    configured = (placement.frame_origins if placement else "").splitlines()
+    origins = [o for o in map(_origin, configured) if o]
+    return origins or [o for o in [_origin(registration.auth_url)] if o]
+
+
+def remember_platform(request, registration) -> None:
+    request.session[SESSION_FRAME_ORIGINS] = platform_origins(registration)
+
+
+class LtiFrameMiddleware:
+    """After XFrameOptionsMiddleware in MIDDLEWARE (so it sees the response first)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        origins = session.get(SESSION_FRAME_ORIGINS) if session is not None else None
+        if not origins:
+            return response
+        response.xframe_options_exempt = True
+        ancestors = "frame-ancestors 'self' " + " ".join(origins)
+        policy = response.get("Content-Security-Policy")
+        if policy and "frame-ancestors" not in policy:
+            response["Content-Security-Policy"] = f"{policy}; {ancestors}"
+        elif not policy:
+            response["Content-Security-Policy"] = ancestors
+        if request.is_secure():
+            for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
+                if name in response.cookies:
+                    response.cookies[name]["samesite"] = "None"
+                    response.cookies[name]["secure"] = True
+        return response
