@@ -10,16 +10,19 @@ from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
 from . import (
+    page_views,
     privacy,  # noqa: F401 (registers the AVG hooks)
     services,
 )
 from .forms import EnrollmentCreateForm, RegistrationForm, SessionForm
 from .models import Enrollment, Register, Session, SessionRegistration
+from .models.pages import PAGE_VIEWS_HOOK
 from .navigation import course_landing, course_nav
 
 hooks.register(NAV_HOOK, course_nav)
 hooks.register(LANDING_HOOK, course_landing)
 hooks.register(EXERCISE_ACCESS_HOOK, services.exercise_refusal)
+hooks.register(PAGE_VIEWS_HOOK, lambda: page_views)
 
 
 class SessionViewSet(ScopedModelViewSet):

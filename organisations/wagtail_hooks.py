@@ -16,6 +16,7 @@ from . import (
     selectors,
 )
 from .admin_views import ScopedModelViewSet
+from .audit_log import LOG_SCOPE_HOOK
 from .forms import MembershipForm, UnitScopedForm
 from .models import (
     Board,
@@ -26,6 +27,8 @@ from .models import (
     SchoolYear,
     ScopedLogEntry,
 )
+
+hooks.register(LOG_SCOPE_HOOK, permissions.log_entries_viewable_by)
 
 
 class BoardViewSet(ScopedModelViewSet):
