@@ -113,6 +113,7 @@ def test_the_plugin_entry_points_are_the_only_modules_above_every_app():
 
 # --- import cycles ------------------------------------------------------------------------
 
+
 def _module_name(path: Path) -> str:
     parts = _dotted(path)
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
