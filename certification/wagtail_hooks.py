@@ -13,9 +13,9 @@ from glans_learning.organisations.admin_views import ScopedModelViewSet, ScopedO
 from glans_learning.organisations.permissions import may_audit_unit
 
 from . import privacy, selectors  # noqa: F401 (privacy registers the AVG hooks)
-from .apps import register_policies
 from .models import Handbook
 from .navigation import certification_landing, certification_nav
+from .permissions import register_policies
 
 register_policies()
 

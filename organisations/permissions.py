@@ -87,6 +87,21 @@ def user_roles(user) -> UserRoles:
     return roles_
 
 
+def member_unit_ids(user) -> set[int]:
+    """The units the user is a current member of (any role)."""
+    return set(user_roles(user).by_unit)
+
+
+def team_lead_unit_ids(user) -> list[int]:
+    """The units whose team the user leads (director, TdT participant)."""
+    return sorted(user_roles(user).units_with(TEAM_LEAD_ROLES))
+
+
+def holds_academy_trainer_role(user) -> bool:
+    """The academy trainer role itself (superusers not included: for landing pages)."""
+    return RoleCode.ACADEMY_TRAINER in user_roles(user).academy
+
+
 def forget_roles(user) -> None:
     """Drop the cached roles (after memberships changed)."""
     if hasattr(user, _CACHE_ATTR):
@@ -540,6 +555,15 @@ def may_manage_personal_data(by, person) -> bool:
     if by.pk == person.pk or is_platform_admin(by):
         return True
     return Membership.objects.filter(user=person, unit__in=managed_units(by)).exists()
+
+
+def may_erase_person(by, person) -> bool:
+    """Who may erase `person` (given may_manage_personal_data): never themself; staff accounts
+    (Django staff, superusers, platform admins) only by a platform admin."""
+    if by.pk == person.pk:
+        return False
+    staff = person.is_staff or is_platform_admin(person)
+    return not staff or is_platform_admin(by)
 
 
 # --- team sessions from the front end --------------------------------------------------

@@ -202,7 +202,7 @@ class FirstRunPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def first_run_panel(request, panels):
-    if not (request.user.is_superuser or permissions.is_platform_admin(request.user)):
+    if not permissions.is_platform_admin(request.user):
         return
     missing = selectors.first_run_missing()
     if missing:

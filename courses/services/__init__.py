@@ -313,7 +313,7 @@ def enrol_check(*, user, programme, by, unit=None):
     if by.pk == user.pk and unit is None:
         if not may_enrol_self(by, programme):
             raise PermissionDenied
-        unit_ids = permissions.user_roles(user).by_unit
+        unit_ids = permissions.member_unit_ids(user)
         return (
             permissions.visible_units(user).filter(pk__in=list(unit_ids)).first()
             if unit_ids
