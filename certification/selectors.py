@@ -26,7 +26,7 @@ from glans_learning.organisations.models import Membership, RoleCode, SchoolYear
 from glans_learning.organisations.permissions import (
     certification_units,
     handbook_units,
-    user_roles,
+    member_unit_ids,
 )
 
 from . import lifecycle
@@ -351,7 +351,7 @@ def visible_applications(user):
 def auditor_worklist(*, user) -> dict:
     qs = (
         Application.objects.filter(status__in=OPEN_STATUSES)
-        .exclude(unit_id__in=list(user_roles(user).by_unit))
+        .exclude(unit_id__in=list(member_unit_ids(user)))
         .select_related("unit", "unit__board", "auditor", "school_year")
         .order_by("submitted_at")
     )
@@ -360,7 +360,7 @@ def auditor_worklist(*, user) -> dict:
 
     checkins = (
         CheckIn.objects.filter(accepted_at__isnull=True)
-        .exclude(certificate__unit_id__in=list(user_roles(user).by_unit))
+        .exclude(certificate__unit_id__in=list(member_unit_ids(user)))
         .select_related("certificate__unit")
         .order_by("confirmed_at")
     )

@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 
 from django.contrib import messages
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
@@ -32,6 +31,7 @@ from glans_learning.organisations.utils import parse_id
 
 from . import lifecycle, selectors, services
 from .models import Application, Certificate, Criterion, Verdict
+from .permissions import second_auditor_candidates
 
 
 def _unit_or_404(user, unit_id) -> OrganisationUnit:
@@ -179,17 +179,7 @@ def application_view(request, application_id):
     ]
     other_auditors = []
     if auditor:
-        from glans_learning.organisations.models import RoleCode
-
-        other_auditors = (
-            get_user_model()
-            .objects.filter(
-                glans_memberships__unit__isnull=True,
-                glans_memberships__roles__code=RoleCode.ACADEMY_AUDITOR,
-            )
-            .exclude(pk=request.user.pk)
-            .distinct()
-        )
+        other_auditors = second_auditor_candidates(request.user, application.unit)
     return render(
         request,
         "glans_certification/application.html",
@@ -272,9 +262,10 @@ def step(request, application_id):
         elif name == "decide":
             second = None
             if data.get("second_auditor"):
+                # Only someone the form offered (the same rule as the service's).
                 second = (
-                    get_user_model()
-                    .objects.filter(pk=_maybe_id(data.get("second_auditor")))
+                    second_auditor_candidates(user, application.unit)
+                    .filter(pk=_maybe_id(data.get("second_auditor")))
                     .first()
                 )
                 if second is None:

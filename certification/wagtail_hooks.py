@@ -7,14 +7,15 @@ from wagtail.admin.ui.components import Component
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet
 
+from glans_learning.core.actions import PlainEditAction, RefusedCreateAction, RefusedDeleteAction
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet, ScopedObjectMixin
 from glans_learning.organisations.permissions import may_audit_unit
 
 from . import privacy, selectors  # noqa: F401 (privacy registers the AVG hooks)
-from .apps import register_policies
 from .models import Handbook
 from .navigation import certification_landing, certification_nav
+from .permissions import register_policies
 
 register_policies()
 
@@ -77,3 +78,12 @@ class AuditWorklistPanel(Component):
 def audit_worklist_panel(request, panels):
     if may_audit_unit(request.user):
         panels.append(AuditWorklistPanel(selectors.auditor_worklist(user=request.user)))
+
+
+@hooks.register("register_actions")
+def register_certification_actions(registry):
+    """Handbooks start from the front end (services.handbook_start) and are never deleted;
+    the school edits and publishes its own text as Wagtail saves a draftable snippet."""
+    registry.register(Handbook, RefusedCreateAction)
+    registry.register(Handbook, PlainEditAction)
+    registry.register(Handbook, RefusedDeleteAction)

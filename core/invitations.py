@@ -59,6 +59,20 @@ def invitation_check(*, token: str):
     return user
 
 
+@transaction.atomic
+def invitation_accept(*, token: str, password: str):
+    """Use an invitation link: set the invited person's (validated) password, which makes the
+    link and every earlier one stale. InvitationError if the link is invalid, expired or
+    used (also when two tabs submit at once: the row is locked and checked again)."""
+    user = invitation_check(token=token)
+    user = get_user_model().objects.select_for_update().get(pk=user.pk)
+    if not needs_activation(user):
+        raise InvitationError(_("Deze uitnodiging is al gebruikt."))
+    user.set_password(password)
+    user.save(update_fields=["password"])
+    return user
+
+
 def last_invitations(*, user_ids) -> dict[int, AccountInvitation]:
     """The latest invitation per person (one query)."""
     latest: dict[int, AccountInvitation] = {}

@@ -1,14 +1,16 @@
-"""Shared helpers for printable documents: a QR code as inline SVG, and HTML → PDF through
-WeasyPrint, which is optional (the `pdf` extra). Callers check `pdf_available()` and show a
-translated message instead of failing when it is missing."""
+"""Printable documents, in one place for every app: HTML → PDF through WeasyPrint, and a QR
+code as inline SVG. WeasyPrint is optional (the `pdf` extra: `pip install
+glans-learning[pdf]` plus the system libraries pango, harfbuzz and fontconfig); callers ask
+`pdf_available()` first and show a translated message instead of failing when it is
+missing."""
 
 from __future__ import annotations
 
-import importlib.util
+import functools
 
 
 class PdfUnavailable(RuntimeError):
-    """WeasyPrint is not installed (install the plugin with the `pdf` extra)."""
+    """WeasyPrint (the `pdf` extra) is not installed or its system libraries are missing."""
 
 
 def qr_svg(data: str) -> str:
@@ -19,13 +21,19 @@ def qr_svg(data: str) -> str:
     return image.to_string(encoding="unicode")
 
 
+@functools.cache
 def pdf_available() -> bool:
-    return importlib.util.find_spec("weasyprint") is not None
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
 
 
 def html_to_pdf(html: str) -> bytes:
+    """Render a self-contained HTML document (styles inline, no external files) to PDF."""
     if not pdf_available():
-        raise PdfUnavailable("weasyprint is not installed")
+        raise PdfUnavailable("WeasyPrint is not installed (pip install glans-learning[pdf])")
     from weasyprint import HTML
 
     return HTML(string=html, base_url=None).write_pdf()

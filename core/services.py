@@ -102,6 +102,13 @@ class EmailChangeError(Exception):
     """A confirmation link that is invalid, expired, used, or for an address now taken."""
 
 
+def profile_name_set(*, user, first_name: str, last_name: str):
+    """A person sets their own name (the profile page). Surrounding whitespace is dropped."""
+    user.first_name, user.last_name = first_name.strip()[:150], last_name.strip()[:150]
+    user.save(update_fields=["first_name", "last_name"])
+    return user
+
+
 def _email_taken(email: str, *, exclude_user) -> bool:
     from django.contrib.auth import get_user_model
 

@@ -48,8 +48,9 @@ def profile(request):
             profile_form = ProfileForm(request.POST)
             if profile_form.is_valid():
                 data = profile_form.cleaned_data
-                user.first_name, user.last_name = data["first_name"], data["last_name"]
-                user.save(update_fields=["first_name", "last_name"])
+                services.profile_name_set(
+                    user=user, first_name=data["first_name"], last_name=data["last_name"]
+                )
                 messages.success(request, _("Je gegevens zijn opgeslagen."))
                 if data["email"].strip().lower() != (user.email or "").lower():
                     # The address changes only once the link sent to it has been used.
@@ -133,7 +134,12 @@ def invitation(request, token):
         return render(request, "glans_core/invitation.html", {"error": str(exc)}, status=400)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
-        form.save()
+        try:
+            user = invitations.invitation_accept(
+                token=token, password=form.cleaned_data["new_password1"]
+            )
+        except invitations.InvitationError as exc:
+            return render(request, "glans_core/invitation.html", {"error": str(exc)}, status=400)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         messages.success(request, _("Je wachtwoord is opgeslagen. Welkom bij GLANS!"))
         return redirect("glans_accounts:landing")

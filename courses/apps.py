@@ -17,29 +17,6 @@ class CoursesConfig(AppConfig):
         from glans_learning.content.xblocks.signals import exercise_result
 
         exercise_result.connect(services.on_exercise_result, dispatch_uid="glans_exercise_result")
-        self._register_policies()
+        from . import permissions
 
-    def _register_policies(self):
-        """Scoped Wagtail permission policies for the course models (see organisations)."""
-        from wagtail.permissions import register_permission_policy
-
-        from glans_learning.organisations import permissions
-
-        from . import selectors
-        from .models import Enrollment, Register, Session, SessionRegistration
-
-        def enrollments(user):
-            if permissions.is_admin_or_academy_trainer(user):
-                return Enrollment.objects.all()
-            return Enrollment.objects.filter(unit__in=permissions.progress_units(user))
-
-        policies = {
-            Session: selectors.sessions_managed_by,
-            SessionRegistration: lambda user: SessionRegistration.objects.filter(
-                session__in=selectors.sessions_managed_by(user)
-            ),
-            Register: permissions.scope_all(Register),
-            Enrollment: enrollments,
-        }
-        for model, scope in policies.items():
-            register_permission_policy(model, permissions.ScopedPermissionPolicy(model, scope))
+        permissions.register_policies()

@@ -17,7 +17,7 @@ from wagtail.documents import get_document_model
 from wagtail.models import Collection, Page, PageViewRestriction, Site
 
 from glans_learning.content.material import Material, md_to_html
-from glans_learning.content.pdf import html_to_pdf, pdf_available
+from glans_learning.core.pdf import html_to_pdf, pdf_available
 
 from .models import LessonPage, MaterialRecord, ModulePage, ProgrammeIndexPage, ProgrammePage
 

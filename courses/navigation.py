@@ -26,9 +26,8 @@ def course_nav(request):
 def course_landing(user):
     """Academy trainers start on their sessions (their work list), team leads (director, TdT
     participant) on their team, every other learner on their route."""
-    roles = permissions.user_roles(user)
-    if permissions.RoleCode.ACADEMY_TRAINER in roles.academy:
+    if permissions.holds_academy_trainer_role(user):
         return (55, reverse("glans_courses:sessions"))
-    if roles.units_with(permissions.TEAM_LEAD_ROLES):
+    if permissions.team_lead_unit_ids(user):
         return (50, reverse("glans_courses:team"))
     return (10, reverse("glans_courses:my_route"))

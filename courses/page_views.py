@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
 
-from glans_learning.content.pdf import PdfUnavailable
+from glans_learning.core.pdf import PdfUnavailable
 from glans_learning.organisations import permissions
 
 from . import selectors, services, trainer_kits

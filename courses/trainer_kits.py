@@ -23,8 +23,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from glans_learning.content.pdf import html_to_pdf, pdf_available
 from glans_learning.content.trainer_kit import CARD_KINDS, TrainerKit, read_trainer_kit
+from glans_learning.core.pdf import html_to_pdf, pdf_available
 from glans_learning.organisations import permissions
 
 from .models import GuidePdfKind, LessonPage, ModulePage, TrainerGuidePdf, letter_badge

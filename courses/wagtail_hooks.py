@@ -6,20 +6,31 @@ from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
 from glans_learning.content.xblocks.views import EXERCISE_ACCESS_HOOK
+from glans_learning.core.actions import (
+    FormServiceCreateAction,
+    FormServiceEditAction,
+    ServiceDeleteAction,
+    ServiceEditAction,
+    register_plain,
+    service_action,
+)
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
 from . import (
+    page_views,
     privacy,  # noqa: F401 (registers the AVG hooks)
     services,
 )
 from .forms import EnrollmentCreateForm, RegistrationForm, SessionForm
 from .models import Enrollment, Register, Session, SessionRegistration
+from .models.pages import PAGE_VIEWS_HOOK
 from .navigation import course_landing, course_nav
 
 hooks.register(NAV_HOOK, course_nav)
 hooks.register(LANDING_HOOK, course_landing)
 hooks.register(EXERCISE_ACCESS_HOOK, services.exercise_refusal)
+hooks.register(PAGE_VIEWS_HOOK, lambda: page_views)
 
 
 class SessionViewSet(ScopedModelViewSet):
@@ -114,3 +125,20 @@ class CoursesViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_courses_viewsets():
     return CoursesViewSetGroup()
+
+
+@hooks.register("register_actions")
+def register_course_actions(registry):
+    """The admin's writes of the course models go through the course services."""
+    registry.register(Session, service_action(FormServiceCreateAction, services.session_plan))
+    registry.register(Session, service_action(FormServiceEditAction, services.session_plan))
+    registry.register(Session, service_action(ServiceDeleteAction, services.session_delete))
+    for action in (FormServiceCreateAction, FormServiceEditAction):
+        registry.register(SessionRegistration, service_action(action, services.registration_manage))
+    registry.register(
+        SessionRegistration, service_action(ServiceDeleteAction, services.registration_delete)
+    )
+    registry.register(Enrollment, service_action(FormServiceCreateAction, services.enrol))
+    registry.register(Enrollment, service_action(ServiceEditAction, services.enrolment_status_set))
+    registry.register(Enrollment, service_action(ServiceDeleteAction, services.enrolment_delete))
+    register_plain(registry, Register)

@@ -12,20 +12,6 @@ class CredentialsConfig(AppConfig):
         from . import receivers
 
         receivers.connect()
-        from wagtail.permissions import register_permission_policy
+        from . import permissions
 
-        from glans_learning.organisations import permissions
-
-        from .models import Accreditation, Certificate, PointsEntry
-
-        for model in (Accreditation, Certificate):
-            register_permission_policy(
-                model, permissions.ScopedPermissionPolicy(model, permissions.scope_all(model))
-            )
-        # The ledger only grows: no edits, no deletions, for anybody.
-        register_permission_policy(
-            PointsEntry,
-            permissions.ScopedPermissionPolicy(
-                PointsEntry, permissions.scope_all(PointsEntry), actions={"add", "view"}
-            ),
-        )
+        permissions.register_policies()

@@ -249,3 +249,22 @@ def record_statement(*, user, verb: str, event_key: str, statement: dict) -> Lea
         defaults={"user": user, "verb": verb, "statement": xapi.serialise(statement_id, statement)},
     )
     return record
+
+
+def statement_record(
+    *, user, verb: str, event_key: str, kind: str, object_id, name: str, when, result=None
+) -> LearningRecord:
+    """The one builder of the learning records: an xAPI statement that `user` did `verb` to
+    an object of `kind` (its id and display name) at `when`, kept once per `event_key`."""
+    from . import xapi
+
+    statement = xapi.statement(
+        user=user,
+        verb=verb,
+        kind=kind,
+        object_id=object_id,
+        name=name,
+        when=when,
+        result=result,
+    )
+    return record_statement(user=user, verb=verb, event_key=event_key, statement=statement)

@@ -30,31 +30,23 @@ def record_programme_completion(completion_id: int) -> None:
         return
     services.ledger_record_programme(completion=completion)
     certificate = services.certificate_issue(completion=completion)
-    services.record_statement(
+    services.statement_record(
         user=completion.user,
         verb="completed",
         event_key=f"programme-completion:{completion.user_id}:{completion.programme_id}",
-        statement=xapi.statement(
-            user=completion.user,
-            verb="completed",
-            kind="programme",
-            object_id=completion.programme_id,
-            name=completion.programme.title,
-            when=completion.completed_at,
-        ),
+        kind="programme",
+        object_id=completion.programme_id,
+        name=completion.programme.title,
+        when=completion.completed_at,
     )
-    services.record_statement(
+    services.statement_record(
         user=completion.user,
         verb="earned",
         event_key=f"certificate:{certificate.pk}",
-        statement=xapi.statement(
-            user=completion.user,
-            verb="earned",
-            kind="certificate",
-            object_id=certificate.code,
-            name=certificate.programme_title,
-            when=certificate.issued_at,
-        ),
+        kind="certificate",
+        object_id=certificate.code,
+        name=certificate.programme_title,
+        when=certificate.issued_at,
     )
     _forward_later()
 
@@ -67,18 +59,14 @@ def record_module_completion(completion_id: int) -> None:
     if completion is None:
         return
     services.ledger_record_module(completion=completion)
-    services.record_statement(
+    services.statement_record(
         user=completion.user,
         verb="completed",
         event_key=f"module-completion:{completion.user_id}:{completion.module_id}",
-        statement=xapi.statement(
-            user=completion.user,
-            verb="completed",
-            kind="module",
-            object_id=completion.module_id,
-            name=completion.module.title,
-            when=completion.completed_at,
-        ),
+        kind="module",
+        object_id=completion.module_id,
+        name=completion.module.title,
+        when=completion.completed_at,
     )
     _forward_later()
 
@@ -93,18 +81,14 @@ def record_attendance(registration_id: int) -> None:
     if registration is None or not registration.attended:
         return
     services.ledger_record_attendance(registration=registration)
-    services.record_statement(
+    services.statement_record(
         user=registration.user,
         verb="attended",
         event_key=f"attendance:{registration.user_id}:{registration.session_id}",
-        statement=xapi.statement(
-            user=registration.user,
-            verb="attended",
-            kind="session",
-            object_id=registration.session_id,
-            name=registration.session.title,
-            when=registration.session.starts_at,
-        ),
+        kind="session",
+        object_id=registration.session_id,
+        name=registration.session.title,
+        when=registration.session.starts_at,
     )
     _forward_later()
 
@@ -128,32 +112,24 @@ def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visite
         .first()
     )
     if enrollment is not None:
-        services.record_statement(
+        services.statement_record(
             user=user,
             verb="launched",
             event_key=f"launched:{enrollment.pk}",
-            statement=xapi.statement(
-                user=user,
-                verb="launched",
-                kind="programme",
-                object_id=enrollment.programme_id,
-                name=enrollment.programme.title,
-                when=when,
-            ),
+            kind="programme",
+            object_id=enrollment.programme_id,
+            name=enrollment.programme.title,
+            when=when,
         )
     day = timezone.localdate(when).isoformat()
-    services.record_statement(
+    services.statement_record(
         user=user,
         verb="experienced",
         event_key=f"experienced:{user_id}:{lesson_id}:{day}",
-        statement=xapi.statement(
-            user=user,
-            verb="experienced",
-            kind="lesson",
-            object_id=lesson_id,
-            name=lesson.title,
-            when=when,
-        ),
+        kind="lesson",
+        object_id=lesson_id,
+        name=lesson.title,
+        when=when,
     )
     _forward_later()
 
@@ -175,19 +151,15 @@ def record_answer(attempt_id: int) -> None:
         if attempt.is_correct is None
         else {"success": attempt.is_correct, "completion": True}
     )
-    services.record_statement(
+    services.statement_record(
         user=attempt.user,
         verb="answered",
         event_key=f"answer:{attempt.pk}",
-        statement=xapi.statement(
-            user=attempt.user,
-            verb="answered",
-            kind="question",
-            object_id=f"{attempt.lesson_id}-{attempt.block_id}",
-            name=summary.get("label") or attempt.lesson.title,
-            when=attempt.created_at,
-            result=result,
-        ),
+        kind="question",
+        object_id=f"{attempt.lesson_id}-{attempt.block_id}",
+        name=summary.get("label") or attempt.lesson.title,
+        when=attempt.created_at,
+        result=result,
     )
     _forward_later()
 
@@ -209,23 +181,19 @@ def record_exercise_grade(event_id: int) -> None:
         return
     raw = min(max(raw, 0.0), maximum)
     scaled = round(raw / maximum, 4)
-    services.record_statement(
+    services.statement_record(
         user=event.user,
         verb="answered",
         event_key=f"exercise-event:{event.pk}",
-        statement=xapi.statement(
-            user=event.user,
-            verb="answered",
-            kind="exercise",
-            object_id=event.usage_id,
-            name=event.block_type,
-            when=event.created_at,
-            result={
-                "score": {"raw": raw, "min": 0, "max": maximum, "scaled": scaled},
-                "success": scaled >= 1,
-                "completion": True,
-            },
-        ),
+        kind="exercise",
+        object_id=event.usage_id,
+        name=event.block_type,
+        when=event.created_at,
+        result={
+            "score": {"raw": raw, "min": 0, "max": maximum, "scaled": scaled},
+            "success": scaled >= 1,
+            "completion": True,
+        },
     )
     _forward_later()
 

@@ -6,12 +6,22 @@ from django.utils.translation import gettext_lazy
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from glans_learning.core.actions import (
+    FormServiceCreateAction,
+    FormServiceEditAction,
+    RefusedCreateAction,
+    RefusedDeleteAction,
+    RefusedEditAction,
+    register_plain,
+    service_action,
+)
 from glans_learning.core.navigation import DASHBOARD_SECTIONS_HOOK, NAV_HOOK, NavItem
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
 from . import (
     privacy,  # noqa: F401 (registers the AVG hooks)
     selectors,
+    services,
 )
 from .forms import CorrectionForm, RevocationForm
 from .models import Accreditation, Certificate, PointsEntry
@@ -101,3 +111,19 @@ class CredentialsViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_credentials_viewsets():
     return CredentialsViewSetGroup()
+
+
+@hooks.register("register_actions")
+def register_credentials_actions(registry):
+    """The ledger only grows (a correction is a new entry, services.points_correct); a
+    certificate is only revoked (services.certificate_revoke); accreditations are reference
+    data."""
+    registry.register(PointsEntry, service_action(FormServiceCreateAction, services.points_correct))
+    registry.register(PointsEntry, RefusedEditAction)
+    registry.register(PointsEntry, RefusedDeleteAction)
+    registry.register(Certificate, RefusedCreateAction)
+    registry.register(
+        Certificate, service_action(FormServiceEditAction, services.certificate_revoke)
+    )
+    registry.register(Certificate, RefusedDeleteAction)
+    register_plain(registry, Accreditation)

@@ -128,6 +128,17 @@ from glans_learning.organisations.permissions import (  # noqa: E402
     managed_units,
 )
 
+
+def uses_measurement(user) -> bool:
+    """Whether the oudervolgsysteem has anything for `user` (menu item, index page)."""
+    roles = user_roles(user)
+    return bool(
+        teacher_group_ids(user)
+        or roles.units_with(SCHOOL_VIEW_ROLES | BOARD_ROLES)
+        or roles.is_academy
+    )
+
+
 can_manage_moments = is_platform_admin | is_unit_manager
 for _action in ("add", "change", "delete", "view"):
     rules.add_perm(f"glans_measurement.{_action}_measurementmoment", can_manage_moments)

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from glans_learning.core.exports import export_response
 from glans_learning.core.tasks import enqueue
 from glans_learning.organisations.models import Board, Group, OrganisationUnit, SchoolYear
-from glans_learning.organisations.permissions import user_roles
+from glans_learning.organisations.permissions import is_academy_staff
 from glans_learning.organisations.utils import parse_id
 
 from . import imports, permissions, selectors, services, tasks
@@ -24,12 +24,11 @@ from .models import FollowUp, NextStep, Rating
 
 @login_required
 def index(request):
-    roles = user_roles(request.user)
     context = {
         "groups": permissions.rateable_groups(request.user).order_by("unit__name", "grade", "name"),
         "schools": permissions.school_units(request.user).order_by("name"),
         "boards": Board.objects.filter(pk__in=permissions.board_ids(request.user)),
-        "academy": roles.is_academy,
+        "academy": is_academy_staff(request.user),
     }
     if not any([context["groups"], context["schools"], context["boards"], context["academy"]]):
         raise Http404
@@ -186,10 +185,8 @@ def follow_up(request, rating_id):
 
 @login_required
 def board_dashboard(request, board_id):
-    board = Board.objects.filter(pk=parse_id(board_id)).first()
-    if board is None or not (
-        user_roles(request.user).is_academy or board.pk in permissions.board_ids(request.user)
-    ):
+    board = permissions.visible_board(request.user, parse_id(board_id))
+    if board is None:
         raise Http404
     year = _year_from(request)
     rows = (
@@ -242,7 +239,7 @@ ACADEMY_PAGE_SIZE = 25
 
 @login_required
 def academy_dashboard(request):
-    if not user_roles(request.user).is_academy:
+    if not is_academy_staff(request.user):
         raise Http404
     year = _year_from(request)
     units = (

@@ -2,6 +2,7 @@
 
 from wagtail import hooks
 
+from glans_learning.core.actions import PlainDeleteAction, PlainEditAction, register_plain
 from glans_learning.core.navigation import NAV_HOOK
 
 from . import privacy  # noqa: F401 (registers the AVG hooks)
@@ -15,3 +16,14 @@ def register_measurement_viewsets():
     from .admin_views import MeasurementViewSetGroup
 
     return MeasurementViewSetGroup()
+
+
+@hooks.register("register_actions")
+def register_measurement_actions(registry):
+    from .actions import MomentCreateAction
+    from .models import MeasurementMoment, Target
+
+    registry.register(MeasurementMoment, MomentCreateAction)
+    registry.register(MeasurementMoment, PlainEditAction)
+    registry.register(MeasurementMoment, PlainDeleteAction)
+    register_plain(registry, Target)

@@ -2,7 +2,9 @@
 objects by primary key without a scope; these subclasses check the permission policy's
 scope on every object they load and filter every listing."""
 
-from django.http import Http404
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponseRedirect
 from wagtail.admin.viewsets.model import ModelViewSet
 
 _SCOPED_VIEWS = (
@@ -68,6 +70,27 @@ class ScopedObjectMixin:
         return queryset
 
 
+class ServiceRefusalMixin:
+    """Create, edit and delete views: the project's actions (core/actions.py) write through
+    the services; when a service refuses (ValidationError), the admin shows its translated
+    message and nothing changed (the view's transaction is rolled back)."""
+
+    def form_valid(self, form):
+        try:
+            return super().form_valid(form)
+        except ValidationError as error:
+            for message in error.messages:
+                messages.error(self.request, message)
+            if getattr(self, "permission_required", None) == "delete":
+                return HttpResponseRedirect(self.get_success_url())
+            for message in error.messages:
+                form.add_error(None, message)
+            return self.form_invalid(form)
+
+
+_WRITE_VIEWS = ("add_view_class", "edit_view_class", "delete_view_class")
+
+
 class ReadableColumnsMixin:
     """Index columns people can read: yes/no fields as icons (not "True"), people by their
     full name (not their username)."""
@@ -109,6 +132,12 @@ class ScopedModelViewSet(ModelViewSet):
             base = getattr(self, attr)
             if not issubclass(base, ScopedObjectMixin):
                 setattr(self, attr, type(f"Scoped{base.__name__}", (ScopedObjectMixin, base), {}))
+        for attr in _WRITE_VIEWS:
+            base = getattr(self, attr)
+            if not issubclass(base, ServiceRefusalMixin):
+                setattr(
+                    self, attr, type(f"Refusing{base.__name__}", (ServiceRefusalMixin, base), {})
+                )
         if not issubclass(self.index_view_class, ReadableColumnsMixin):
             base = self.index_view_class
             self.index_view_class = type(

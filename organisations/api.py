@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from . import selectors
-from .permissions import get_visible_unit_or_404, user_roles
+from .permissions import get_visible_unit_or_404, is_academy_staff
 from .utils import parse_id
 
 router = Router(tags=["organisaties"])
@@ -78,7 +78,7 @@ def me(request):
         first_name=user.first_name,
         last_name=user.last_name,
         email=user.email,
-        is_academy_staff=user_roles(user).is_academy,
+        is_academy_staff=is_academy_staff(user),
         memberships=memberships,
     )
 

@@ -38,7 +38,6 @@ class MembershipForm(WagtailAdminModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         user = self.for_user
-        roles_ = permissions.user_roles(user)
         units = permissions.managed_units(user)
         self.fields["user"].required = False
         self.fields["user"].queryset = permissions.visible_users(user).order_by(
@@ -51,7 +50,7 @@ class MembershipForm(WagtailAdminModelForm):
             "Kies een bestaande persoon, of vul hieronder de gegevens van een nieuwe persoon in."
         )
         self.fields["unit"].queryset = units
-        if not roles_.is_platform_admin:
+        if not permissions.is_platform_admin(user):
             self.fields["unit"].required = True
             self.fields["roles"].queryset = Role.objects.filter(is_academy_role=False)
         self.fields["groups"].queryset = Group.objects.filter(unit__in=units).select_related("unit")

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
-from django.db.models import Model, Q, QuerySet
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Model, Q, QuerySet
+from django.db.models.functions import Cast
 from django.http import Http404
 from wagtail.permission_policies.base import ModelPermissionPolicy
 
@@ -83,6 +85,21 @@ def user_roles(user) -> UserRoles:
     )
     setattr(user, _CACHE_ATTR, roles_)
     return roles_
+
+
+def member_unit_ids(user) -> set[int]:
+    """The units the user is a current member of (any role)."""
+    return set(user_roles(user).by_unit)
+
+
+def team_lead_unit_ids(user) -> list[int]:
+    """The units whose team the user leads (director, TdT participant)."""
+    return sorted(user_roles(user).units_with(TEAM_LEAD_ROLES))
+
+
+def holds_academy_trainer_role(user) -> bool:
+    """The academy trainer role itself (superusers not included: for landing pages)."""
+    return RoleCode.ACADEMY_TRAINER in user_roles(user).academy
 
 
 def forget_roles(user) -> None:
@@ -341,6 +358,21 @@ class ScopedPermissionPolicy(ModelPermissionPolicy):
         return any(self.user_has_permission_for_instance(user, a, instance) for a in actions)
 
 
+def log_entries_viewable_by(entries, user):
+    """The scoped log entries `user` may see: platform admins all (deleted objects' entries
+    included), anybody else those about objects in a scoped policy's view/change/delete scope
+    (audit_log.py asks through its hook)."""
+    if user_roles(user).is_platform_admin:
+        return entries
+    allowed = Q(pk__in=[])
+    for model, policy in SCOPED_POLICIES.items():
+        scope = policy.instances_user_has_any_permission_for(user, ["view", "change", "delete"])
+        ids = scope.order_by().annotate(_glans_id=Cast("pk", CharField())).values("_glans_id")
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        allowed |= Q(content_type=content_type, object_id__in=ids)
+    return entries.filter(allowed)
+
+
 def scope_all(model):
     return lambda user: model._default_manager.all()
 
@@ -530,6 +562,15 @@ def may_manage_personal_data(by, person) -> bool:
     if by.pk == person.pk or is_platform_admin(by):
         return True
     return Membership.objects.filter(user=person, unit__in=managed_units(by)).exists()
+
+
+def may_erase_person(by, person) -> bool:
+    """Who may erase `person` (given may_manage_personal_data): never themself; staff accounts
+    (Django staff, superusers, platform admins) only by a platform admin."""
+    if by.pk == person.pk:
+        return False
+    staff = person.is_staff or is_platform_admin(person)
+    return not staff or is_platform_admin(by)
 
 
 # --- team sessions from the front end --------------------------------------------------

@@ -250,8 +250,7 @@ def person_erase(*, by, user) -> None:
     retention task."""
     if by is not None:
         _check(by, user)
-        staff = user.is_staff or user.is_superuser or permissions.is_platform_admin(user)
-        if by.pk == user.pk or (staff and not permissions.is_platform_admin(by)):
+        if not permissions.may_erase_person(by, user):
             raise PermissionDenied
     if is_anonymised(user):
         raise ValidationError(_("Deze persoon is al geanonimiseerd."))

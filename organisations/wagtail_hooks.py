@@ -7,6 +7,13 @@ from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from glans_learning.core.actions import (
+    FormServiceCreateAction,
+    FormServiceEditAction,
+    PlainDeleteAction,
+    register_plain,
+    service_action,
+)
 from glans_learning.core.middleware import REQUIRES_TWO_FACTOR_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
 
@@ -14,8 +21,10 @@ from . import (
     permissions,
     privacy,  # noqa: F401 (registers the AVG hooks)
     selectors,
+    services,
 )
 from .admin_views import ScopedModelViewSet
+from .audit_log import LOG_SCOPE_HOOK
 from .forms import MembershipForm, UnitScopedForm
 from .models import (
     Board,
@@ -26,6 +35,8 @@ from .models import (
     SchoolYear,
     ScopedLogEntry,
 )
+
+hooks.register(LOG_SCOPE_HOOK, permissions.log_entries_viewable_by)
 
 
 class BoardViewSet(ScopedModelViewSet):
@@ -191,7 +202,7 @@ class FirstRunPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def first_run_panel(request, panels):
-    if not (request.user.is_superuser or permissions.is_platform_admin(request.user)):
+    if not permissions.is_platform_admin(request.user):
         return
     missing = selectors.first_run_missing()
     if missing:
@@ -221,3 +232,13 @@ def outbox_panel(request, panels):
     backlog = outbox_backlog()
     if backlog["stale"]:
         panels.append(OutboxPanel(backlog))
+
+
+@hooks.register("register_actions")
+def register_organisation_actions(registry):
+    """Memberships go through the membership service (the form's save); the rest is
+    reference data without rules beyond the models' own validation."""
+    for action in (FormServiceCreateAction, FormServiceEditAction):
+        registry.register(Membership, service_action(action, services.membership_save))
+    registry.register(Membership, PlainDeleteAction)
+    register_plain(registry, Board, OrganisationUnit, SchoolYear, Group, Role)

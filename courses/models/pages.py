@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
+from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.fields import RichTextField, StreamField
@@ -34,6 +35,19 @@ class Letter(models.TextChoices):
     IMPLEMENTATION = "implementation", _("Implementatie")
 
 
+# The pages' view code (courses/page_views.py: selectors for what a page shows, services for
+# what opening it does) sits above the models, so the models reach it through this Wagtail
+# hook, which courses/wagtail_hooks.py registers; no import from the models back up.
+PAGE_VIEWS_HOOK = "glans_course_page_views"
+
+
+def page_view(name: str):
+    """The page view function `name` of the module registered under PAGE_VIEWS_HOOK."""
+    for views in hooks.get_hooks(PAGE_VIEWS_HOOK):
+        return getattr(views(), name)
+    raise LookupError(f"no {PAGE_VIEWS_HOOK} hook is registered")
+
+
 class CourseTreeRouting:
     """Mixin for the course pages (before `Page` in the bases): routing below the page in one
     query and the view restrictions in one (courses/page_views.py, docs/performance.md)."""
@@ -45,14 +59,12 @@ class CourseTreeRouting:
     def route(self, request, path_components):
         if not path_components:
             return super().route(request, path_components)
-        from ..page_views import course_route
-
-        return course_route(page=self, request=request, path_components=path_components)
+        return page_view("course_route")(
+            page=self, request=request, path_components=path_components
+        )
 
     def get_view_restrictions(self):
-        from ..page_views import course_view_restrictions
-
-        return course_view_restrictions(page=self)
+        return page_view("course_view_restrictions")(page=self)
 
 
 class ProgrammeIndexPage(CourseTreeRouting, Page):
@@ -71,10 +83,8 @@ class ProgrammeIndexPage(CourseTreeRouting, Page):
         verbose_name = _("overzicht leerprogramma's")
 
     def get_context(self, request, *args, **kwargs):
-        from ..page_views import programme_index_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(programme_index_context(index=self, request=request))
+        context.update(page_view("programme_index_context")(index=self, request=request))
         return context
 
 
@@ -161,10 +171,8 @@ class ProgrammePage(CourseTreeRouting, Page):
         return [line.strip() for line in self.learning_goals.splitlines() if line.strip()]
 
     def get_context(self, request, *args, **kwargs):
-        from ..page_views import programme_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(programme_context(programme=self, request=request))
+        context.update(page_view("programme_context")(programme=self, request=request))
         return context
 
 
@@ -244,10 +252,8 @@ class ModulePage(CourseTreeRouting, Page):
         return letter_badge(self.letter)
 
     def get_context(self, request, *args, **kwargs):
-        from ..page_views import module_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(module_context(module=self, request=request))
+        context.update(page_view("module_context")(module=self, request=request))
         return context
 
 
@@ -352,24 +358,18 @@ class LessonPage(RoutablePageMixin, CourseTreeRouting, Page):
         return None
 
     def get_context(self, request, *args, **kwargs):
-        from ..page_views import lesson_context
-
         context = super().get_context(request, *args, **kwargs)
-        context.update(lesson_context(lesson=self, request=request))
+        context.update(page_view("lesson_context")(lesson=self, request=request))
         return context
 
     # A trainer guide's printable slides and kit (see trainer_kits.py for the URL shape).
     @path("dias/", name="guide_slides_pdf")
     def slides_pdf(self, request):
-        from ..page_views import guide_pdf
-
-        return guide_pdf(lesson=self, request=request, kind="slides")
+        return page_view("guide_pdf")(lesson=self, request=request, kind="slides")
 
     @path("trainerskit/", name="guide_kit_pdf")
     def kit_pdf(self, request):
-        from ..page_views import guide_pdf
-
-        return guide_pdf(lesson=self, request=request, kind="kit")
+        return page_view("guide_pdf")(lesson=self, request=request, kind="kit")
 
 
 class MaterialRecord(models.Model):

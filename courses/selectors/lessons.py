@@ -9,7 +9,7 @@ from wagtail.models import PageViewRestriction
 
 from glans_learning.organisations import permissions
 
-from .. import completion
+from ..completion import rules as completion
 from ..models import (
     LessonPage,
     ProgrammePage,

@@ -8,7 +8,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
-from .. import completion as rules
+from ..completion import rules
 from ..models import (
     ActivityResponse,
     Enrollment,

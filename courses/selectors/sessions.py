@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
 from django.utils import timezone
 
-from glans_learning.organisations import permissions
-
-from ..models import (
-    Session,
+# Who may see, register for and manage which session is authorization: it lives in
+# courses/permissions.py; re-exported here, where the readers have always found it.
+from ..permissions import (  # noqa: F401
+    session_visibility,
+    sessions_managed_by,
+    sessions_open_to,
+    sessions_visible_to,
 )
 
 
@@ -17,13 +19,13 @@ def programme_sessions(*, user, programme) -> list:
     programme page view: raw SQL with the rule of `sessions_visible_to`)."""
     from . import raw
 
-    roles = permissions.user_roles(user)
-    if roles.is_academy:
-        return raw.programme_sessions(programme_id=programme.pk, user_id=None, unit_ids=[])
-    if not getattr(user, "is_authenticated", False):
+    visibility = session_visibility(user)
+    if visibility is None:
         return []
+    if visibility.all:
+        return raw.programme_sessions(programme_id=programme.pk, user_id=None, unit_ids=[])
     return raw.programme_sessions(
-        programme_id=programme.pk, user_id=user.pk, unit_ids=sorted(roles.by_unit)
+        programme_id=programme.pk, user_id=user.pk, unit_ids=visibility.unit_ids
     )
 
 
@@ -35,53 +37,6 @@ def upcoming(sessions, limit=10) -> list:
 def upcoming_sessions_for_programme(*, programme, user):
     qs = sessions_visible_to(user).filter(programme=programme, ends_at__gte=timezone.now())
     return list(qs.select_related("unit").order_by("starts_at")[:10])
-
-
-def sessions_visible_to(user):
-    """Sessions a user may see: academy-wide ones and those of their own units; academy staff
-    see all."""
-    roles = permissions.user_roles(user)
-    qs = Session.objects.all()
-    if roles.is_academy:
-        return qs
-    if not getattr(user, "is_authenticated", False):
-        return qs.none()
-    return qs.filter(
-        Q(unit__isnull=True) | Q(unit_id__in=list(roles.by_unit)) | Q(trainers=user)
-    ).distinct()
-
-
-def sessions_open_to(user):
-    """Sessions that are for the user to register for (past ones too; registering refuses
-    those as over): team and online sessions they see; TdT meetings only for who leads a
-    team (academy-wide ones for any team lead, a school's for its own) and for admins and
-    academy trainers; any session they train."""
-    qs = sessions_visible_to(user)
-    lead_units = permissions.tdt_meeting_units(user)
-    if lead_units is None:
-        return qs
-    tdt = Q(kind=Session.Kind.TDT) & (Q(unit_id__in=list(lead_units)) | Q(unit__isnull=True))
-    if not lead_units:
-        tdt = Q(pk__in=[])
-    return qs.filter(~Q(kind=Session.Kind.TDT) | tdt | Q(trainers=user)).distinct()
-
-
-def sessions_managed_by(user):
-    """Sessions the user manages (plans, edits, records attendance of): academy trainers and
-    admins all; others the sessions they train or planned, and team leads their unit's team
-    sessions. A TdT meeting the academy holds at a school is not its participants' to manage."""
-    roles = permissions.user_roles(user)
-    qs = Session.objects.all()
-    if permissions.is_admin_or_academy_trainer(user):
-        return qs
-    return qs.filter(
-        Q(trainers=user)
-        | Q(planned_by=user)
-        | Q(
-            kind=Session.Kind.TEAM,
-            unit_id__in=list(roles.units_with(permissions.TEAM_LEAD_ROLES)),
-        )
-    ).distinct()
 
 
 def programme_sessions_for(*, user, programme):

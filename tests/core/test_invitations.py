@@ -7,6 +7,7 @@ import re
 import pytest
 from django.core import mail, signing
 from django.test import Client
+from django.urls import reverse
 
 from glans_learning.core import invitations, services
 from glans_learning.core.models import AccountInvitation
@@ -92,3 +93,46 @@ def test_password_reset_reaches_people_without_a_password(
     )
     newcomer.refresh_from_db()
     assert newcomer.check_password("Zonnebloem-2026!")
+
+
+def test_accepting_goes_through_the_service_once(newcomer, monkeypatch):
+    """The view calls invitations.invitation_accept; a second use of the link is refused and
+    leaves the password alone."""
+    token = invitations.invitation_token(user=newcomer)
+    calls = []
+    real = invitations.invitation_accept
+    monkeypatch.setattr(
+        invitations, "invitation_accept", lambda **kw: calls.append(kw) or real(**kw)
+    )
+    url = reverse("glans_accounts:invitation", args=[token])
+    data = {"new_password1": "Zonnebloem-2026!", "new_password2": "Zonnebloem-2026!"}
+    assert _post(Client(enforce_csrf_checks=True), url, data).status_code == 302
+    assert [c["token"] for c in calls] == [token]
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("Zonnebloem-2026!")
+    with pytest.raises(invitations.InvitationError):
+        invitations.invitation_accept(token=token, password="Iets-anders-2026!")
+    newcomer.refresh_from_db()
+    assert newcomer.check_password("Zonnebloem-2026!")
+
+
+def test_the_profile_name_is_saved_through_the_service(teacher, monkeypatch):
+    calls = []
+    real = services.profile_name_set
+    monkeypatch.setattr(services, "profile_name_set", lambda **kw: calls.append(kw) or real(**kw))
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(teacher)
+    response = _post(
+        client,
+        reverse("glans_accounts:profile"),
+        {
+            "action": "profile",
+            "first_name": " Anna ",
+            "last_name": "Jansen",
+            "email": teacher.email,
+        },
+    )
+    assert response.status_code in (200, 302)
+    teacher.refresh_from_db()
+    assert (teacher.first_name, teacher.last_name) == ("Anna", "Jansen")
+    assert calls and calls[0]["user"].pk == teacher.pk

@@ -181,7 +181,7 @@ def test_without_weasyprint_a_clear_message_instead_of_links(guide, tdt_teacher)
     client = login(tdt_teacher)
     with (
         mock.patch.object(trainer_kits, "pdf_available", return_value=False),
-        mock.patch("glans_learning.content.pdf.pdf_available", return_value=False),
+        mock.patch("glans_learning.core.pdf.pdf_available", return_value=False),
     ):
         page = client.get(guide.url).content.decode()
         response = client.get(guide.url + "dias/")

@@ -17,8 +17,8 @@ from glans_learning.core.tasks import enqueue
 from glans_learning.organisations import permissions
 from glans_learning.organisations.models import SchoolYear
 
-from . import completion, selectors, signals
-from .models import (
+from .. import completion, selectors, signals
+from ..models import (
     ActivityAttempt,
     ActivityResponse,
     Attendance,
@@ -31,7 +31,18 @@ from .models import (
     Session,
     SessionRegistration,
 )
-from .tasks import send_session_confirmation
+from ..permissions import may_enrol_self
+from ..tasks import send_session_confirmation
+
+# The services by concept (courses/services/*.py), re-exported here so `services.<name>` keeps
+# working everywhere.
+from .enrolment import (  # noqa: F401
+    enrolment_delete,
+    enrolment_reinstate,
+    enrolment_status_set,
+    enrolment_withdraw,
+)
+from .sessions import registration_delete, session_delete  # noqa: F401
 
 MAX_ANSWER_LENGTH = 10_000
 
@@ -300,9 +311,9 @@ def enrol_check(*, user, programme, by, unit=None):
     """Whether `by` may enrol `user` in `programme` (for `unit`); returns the unit the enrolment
     belongs to. Raises PermissionDenied or ValidationError."""
     if by.pk == user.pk and unit is None:
-        if not programme.self_enrolment and not permissions.user_roles(by).is_academy:
+        if not may_enrol_self(by, programme):
             raise PermissionDenied
-        unit_ids = permissions.user_roles(user).by_unit
+        unit_ids = permissions.member_unit_ids(user)
         return (
             permissions.visible_units(user).filter(pk__in=list(unit_ids)).first()
             if unit_ids
