@@ -8,6 +8,7 @@ from wagtail.admin.viewsets.model import ModelViewSetGroup
 from glans_learning.content.xblocks.views import EXERCISE_ACCESS_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
+from glans_learning.organisations.services import JOIN_ACCEPTED_HOOK
 
 from . import (
     privacy,  # noqa: F401 (registers the AVG hooks)
@@ -20,6 +21,7 @@ from .navigation import course_landing, course_nav
 hooks.register(NAV_HOOK, course_nav)
 hooks.register(LANDING_HOOK, course_landing)
 hooks.register(EXERCISE_ACCESS_HOOK, services.exercise_refusal)
+hooks.register(JOIN_ACCEPTED_HOOK, services.enrol_after_join)
 
 
 class SessionViewSet(ScopedModelViewSet):

@@ -269,6 +269,19 @@ def visible_users(user):
     return User.objects.filter(glans_memberships__unit_id__in=unit_ids).distinct()
 
 
+def attachable_users(user):
+    """People `user` may give a membership by picking them (admin membership form): platform
+    admins anybody; directors only people already in a unit they manage. Anyone else joins
+    through an invitation they accept themselves (services.member_add_by_email)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if user_roles(user).is_platform_admin:
+        return User.objects.all()
+    unit_ids = list(user_roles(user).units_with(UNIT_MANAGER_ROLES))
+    return User.objects.filter(glans_memberships__unit_id__in=unit_ids).distinct()
+
+
 def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
     """Fetch a unit for `perm`; a unit the user may not see is 404, one they see but may
     not use for `perm` raises PermissionDenied."""
@@ -516,13 +529,21 @@ rules.add_perm("glans_certification.view_handbook", writes_a_handbook | is_acade
 
 def may_manage_personal_data(by, person) -> bool:
     """Who may see the export of a person's data and (others than themself) erase them: the
-    person (export only, see privacy.person_erase), platform admins, and the directors
-    (unit managers) of a unit the person is a member of."""
+    person (export only, see privacy.person_erase) and platform admins; a director only for
+    someone whose memberships are *all* in units that director manages, and never for
+    academy staff or admin accounts. So it never follows from a membership at one school
+    while the person also belongs elsewhere (issue #23)."""
     if not getattr(by, "is_authenticated", False) or person is None:
         return False
     if by.pk == person.pk or is_platform_admin(by):
         return True
-    return Membership.objects.filter(user=person, unit__in=managed_units(by)).exists()
+    if person.is_staff or person.is_superuser:
+        return False
+    memberships = Membership.objects.filter(user=person)
+    if not memberships.exists() or memberships.filter(unit__isnull=True).exists():
+        return False  # nobody's, or academy staff
+    managed = list(managed_units(by).values_list("pk", flat=True))
+    return not memberships.exclude(unit_id__in=managed).exists()
 
 
 # --- team sessions from the front end --------------------------------------------------

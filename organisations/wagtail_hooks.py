@@ -15,7 +15,7 @@ from . import (
     privacy,  # noqa: F401 (registers the AVG hooks)
     selectors,
 )
-from .admin_views import ScopedModelViewSet
+from .admin_views import MembershipCreateView, ScopedModelViewSet
 from .forms import MembershipForm, UnitScopedForm
 from .models import (
     Board,
@@ -76,6 +76,7 @@ class MembershipViewSet(ScopedModelViewSet):
     model = Membership
     icon = "user"
     menu_label = _("Lidmaatschappen")
+    add_view_class = MembershipCreateView
 
     def get_form_class(self, for_update=False):
         return MembershipForm
