@@ -11,7 +11,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import permissions
-from .models import Board, Membership, OrganisationUnit, Role, RoleCode, SchoolYear, UnitType
+from .models import (
+    Board,
+    Membership,
+    MembershipInvitation,
+    OrganisationUnit,
+    Role,
+    RoleCode,
+    SchoolYear,
+    UnitType,
+)
 from .permissions import forget_roles
 
 
@@ -159,7 +168,7 @@ class MemberAdded:
 
     email: str
     membership: Membership | None = None  # a new account's membership, or an existing member's
-    invitation: "MembershipInvitation | None" = None  # an existing account was asked to join
+    invitation: MembershipInvitation | None = None  # an existing account was asked to join
     created: bool = False  # a new account was made (and sent a set-password link)
     already_member: bool = False
 
@@ -193,8 +202,6 @@ def member_add_by_email(
       account never becomes a school's member because somebody knows its address.
     """
     from glans_learning.core.services import invitation_send
-
-    from .models import MembershipInvitation
 
     if roles is None:
         roles = list(Role.objects.filter(code__in=list(role_codes or [RoleCode.LEARNER])))
