@@ -48,6 +48,40 @@ def two_factor_enabled(*, user) -> bool:
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
 
+def two_factor_has_device(*, user) -> bool:
+    """Whether the account has any confirmed second factor (an app or backup codes)."""
+    if not two_factor_available():
+        return False
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
+def two_factor_reset(*, by, user) -> None:
+    """A platform admin's reset of somebody's second factor (lost phone and codes): every
+    device goes, the reset is logged and the owner is told by e-mail, so a reset they did
+    not ask for does not go unnoticed."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+    from wagtail.log_actions import log
+
+    two_factor_remove(user=user)
+    log(instance=user, action="glans.two_factor_reset", user=by, data={"person": user.pk})
+    if user.email:
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                _("Je tweestapsverificatie bij GLANS is uitgezet"),
+                _(
+                    "Een beheerder heeft de tweestapsverificatie van je account uitgezet. Stel "
+                    "haar opnieuw in bij je volgende aanmelding. Heb je hier niet om gevraagd? "
+                    "Neem dan meteen contact op met de beheerder van het platform."
+                ),
+                None,
+                [user.email],
+            )
+
+
 def two_factor_pending_device(*, user):
     """The unconfirmed TOTP device being set up (created on first call, then reused so the
     QR code stays the same across page loads)."""

@@ -19,6 +19,16 @@ from .navigation import PROFILE_SECTIONS_HOOK, landing_url_for
 from .two_factor_views import TokenForm as TwoFactorTokenForm
 
 
+class LoginForm(AuthenticationForm):
+    """Username or e-mail address (any case): see auth_backends.py."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = gettext_lazy("Gebruikersnaam of e-mailadres")
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
+
+
 class ProfileForm(forms.Form):
     first_name = forms.CharField(label=gettext_lazy("Voornaam"), max_length=150, required=False)
     last_name = forms.CharField(label=gettext_lazy("Achternaam"), max_length=150, required=False)
@@ -134,10 +144,22 @@ def invitation(request, token):
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=_password_backend())
         messages.success(request, _("Je wachtwoord is opgeslagen. Welkom bij GLANS!"))
         return redirect("glans_accounts:landing")
     return render(request, "glans_core/invitation.html", {"form": form, "invited": user})
+
+
+def _password_backend() -> str:
+    """The site's password backend (ours, or Django's ModelBackend in a host without it)."""
+    from django.conf import settings
+    from django.contrib.auth.backends import ModelBackend
+    from django.utils.module_loading import import_string
+
+    for path in settings.AUTHENTICATION_BACKENDS:
+        if issubclass(import_string(path), ModelBackend):
+            return path
+    return "django.contrib.auth.backends.ModelBackend"
 
 
 class PasswordResetForm(DjangoPasswordResetForm):

@@ -158,6 +158,11 @@ def privacy_log_actions(actions):
     actions.register_action(
         "glans.person_erased", _("Persoon geanonimiseerd"), _("Persoon geanonimiseerd")
     )
+    actions.register_action(
+        "glans.two_factor_reset",
+        _("Tweestapsverificatie uitgezet door een beheerder"),
+        _("Tweestapsverificatie uitgezet door een beheerder"),
+    )
 
 
 @hooks.register(PROFILE_SECTIONS_HOOK)
