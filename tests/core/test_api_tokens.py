@@ -139,9 +139,43 @@ def test_wrong_keys_are_rate_limited(csrf_client, teacher, settings):
         assert (
             csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer glans_fout").status_code == 401
         )
-    response = csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer glans_fout")
     assert response.status_code == 429
     assert response.json()["detail"]
+    # A valid key from the same address (a school's NAT) still works (issue #23).
+    response = csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    response = csrf_client.get("/api/v1/me", HTTP_X_API_KEY=key)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_X_API_KEY": ""},
+        {"HTTP_AUTHORIZATION": "Basic dGVzdDp0ZXN0"},
+        {"HTTP_AUTHORIZATION": ""},
+    ],
+    ids=["empty-x-api-key", "basic", "empty-authorization"],
+)
+def test_a_key_header_that_is_not_a_key_never_falls_back_to_the_session(
+    csrf_client, teacher, header
+):
+    csrf_client.force_login(teacher)
+    assert csrf_client.get("/api/v1/me").status_code == 200
+    response = csrf_client.get("/api/v1/me", **header)
+    assert response.status_code == 401
+    assert teacher.username not in response.content.decode()
+
+
+def test_429_documented_for_keyed_operations_and_schema_names_unique(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "429" in schema["paths"]["/api/v1/me"]["get"]["responses"]
+    assert "429" not in schema["paths"]["/api/v1/certification/register"]["get"]["responses"]
+    mine = schema["paths"]["/api/v1/me/certificates"]["get"]["responses"]["200"]
+    ref = mine["content"]["application/json"]["schema"]["items"]["$ref"]
+    described = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert {"programme", "pdf_url", "credential_url"} <= set(described["properties"])
 
 
 def test_token_operations_are_documented(client):
