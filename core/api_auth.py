@@ -66,21 +66,28 @@ def _user_for_key(request, key: str):
     answered 429. Keys have 256 random bits: the limit is against noise, not guessing."""
     if not key:
         return None
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .exclude(expires_at__lte=now)
         .first()
     )
     if token is None:
         check_key_failures(request)
         record_key_failure(request)
         return None
-    now = timezone.now()
+    if token.scope != ApiToken.Scope.WRITE and request.method not in ("GET", "HEAD", "OPTIONS"):
+        raise HttpError(403, _("Deze API-sleutel mag alleen lezen."))
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    request.user = token.user
+    user = token.user
+    # The authorization layer asks whether the second factor was verified: for a key, it was
+    # if the key was made from such a session (organisations.permissions.user_roles).
+    user.is_verified = lambda: token.two_factor
+    request.user = user
     request.glans_api_token = token
-    return token.user
+    return user
 
 
 class TokenAuth(HttpBearer):

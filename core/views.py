@@ -82,9 +82,16 @@ def profile(request):
         elif action == "create_token":
             token_form = TokenForm(request.POST)
             if token_form.is_valid():
-                _token, new_key = services.api_token_create(
-                    user=user, name=token_form.cleaned_data["name"]
-                )
+                from django.core.exceptions import PermissionDenied
+
+                try:
+                    _token, new_key = services.api_token_create(
+                        user=user,
+                        name=token_form.cleaned_data["name"],
+                        verified=bool(getattr(user, "is_verified", lambda: False)()),
+                    )
+                except PermissionDenied as exc:
+                    messages.error(request, str(exc))
                 token_form = TokenForm()
         elif action == "revoke_token":
             try:

@@ -33,6 +33,10 @@ class UserRoles:
     by_unit: dict[int, frozenset[str]] = field(default_factory=dict)
     is_superuser: bool = False
     group_ids: frozenset[int] = frozenset()  # groups/classes of the user's current memberships
+    # Holds a role that must use two factors (platform admin, auditor, superuser) …
+    two_factor_role: bool = False
+    # … and this session has not verified one: those roles are left out above (issue #23).
+    second_factor_missing: bool = False
 
     def units_with(self, codes) -> set[int]:
         codes = set(codes)
@@ -75,14 +79,38 @@ def user_roles(user) -> UserRoles:
             academy.add(code)
         else:
             by_unit.setdefault(unit_id, set()).add(code)
+    is_superuser = user.is_superuser
+    two_factor_role = is_superuser or bool(academy & TWO_FACTOR_ROLES)
+    missing = two_factor_role and second_factor_missing(user)
+    if missing:
+        # No elevated permission at all until the second factor is verified: the academy
+        # roles and the superuser flag count for nothing (their own school roles remain).
+        academy, is_superuser = set(), False
     roles_ = UserRoles(
         academy=frozenset(academy),
         by_unit={k: frozenset(v) for k, v in by_unit.items()},
-        is_superuser=user.is_superuser,
+        is_superuser=is_superuser,
         group_ids=frozenset(group_ids),
+        two_factor_role=two_factor_role,
+        second_factor_missing=missing,
     )
     setattr(user, _CACHE_ATTR, roles_)
     return roles_
+
+
+# Roles that must use two factors: platform admins and auditors (and superusers).
+TWO_FACTOR_ROLES = frozenset({RoleCode.PLATFORM_ADMIN, RoleCode.ACADEMY_AUDITOR})
+
+
+def second_factor_missing(user) -> bool:
+    """Whether `user` came in through a login that knows second factors (a web session
+    through django-otp's middleware, or an API key: core/api_auth.py sets `is_verified`)
+    without a verified one. A user object without `is_verified` was not logged in at all:
+    management commands, tasks and the shell, which act with the operator's authority."""
+    verified = getattr(user, "is_verified", None)
+    if verified is None:
+        return False
+    return not verified()
 
 
 def forget_roles(user) -> None:
@@ -290,7 +318,7 @@ def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
     unit = OrganisationUnit.objects.select_related("board").filter(pk=unit_id).first()
     if unit is None or not (user_roles(user).is_academy or belongs_to_unit(user, unit)):
         raise Http404
-    if not user.has_perm(perm, unit):
+    if not has_perm(user, perm, unit):
         raise PermissionDenied
     return unit
 
@@ -363,9 +391,27 @@ def is_tdt_participant(user) -> bool:
     return bool(user_roles(user).units_with({RoleCode.TDT_PARTICIPANT}))
 
 
-# Two-factor authentication is required in the admin for these roles (core asks through
-# the `glans_requires_two_factor` hook, see wagtail_hooks.py).
-requires_two_factor = is_platform_admin | is_academy_auditor
+# Two-factor authentication is required for these roles, everywhere (core asks through the
+# `glans_requires_two_factor` hook, see wagtail_hooks.py): until the session has verified a
+# second factor, user_roles() leaves their elevated roles out, so every predicate, scope
+# and policy of this module refuses what only those roles may do — front end, admin, API.
+
+
+@rules.predicate
+def requires_two_factor(user) -> bool:
+    return user_roles(user).two_factor_role
+
+
+def lacks_second_factor(user) -> bool:
+    """Holds a two-factor role but has not verified a second factor in this session."""
+    return user_roles(user).second_factor_missing
+
+
+def has_perm(user, perm: str, obj=None) -> bool:
+    """`user.has_perm` without Django's superuser shortcut, which would skip the two-factor
+    rule: the rule's predicates decide for everybody."""
+    return bool(getattr(user, "is_active", False)) and rules.has_perm(perm, user, obj)
+
 
 # Login lockouts (django-axes): platform admins see and lift them.
 for _action in ("view", "delete"):
