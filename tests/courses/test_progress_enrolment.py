@@ -13,7 +13,7 @@ from glans_learning.courses import services
 from glans_learning.courses.models import Enrollment
 from glans_learning.organisations.models import Membership
 from tests.courses.test_progress_support import proef, set_page
-from tests.factories import UserFactory, person
+from tests.factories import UserFactory, log_in, person
 
 User = get_user_model()
 
@@ -198,7 +198,7 @@ def test_team_enrol_view_needs_members_or_a_file(client, director, zonnebloem, p
 def test_team_enrol_page_of_zonnebloem_is_404_for_outsiders(
     client, request, zonnebloem, teacher, programme, who
 ):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get(team_enrol_url(zonnebloem)).status_code == 404
     response = client.post(
         team_enrol_url(zonnebloem), {"programme": programme.pk, "members": [str(teacher.pk)]}
