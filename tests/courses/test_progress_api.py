@@ -272,7 +272,7 @@ def test_team_progress_is_403_for_a_plain_teacher_of_the_school(
 def test_team_progress_gives_auditors_no_names(
     client, team, programme, zonnebloem, teacher, auditor
 ):
-    client.force_login(auditor)
+    log_in(client, auditor)
     response = client.get(team_url(zonnebloem, programme))
     assert response.status_code in (403, 404)
     assert teacher.get_full_name() not in response.content.decode()

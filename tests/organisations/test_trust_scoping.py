@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from glans_learning.organisations import permissions
 from glans_learning.organisations.models import Membership, Role
 from glans_learning.organisations.services import membership_grant
-from tests.factories import person
+from tests.factories import log_in, person
 
 
 @pytest.fixture
@@ -98,7 +98,7 @@ def test_membership_form_answers_alike_for_unknown_and_foreign_addresses(
 
 
 def test_auditor_gets_no_member_list(client, auditor, zonnebloem, teacher):
-    client.force_login(auditor)
+    log_in(client, auditor)
     response = client.get(f"/api/v1/organisations/{zonnebloem.pk}/members")
     assert response.status_code == 403
     assert teacher.email not in response.content.decode()
@@ -127,7 +127,7 @@ def test_trainer_and_admin_still_see_members(client, academy_trainer, admin_user
 
 
 def test_auditor_gets_no_team_view(client, auditor, zonnebloem, teacher):
-    client.force_login(auditor)
+    log_in(client, auditor)
     for url in ("/leren/team/", f"/leren/team/?unit={zonnebloem.pk}"):
         response = client.get(url)
         assert teacher.last_name not in response.content.decode(), url
