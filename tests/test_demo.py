@@ -265,4 +265,12 @@ def test_demo_roles_land_where_the_readme_says(demo):
     assert "School met Glans" in board.get(landing["expertgroep.bestuur"]).content.decode()
     assert "Stichting Samen Leren" in board.get("/meten/").content.decode()
     auditor = login("auditor")
+    # Without the second factor the work list sends the auditor to the two-factor page …
+    response = auditor.get("/certificering/werklijst/")
+    assert response.status_code == 302 and "/accounts/tweestaps/" in response["Location"]
+    # … one of the printed backup codes opens it (issue #23).
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    code = StaticToken.objects.filter(device__user__username="auditor").first().token
+    auditor.post("/accounts/tweestaps/", {"token": code})
     assert "De Zonnebloem" in auditor.get("/certificering/werklijst/").content.decode()
