@@ -130,7 +130,18 @@ def api_not_found(request, *args, **kwargs):
 
 @login_required
 def landing(request):
-    """Where a login without `next` ends: each role's own starting page."""
+    """Where a login without `next` ends: each role's own starting page. A role that must
+    use two factors first verifies one (its starting page needs it), then comes back here."""
+    from urllib.parse import urlencode
+
+    from .middleware import requires_two_factor
+
+    if requires_two_factor(request.user) and not request.user.is_verified():
+        return redirect(
+            reverse("glans_accounts:two_factor")
+            + "?"
+            + urlencode({"next": reverse("glans_accounts:landing")})
+        )
     return redirect(landing_url_for(request.user) or "glans_accounts:profile")
 
 

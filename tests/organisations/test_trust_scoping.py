@@ -122,8 +122,13 @@ def test_auditor_sees_no_names_in_admin_member_lists(client, auditor, teacher, v
 
 def test_trainer_and_admin_still_see_members(client, academy_trainer, admin_user, zonnebloem):
     for user in (academy_trainer, admin_user):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get(f"/api/v1/organisations/{zonnebloem.pk}/members").status_code == 200
+    # The admin without a second factor: a clear 403, no member list (issue #23).
+    client.force_login(admin_user)
+    response = client.get(f"/api/v1/organisations/{zonnebloem.pk}/members")
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["type"] == "second_factor_required"
 
 
 def test_auditor_gets_no_team_view(client, auditor, zonnebloem, teacher):
