@@ -400,8 +400,9 @@ def test_existing_person_of_another_unit_is_matched_whatever_the_case_of_the_add
     client, director, zonnebloem, regenboog, programme, stored, in_file
 ):
     """E-mail addresses are case-insensitive: a person of De Regenboog is never duplicated
-    because of capitals in an address. A director who lists them adds them to the team, with
-    the same answer as for an unknown address (no enumeration, issue #8)."""
+    because of capitals in an address. A director who lists them only *invites* them to the
+    team (they join by accepting, issue #23), with the same answer as for an unknown address
+    (no enumeration, issue #8)."""
     UserFactory(username="piet", email=stored)
     piet = person("piet", unit=regenboog, roles=["learner"])
     client.force_login(director)
@@ -410,8 +411,11 @@ def test_existing_person_of_another_unit_is_matched_whatever_the_case_of_the_add
     assert response.status_code == 302
     assert "1 persoon ingeschreven, van wie 1 nieuw in het team." in flash(response)
     assert User.objects.filter(email__iexact="piet.regenboog@example.invalid").count() == 1
-    assert Membership.objects.filter(user=piet, unit=zonnebloem).exists()
-    assert Enrollment.objects.filter(user=piet, unit=zonnebloem).exists()
+    assert not Membership.objects.filter(user=piet, unit=zonnebloem).exists()
+    assert not Enrollment.objects.filter(user=piet, unit=zonnebloem).exists()
+    from glans_learning.organisations.models import MembershipInvitation
+
+    assert MembershipInvitation.objects.filter(user=piet, unit=zonnebloem).exists()
 
 
 @pytest.mark.parametrize(
