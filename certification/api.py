@@ -48,7 +48,7 @@ class ApplicationOut(Schema):
     valid_until: datetime.date | None
 
 
-class CertificateOut(Schema):
+class SchoolCertificateOut(Schema):
     valid_until: datetime.date
     verification_url: str
     state: str = Field(
@@ -63,7 +63,7 @@ class CertificationOut(Schema):
     )
     prechecks: list[PrecheckOut]
     application: ApplicationOut | None
-    certificate: CertificateOut | None
+    certificate: SchoolCertificateOut | None
 
 
 class BoardCertificationOut(Schema):
@@ -167,7 +167,7 @@ def _certification_out(request, unit) -> CertificationOut:
         )
         if application
         else None,
-        certificate=CertificateOut(
+        certificate=SchoolCertificateOut(
             valid_until=certificate.valid_until,
             verification_url=_verify_url(request, certificate),
             state=lifecycle.certificate_state(certificate)["state"],

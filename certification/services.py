@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from glans_learning.core.tasks import enqueue
 from glans_learning.organisations.permissions import (
+    has_perm,
     in_handbook_team,
     may_audit_unit,
     writes_handbook_of,
@@ -336,7 +337,7 @@ def application_second_approve(*, application, user) -> Application:
 
 @transaction.atomic
 def certificate_revoke(*, certificate, user, reason: str) -> Certificate:
-    if not user.has_perm("glans_certification.revoke", certificate.unit):
+    if not has_perm(user, "glans_certification.revoke", certificate.unit):
         raise PermissionDenied
     if certificate.revoked_at is not None:
         raise ValidationError(_("Dit certificaat is al ingetrokken."))

@@ -23,6 +23,7 @@ from glans_learning.organisations.models import OrganisationUnit
 from glans_learning.organisations.permissions import (
     certificate_units,
     certification_units,
+    has_perm,
     in_handbook_team,
     may_audit_unit,
     writes_handbook_of,
@@ -322,7 +323,7 @@ def certificate_view(request, certificate_id):
                 reverse("glans_certification:verify", args=[cert.code])
             ),
             "may_write": writes_handbook_of(request.user, cert.unit),
-            "may_revoke": request.user.has_perm("glans_certification.revoke", cert.unit),
+            "may_revoke": has_perm(request.user, "glans_certification.revoke", cert.unit),
             "state": lifecycle.certificate_state(cert),
             "pdf_available": bool(cert.pdf) or pdf_available(),
         },

@@ -23,6 +23,12 @@ router = Router(tags=["account"])
 
 class TokenIn(Schema):
     name: str = Field(..., min_length=1, max_length=100)
+    scope: str | None = Field(
+        None,
+        description="read or write. Keys of platform admins and auditors are read-only unless "
+        "write is asked for, expire, and are made only from a session with a verified second "
+        "factor.",
+    )
 
 
 class TokenOut(Schema):
@@ -31,6 +37,8 @@ class TokenOut(Schema):
     prefix: str
     created_at: datetime
     last_used_at: datetime | None
+    scope: str
+    expires_at: datetime | None
 
 
 class TokenCreatedOut(TokenOut):
@@ -44,6 +52,8 @@ def _token_out(token: ApiToken) -> dict:
         "prefix": token.prefix,
         "created_at": token.created_at,
         "last_used_at": token.last_used_at,
+        "scope": token.scope,
+        "expires_at": token.expires_at,
     }
 
 
@@ -73,7 +83,10 @@ def create_token(request, payload: TokenIn):
         from django.core.exceptions import ValidationError
 
         raise ValidationError({"name": [_("Geef de sleutel een naam.")]})
-    token, key = services.api_token_create(user=request.user, name=name)
+    verified = bool(getattr(request.user, "is_verified", lambda: False)())
+    token, key = services.api_token_create(
+        user=request.user, name=name, scope=payload.scope, verified=verified
+    )
     return Status(201, {**_token_out(token), "key": key})
 
 

@@ -20,11 +20,10 @@ from .models import ApiToken
 
 
 def carries_key(request) -> bool:
-    """An `X-API-Key` header or an `Authorization: Bearer …` header (not e.g. Basic auth of
-    a proxy in front of a staging site)."""
-    if request.headers.get("X-API-Key"):
-        return True
-    return request.headers.get("Authorization", "").lower().startswith("bearer ")
+    """Whether the request tries to authenticate with a header: any `X-API-Key` (even
+    empty) or any `Authorization` header (Bearer or another scheme). Such a request is
+    answered by that header alone: 401 when it is not a valid key, never the session."""
+    return "X-API-Key" in request.headers or "Authorization" in request.headers
 
 
 def _client_address(request) -> str:
@@ -61,23 +60,34 @@ def record_key_failure(request) -> None:
 
 
 def _user_for_key(request, key: str):
+    """The key's owner. A valid key always works, whatever else came from its address (a
+    school's NAT must not lock out all its integrations because one was misconfigured);
+    only *wrong* keys are counted per address, and once over the limit wrong keys are
+    answered 429. Keys have 256 random bits: the limit is against noise, not guessing."""
     if not key:
         return None
-    check_key_failures(request)
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .exclude(expires_at__lte=now)
         .first()
     )
     if token is None:
+        check_key_failures(request)
         record_key_failure(request)
         return None
-    now = timezone.now()
+    if token.scope != ApiToken.Scope.WRITE and request.method not in ("GET", "HEAD", "OPTIONS"):
+        raise HttpError(403, _("Deze API-sleutel mag alleen lezen."))
     if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-    request.user = token.user
+    user = token.user
+    # The authorization layer asks whether the second factor was verified: for a key, it was
+    # if the key was made from such a session (organisations.permissions.user_roles).
+    user.is_verified = lambda: token.two_factor
+    request.user = user
     request.glans_api_token = token
-    return token.user
+    return user
 
 
 class TokenAuth(HttpBearer):

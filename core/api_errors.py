@@ -183,6 +183,10 @@ def install_error_handlers(api) -> None:
         return _error(api, request, 400, _("Het verzoek kon niet worden gelezen."))
 
 
+def _keyed(security_entry: dict) -> bool:
+    return any(name in ("TokenAuth", "TokenHeaderAuth") for name in security_entry)
+
+
 class GlansAPI(NinjaAPI):
     """The plugin's API: every operation's OpenAPI entry lists the errors it can return."""
 
@@ -197,12 +201,15 @@ class GlansAPI(NinjaAPI):
             "404": _("Niet gevonden."),
             "409": _("Kan nu niet: de reden staat in errors."),
             "422": _("Ongeldige invoer."),
+            "429": _("Te veel ongeldige API-sleutels vanaf dit adres; probeer het later opnieuw."),
         }
         for operations in schema["paths"].values():
             for method, operation in operations.items():
                 statuses = {"404", "422"}
                 if operation.get("security"):
                     statuses |= {"401", "403"}
+                    if any(_keyed(entry) for entry in operation["security"]):
+                        statuses.add("429")  # the API-key limiter (core/api_auth.py)
                 if "requestBody" in operation or operation.get("parameters"):
                     statuses.add("400")
                 if method in {"post", "put", "patch", "delete"}:

@@ -64,7 +64,60 @@ class AdminTwoFactorMiddleware:
                 + "?"
                 + urlencode({"next": request.get_full_path()})
             )
-        return self.get_response(request)
+        response = self.get_response(request)
+        if response.status_code in (403, 404) and _second_factor_would_help(request):
+            return _second_factor_answer(request)
+        return response
+
+
+def _second_factor_would_help(request) -> bool:
+    """A session of a two-factor role without a verified factor was refused: the refusal
+    may be only that (the authorization layer leaves their roles out until then)."""
+    from .api_auth import carries_key
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or carries_key(request):
+        return False
+    if path_is_exempt(request.path_info):
+        return False
+    return requires_two_factor(user) and not user.is_verified()
+
+
+def path_is_exempt(path: str) -> bool:
+    with contextlib.suppress(NoReverseMatch):
+        if path.startswith(reverse("glans_accounts:two_factor")):
+            return True
+    return path in _exempt_paths()
+
+
+def _second_factor_answer(request):
+    """The API: 403 with a clear error. Pages: to the two-factor page, with a message."""
+    from django.contrib import messages
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+
+    message = _(
+        "Voor deze handeling is tweestapsverificatie nodig: jouw rol (platformbeheer of "
+        "audit) heeft zonder bevestigde tweede stap geen extra rechten. Bevestig eerst een "
+        "code uit je authenticator-app of een reservecode."
+    )
+    if "/api/" in request.path_info:
+        return JsonResponse(
+            {
+                "detail": message,
+                "errors": [{"loc": [], "msg": message, "type": "second_factor_required"}],
+            },
+            status=403,
+        )
+    if request.method == "GET":
+        messages.info(request, message)
+        return redirect(
+            reverse("glans_accounts:two_factor")
+            + "?"
+            + urlencode({"next": request.get_full_path()})
+        )
+    messages.info(request, message)
+    return redirect(reverse("glans_accounts:two_factor"))
 
 
 # --- parts that are briefly away ------------------------------------------------------------

@@ -26,6 +26,16 @@ class ApiToken(models.Model):
     last_used_at = models.DateTimeField(_("laatst gebruikt"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("ingetrokken"), null=True, blank=True)
 
+    class Scope(models.TextChoices):
+        READ = "read", _("alleen lezen")
+        WRITE = "write", _("lezen en schrijven")
+
+    scope = models.CharField(_("bereik"), max_length=10, choices=Scope.choices, default="write")
+    expires_at = models.DateTimeField(_("verloopt"), null=True, blank=True)
+    # Made from a session with a verified second factor: only such keys carry the elevated
+    # roles (platform admin, auditor) of their owner (issue #23).
+    two_factor = models.BooleanField(_("met tweestapsverificatie gemaakt"), default=False)
+
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("API-sleutel")

@@ -7,10 +7,43 @@ from django.utils.translation import gettext as _
 from .models import AccountInvitation, ApiToken
 
 
-def api_token_create(*, user, name: str) -> tuple[ApiToken, str]:
-    """Create a personal API token; returns the token and the key (shown only once)."""
+def api_token_create(*, user, name: str, scope: str | None = None, verified: bool = False):
+    """Create a personal API token; returns the token and the key (shown only once).
+
+    Keys of people whose role must use two factors (platform admins, auditors) are made only
+    from a session with a verified second factor (`verified`), are read-only unless
+    `scope="write"` is asked for, and expire after GLANS_ELEVATED_API_KEY_DAYS days. Other
+    people's keys read and write and do not expire, as before."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.core.exceptions import PermissionDenied
+
+    from glans_learning.organisations.permissions import user_roles
+
+    elevated = user_roles(user).two_factor_role
+    if elevated and not verified:
+        raise PermissionDenied(
+            _("Maak een API-sleutel pas nadat je tweestapsverificatie hebt bevestigd.")
+        )
+    if scope not in (None, ApiToken.Scope.READ, ApiToken.Scope.WRITE):
+        from django.core.exceptions import ValidationError
+
+        raise ValidationError({"scope": [_("Kies 'read' of 'write'.")]})
     key = ApiToken.generate_key()
-    token = ApiToken(user=user, name=name, prefix=key[:10], key_hash=ApiToken.hash_key(key))
+    token = ApiToken(
+        user=user,
+        name=name,
+        prefix=key[:10],
+        key_hash=ApiToken.hash_key(key),
+        scope=scope or (ApiToken.Scope.READ if elevated else ApiToken.Scope.WRITE),
+        two_factor=bool(verified),
+        expires_at=(
+            timezone.now() + timedelta(days=getattr(settings, "GLANS_ELEVATED_API_KEY_DAYS", 90))
+            if elevated
+            else None
+        ),
+    )
     token.full_clean()
     token.save()
     return token, key
@@ -46,6 +79,40 @@ def two_factor_enabled(*, user) -> bool:
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+
+
+def two_factor_has_device(*, user) -> bool:
+    """Whether the account has any confirmed second factor (an app or backup codes)."""
+    if not two_factor_available():
+        return False
+    from django_otp import user_has_device
+
+    return user_has_device(user, confirmed=True)
+
+
+def two_factor_reset(*, by, user) -> None:
+    """A platform admin's reset of somebody's second factor (lost phone and codes): every
+    device goes, the reset is logged and the owner is told by e-mail, so a reset they did
+    not ask for does not go unnoticed."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.utils import translation
+    from wagtail.log_actions import log
+
+    two_factor_remove(user=user)
+    log(instance=user, action="glans.two_factor_reset", user=by, data={"person": user.pk})
+    if user.email:
+        with translation.override(settings.LANGUAGE_CODE):
+            send_mail(
+                _("Je tweestapsverificatie bij GLANS is uitgezet"),
+                _(
+                    "Een beheerder heeft de tweestapsverificatie van je account uitgezet. Stel "
+                    "haar opnieuw in bij je volgende aanmelding. Heb je hier niet om gevraagd? "
+                    "Neem dan meteen contact op met de beheerder van het platform."
+                ),
+                None,
+                [user.email],
+            )
 
 
 def two_factor_pending_device(*, user):

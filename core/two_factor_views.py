@@ -50,7 +50,11 @@ def two_factor(request):
     user = request.user
     next_url = _next_url(request)
     form = TokenForm(request.POST or None)
-    if services.two_factor_enabled(user=user):
+    # Any factor the account already has (an app, or only backup codes) must be used before
+    # a new one can be set up: a password alone never enrols an authenticator or replaces
+    # the owner's backup codes (issue #23).
+    has_factor = services.two_factor_has_device(user=user)
+    if services.two_factor_enabled(user=user) or (has_factor and not user.is_verified()):
         if request.method == "POST" and form.is_valid():
             device = match_token(user, form.cleaned_data["token"])
             if device is not None:

@@ -10,6 +10,7 @@ urlpatterns = [
         "login/",
         auth_views.LoginView.as_view(
             template_name="glans_core/registration/login.html",
+            authentication_form=views.LoginForm,
             redirect_authenticated_user=True,
             next_page=reverse_lazy("glans_accounts:landing"),
         ),

@@ -15,8 +15,19 @@ from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
 from . import services
+from .auth_backends import password_backend
 from .navigation import PROFILE_SECTIONS_HOOK, landing_url_for
 from .two_factor_views import TokenForm as TwoFactorTokenForm
+
+
+class LoginForm(AuthenticationForm):
+    """Username or e-mail address (any case): see auth_backends.py."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = gettext_lazy("Gebruikersnaam of e-mailadres")
+        self.fields["username"].max_length = 254
+        self.fields["username"].widget.attrs["maxlength"] = 254
 
 
 class ProfileForm(forms.Form):
@@ -73,9 +84,16 @@ def profile(request):
         elif action == "create_token":
             token_form = TokenForm(request.POST)
             if token_form.is_valid():
-                _token, new_key = services.api_token_create(
-                    user=user, name=token_form.cleaned_data["name"]
-                )
+                from django.core.exceptions import PermissionDenied
+
+                try:
+                    _token, new_key = services.api_token_create(
+                        user=user,
+                        name=token_form.cleaned_data["name"],
+                        verified=bool(getattr(user, "is_verified", lambda: False)()),
+                    )
+                except PermissionDenied as exc:
+                    messages.error(request, str(exc))
                 token_form = TokenForm()
         elif action == "revoke_token":
             try:
@@ -114,7 +132,18 @@ def api_not_found(request, *args, **kwargs):
 
 @login_required
 def landing(request):
-    """Where a login without `next` ends: each role's own starting page."""
+    """Where a login without `next` ends: each role's own starting page. A role that must
+    use two factors first verifies one (its starting page needs it), then comes back here."""
+    from urllib.parse import urlencode
+
+    from .middleware import requires_two_factor
+
+    if requires_two_factor(request.user) and not request.user.is_verified():
+        return redirect(
+            reverse("glans_accounts:two_factor")
+            + "?"
+            + urlencode({"next": reverse("glans_accounts:landing")})
+        )
     return redirect(landing_url_for(request.user) or "glans_accounts:profile")
 
 
@@ -140,7 +169,7 @@ def invitation(request, token):
             )
         except invitations.InvitationError as exc:
             return render(request, "glans_core/invitation.html", {"error": str(exc)}, status=400)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=password_backend())
         messages.success(request, _("Je wachtwoord is opgeslagen. Welkom bij GLANS!"))
         return redirect("glans_accounts:landing")
     return render(request, "glans_core/invitation.html", {"form": form, "invited": user})

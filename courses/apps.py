@@ -17,6 +17,17 @@ class CoursesConfig(AppConfig):
         from glans_learning.content.xblocks.signals import exercise_result
 
         exercise_result.connect(services.on_exercise_result, dispatch_uid="glans_exercise_result")
+        from django.db.models.signals import post_delete, post_save
+
+        from glans_learning.organisations.models import Membership
+
         from . import permissions
+
+        post_delete.connect(
+            services.on_membership_ended, sender=Membership, dispatch_uid="glans_left_unit"
+        )
+        post_save.connect(
+            services.on_membership_ended, sender=Membership, dispatch_uid="glans_left_unit_save"
+        )
 
         permissions.register_policies()

@@ -14,9 +14,8 @@ from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 
-from glans_learning.core.services import invitation_send
 from glans_learning.organisations import permissions
-from glans_learning.organisations.services import membership_grant, user_create
+from glans_learning.organisations.services import member_add_by_email
 
 from . import services
 
@@ -199,9 +198,10 @@ def parse_staff_list(upload) -> tuple[list[dict], list[ImportProblem]]:
 def import_staff(*, by, unit, programme, upload) -> tuple[ImportResult | None, list[ImportProblem]]:
     """Validate the whole list, then enrol everybody in one transaction. Team leads (TdT
     participants) enrol existing members of `unit` only; people who manage the unit (directors,
-    admins) may also add people: an address without an account gets one, an account that is not
-    yet a member becomes a learner of `unit`. Both count as "new in the team", so the answer
-    never tells whether an address is known elsewhere. Returns (result, []) or (None, errors)."""
+    admins) may also add people: an address without an account gets one (and is enrolled); an
+    existing account that is not yet a member is *invited* to join and enrolled once its owner
+    accepts (organisations.services.member_add_by_email). Both count as "new in the team", so
+    the answer never tells whether an address is known elsewhere. Returns (result, []) or (None, errors)."""
     if not permissions.progress_units(by).filter(pk=unit.pk).exists():
         raise PermissionDenied
     may_add_people = permissions.can_add_unit_members(by, unit)
@@ -240,15 +240,23 @@ def import_staff(*, by, unit, programme, upload) -> tuple[ImportResult | None, l
     with transaction.atomic():
         for person in people:
             user = existing.get(person["email"])
-            if user is None:
-                user = user_create(
-                    email=person["email"],
-                    first_name=person.get("first_name", ""),
-                    last_name=person.get("last_name", ""),
-                )
-                invitation_send(user=user, by=by)  # e-mailed once the import commits
-            if user.pk not in members:
-                membership_grant(user=user, unit=unit, role_codes=["learner"], school_year=None)
-                added += 1
-            services.enrol(user=user, programme=programme, by=by, unit=unit)
+            if user is not None and user.pk in members:
+                services.enrol(user=user, programme=programme, by=by, unit=unit)
+                continue
+            # A new address gets an account and a set-password link; an existing account of
+            # someone outside the team gets only an invitation to join, which they accept
+            # themselves (then the enrolment follows: courses' join hook). The answer to the
+            # uploader is the same either way.
+            outcome = member_add_by_email(
+                by=by,
+                unit=unit,
+                email=person["email"],
+                role_codes=["learner"],
+                first_name=person.get("first_name", ""),
+                last_name=person.get("last_name", ""),
+                payload={"programme": programme.pk},
+            )
+            added += 1
+            if outcome.membership is not None:
+                services.enrol(user=outcome.membership.user, programme=programme, by=by, unit=unit)
     return ImportResult(created_people=added, enrolled=len(people)), []

@@ -310,6 +310,16 @@ def team_enrol(request, unit_id):
                         )
                         % {"n": result.enrolled, "c": result.created_people},
                     )
+                    if result.created_people:
+                        # The same words whether an address was new or had an account.
+                        messages.info(
+                            request,
+                            _(
+                                "Wie nieuw is in het team, krijgt een uitnodiging per e-mail. "
+                                "Wie al een account heeft, doet pas mee na het accepteren "
+                                "van die uitnodiging."
+                            ),
+                        )
             else:
                 count = services.enrol_members(
                     by=request.user,

@@ -16,6 +16,7 @@ from glans_learning.core.actions import (
 )
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
+from glans_learning.organisations.services import JOIN_ACCEPTED_HOOK
 
 from . import (
     page_views,
@@ -31,6 +32,7 @@ hooks.register(NAV_HOOK, course_nav)
 hooks.register(LANDING_HOOK, course_landing)
 hooks.register(EXERCISE_ACCESS_HOOK, services.exercise_refusal)
 hooks.register(PAGE_VIEWS_HOOK, lambda: page_views)
+hooks.register(JOIN_ACCEPTED_HOOK, services.enrol_after_join)
 
 
 class SessionViewSet(ScopedModelViewSet):

@@ -42,7 +42,7 @@ class PointsOut(Schema):
     registers: list[RegisterPointsOut]
 
 
-class CertificateOut(Schema):
+class ParticipationCertificateOut(Schema):
     id: int
     programme: str
     issued: datetime.datetime
@@ -81,7 +81,9 @@ def my_points(request):
     }
 
 
-@router.get("/me/certificates", response=list[CertificateOut], summary=_("Mijn certificaten"))
+@router.get(
+    "/me/certificates", response=list[ParticipationCertificateOut], summary=_("Mijn certificaten")
+)
 def my_certificates(request):
     return [
         {

@@ -18,6 +18,7 @@ urlpatterns = [
     path("credentials/", include("glans_learning.credentials.urls")),
     path("certificering/", include("glans_learning.certification.urls")),
     path("privacy/", include("glans_learning.organisations.privacy_urls")),
+    path("lid-worden/", include("glans_learning.organisations.join_urls")),
     path("xblock/", include("glans_learning.content.xblocks.urls")),
     path("api/v1/", api.urls),
     re_path(r"^api/v1/", api_not_found),

@@ -19,6 +19,7 @@ from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
 from pylti1p3.lineitem import LineItem
 
+from glans_learning.core.auth_backends import password_backend
 from glans_learning.core.tasks import enqueue
 from glans_learning.courses.models import LessonPage, ModulePage, ProgrammePage
 
@@ -90,7 +91,7 @@ class LaunchView(LtiLaunchBaseView):
     def handle_resource_launch(self, request, lti_launch):
         user, page = services.launch_resource(lti_launch=lti_launch)
         _roster_later(lti_launch)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        login(request, user, backend=password_backend())
         remember_platform(request, lti_launch.registration)
         return redirect(page.get_url(request=request) or "/")
 

@@ -5,6 +5,7 @@ scope on every object they load and filter every listing."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponseRedirect
+from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
 
 _SCOPED_VIEWS = (
@@ -143,3 +144,34 @@ class ScopedModelViewSet(ModelViewSet):
             self.index_view_class = type(
                 f"Readable{base.__name__}", (ReadableColumnsMixin, base), {}
             )
+
+
+class MembershipCreateView(CreateView):
+    """Adding a person by address answers the same whether the address had an account: a
+    new account gets this membership and a set-password link, an existing one an invitation
+    to join that only its owner can accept (services.member_add_by_email)."""
+
+    def form_valid(self, form):
+        if form.cleaned_data.get("user") is not None or not form.cleaned_data.get("new_email"):
+            return super().form_valid(form)
+        from django.contrib import messages
+        from django.db import transaction
+        from django.shortcuts import redirect
+        from django.utils.translation import gettext
+        from wagtail.log_actions import log
+
+        self.form = form
+        with transaction.atomic():
+            membership = form.save()
+            if membership is not None:
+                log(instance=membership, action="wagtail.create", user=self.request.user)
+        messages.success(
+            self.request,
+            gettext(
+                "Er is een e-mail gestuurd naar %(email)s. Wie nog geen account had, kiest "
+                "daarmee een wachtwoord; wie al een account heeft, doet pas mee na het "
+                "accepteren van de uitnodiging."
+            )
+            % {"email": form.cleaned_data["new_email"]},
+        )
+        return redirect(self.get_success_url())

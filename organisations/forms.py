@@ -4,11 +4,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from glans_learning.core.services import invitation_send
-
 from . import permissions
 from .models import Group, Membership, Role, SchoolYear
-from .services import membership_check, membership_save, user_create
+from .services import member_add_by_email, membership_check, membership_save
 
 
 class UnitScopedForm(WagtailAdminModelForm):
@@ -40,7 +38,7 @@ class MembershipForm(WagtailAdminModelForm):
         user = self.for_user
         units = permissions.managed_units(user)
         self.fields["user"].required = False
-        self.fields["user"].queryset = permissions.visible_users(user).order_by(
+        self.fields["user"].queryset = permissions.attachable_users(user).order_by(
             "last_name", "first_name", "username"
         )
         self.fields["user"].label_from_instance = lambda person: (
@@ -55,6 +53,10 @@ class MembershipForm(WagtailAdminModelForm):
             self.fields["roles"].queryset = Role.objects.filter(is_academy_role=False)
         self.fields["groups"].queryset = Group.objects.filter(unit__in=units).select_related("unit")
         self.fields["school_year"].queryset = SchoolYear.objects.all()
+        if self.instance.pk:  # adding a person by address is for new memberships only
+            for name in ("new_first_name", "new_last_name", "new_email"):
+                self.fields.pop(name)
+        self.added = None  # what member_add_by_email did (create view)
 
     def clean(self):
         cleaned = super().clean()
@@ -66,23 +68,16 @@ class MembershipForm(WagtailAdminModelForm):
             )
         if user is not None and email:
             raise ValidationError(_("Kies óf een bestaande persoon, óf vul een nieuwe persoon in."))
-        if email:
-            # An address that already has an account (at this school, another one, or none)
-            # is linked to that account, exactly as a new address gets a new one: the form
-            # gives the same answer either way, so it cannot be used to find out who has an
-            # account elsewhere.
-            cleaned["existing_user"] = (
-                get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
-            )
-            existing = cleaned["existing_user"]
+        if email and cleaned.get("unit") is not None:
+            # Said only about the user's own unit, whose members they may see anyway. Any
+            # other address gets the same answer whether it has an account or not.
+            existing = get_user_model().objects.filter(email__iexact=email).order_by("pk").first()
             if (
                 existing is not None
-                and cleaned.get("unit") is not None
                 and Membership.objects.filter(
                     user=existing, unit=cleaned["unit"], school_year=cleaned.get("school_year")
                 ).exists()
             ):
-                # Only said about the user's own unit, whose members they may see anyway.
                 self.add_error("new_email", _("Deze persoon is al lid van deze eenheid."))
         try:
             membership_check(
@@ -98,15 +93,22 @@ class MembershipForm(WagtailAdminModelForm):
         return cleaned
 
     def save(self, commit=True):
-        if self.cleaned_data.get("user") is None and self.cleaned_data.get("existing_user"):
-            self.instance.user = self.cleaned_data["existing_user"]
-        elif self.cleaned_data.get("user") is None:
-            self.instance.user = user_create(
+        if self.cleaned_data.get("user") is None and self.cleaned_data.get("new_email"):
+            # A new address gets an account and this membership; an existing account only
+            # an invitation to join that its owner accepts (then `membership` is None).
+            self.added = member_add_by_email(
+                by=self.for_user,
+                unit=self.cleaned_data.get("unit"),
                 email=self.cleaned_data["new_email"],
+                roles=self.cleaned_data.get("roles") or [],
+                school_year=self.cleaned_data.get("school_year"),
+                groups=self.cleaned_data.get("groups") or [],
                 first_name=self.cleaned_data.get("new_first_name", ""),
                 last_name=self.cleaned_data.get("new_last_name", ""),
             )
-            invitation_send(user=self.instance.user, by=self.for_user)  # sent after commit
+            if self.added.membership is not None:
+                self.instance = self.added.membership
+            return self.added.membership
         membership = super().save(commit=False)
         if not commit:
             return membership

@@ -258,3 +258,64 @@ class ScopedLogEntry(BaseLogEntry):
 
     def __str__(self):
         return f"ScopedLogEntry {self.pk}: {self.action} on {self.object_verbose_name} {self.object_id}"
+
+
+class MembershipInvitation(models.Model):
+    """A request to an existing account to join a unit. Somebody who manages the unit typed
+    the person's address (staff list, admin form); the membership exists only once the
+    person accepts it, logged in as that account (organisations/joining.py). Nobody joins
+    a school because someone else knows their address."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persoon"),
+        on_delete=models.CASCADE,
+        related_name="glans_membership_invitations",
+    )
+    unit = models.ForeignKey(
+        OrganisationUnit,
+        verbose_name=_("organisatie-eenheid"),
+        on_delete=models.CASCADE,
+        related_name="membership_invitations",
+        null=True,
+        blank=True,
+        help_text=_("Leeg voor een rol bij de academie."),
+    )
+    roles = models.ManyToManyField(Role, verbose_name=_("rollen"), related_name="+")
+    school_year = models.ForeignKey(
+        SchoolYear,
+        verbose_name=_("schooljaar"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    groups = models.ManyToManyField(
+        Group, verbose_name=_("groepen/klassen"), blank=True, related_name="+"
+    )
+    # What else the person is asked to agree to, for apps above organisations (e.g.
+    # {"programme": 12}: enrol in that programme once accepted; see the accepted hook).
+    payload = models.JSONField(default=dict, blank=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("uitgenodigd door"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("aangemaakt"), auto_now_add=True)
+    accepted_at = models.DateTimeField(_("geaccepteerd"), null=True, blank=True)
+    declined_at = models.DateTimeField(_("afgewezen"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("uitnodiging voor een organisatie-eenheid")
+        verbose_name_plural = _("uitnodigingen voor een organisatie-eenheid")
+
+    def __str__(self):
+        return f"{self.user} → {self.unit}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.declined_at is None

@@ -35,6 +35,10 @@ class UserRoles:
     by_unit: dict[int, frozenset[str]] = field(default_factory=dict)
     is_superuser: bool = False
     group_ids: frozenset[int] = frozenset()  # groups/classes of the user's current memberships
+    # Holds a role that must use two factors (platform admin, auditor, superuser) …
+    two_factor_role: bool = False
+    # … and this session has not verified one: those roles are left out above (issue #23).
+    second_factor_missing: bool = False
 
     def units_with(self, codes) -> set[int]:
         codes = set(codes)
@@ -77,11 +81,20 @@ def user_roles(user) -> UserRoles:
             academy.add(code)
         else:
             by_unit.setdefault(unit_id, set()).add(code)
+    is_superuser = user.is_superuser
+    two_factor_role = is_superuser or bool(academy & TWO_FACTOR_ROLES)
+    missing = two_factor_role and second_factor_missing(user)
+    if missing:
+        # No elevated permission at all until the second factor is verified: the academy
+        # roles and the superuser flag count for nothing (their own school roles remain).
+        academy, is_superuser = set(), False
     roles_ = UserRoles(
         academy=frozenset(academy),
         by_unit={k: frozenset(v) for k, v in by_unit.items()},
-        is_superuser=user.is_superuser,
+        is_superuser=is_superuser,
         group_ids=frozenset(group_ids),
+        two_factor_role=two_factor_role,
+        second_factor_missing=missing,
     )
     setattr(user, _CACHE_ATTR, roles_)
     return roles_
@@ -100,6 +113,21 @@ def team_lead_unit_ids(user) -> list[int]:
 def holds_academy_trainer_role(user) -> bool:
     """The academy trainer role itself (superusers not included: for landing pages)."""
     return RoleCode.ACADEMY_TRAINER in user_roles(user).academy
+
+
+# Roles that must use two factors: platform admins and auditors (and superusers).
+TWO_FACTOR_ROLES = frozenset({RoleCode.PLATFORM_ADMIN, RoleCode.ACADEMY_AUDITOR})
+
+
+def second_factor_missing(user) -> bool:
+    """Whether `user` came in through a login that knows second factors (a web session
+    through django-otp's middleware, or an API key: core/api_auth.py sets `is_verified`)
+    without a verified one. A user object without `is_verified` was not logged in at all:
+    management commands, tasks and the shell, which act with the operator's authority."""
+    verified = getattr(user, "is_verified", None)
+    if verified is None:
+        return False
+    return not verified()
 
 
 def forget_roles(user) -> None:
@@ -286,6 +314,19 @@ def visible_users(user):
     return User.objects.filter(glans_memberships__unit_id__in=unit_ids).distinct()
 
 
+def attachable_users(user):
+    """People `user` may give a membership by picking them (admin membership form): platform
+    admins anybody; directors only people already in a unit they manage. Anyone else joins
+    through an invitation they accept themselves (services.member_add_by_email)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if user_roles(user).is_platform_admin:
+        return User.objects.all()
+    unit_ids = list(user_roles(user).units_with(UNIT_MANAGER_ROLES))
+    return User.objects.filter(glans_memberships__unit_id__in=unit_ids).distinct()
+
+
 def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
     """Fetch a unit for `perm`; a unit the user may not see is 404, one they see but may
     not use for `perm` raises PermissionDenied."""
@@ -294,7 +335,7 @@ def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
     unit = OrganisationUnit.objects.select_related("board").filter(pk=unit_id).first()
     if unit is None or not (user_roles(user).is_academy or belongs_to_unit(user, unit)):
         raise Http404
-    if not user.has_perm(perm, unit):
+    if not has_perm(user, perm, unit):
         raise PermissionDenied
     return unit
 
@@ -382,9 +423,27 @@ def is_tdt_participant(user) -> bool:
     return bool(user_roles(user).units_with({RoleCode.TDT_PARTICIPANT}))
 
 
-# Two-factor authentication is required in the admin for these roles (core asks through
-# the `glans_requires_two_factor` hook, see wagtail_hooks.py).
-requires_two_factor = is_platform_admin | is_academy_auditor
+# Two-factor authentication is required for these roles, everywhere (core asks through the
+# `glans_requires_two_factor` hook, see wagtail_hooks.py): until the session has verified a
+# second factor, user_roles() leaves their elevated roles out, so every predicate, scope
+# and policy of this module refuses what only those roles may do — front end, admin, API.
+
+
+@rules.predicate
+def requires_two_factor(user) -> bool:
+    return user_roles(user).two_factor_role
+
+
+def lacks_second_factor(user) -> bool:
+    """Holds a two-factor role but has not verified a second factor in this session."""
+    return user_roles(user).second_factor_missing
+
+
+def has_perm(user, perm: str, obj=None) -> bool:
+    """`user.has_perm` without Django's superuser shortcut, which would skip the two-factor
+    rule: the rule's predicates decide for everybody."""
+    return bool(getattr(user, "is_active", False)) and rules.has_perm(perm, user, obj)
+
 
 # Login lockouts (django-axes): platform admins see and lift them.
 for _action in ("view", "delete"):
@@ -555,13 +614,21 @@ rules.add_perm("glans_certification.view_handbook", writes_a_handbook | is_acade
 
 def may_manage_personal_data(by, person) -> bool:
     """Who may see the export of a person's data and (others than themself) erase them: the
-    person (export only, see privacy.person_erase), platform admins, and the directors
-    (unit managers) of a unit the person is a member of."""
+    person (export only, see privacy.person_erase) and platform admins; a director only for
+    someone whose memberships are *all* in units that director manages, and never for
+    academy staff or admin accounts. So it never follows from a membership at one school
+    while the person also belongs elsewhere (issue #23)."""
     if not getattr(by, "is_authenticated", False) or person is None:
         return False
     if by.pk == person.pk or is_platform_admin(by):
         return True
-    return Membership.objects.filter(user=person, unit__in=managed_units(by)).exists()
+    if person.is_staff or person.is_superuser:
+        return False
+    memberships = Membership.objects.filter(user=person)
+    if not memberships.exists() or memberships.filter(unit__isnull=True).exists():
+        return False  # nobody's, or academy staff
+    managed = list(managed_units(by).values_list("pk", flat=True))
+    return not memberships.exclude(unit_id__in=managed).exists()
 
 
 def may_erase_person(by, person) -> bool:

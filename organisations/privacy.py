@@ -80,7 +80,7 @@ def _log_entries_about(user):
 def _export_own(user):
     from glans_learning.core.models import AccountInvitation, ApiToken
 
-    from .models import Membership
+    from .models import Membership, MembershipInvitation
 
     scoped, model_log = _log_entries_about(user)
     log_fields = ("timestamp", "action", "content_type__model", "object_id", "user_id")
@@ -120,6 +120,15 @@ def _export_own(user):
             .select_related("unit", "school_year")
             .prefetch_related("roles")
         ],
+        "glans_organisations.MembershipInvitation": [
+            {
+                "unit": i.unit.name if i.unit else None,
+                "created_at": i.created_at,
+                "accepted_at": i.accepted_at,
+                "declined_at": i.declined_at,
+            }
+            for i in MembershipInvitation.objects.filter(user=user).select_related("unit")
+        ],
         "glans_organisations.ScopedLogEntry": rows(scoped, *log_fields),
         "wagtailcore.ModelLogEntry": rows(model_log, *log_fields),
     }
@@ -133,6 +142,10 @@ def _erase_own(user):
     # An invitation is only a record that a set-password link went out; the account it was
     # for is disabled by the erasure, so the record goes too.
     AccountInvitation.objects.filter(user=user).delete()
+    from .models import MembershipInvitation
+
+    MembershipInvitation.objects.filter(user=user).delete()
+    MembershipInvitation.objects.filter(invited_by=user).update(invited_by=None)
     ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
     ApiToken.objects.filter(user=user).update(name="")
     for entries in _log_entries_about(user):
@@ -165,6 +178,14 @@ def _register_own():
             "while the account exists; deleted on erasure",
             "the person; school directors; platform admins",
             "deleted",
+        ),
+        "glans_organisations.MembershipInvitation": Entry(
+            "invitations for an existing account to join a unit: for whom, by whom, when, answer",
+            "joining a unit only with the person's own consent",
+            "agreement with the school board (art. 6(1)(b)/(e) via the board)",
+            "while the account exists; deleted on erasure",
+            "the person; platform admins",
+            "deleted (the inviter's link is cleared)",
         ),
         "glans_organisations.Membership": Entry(
             "membership of a school/unit with roles per school year",

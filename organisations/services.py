@@ -11,7 +11,16 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from . import permissions
-from .models import Board, Membership, OrganisationUnit, Role, RoleCode, SchoolYear, UnitType
+from .models import (
+    Board,
+    Membership,
+    MembershipInvitation,
+    OrganisationUnit,
+    Role,
+    RoleCode,
+    SchoolYear,
+    UnitType,
+)
 from .permissions import forget_roles
 
 
@@ -145,3 +154,207 @@ def organisation_first_run(
     for member in members:
         membership_grant(user=member, unit=unit, role_codes=[RoleCode.LEARNER], school_year=year)
     return FirstRun(year, board, unit, director_membership, tuple(created))
+
+
+# --- adding people by e-mail address: a new account, or an invitation to join ---------------
+
+JOIN_SALT = "glans.organisations.join"
+
+
+@dataclass(frozen=True)
+class MemberAdded:
+    """What adding someone by address did. The caller tells the person who typed the
+    address the same thing in every case (no way to learn whether an account exists)."""
+
+    email: str
+    membership: Membership | None = None  # a new account's membership, or an existing member's
+    invitation: MembershipInvitation | None = None  # an existing account was asked to join
+    created: bool = False  # a new account was made (and sent a set-password link)
+    already_member: bool = False
+
+
+def _find_account(email: str):
+    return get_user_model().objects.filter(email__iexact=email.strip()).order_by("pk").first()
+
+
+@transaction.atomic
+def member_add_by_email(
+    *,
+    by,
+    unit: OrganisationUnit | None,
+    email: str,
+    role_codes=None,
+    roles=None,
+    school_year: SchoolYear | None = None,
+    groups=(),
+    first_name: str = "",
+    last_name: str = "",
+    payload: dict | None = None,
+) -> MemberAdded:
+    """The one way to add a person to a unit by typing their address (staff-list upload,
+    admin membership form). `by` must manage the unit (membership_check).
+
+    - No account with this address: one is made, with the membership, and the person gets a
+      set-password invitation.
+    - An account that is already a current member of the unit: nothing changes.
+    - Any other existing account: **no membership**. The person gets an e-mail asking them
+      to join, which only they can accept, logged in as that account (join_accept). An
+      account never becomes a school's member because somebody knows its address.
+    """
+    from glans_learning.core.services import invitation_send
+
+    if roles is None:
+        roles = list(Role.objects.filter(code__in=list(role_codes or [RoleCode.LEARNER])))
+    roles, groups = list(roles), list(groups)
+    membership_check(by=by, unit=unit, roles=roles, groups=groups)
+    email = email.strip()
+    existing = _find_account(email)
+    if existing is None:
+        user = user_create(email=email, first_name=first_name, last_name=last_name)
+        membership = Membership(user=user, unit=unit, school_year=school_year)
+        membership = membership_save(by=by, membership=membership, roles=roles, groups=groups)
+        invitation_send(user=user, by=by)  # e-mailed once the transaction commits
+        return MemberAdded(email=email, membership=membership, created=True)
+    current = (
+        Membership.objects.current().filter(user=existing, unit=unit).order_by("pk").first()
+        if unit is not None
+        else None
+    )
+    if current is not None:
+        return MemberAdded(email=email, membership=current, already_member=True)
+    invitation = (
+        MembershipInvitation.objects.select_for_update()
+        .filter(
+            user=existing,
+            unit=unit,
+            school_year=school_year,
+            accepted_at__isnull=True,
+            declined_at__isnull=True,
+        )
+        .first()
+    )
+    if invitation is None:
+        invitation = MembershipInvitation.objects.create(
+            user=existing, unit=unit, school_year=school_year, invited_by=by, payload={}
+        )
+    invitation.invited_by = by
+    invitation.payload = {**invitation.payload, **(payload or {})}
+    invitation.save(update_fields=["invited_by", "payload"])
+    invitation.roles.add(*roles)
+    invitation.groups.add(*groups)
+    from glans_learning.core.tasks import enqueue
+
+    from .tasks import send_join_invitation
+
+    enqueue(send_join_invitation, invitation.pk)
+    return MemberAdded(email=email, invitation=invitation)
+
+
+def join_token(invitation) -> str:
+    from django.core import signing
+
+    return signing.TimestampSigner(salt=JOIN_SALT).sign_object({"i": invitation.pk})
+
+
+def join_invitation_check(*, token: str, user):
+    """The open invitation a join link stands for, if it is addressed to `user` (the person
+    logged in); else ValidationError with the same message for every reason, so a link
+    says nothing to anyone else."""
+    from django.conf import settings
+    from django.core import signing
+
+    from .models import MembershipInvitation
+
+    refused = ValidationError(
+        _(
+            "Deze uitnodiging is niet (meer) geldig voor het account waarmee je bent "
+            "ingelogd. Log in met het account waarvoor de uitnodiging is bedoeld."
+        )
+    )
+    try:
+        data = signing.TimestampSigner(salt=JOIN_SALT).unsign_object(
+            token, max_age=int(getattr(settings, "GLANS_INVITATION_MAX_AGE", 14 * 86400))
+        )
+    except (signing.BadSignature, ValueError, TypeError):
+        raise refused from None
+    if not isinstance(data, dict) or not isinstance(data.get("i"), int):
+        raise refused
+    invitation = (
+        MembershipInvitation.objects.select_related("unit", "invited_by", "school_year")
+        .filter(pk=data["i"], user=user, accepted_at__isnull=True, declined_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not getattr(user, "is_active", False):
+        raise refused
+    return invitation
+
+
+# Hook called as hook(invitation, membership) after a person accepted to join a unit:
+# apps above organisations carry out the rest of what was asked (courses: the enrolment).
+JOIN_ACCEPTED_HOOK = "glans_membership_invitation_accepted"
+
+
+@transaction.atomic
+def join_accept(*, token: str, user) -> Membership:
+    """The invited person, logged in as the invited account, agrees to join."""
+    from wagtail import hooks
+
+    invitation = join_invitation_check(token=token, user=user)
+    invitation = type(invitation).objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at or invitation.declined_at:
+        raise ValidationError(_("Deze uitnodiging is al gebruikt."))
+    membership, _created = Membership.objects.get_or_create(
+        user=user, unit=invitation.unit, school_year=invitation.school_year
+    )
+    if not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    membership.roles.add(*invitation.roles.all())
+    membership.groups.add(*invitation.groups.filter(unit_id=invitation.unit_id))
+    invitation.accepted_at = timezone.now()
+    invitation.save(update_fields=["accepted_at"])
+    forget_roles(user)
+    for hook in hooks.get_hooks(JOIN_ACCEPTED_HOOK):
+        hook(invitation, membership)
+    return membership
+
+
+@transaction.atomic
+def join_decline(*, token: str, user) -> None:
+    invitation = join_invitation_check(token=token, user=user)
+    type(invitation).objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
+        declined_at=timezone.now()
+    )
+
+
+def join_invitation_deliver(*, invitation_id: int) -> bool:
+    """E-mail one join invitation to the person's own address (the task's body)."""
+    from django.conf import settings
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils import translation
+
+    from .models import MembershipInvitation
+
+    invitation = (
+        MembershipInvitation.objects.select_related("user", "unit", "invited_by")
+        .filter(pk=invitation_id, accepted_at__isnull=True, declined_at__isnull=True)
+        .first()
+    )
+    if invitation is None or not (invitation.user.is_active and invitation.user.email):
+        return False
+    base = getattr(settings, "GLANS_PUBLIC_BASE_URL", None) or getattr(
+        settings, "WAGTAILADMIN_BASE_URL", ""
+    )
+    url = (base or "").rstrip("/") + reverse("glans_join:join", args=[join_token(invitation)])
+    with translation.override(settings.LANGUAGE_CODE):
+        body = render_to_string(
+            "glans_organisations/email/join_invitation.txt",
+            {"invitation": invitation, "url": url},
+        )
+        subject = _("Uitnodiging om mee te doen met %(unit)s op GLANS") % {
+            "unit": invitation.unit.name if invitation.unit_id else _("de academie")
+        }
+    send_mail(subject, body, None, [invitation.user.email])
+    return True

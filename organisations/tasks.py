@@ -15,3 +15,11 @@ def erase_inactive_people() -> int:
     if not years:
         return 0
     return privacy.erase_inactive(years=int(years))
+
+
+@shared_task
+def send_join_invitation(invitation_id: int) -> bool:
+    """E-mail the invitation to join a unit to the invited account's own address."""
+    from .services import join_invitation_deliver
+
+    return join_invitation_deliver(invitation_id=invitation_id)

@@ -23,7 +23,7 @@ from . import (
     selectors,
     services,
 )
-from .admin_views import ScopedModelViewSet
+from .admin_views import MembershipCreateView, ScopedModelViewSet
 from .audit_log import LOG_SCOPE_HOOK
 from .forms import MembershipForm, UnitScopedForm
 from .models import (
@@ -87,6 +87,7 @@ class MembershipViewSet(ScopedModelViewSet):
     model = Membership
     icon = "user"
     menu_label = _("Lidmaatschappen")
+    add_view_class = MembershipCreateView
 
     def get_form_class(self, for_update=False):
         return MembershipForm
@@ -167,6 +168,11 @@ def privacy_user_buttons(user, request_user):
 def privacy_log_actions(actions):
     actions.register_action(
         "glans.person_erased", _("Persoon geanonimiseerd"), _("Persoon geanonimiseerd")
+    )
+    actions.register_action(
+        "glans.two_factor_reset",
+        _("Tweestapsverificatie uitgezet door een beheerder"),
+        _("Tweestapsverificatie uitgezet door een beheerder"),
     )
 
 

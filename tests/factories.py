@@ -91,3 +91,22 @@ class SessionFactory(factory.django.DjangoModelFactory):
     starts_at = factory.LazyFunction(lambda: timezone.now() + datetime.timedelta(days=7))
     ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
     location = "Utrecht"
+
+
+def log_in(client, user):
+    """force_login, with a verified second factor for people whose role must use one
+    (platform admins, auditors): as after the two-factor page (issue #23)."""
+    from glans_learning.organisations.permissions import forget_roles, user_roles
+
+    client.force_login(user)
+    forget_roles(user)
+    if user_roles(user).two_factor_role:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client

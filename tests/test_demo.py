@@ -173,8 +173,11 @@ def test_demo_admin_and_auditor_get_past_two_factor_with_a_printed_code(db, sett
         client = login(username)
         response = client.get("/admin/")
         assert response.status_code == 302 and "/accounts/tweestaps/" in response["Location"]
-        setup = client.get(response["Location"]).content.decode()
-        assert "Tweestapsverificatie instellen" in setup  # asked to set up TOTP …
+        page = client.get(response["Location"]).content.decode()
+        # They already have a factor (the printed codes): asked for a code, never offered to
+        # set up a new app with the password alone (issue #23) …
+        assert "Tweestapsverificatie instellen" not in page
+        assert 'name="token"' in page
         response = client.post(
             "/accounts/tweestaps/", {"token": codes[0], "next": "/admin/"}
         )  # … and the printed code gets past it
@@ -265,4 +268,12 @@ def test_demo_roles_land_where_the_readme_says(demo):
     assert "School met Glans" in board.get(landing["expertgroep.bestuur"]).content.decode()
     assert "Stichting Samen Leren" in board.get("/meten/").content.decode()
     auditor = login("auditor")
+    # Without the second factor the work list sends the auditor to the two-factor page …
+    response = auditor.get("/certificering/werklijst/")
+    assert response.status_code == 302 and "/accounts/tweestaps/" in response["Location"]
+    # … one of the printed backup codes opens it (issue #23).
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    code = StaticToken.objects.filter(device__user__username="auditor").first().token
+    auditor.post("/accounts/tweestaps/", {"token": code})
     assert "De Zonnebloem" in auditor.get("/certificering/werklijst/").content.decode()

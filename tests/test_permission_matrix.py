@@ -73,6 +73,8 @@ EXPECTED = {
     # The signed link is the credential: an invalid one is refused alike for everyone.
     "GET glans_accounts:email_change_confirm": everyone(400),
     "GET glans_accounts:invitation": everyone(400),
+    # An invitation to join a unit: only for the invited account, logged in (#23).
+    "GET glans_join:join": allow(set(), denied=400),
     # Courses front end.
     "GET glans_courses:search": everyone(),
     "GET glans_courses:my_route": allow(USERS),
@@ -686,6 +688,7 @@ def _request(world, key, client):
         "glans_courses:team_missing": [unit.pk],
         "glans_courses:team_missing_pdf": [unit.pk],
         "glans_accounts:invitation": ["niet-geldig"],
+        "glans_join:join": ["niet-geldig"],
         "glans_courses:enrol": [world["programme"].pk],
         "glans_courses:lesson_done": [lesson.pk],
         "glans_courses:session_registration": [world["session"].pk],
@@ -788,4 +791,60 @@ def test_permission_matrix(world, verified_login):
     if os.environ.get("GLANS_MATRIX_PRINT"):
         for key, row in observed.items():
             print(key, row)
+    assert not wrong, "\n".join(wrong)
+
+
+# --- the two-factor rule (issue #23 §2) ---------------------------------------------------
+
+
+def _two_factor_outcome(response):
+    location = response.get("Location", "")
+    if response.status_code == 302 and "/accounts/tweestaps/" in location:
+        return "2fa"
+    if response.status_code == 403 and b"second_factor_required" in response.content:
+        return "2fa"
+    return _outcome(response)
+
+
+def test_two_factor_roles_with_a_password_only_session_get_nothing_more(world):
+    """Platform admins and auditors logged in with only a password: every route and API
+    operation answers them as it answers somebody without any role (or sends them to the
+    two-factor page / a 403 saying so) — no data, and nothing that a role-less person could
+    not do. Each request runs in a rolled-back savepoint after checking nothing changed."""
+    from django.contrib.auth import get_user_model
+
+    from glans_learning.certification.models import Certificate
+    from glans_learning.organisations.models import Membership
+
+    nobody = get_user_model().objects.create_user("niemand", "niemand@example.invalid", "x")
+    clients = {}
+    for actor in ("nobody", "admin", "auditor"):
+        clients[actor] = Client()
+        clients[actor].force_login(nobody if actor == "nobody" else world["actors"][actor])
+
+    def state():
+        return (
+            Membership.objects.count(),
+            get_user_model().objects.filter(is_active=True).count(),
+            list(Certificate.objects.values_list("pk", "revoked_at")),
+        )
+
+    wrong = []
+    for key in sorted(EXPECTED):
+        if key.split(" ", 1)[1].startswith("admin:"):
+            continue  # the admin: already behind AdminTwoFactorMiddleware (tested there)
+        observed = {}
+        for actor, client in clients.items():
+            with transaction.atomic():
+                before = state()
+                observed[actor] = _two_factor_outcome(_request(world, key, client))
+                if actor != "nobody" and state() != before:
+                    wrong.append(f"{key} as {actor} (no second factor) changed data")
+                transaction.set_rollback(True)
+        for actor in ("admin", "auditor"):
+            if observed[actor] not in ("2fa", observed["nobody"]):
+                wrong.append(
+                    f"{key} as {actor} without a second factor: {observed[actor]}, "
+                    f"someone without a role gets {observed['nobody']}"
+                )
     assert not wrong, "\n".join(wrong)

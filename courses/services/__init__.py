@@ -586,3 +586,39 @@ def on_attendance_recorded(*, registration):
 
 def reminders_set(*, user, enabled: bool):
     LearnerPreference.objects.update_or_create(user=user, defaults={"reminders_enabled": enabled})
+
+
+def enrol_after_join(invitation, membership) -> None:
+    """A person accepted an invitation to join a unit that came with an enrolment (a staff
+    list): enrol them as the inviter asked, if the inviter still leads that unit's team."""
+    programme_id = (invitation.payload or {}).get("programme")
+    by = invitation.invited_by
+    if not isinstance(programme_id, int) or by is None or membership.unit_id is None:
+        return
+    programme = ProgrammePage.objects.filter(pk=programme_id).first()
+    if (
+        programme is None
+        or not permissions.progress_units(by).filter(pk=membership.unit_id).exists()
+    ):
+        return
+    enrol(user=membership.user, programme=programme, by=by, unit=membership.unit)
+
+
+def on_membership_ended(sender, instance, **kwargs) -> None:
+    """A membership was removed or deactivated: what it brought ends with it. Enrolments
+    that belonged to that unit are detached from it (the person keeps their own progress,
+    points and certificates; the school no longer sees them in Team, progress or exports)
+    — unless the person is still a current member of that unit."""
+    if instance.unit_id is None:
+        return
+    if instance.is_active and "created" in kwargs:  # post_save of an active membership
+        return
+    from glans_learning.organisations.models import Membership
+
+    if (
+        Membership.objects.current()
+        .filter(user_id=instance.user_id, unit_id=instance.unit_id)
+        .exists()
+    ):
+        return
+    Enrollment.objects.filter(user_id=instance.user_id, unit_id=instance.unit_id).update(unit=None)

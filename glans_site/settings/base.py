@@ -117,7 +117,8 @@ AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out username + address before any password is checked.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Username or e-mail address, any case (a ModelBackend otherwise).
+    "glans_learning.core.auth_backends.UsernameOrEmailBackend",
 ]
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -136,6 +137,8 @@ AXES_COOLOFF_TIME = timedelta(minutes=env_int("GLANS_LOGIN_COOLOFF_MINUTES", 60)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "glans_learning.core.views.login_locked_out"
+# The username or address as typed, mapped to the account: one failure budget per account.
+AXES_USERNAME_CALLABLE = "glans_learning.core.auth_backends.axes_username"
 AXES_ENABLE_ADMIN = False  # unlocking happens in the Wagtail admin
 AXES_VERBOSE = False
 

@@ -24,6 +24,18 @@ def _submitted_application(unit, director):
     return services.application_submit(unit=unit, user=director, school_year=year)
 
 
+def verify_second_factor(page, base, user):
+    """Auditors act only with a verified second factor (issue #23): a backup code."""
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+
+    device = StaticDevice.objects.create(user=user, name="test", confirmed=True)
+    StaticToken.objects.create(device=device, token="browser1")
+    page.goto(f"{base}/accounts/tweestaps/")
+    page.get_by_label("Code").fill("browser1")
+    with page.expect_navigation():
+        page.get_by_label("Code").press("Enter")
+
+
 def _step(page, button):
     with page.expect_navigation():
         page.get_by_role("button", name=button, exact=True).click()
@@ -39,6 +51,7 @@ def test_auditor_walks_the_audit_and_the_school_downloads_its_certificate(
 
     # The auditor finds the application on the work list.
     login(page, base, auditor.username)
+    verify_second_factor(page, base, auditor)
     page.goto(f"{base}/certificering/werklijst/")
     with page.expect_navigation():
         page.get_by_role("link", name="De Zonnebloem").first.click()

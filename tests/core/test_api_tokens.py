@@ -139,9 +139,43 @@ def test_wrong_keys_are_rate_limited(csrf_client, teacher, settings):
         assert (
             csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer glans_fout").status_code == 401
         )
-    response = csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    response = csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer glans_fout")
     assert response.status_code == 429
     assert response.json()["detail"]
+    # A valid key from the same address (a school's NAT) still works (issue #23).
+    response = csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 200
+    response = csrf_client.get("/api/v1/me", HTTP_X_API_KEY=key)
+    assert response.status_code == 200
+
+
+@pytest.mark.parametrize(
+    "header",
+    [
+        {"HTTP_X_API_KEY": ""},
+        {"HTTP_AUTHORIZATION": "Basic dGVzdDp0ZXN0"},
+        {"HTTP_AUTHORIZATION": ""},
+    ],
+    ids=["empty-x-api-key", "basic", "empty-authorization"],
+)
+def test_a_key_header_that_is_not_a_key_never_falls_back_to_the_session(
+    csrf_client, teacher, header
+):
+    csrf_client.force_login(teacher)
+    assert csrf_client.get("/api/v1/me").status_code == 200
+    response = csrf_client.get("/api/v1/me", **header)
+    assert response.status_code == 401
+    assert teacher.username not in response.content.decode()
+
+
+def test_429_documented_for_keyed_operations_and_schema_names_unique(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "429" in schema["paths"]["/api/v1/me"]["get"]["responses"]
+    assert "429" not in schema["paths"]["/api/v1/certification/register"]["get"]["responses"]
+    mine = schema["paths"]["/api/v1/me/certificates"]["get"]["responses"]["200"]
+    ref = mine["content"]["application/json"]["schema"]["items"]["$ref"]
+    described = schema["components"]["schemas"][ref.rsplit("/", 1)[-1]]
+    assert {"programme", "pdf_url", "credential_url"} <= set(described["properties"])
 
 
 def test_token_operations_are_documented(client):
@@ -150,3 +184,53 @@ def test_token_operations_are_documented(client):
     assert {"201", "401", "403", "422"} <= set(post["responses"])
     delete = schema["paths"]["/api/v1/me/tokens/{token_id}"]["delete"]
     assert {"204", "401", "404"} <= set(delete["responses"])
+
+
+def test_keys_of_two_factor_roles_need_a_verified_session_and_are_read_only(
+    csrf_client, auditor, zonnebloem, verified_login
+):
+    board_url = f"/api/v1/boards/{zonnebloem.board_id}/measurements"
+    # Password only: no key, and no academy-wide reads either.
+    csrf_client.force_login(auditor)
+    response = csrf_client.post(
+        "/api/v1/me/tokens",
+        {"name": "rapportage"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=_csrf_token(csrf_client),
+    )
+    assert response.status_code == 403
+    assert not ApiToken.objects.filter(user=auditor).exists()
+    response = csrf_client.get(board_url)
+    assert response.status_code == 403
+    assert response.json()["errors"][0]["type"] == "second_factor_required"
+    # Verified: a read-only key that expires, and that carries the auditor's reads.
+    verified_login(csrf_client, auditor)
+    response = csrf_client.post(
+        "/api/v1/me/tokens",
+        {"name": "rapportage"},
+        content_type="application/json",
+        HTTP_X_CSRFTOKEN=_csrf_token(csrf_client),
+    )
+    assert response.status_code == 201, response.content
+    body = response.json()
+    assert body["scope"] == "read" and body["expires_at"]
+    keyed = Client()
+    assert keyed.get(board_url, HTTP_AUTHORIZATION=f"Bearer {body['key']}").status_code == 200
+    response = keyed.post(
+        "/api/v1/me/tokens",
+        {"name": "x"},
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {body['key']}",
+    )
+    assert response.status_code in (401, 403)
+    # A key made before this rule (no second factor behind it) has no auditor rights.
+    _old, old_key = services.api_token_create(user=auditor, name="oud", verified=True)
+    ApiToken.objects.filter(pk=_old.pk).update(two_factor=False)
+    assert keyed.get(board_url, HTTP_AUTHORIZATION=f"Bearer {old_key}").status_code in (403, 404)
+
+
+def test_a_read_only_key_cannot_write(csrf_client, teacher):
+    _token, key = services.api_token_create(user=teacher, name="lezen", scope="read")
+    response = csrf_client.post("/api/v1/lessons/999999/open", HTTP_AUTHORIZATION=f"Bearer {key}")
+    assert response.status_code == 403
+    assert csrf_client.get("/api/v1/me", HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200

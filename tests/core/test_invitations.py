@@ -136,3 +136,32 @@ def test_the_profile_name_is_saved_through_the_service(teacher, monkeypatch):
     teacher.refresh_from_db()
     assert (teacher.first_name, teacher.last_name) == ("Anna", "Jansen")
     assert calls and calls[0]["user"].pk == teacher.pk
+
+
+def test_no_set_password_link_for_an_account_of_someone_else(
+    newcomer, director, zonnebloem, regenboog, django_capture_on_commit_callbacks
+):
+    """Issue #23: an existing account (here one of another school that never chose a
+    password) added by a director gets an invitation to *join*, never a set-password link:
+    adding an address must not become a way into someone's account."""
+    from glans_learning.organisations.models import Membership
+    from glans_learning.organisations.services import member_add_by_email, membership_grant
+
+    membership_grant(user=newcomer, unit=regenboog, role_codes=["learner"])
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        added = member_add_by_email(by=director, unit=zonnebloem, email=newcomer.email.upper())
+    assert added.membership is None and added.invitation is not None
+    assert not AccountInvitation.objects.filter(user=newcomer).exists()
+    assert not Membership.objects.filter(user=newcomer, unit=zonnebloem).exists()
+    assert len(mail.outbox) == 1 and "/uitnodiging/" not in mail.outbox[0].body
+
+
+def test_set_password_link_is_dead_once_the_account_has_a_password(newcomer):
+    token = invitations.invitation_token(user=newcomer)
+    newcomer.set_password("een-eigen-wachtwoord-123")
+    newcomer.save()
+    with pytest.raises(invitations.InvitationError):
+        invitations.invitation_check(token=token)
+    response = Client().get(f"/accounts/uitnodiging/{token}/")
+    assert response.status_code == 400

@@ -151,3 +151,65 @@ def test_a_wrong_code_is_refused_in_dutch(admin_user):
     assert "Deze code klopt niet" in response.content.decode()
     assert not TOTPDevice.objects.filter(user=admin_user, confirmed=True).exists()
     assert client.get("/admin/").status_code == 302
+
+
+# --- issue #23: a password alone never adds or replaces a factor; log in by e-mail ----------
+
+
+def test_password_alone_cannot_enrol_an_app_over_existing_backup_codes(admin_user):
+    """The demo admin has backup codes only: with just the password, the two-factor page
+    asks for a code and never offers to set up a new app or new codes."""
+    static = StaticDevice.objects.create(user=admin_user, name="reserve", confirmed=True)
+    StaticToken.objects.create(device=static, token="abcd1234")
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(admin_user)
+    page = client.get("/accounts/tweestaps/")
+    assert page.status_code == 200
+    assert "two_factor_verify" in [t.name.rsplit("/", 1)[-1][:-5] for t in page.templates]
+    assert not TOTPDevice.objects.filter(user=admin_user).exists()  # no pending app made
+    # A guessed "set-up" code changes nothing.
+    _post(client, "/accounts/tweestaps/", {"token": "123456"})
+    assert not TOTPDevice.objects.filter(user=admin_user, confirmed=True).exists()
+    assert list(
+        StaticToken.objects.filter(device__user=admin_user).values_list("token", flat=True)
+    ) == ["abcd1234"]
+    # With the existing factor, adding an app is fine (past django-otp's throttle).
+    StaticDevice.objects.filter(pk=static.pk).update(
+        throttling_failure_count=0, throttling_failure_timestamp=None
+    )
+    _post(client, "/accounts/tweestaps/", {"token": "abcd1234"})
+    setup = client.get("/accounts/tweestaps/")
+    assert "two_factor_setup" in [t.name.rsplit("/", 1)[-1][:-5] for t in setup.templates]
+
+
+def test_admin_reset_of_a_second_factor_is_logged_and_mailed(admin_user, teacher):
+    from django.core import mail
+    from django.core.management import call_command
+    from wagtail.models import ModelLogEntry
+
+    TOTPDevice.objects.create(user=teacher, name="app", confirmed=True)
+    mail.outbox.clear()
+    call_command("glans_two_factor_reset", teacher.username, by=admin_user.username)
+    assert not TOTPDevice.objects.filter(user=teacher).exists()
+    assert ModelLogEntry.objects.filter(action="glans.two_factor_reset", user=admin_user).exists()
+    assert [m.to for m in mail.outbox] == [[teacher.email]]
+
+
+def test_log_in_with_the_e_mail_address_in_any_case(teacher):
+    client = Client(enforce_csrf_checks=True)
+    response = _post(client, LOGIN, {"username": teacher.email.upper(), "password": PASSWORD})
+    assert response.status_code == 302
+    assert client.session["_auth_user_id"] == str(teacher.pk)
+
+
+def test_address_and_username_share_one_lockout_budget(teacher):
+    from axes.models import AccessAttempt
+
+    client = Client(enforce_csrf_checks=True)
+    for i in range(10):
+        typed = teacher.email if i % 2 else teacher.username.upper()
+        _post(client, LOGIN, {"username": typed, "password": "fout"})
+    # Ten wrong tries in all, however typed: the account's own key is locked, once.
+    assert set(AccessAttempt.objects.values_list("username", flat=True)) == {teacher.username}
+    response = _post(client, LOGIN, {"username": teacher.email, "password": PASSWORD})
+    assert response.status_code == 429

@@ -15,6 +15,7 @@ from glans_learning.courses.models import (
     Session,
     SessionRegistration,
 )
+from tests.factories import log_in
 
 
 def blocks(lesson):
@@ -79,7 +80,7 @@ def test_lesson_sidebar_shows_where_the_learner_stands(
 
 @pytest.mark.parametrize("who", ["tdt_teacher", "academy_trainer"])
 def test_trainer_notes_are_shown_to_trainers(client, request, loaded_fixture, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert "geheime trainerstekst" in client.get(loaded_fixture["lesson"].url).content.decode()
 
 

@@ -17,6 +17,7 @@ from tests.courses.test_progress_support import (
     register,
     set_page,
 )
+from tests.factories import log_in
 
 
 def team_url(unit, programme, extra=""):
@@ -220,7 +221,7 @@ def team(programme, director, teacher, tdt_teacher, zonnebloem):
 def test_team_progress_for_those_who_lead_the_team(
     client, request, team, programme, zonnebloem, teacher, tdt_teacher, who
 ):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(team_url(zonnebloem, programme))
     assert response.status_code == 200
     data = response.json()
@@ -252,7 +253,7 @@ def test_team_progress_filters(client, team, programme, director, zonnebloem, td
 def test_team_progress_of_another_school_is_404(
     client, request, team, programme, zonnebloem, teacher, who
 ):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(team_url(zonnebloem, programme))
     assert response.status_code == 404
     assert response.json() == {"detail": "Niet gevonden."}
@@ -271,7 +272,7 @@ def test_team_progress_is_403_for_a_plain_teacher_of_the_school(
 def test_team_progress_gives_auditors_no_names(
     client, team, programme, zonnebloem, teacher, auditor
 ):
-    client.force_login(auditor)
+    log_in(client, auditor)
     response = client.get(team_url(zonnebloem, programme))
     assert response.status_code in (403, 404)
     assert teacher.get_full_name() not in response.content.decode()

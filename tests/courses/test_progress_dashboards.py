@@ -25,6 +25,7 @@ from tests.courses.test_progress_support import (
     previous_year,
     register,
 )
+from tests.factories import log_in
 
 TEAM = "/leren/team/"
 MY_ROUTE = "/leren/mijn-leerroute/"
@@ -133,7 +134,7 @@ def row_for(response, user):
 def test_team_dashboard_shows_own_members_with_status_and_attendance(
     client, request, team, programme, zonnebloem, teacher, tdt_teacher, other_teacher, who
 ):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(team_url(zonnebloem, programme))
     assert response.status_code == 200
     matrix = response.context["matrix"]
@@ -187,7 +188,7 @@ def test_other_director_never_sees_zonnebloem(
 
 @pytest.mark.parametrize("who", ["teacher", "auditor", "other_teacher"])
 def test_team_dashboard_is_404_without_a_team(client, request, team, programme, zonnebloem, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get(TEAM).status_code == 404
     assert client.get(team_url(zonnebloem, programme)).status_code == 404
     assert client.get(team_url(zonnebloem, programme, export="csv")).status_code == 404

@@ -13,7 +13,7 @@ from glans_learning.courses import services
 from glans_learning.courses.models import Enrollment
 from glans_learning.organisations.models import Membership
 from tests.courses.test_progress_support import proef, set_page
-from tests.factories import UserFactory, person
+from tests.factories import UserFactory, log_in, person
 
 User = get_user_model()
 
@@ -198,7 +198,7 @@ def test_team_enrol_view_needs_members_or_a_file(client, director, zonnebloem, p
 def test_team_enrol_page_of_zonnebloem_is_404_for_outsiders(
     client, request, zonnebloem, teacher, programme, who
 ):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert client.get(team_enrol_url(zonnebloem)).status_code == 404
     response = client.post(
         team_enrol_url(zonnebloem), {"programme": programme.pk, "members": [str(teacher.pk)]}
@@ -400,8 +400,9 @@ def test_existing_person_of_another_unit_is_matched_whatever_the_case_of_the_add
     client, director, zonnebloem, regenboog, programme, stored, in_file
 ):
     """E-mail addresses are case-insensitive: a person of De Regenboog is never duplicated
-    because of capitals in an address. A director who lists them adds them to the team, with
-    the same answer as for an unknown address (no enumeration, issue #8)."""
+    because of capitals in an address. A director who lists them only *invites* them to the
+    team (they join by accepting, issue #23), with the same answer as for an unknown address
+    (no enumeration, issue #8)."""
     UserFactory(username="piet", email=stored)
     piet = person("piet", unit=regenboog, roles=["learner"])
     client.force_login(director)
@@ -410,8 +411,11 @@ def test_existing_person_of_another_unit_is_matched_whatever_the_case_of_the_add
     assert response.status_code == 302
     assert "1 persoon ingeschreven, van wie 1 nieuw in het team." in flash(response)
     assert User.objects.filter(email__iexact="piet.regenboog@example.invalid").count() == 1
-    assert Membership.objects.filter(user=piet, unit=zonnebloem).exists()
-    assert Enrollment.objects.filter(user=piet, unit=zonnebloem).exists()
+    assert not Membership.objects.filter(user=piet, unit=zonnebloem).exists()
+    assert not Enrollment.objects.filter(user=piet, unit=zonnebloem).exists()
+    from glans_learning.organisations.models import MembershipInvitation
+
+    assert MembershipInvitation.objects.filter(user=piet, unit=zonnebloem).exists()
 
 
 @pytest.mark.parametrize(

@@ -2,6 +2,7 @@ import pytest
 from django.test import Client
 
 from glans_learning.core.services import api_token_create, api_token_revoke
+from tests.factories import log_in
 
 
 @pytest.fixture
@@ -50,7 +51,7 @@ def test_tdt_participant_and_academy_roles_see_members(
 
 @pytest.mark.parametrize("who", ["other_teacher", "other_director"])
 def test_people_of_another_school_get_no_data(client, request, members_url, teacher, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(members_url)
     assert response.status_code == 404
     assert response.json() == {"detail": "Niet gevonden."}
