@@ -241,6 +241,9 @@ GLANS_OUTBOX_KEEP_DAYS = env_int("GLANS_OUTBOX_KEEP_DAYS", 7)
 # a family's last school year. Without GLANS_PSEUDONYM_KEY a key is derived from SECRET_KEY.
 GLANS_PSEUDONYM_KEY = env_str("GLANS_PSEUDONYM_KEY")
 GLANS_MEASUREMENT_RETENTION_YEARS = env_int("GLANS_MEASUREMENT_RETENTION_YEARS", 2)
+# The group-list import (CSV/XLSX/EDEXML): bigger files are refused before they are read.
+GLANS_MEASUREMENT_IMPORT_MAX_BYTES = env_int("GLANS_MEASUREMENT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+GLANS_MEASUREMENT_IMPORT_MAX_ROWS = env_int("GLANS_MEASUREMENT_IMPORT_MAX_ROWS", 20000)
 # AVG: accounts without a login for this many years are anonymised (0 = never).
 GLANS_ERASE_INACTIVE_AFTER_YEARS = env_int("GLANS_ERASE_INACTIVE_AFTER_YEARS", 5)
 

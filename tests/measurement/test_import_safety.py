@@ -81,3 +81,62 @@ def test_background_job_keeps_the_choice(school_lists, year, director):
         job = ImportJob.objects.get(pk=job.pk)
         assert job.status == "done" and active(school_lists) == expected
         assert job.result["ended"] == 7 - expected
+
+
+def test_a_huge_csv_field_is_a_clear_error_not_a_500(school_lists, director, year):
+    client = csrf_client(director)
+    url = f"/meten/school/{school_lists.pk}/import/"
+    text = "groep;leerlingnummer\nGroep 5;" + "x" * 200_000 + "\n"
+    upload = SimpleUploadedFile("lijst.csv", text.encode(), "text/csv")
+    response = post(client, url, {"school_year": year.pk, "file": upload, "action": "import"})
+    assert response.status_code == 200
+    assert "kan niet worden gelezen" in response.content.decode()
+    assert active(school_lists) == 7
+
+
+def test_byte_cap_is_a_setting_and_refuses_before_reading(school_lists, year, settings):
+    settings.GLANS_MEASUREMENT_IMPORT_MAX_BYTES = 1024
+    text = "groep;leerlingnummer\n" + "".join(f"Groep 5;P{i:05d}\n" for i in range(200))
+    with pytest.raises(Exception) as caught:
+        imports.relationships_import(
+            unit=school_lists,
+            school_year=year,
+            upload=SimpleUploadedFile("lijst.csv", text.encode()),
+            end_missing=True,
+        )
+    assert "te groot" in " ".join(caught.value.messages)
+    assert active(school_lists) == 7
+
+
+def test_a_long_xlsx_stops_at_the_row_cap_without_reading_the_rest(
+    school_lists, director, year, settings, monkeypatch
+):
+    from openpyxl import Workbook
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    settings.GLANS_MEASUREMENT_IMPORT_MAX_ROWS = 50
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet()
+    sheet.append(["groep", "leerlingnummer"])
+    for n in range(5_000):
+        sheet.append(["Groep 9", f"L{n:06d}"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = {"rows": 0}
+    original = ReadOnlyWorksheet._cells_by_row
+
+    def counting(self, *args, **kwargs):
+        for row in original(self, *args, **kwargs):
+            read["rows"] += 1
+            yield row
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_cells_by_row", counting)
+    client = csrf_client(director)
+    url = f"/meten/school/{school_lists.pk}/import/"
+    upload = SimpleUploadedFile("lijst.xlsx", buffer.getvalue())
+    response = post(client, url, {"school_year": year.pk, "file": upload, "action": "import"})
+    assert response.status_code == 200
+    assert "Te veel regels (maximaal 50)." in response.content.decode()
+    assert read["rows"] <= 50 + 2  # stopped early: the other ~4,950 rows were never parsed
+    assert active(school_lists) == 7
+    assert not ImportJob.objects.exists()
