@@ -64,7 +64,7 @@ def _year_from(request):
 
 def _cell_text(cell):
     if cell["suppressed"]:
-        return "<5"
+        return f"<{cell['min_cell']}"
     return "" if cell["share_positive"] is None else cell["share_positive"]
 
 

@@ -244,6 +244,9 @@ GLANS_MEASUREMENT_RETENTION_YEARS = env_int("GLANS_MEASUREMENT_RETENTION_YEARS",
 # The group-list import (CSV/XLSX/EDEXML): bigger files are refused before they are read.
 GLANS_MEASUREMENT_IMPORT_MAX_BYTES = env_int("GLANS_MEASUREMENT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 GLANS_MEASUREMENT_IMPORT_MAX_ROWS = env_int("GLANS_MEASUREMENT_IMPORT_MAX_ROWS", 20000)
+# Outside the school (board, academy, API, exports) a cell with fewer relationships or fewer
+# ratings than this is not shown.
+GLANS_MEASUREMENT_MIN_CELL = env_int("GLANS_MEASUREMENT_MIN_CELL", 5)
 # AVG: accounts without a login for this many years are anonymised (0 = never).
 GLANS_ERASE_INACTIVE_AFTER_YEARS = env_int("GLANS_ERASE_INACTIVE_AFTER_YEARS", 5)
 
