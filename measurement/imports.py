@@ -8,35 +8,24 @@ pupil's parents are one family; rows sharing a `gezin` value (CSV) are linked as
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from glans_learning.organisations.models import Group
 
+from .import_files import (  # noqa: F401 (the caps are read from here too)
+    MAX_BYTES,
+    MAX_ROWS,
+    max_bytes,
+    max_rows,
+    table_rows,
+    too_many_rows,
+)
 from .models import Family, FamilyKey, Relationship
 from .services import _code_for, pupil_key_hashes
-
-# Caps are settings (data, not constants); these are the defaults.
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20000
-MAX_COLUMNS = 50
-# An XLSX is a zip file: refuse one that unpacks to more than this (a zip bomb).
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-
-
-def max_bytes() -> int:
-    return int(getattr(settings, "GLANS_MEASUREMENT_IMPORT_MAX_BYTES", MAX_BYTES))
-
-
-def max_rows() -> int:
-    return int(getattr(settings, "GLANS_MEASUREMENT_IMPORT_MAX_ROWS", MAX_ROWS))
-
 
 BATCH = 2000
 ASYNC_ROWS = 1000  # bigger files import in the background, with a progress bar
@@ -98,86 +87,9 @@ def _grade(value: str) -> int | None:
     return int(value) if value.isdigit() and 0 <= int(value) <= 16 else None
 
 
-def _too_many_rows() -> ValidationError:
-    return ValidationError(_("Te veel regels (maximaal %(n)s).") % {"n": max_rows()})
-
-
-def _limited(rows):
-    """Stop reading once a file has more lines than an import may have: the rest of the file
-    is never read (blank lines count too, up to a margin, so a sheet of empty rows stops)."""
-    limit = max_rows()
-    nonblank = 0
-    for number, row in enumerate(rows, start=1):
-        if number > limit * 2 + 100:
-            raise _too_many_rows()
-        row = row[:MAX_COLUMNS]
-        if any(cell.strip() for cell in row):
-            nonblank += 1
-            if nonblank > limit + 1:  # the header and `limit` pupils
-                raise _too_many_rows()
-        yield row
-
-
-def _csv_rows(data: bytes) -> list[list[str]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("Het CSV-bestand is geen UTF-8-tekst.")) from None
-    sample = text[:2048]
-    delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-    try:
-        return list(_limited(csv.reader(io.StringIO(text), delimiter=delimiter)))
-    except csv.Error:
-        # A field longer than the csv module allows (csv.field_size_limit), a NUL byte, an
-        # unclosed quote: a clear error, nothing imported.
-        raise ValidationError(
-            _("Het CSV-bestand kan niet worden gelezen: controleer de regels en aanhalingstekens.")
-        ) from None
-
-
-def _xlsx_rows(data: bytes) -> list[list[str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
-    unreadable = ValidationError(_("Het XLSX-bestand kan niet worden gelezen."))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNPACKED_BYTES:
-                raise unreadable
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        raise unreadable from None
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for corrupt files
-        raise unreadable from None
-    try:
-        if not workbook.worksheets:
-            raise ValidationError(_("Het XLSX-bestand bevat geen werkblad."))
-        # Streamed: rows are parsed one at a time and reading stops at the row limit.
-        return list(
-            _limited(
-                ["" if v is None else str(v) for v in row]
-                for row in workbook.worksheets[0].iter_rows(values_only=True, max_col=MAX_COLUMNS)
-            )
-        )
-    except ValidationError:
-        raise
-    except Exception:  # a corrupt sheet only shows while reading it
-        raise unreadable from None
-    finally:
-        workbook.close()
-
-
-def _table_rows(name: str, data: bytes) -> list[list[str]]:
-    if name.endswith(".csv"):
-        return _csv_rows(data)
-    return _xlsx_rows(data)
-
-
 def parse_table(name: str, data: bytes) -> tuple[list[Row], list[Problem]]:
     numbered = [
-        (n, r) for n, r in enumerate(_table_rows(name, data), start=1) if any(c.strip() for c in r)
+        (n, r) for n, r in enumerate(table_rows(name, data), start=1) if any(c.strip() for c in r)
     ]
     if not numbered:
         raise ValidationError(_("Het bestand is leeg."))
@@ -292,7 +204,7 @@ def read_upload(upload) -> tuple[list[Row], list[Problem]]:
     else:
         rows, problems = parse_table(name, data)
     if len(rows) > max_rows():
-        raise _too_many_rows()
+        raise too_many_rows()
     return rows, problems
 
 
