@@ -19,6 +19,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from .text import storable
+
 ERROR_SCHEMA = {
     "title": "Error",
     "type": "object",
@@ -72,22 +74,7 @@ class InvalidInput(HttpError):
         super().__init__(422, message)
 
 
-def _storable(value):
-    """Text every database can hold: NUL bytes and lone surrogates (which no UTF-8 text can
-    contain) become U+FFFD, the replacement character, as a UTF-8 decoder does."""
-    if isinstance(value, str):
-        if "\x00" in value:
-            value = value.replace("\x00", "\ufffd")
-        try:
-            value.encode("utf-8")
-        except UnicodeEncodeError:
-            value = value.encode("utf-8", "surrogatepass").decode("utf-8", "replace")
-        return value
-    if isinstance(value, dict):
-        return {_storable(k): _storable(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [_storable(v) for v in value]
-    return value
+_storable = storable  # the one cleaning (core.text), shared with the form middleware
 
 
 class GlansParser(Parser):

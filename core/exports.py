@@ -125,3 +125,24 @@ def export_response(*, fmt: str, name: str, headers: Sequence, rows: Iterable[Se
         )
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def guard_wagtail_spreadsheets() -> None:
+    """Wagtail's own CSV downloads (site history and the other reports, every listing of a
+    viewset) write text cells as they are; its XLSX is safe. Route their text cells through
+    `neutralise` as well, in the one place all of them share. Called once from
+    `CoreConfig.ready`; idempotent."""
+    from wagtail.admin.views.mixins import SpreadsheetExportMixin
+
+    if getattr(SpreadsheetExportMixin, "_glans_guarded", False):
+        return
+    preprocess = SpreadsheetExportMixin.preprocess_field_value
+
+    def preprocess_field_value(self, field, value, export_format):
+        value = preprocess(self, field, value, export_format)
+        if export_format == SpreadsheetExportMixin.FORMAT_CSV and isinstance(value, str):
+            return neutralise(value)
+        return value
+
+    SpreadsheetExportMixin.preprocess_field_value = preprocess_field_value
+    SpreadsheetExportMixin._glans_guarded = True

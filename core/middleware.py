@@ -192,3 +192,26 @@ class UnavailableMiddleware:
             "%s unavailable on %s: %s", reason, request.path_info, exception
         )
         return unavailable_response(request, reason)
+
+
+class StorableInputMiddleware:
+    """Form fields and query strings of every request (front end and admin) as text every
+    database can hold: NUL bytes and lone surrogates become U+FFFD (core.text.storable, the
+    same cleaning as the API's parser). Without it PostgreSQL refuses a NUL byte with a 500."""
+
+    FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from .text import storable, storable_querydict
+
+        request.GET = storable_querydict(request.GET)
+        if request.method == "POST" and request.content_type in self.FORM_TYPES:
+            request.POST = storable_querydict(request.POST)
+            for values in request.FILES.lists():
+                for upload in values[1]:
+                    if upload.name:
+                        upload.name = storable(upload.name)
+        return self.get_response(request)

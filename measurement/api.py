@@ -80,7 +80,7 @@ class RelationshipOut(Schema):
 
 class RatingIn(Schema):
     relationship: str = Field(..., max_length=16)
-    rating: str
+    rating: str | None  # null takes the rating at this moment back (undo of a first rating)
     next_step: str | None = ""
     note: str | None = Field("", max_length=500)
     impossible: bool = False

@@ -8,8 +8,6 @@ pupil's parents are one family; rows sharing a `gezin` value (CSV) are linked as
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -18,11 +16,17 @@ from django.utils.translation import gettext as _
 
 from glans_learning.organisations.models import Group
 
+from .import_files import (  # noqa: F401 (the caps are read from here too)
+    MAX_BYTES,
+    MAX_ROWS,
+    max_bytes,
+    max_rows,
+    table_rows,
+    too_many_rows,
+)
 from .models import Family, FamilyKey, Relationship
 from .services import _code_for, pupil_key_hashes
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_ROWS = 20000
 BATCH = 2000
 ASYNC_ROWS = 1000  # bigger files import in the background, with a progress bar
 COLUMNS = {
@@ -66,7 +70,12 @@ class Preview:
     families_new: int = 0
     families_existing: int = 0
     relationships: int = 0
+    # Active relationships of the school year that the file does not name: they end only
+    # when the import is asked to (`end_missing`); `missing_groups` is (group, count).
     deactivated: int = 0
+    missing_groups: list[tuple[str, int]] = field(default_factory=list)
+    end_missing: bool = False
+    ended: int = 0
 
     @property
     def ok(self) -> bool:
@@ -78,30 +87,9 @@ def _grade(value: str) -> int | None:
     return int(value) if value.isdigit() and 0 <= int(value) <= 16 else None
 
 
-def _table_rows(name: str, data: bytes) -> list[list[str]]:
-    if name.endswith(".csv"):
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise ValidationError(_("Het CSV-bestand is geen UTF-8-tekst.")) from None
-        sample = text[:2048]
-        delimiter = ";" if sample.count(";") >= sample.count(",") else ","
-        return list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds for corrupt files
-        raise ValidationError(_("Het XLSX-bestand kan niet worden gelezen.")) from None
-    return [
-        ["" if v is None else str(v) for v in row]
-        for row in workbook.worksheets[0].iter_rows(values_only=True)
-    ]
-
-
 def parse_table(name: str, data: bytes) -> tuple[list[Row], list[Problem]]:
     numbered = [
-        (n, r) for n, r in enumerate(_table_rows(name, data), start=1) if any(c.strip() for c in r)
+        (n, r) for n, r in enumerate(table_rows(name, data), start=1) if any(c.strip() for c in r)
     ]
     if not numbered:
         raise ValidationError(_("Het bestand is leeg."))
@@ -199,17 +187,24 @@ def parse_edexml(data: bytes) -> tuple[list[Row], list[Problem]]:
 
 def read_upload(upload) -> tuple[list[Row], list[Problem]]:
     name = (upload.name or "").lower()
-    if upload.size > MAX_BYTES:
-        raise ValidationError(_("Het bestand is te groot (maximaal 10 MB)."))
-    data = upload.read()
+    limit = max_bytes()
+    too_big = ValidationError(
+        _("Het bestand is te groot (maximaal %(mb)s MB).")
+        % {"mb": max(1, round(limit / (1024 * 1024)))}
+    )
+    if not name.endswith((".xml", ".csv", ".xlsx")):
+        raise ValidationError(_("Kies een CSV-, XLSX- of EDEXML-bestand (.xml)."))
+    if upload.size > limit:
+        raise too_big
+    data = upload.read(limit + 1)
+    if len(data) > limit:
+        raise too_big
     if name.endswith(".xml"):
         rows, problems = parse_edexml(data)
-    elif name.endswith((".csv", ".xlsx")):
-        rows, problems = parse_table(name, data)
     else:
-        raise ValidationError(_("Kies een CSV-, XLSX- of EDEXML-bestand (.xml)."))
-    if len(rows) > MAX_ROWS:
-        raise ValidationError(_("Te veel regels (maximaal %(n)s).") % {"n": MAX_ROWS})
+        rows, problems = parse_table(name, data)
+    if len(rows) > max_rows():
+        raise too_many_rows()
     return rows, problems
 
 
@@ -258,19 +253,20 @@ def _plan(*, unit, school_year, rows: list[Row], problems: list[Problem]) -> tup
     preview.groups_new = [n for n in names if n not in existing_groups]
     preview.groups_existing = [n for n in names if n in existing_groups]
     preview.relationships = len({(r.group, family_of_pupil[r.pupil_key]) for r in rows})
-    # Active relationships the file no longer holds are deactivated by the import.
+    # Active relationships the file does not hold: the import ends them only on request.
     kept = set()
     for row in rows:
         family_id = cluster_family[family_of_pupil[row.pupil_key]]
         if family_id is not None:
             kept.add((row.group, family_id))
-    preview.deactivated = sum(
-        1
-        for pair in Relationship.objects.filter(
-            unit=unit, school_year=school_year, is_active=True
-        ).values_list("group__name", "family_id")
-        if pair not in kept
-    )
+    missing: dict[str, int] = {}
+    for pair in Relationship.objects.filter(
+        unit=unit, school_year=school_year, is_active=True
+    ).values_list("group__name", "family_id"):
+        if pair not in kept:
+            missing[pair[0]] = missing.get(pair[0], 0) + 1
+    preview.deactivated = sum(missing.values())
+    preview.missing_groups = sorted(missing.items())
     plan = {
         "hashes": hashes,
         "known": known,
@@ -290,18 +286,32 @@ def relationships_preview(*, unit, school_year, upload) -> Preview:
     )
 
 
-def relationships_preview_rows(*, unit, school_year, rows, problems) -> Preview:
+def relationships_preview_rows(
+    *, unit, school_year, rows, problems, end_missing: bool = False
+) -> Preview:
     """The dry run: what an import of `rows` would do, changing nothing."""
     preview, _plan_ = _plan(unit=unit, school_year=school_year, rows=rows, problems=problems)
+    preview.end_missing = end_missing
     return preview
 
 
 @transaction.atomic
 def relationships_import(
-    *, unit, school_year, upload=None, rows=None, problems=None, progress=None
+    *,
+    unit,
+    school_year,
+    upload=None,
+    rows=None,
+    problems=None,
+    progress=None,
+    end_missing: bool = False,
 ) -> Preview:
     """Import a group list; nothing changes when any line is wrong. `progress(fraction)`,
     if given, hears how far the writing is (0 to 1).
+
+    Relationships of the school year that the file does not name stay as they are unless
+    `end_missing` is given (an explicit choice: a list of one group must not end the rest
+    of the school); the preview says how many and in which groups.
 
     Flat per row: a fixed number of reads (the school's keys, groups, relationships and
     the board's codes) and writes in batches of `BATCH`, so the number of queries grows
@@ -314,6 +324,7 @@ def relationships_import(
     preview, plan = _plan(
         unit=unit, school_year=school_year, rows=rows or [], problems=problems or []
     )
+    preview.end_missing = end_missing
     if not preview.ok:
         return preview
     unit_id, board_id, year_id = unit.pk, unit.board_id, school_year.pk
@@ -397,7 +408,12 @@ def relationships_import(
         Relationship.objects.bulk_create(create[start : start + BATCH])
         progress(0.6 + 0.3 * min(1, (start + BATCH) / len(create)))
     Relationship.objects.bulk_update(update, ["is_active", "label"], batch_size=BATCH)
-    gone = [r.pk for k, r in existing.items() if k not in wanted and r.is_active]
+    gone = (
+        [r.pk for k, r in existing.items() if k not in wanted and r.is_active]
+        if end_missing
+        else []
+    )
+    preview.ended = len(gone)
     for start in range(0, len(gone), BATCH):
         Relationship.objects.filter(pk__in=gone[start : start + BATCH]).update(is_active=False)
     return preview
@@ -438,6 +454,8 @@ def _summary(preview: Preview) -> dict:
         "families_new": preview.families_new,
         "families_existing": preview.families_existing,
         "relationships": preview.relationships,
+        "ended": preview.ended,
+        "kept_missing": preview.deactivated - preview.ended,
         "problems": [
             {"line": p.line, "field": p.field, "message": str(p.message)}
             for p in preview.problems[:200]
@@ -445,7 +463,7 @@ def _summary(preview: Preview) -> dict:
     }
 
 
-def import_job_create(*, user, unit, school_year, rows: list[Row]):
+def import_job_create(*, user, unit, school_year, rows: list[Row], end_missing: bool = False):
     """Keep the parsed rows of a big file for their import in the background (the caller
     enqueues `tasks.run_import_job` with the job's id)."""
     from dataclasses import asdict
@@ -458,6 +476,7 @@ def import_job_create(*, user, unit, school_year, rows: list[Row]):
         requested_by=user,
         total=len(rows),
         rows=[asdict(r) for r in rows],
+        end_missing=end_missing,
     )
     return job
 
@@ -495,6 +514,7 @@ def import_job_run(*, job_id: int) -> None:
                     rows=rows,
                     problems=[],
                     progress=report,
+                    end_missing=job.end_missing,
                 )
         except Exception:
             import logging

@@ -335,6 +335,9 @@ class ImportJob(models.Model):
     )
     total = models.PositiveIntegerField(_("regels"), default=0)
     rows = models.JSONField(default=list, blank=True)
+    end_missing = models.BooleanField(
+        _("relaties beëindigen die niet in het bestand staan"), default=False
+    )
     result = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)

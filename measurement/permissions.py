@@ -11,6 +11,7 @@ layer (`user_roles`, role codes, rules predicates), so the rules of roles live o
 from __future__ import annotations
 
 import rules
+from django.conf import settings
 from django.db.models import QuerySet
 
 from glans_learning.organisations.models import Board, Group, OrganisationUnit, RoleCode
@@ -20,7 +21,14 @@ SCHOOL_VIEW_ROLES = frozenset({RoleCode.DIRECTOR, RoleCode.IB, RoleCode.SCHOOL_E
 LABEL_ROLES = frozenset({RoleCode.IB, RoleCode.SCHOOL_EXPERTGROEP})
 FOLLOW_UP_ROLES = frozenset({RoleCode.IB, RoleCode.DIRECTOR})
 BOARD_ROLES = frozenset({RoleCode.BOARD_EXPERTGROEP})
-MIN_CELL = 5  # outside the school, cells with fewer relationships are suppressed
+MIN_CELL = 5  # default of GLANS_MEASUREMENT_MIN_CELL
+
+
+def min_cell() -> int:
+    """Outside the school, a cell with fewer relationships, or with fewer ratings (but some),
+    than this is suppressed (board, academy, API, exports)."""
+    return int(getattr(settings, "GLANS_MEASUREMENT_MIN_CELL", MIN_CELL))
+
 
 SCHOOL, MEMBER, OUTSIDE = "school", "member", "outside"
 

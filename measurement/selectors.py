@@ -80,10 +80,15 @@ def _cell(counts: dict | None, relationships: int, *, target, suppress: bool) ->
         else None,
         "target": target,
         "suppressed": False,
+        "min_cell": permissions.min_cell(),
     }
-    if suppress and relationships < permissions.MIN_CELL:
+    # Outside the school a cell is shown only when both the relationships behind it and the
+    # ratings in it reach the minimum: "1 rated, 1 negative" at a new moment names a family
+    # as surely as a small group does. A cell without any rating says nothing about anyone.
+    minimum = permissions.min_cell()
+    if suppress and (relationships < minimum or 0 < counts["rated"] < minimum):
         for key in cell:
-            if key not in ("target", "suppressed"):
+            if key not in ("target", "suppressed", "min_cell"):
                 cell[key] = None
         cell["suppressed"] = True
     return cell
@@ -199,7 +204,7 @@ def units_measurements(*, units, school_year, suppress: bool = True) -> list[dic
         rows.append(
             {
                 "unit": unit,
-                "relationships": n if not (suppress and n < permissions.MIN_CELL) else None,
+                "relationships": n if not (suppress and n < permissions.min_cell()) else None,
                 "target": targets[unit.pk],
                 "moments": cells,
                 "latest": next((c for c in reversed(cells) if c["rated"]), None),

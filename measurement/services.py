@@ -147,6 +147,9 @@ def moment_create(*, unit, school_year, date, opens_on, closes_on, title="") -> 
     return moment
 
 
+CLEAR = object()  # marks an item that takes its rating back
+
+
 def _clean_item(item: dict, index: int, errors: dict) -> dict | None:
     value = item.get("rating")
     next_step = item.get("next_step") or ""
@@ -173,8 +176,9 @@ def _clean_item(item: dict, index: int, errors: dict) -> dict | None:
 def rate_group(*, user, moment: MeasurementMoment, ratings: list[dict], today=None) -> int:
     """Save the ratings of `user`'s own relationships at `moment`; all or nothing.
 
-    Each item: relationship (family code), rating (positive|neutral|negative), next_step,
-    note, impossible, and optionally group (id) when a family is in two of the user's groups.
+    Each item: relationship (family code), rating (positive|neutral|negative, or null to
+    take the rating at this moment back, e.g. an undo of a first rating), next_step, note,
+    impossible, and optionally group (id) when a family is in two of the user's groups.
     """
     if not moment.is_open(today):
         raise ValidationError(_("Dit meetmoment is niet (meer) open."))
@@ -208,10 +212,11 @@ def rate_group(*, user, moment: MeasurementMoment, ratings: list[dict], today=No
                 else _("Dit gezin zit in meer van jouw groepen: geef de groep mee.")
             )
             continue
-        cleaned = _clean_item(item, index, errors)
+        rel = candidates[0]
+        clear = item.get("rating") in (None, "")
+        cleaned = CLEAR if clear else _clean_item(item, index, errors)
         if cleaned is None:
             continue
-        rel = candidates[0]
         if rel.pk in wanted:
             errors[f"ratings[{index}]"] = _("Deze relatie staat twee keer in de lijst.")
             continue
@@ -220,6 +225,12 @@ def rate_group(*, user, moment: MeasurementMoment, ratings: list[dict], today=No
         raise ValidationError(errors)
     if not ratings:
         raise ValidationError(_("Geen waarderingen meegegeven."))
+    cleared = [rel_id for rel_id, data in wanted.items() if data is CLEAR]
+    if cleared:
+        Rating.objects.filter(moment=moment, relationship_id__in=cleared).delete()
+        wanted = {rel_id: data for rel_id, data in wanted.items() if data is not CLEAR}
+        if not wanted:
+            return len(cleared)
     existing = {
         r.relationship_id: r
         for r in Rating.objects.select_for_update().filter(
@@ -255,7 +266,7 @@ def rate_group(*, user, moment: MeasurementMoment, ratings: list[dict], today=No
             "rated_at",
         ],
     )
-    return len(wanted)
+    return len(wanted) + len(cleared)
 
 
 def follow_up_set(*, user, rating: Rating, status: str) -> Rating:

@@ -63,7 +63,7 @@ def _year_from(request):
 
 def _cell_text(cell):
     if cell["suppressed"]:
-        return "<5"
+        return f"<{cell['min_cell']}"
     return "" if cell["share_positive"] is None else cell["share_positive"]
 
 
@@ -301,6 +301,14 @@ class ImportForm(forms.Form):
             "CSV of XLSX (kolommen: groep; leerlingnummer; optioneel jaargroep, aanduiding, gezin) of een EDEXML-bestand (.xml)."
         ),
     )
+    end_missing = forms.BooleanField(
+        label=gettext_lazy("relaties beëindigen die niet in het bestand staan"),
+        help_text=gettext_lazy(
+            "Alleen aanvinken als het bestand de hele school bevat: dan eindigen de relaties van leerlingen die er niet (meer) in staan. Niet aangevinkt blijven die relaties zoals ze zijn."
+        ),
+        required=False,
+        initial=False,
+    )
 
 
 @login_required
@@ -316,30 +324,53 @@ def import_view(request, unit_id):
     preview = None
     if request.method == "POST" and form.is_valid():
         year = form.cleaned_data["school_year"]
+        end_missing = form.cleaned_data["end_missing"]
         try:
             rows, problems = imports.read_upload(form.cleaned_data["file"])
             if request.POST.get("action") == "import" and len(rows) > imports.ASYNC_ROWS:
                 preview = imports.relationships_preview_rows(
-                    unit=unit, school_year=year, rows=rows, problems=problems
+                    unit=unit,
+                    school_year=year,
+                    rows=rows,
+                    problems=problems,
+                    end_missing=end_missing,
                 )
                 if preview.ok:
                     job = imports.import_job_create(
-                        user=request.user, unit=unit, school_year=year, rows=rows
+                        user=request.user,
+                        unit=unit,
+                        school_year=year,
+                        rows=rows,
+                        end_missing=end_missing,
                     )
                     enqueue(tasks.run_import_job, job.pk)
                     return redirect("glans_measurement:import_job", job_id=job.pk)
                 messages.error(request, _("Er is niets geïmporteerd: los eerst de fouten op."))
             elif request.POST.get("action") == "import":
                 preview = imports.relationships_import(
-                    unit=unit, school_year=year, rows=rows, problems=problems
+                    unit=unit,
+                    school_year=year,
+                    rows=rows,
+                    problems=problems,
+                    end_missing=end_missing,
                 )
                 if preview.ok:
                     messages.success(request, _("De groepslijst is geïmporteerd."))
+                    if preview.ended:
+                        messages.info(
+                            request,
+                            _("%(n)s relaties die niet in het bestand stonden zijn beëindigd.")
+                            % {"n": preview.ended},
+                        )
                     return redirect("glans_measurement:school", unit_id=unit.pk)
                 messages.error(request, _("Er is niets geïmporteerd: los eerst de fouten op."))
             else:
                 preview = imports.relationships_preview_rows(
-                    unit=unit, school_year=year, rows=rows, problems=problems
+                    unit=unit,
+                    school_year=year,
+                    rows=rows,
+                    problems=problems,
+                    end_missing=end_missing,
                 )
         except ValidationError as exc:
             form.add_error("file", exc)

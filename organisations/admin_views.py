@@ -94,7 +94,31 @@ _WRITE_VIEWS = ("add_view_class", "edit_view_class", "delete_view_class")
 
 class ReadableColumnsMixin:
     """Index columns people can read: yes/no fields as icons (not "True"), people by their
-    full name (not their username)."""
+    full name (not their username). The listing's CSV/XLSX download has the listing's own
+    columns unless the viewset names `list_export` (without either Wagtail offers the
+    download and writes an empty file); cells go through core.exports' neutralising."""
+
+    _explicit_list_export = None
+
+    @property
+    def list_export(self):
+        if self._explicit_list_export:
+            return self._explicit_list_export
+        return [field for field in (self.list_display or []) if isinstance(field, str)]
+
+    @list_export.setter
+    def list_export(self, value):
+        self._explicit_list_export = list(value or [])
+
+    def to_row_dict(self, item):
+        from django.contrib.auth import get_user_model
+
+        row = super().to_row_dict(item)
+        user_model = get_user_model()
+        for field, value in row.items():
+            if isinstance(value, user_model):
+                row[field] = _full_name(value)
+        return row
 
     def _get_custom_column(self, field_name, column_class=None, **kwargs):
         from django.contrib.auth import get_user_model

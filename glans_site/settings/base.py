@@ -73,6 +73,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # NUL bytes and lone surrogates in forms and query strings become U+FFFD (as in the API).
+    "glans_learning.core.middleware.StorableInputMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
@@ -256,6 +258,12 @@ GLANS_OUTBOX_KEEP_DAYS = env_int("GLANS_OUTBOX_KEEP_DAYS", 7)
 # a family's last school year. Without GLANS_PSEUDONYM_KEY a key is derived from SECRET_KEY.
 GLANS_PSEUDONYM_KEY = env_str("GLANS_PSEUDONYM_KEY")
 GLANS_MEASUREMENT_RETENTION_YEARS = env_int("GLANS_MEASUREMENT_RETENTION_YEARS", 2)
+# The group-list import (CSV/XLSX/EDEXML): bigger files are refused before they are read.
+GLANS_MEASUREMENT_IMPORT_MAX_BYTES = env_int("GLANS_MEASUREMENT_IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+GLANS_MEASUREMENT_IMPORT_MAX_ROWS = env_int("GLANS_MEASUREMENT_IMPORT_MAX_ROWS", 20000)
+# Outside the school (board, academy, API, exports) a cell with fewer relationships or fewer
+# ratings than this is not shown.
+GLANS_MEASUREMENT_MIN_CELL = env_int("GLANS_MEASUREMENT_MIN_CELL", 5)
 # AVG: accounts without a login for this many years are anonymised (0 = never).
 GLANS_ERASE_INACTIVE_AFTER_YEARS = env_int("GLANS_ERASE_INACTIVE_AFTER_YEARS", 5)
 

@@ -400,3 +400,18 @@ def test_static_resources_are_found_by_staticfiles():
     assert finders.find("xblock/glans-conversation/public/conversation.js")
     assert not finders.find("xblock/poll/public/../poll.py")
     assert not finders.find("xblock/google-document/public/js/google_docs.js")
+
+
+def test_a_nul_byte_in_an_exercise_answer_is_stored_as_a_replacement_character(learner, lesson):
+    """Issue #23 §6: one cleaning for every interface, the exercise handlers too (PostgreSQL
+    stores no NUL byte, in text or in JSON)."""
+    usage_id = add_exercise(lesson, "glans-appreciation", APPRECIATION)
+    raw = (
+        '{"messages": ["Een\\u0000", "Twee", "Drie"],'
+        ' "reflection": "Het voelt \\u0000goed \\ud800 zo."}'
+    )
+    response = call(strict_client(learner), usage_id, "submit", raw=raw, lesson=lesson)
+    assert response.status_code == 200, response.content
+    stored = state(learner, usage_id)
+    assert "\x00" not in json.dumps(stored, ensure_ascii=False)
+    assert "\ufffd" in stored["reflection"]

@@ -119,3 +119,35 @@ def test_api_is_in_openapi(client, teacher):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/measurements/{moment_id}/ratings" in schema["paths"]
     assert "422" in schema["paths"]["/api/v1/measurements/{moment_id}/ratings"]["put"]["responses"]
+
+
+def test_undo_of_a_first_rating_takes_it_back_through_the_same_endpoint(school, teacher):
+    """Issue #23 §3: the grid's undo restores the previous state; for a family that had no
+    rating at this moment that is "no rating" (rating null), only for one's own group."""
+    client, token = csrf_client(teacher)
+    url = f"/api/v1/measurements/{school['moment'].pk}/ratings"
+    own = codes(school["group"])
+    rate = {"ratings": [{"relationship": own[0], "rating": "negative", "next_step": "make"}]}
+    assert put_csrf(client, url, rate, token).status_code == 200
+    assert Rating.objects.filter(relationship__family__code=own[0]).count() == 1
+    undo = {"ratings": [{"relationship": own[0], "rating": None}]}
+    response = put_csrf(client, url, undo, token)
+    assert response.status_code == 200, response.content
+    assert response.json() == {"saved": 1}
+    assert not Rating.objects.filter(relationship__family__code=own[0]).exists()
+    # Not for a family of another group, and all or nothing.
+    other = codes(school["other"])[0]
+    mixed = {
+        "ratings": [
+            {"relationship": own[1], "rating": "positive"},
+            {"relationship": other, "rating": None},
+        ]
+    }
+    assert put_csrf(client, url, mixed, token).status_code == 422
+    assert Rating.objects.count() == 0
+
+
+def put_csrf(client, url, payload, token):
+    return client.put(
+        url, data=json.dumps(payload), content_type="application/json", HTTP_X_CSRFTOKEN=token
+    )
