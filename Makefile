@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The settings build the links of mails, PDFs, QR codes and credentials from PORT.
+export PORT
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
 .PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load clean

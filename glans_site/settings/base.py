@@ -252,7 +252,11 @@ WAGTAIL_SITE_NAME = "GLANS"
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The address links in mails, PDFs and credentials point at when there is no request (the
+# demo's `make demo PORT=8080` passes PORT through, so links follow the port it serves on).
+WAGTAILADMIN_BASE_URL = env_str(
+    "WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000') or '8000'}"
+)
 # Credentials (docs/credentials.md): the public address in certificates and badges, the
 # issuer's name, and the Learning Record Store statements are forwarded to (optional).
 GLANS_PUBLIC_BASE_URL = env_str("GLANS_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)
