@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from glans_learning.core.links import absolute_url
+from glans_learning.core.links import absolute_url, issuer_name
 from glans_learning.core.pdf import pdf_available
 from glans_learning.measurement.permissions import visible_board
 from glans_learning.organisations.models import OrganisationUnit
@@ -446,6 +446,7 @@ def verify(request, code):
             "state": state,
             "valid": bool(state and state["valid"]),
             "code": code,
+            "issuer": issuer_name(),
         },
         status=200 if cert else 404,
     )

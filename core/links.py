@@ -16,6 +16,12 @@ def public_base_url() -> str:
     return (base or "http://localhost").rstrip("/")
 
 
+def issuer_name() -> str:
+    """Who issues certificates and credentials: the academy, named by the
+    GLANS_CREDENTIAL_ISSUER_NAME setting (environment variable of the same name)."""
+    return getattr(settings, "GLANS_CREDENTIAL_ISSUER_NAME", None) or "Glans Academie"
+
+
 def absolute_url(path: str, request=None) -> str:
     """``path`` (starting with /) as an absolute URL."""
     if request is not None:

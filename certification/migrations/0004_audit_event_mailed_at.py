@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('glans_certification', '0003_certificate_pdf_checkins_attachments'),
+        ("glans_certification", "0003_certificate_pdf_checkins_attachments"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='auditevent',
-            name='mailed_at',
+            model_name="auditevent",
+            name="mailed_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
     ]
