@@ -78,9 +78,7 @@ def test_demo_base_url_follows_port(monkeypatch):
         importlib.reload(base)
 
 
-def test_certificate_page_and_api_use_the_request_address(
-    application, auditor, director, settings
-):
+def test_certificate_page_and_api_use_the_request_address(application, auditor, director, settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "testserver"]
     cert = _certified(application, auditor)
     client = Client(HTTP_HOST="127.0.0.1:8080")
