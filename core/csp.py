@@ -29,7 +29,8 @@ def allow_eval(request) -> None:
 def nonce(request) -> str:
     """The request's nonce for an inline script, or "" without django-csp."""
     value = getattr(request, "csp_nonce", None) if request is not None else None
-    return str(value) if value else ""
+    # django-csp's lazy nonce is falsy until first read: compare with None, then read it.
+    return "" if value is None else str(value)
 
 
 class CSPMiddleware(BaseCSPMiddleware):

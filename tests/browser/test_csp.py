@@ -75,6 +75,9 @@ def test_no_csp_violation_in_admin_exercises_and_api_docs(
     lesson = LessonPage.objects.get(slug="oefenles")
     response = page.goto(f"{base}{lesson.url}")
     assert "'unsafe-eval'" in response.headers["content-security-policy"]  # the poll
+    page.wait_for_load_state("networkidle")
+    seen += _violations(page, console)
+    assert not seen, seen
     poll = exercise(page, "poll")
     poll.get_by_text("Elke week").click()
     with page.expect_response(handler("vote")):
