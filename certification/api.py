@@ -84,9 +84,9 @@ class ErrorOut(Schema):
 
 
 def _verify_url(request, certificate) -> str:
-    return request.build_absolute_uri(
-        reverse("glans_certification:verify", args=[certificate.code])
-    )
+    from glans_learning.core.links import absolute_url
+
+    return absolute_url(reverse("glans_certification:verify", args=[certificate.code]), request)
 
 
 @router.get(

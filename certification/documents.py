@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from glans_learning.core.links import issuer_name
 from glans_learning.core.pdf import html_to_pdf, qr_svg
 from glans_learning.credentials.xapi import base_url
 
@@ -23,7 +24,12 @@ def certificate_pdf(certificate) -> bytes:
     with translation.override("nl"):
         html = render_to_string(
             "glans_certification/certificate_pdf.html",
-            {"certificate": certificate, "verification_url": url, "qr_svg": qr_svg(url)},
+            {
+                "certificate": certificate,
+                "verification_url": url,
+                "qr_svg": qr_svg(url),
+                "issuer": issuer_name(),
+            },
         )
     return html_to_pdf(html)
 

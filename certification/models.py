@@ -316,6 +316,9 @@ class AuditEvent(models.Model):
     )
     at = models.DateTimeField(default=timezone.now)
     data = models.JSONField(default=dict, blank=True)
+    # Set once the school (and its board's Expertgroep) has been mailed about this step
+    # (decisions, returns, revocations): the mail task claims it first, so it mails once.
+    mailed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["at", "pk"]

@@ -44,7 +44,15 @@ DEFAULT_VALIDITY_YEARS = 3
 
 
 def _log(application, action, actor, **data):
-    AuditEvent.objects.create(application=application, action=action, actor=actor, data=data)
+    return AuditEvent.objects.create(application=application, action=action, actor=actor, data=data)
+
+
+def _announce(event):
+    """Mail the outcome of this step to the school and its board's Expertgroep, once,
+    after the commit (through the outbox)."""
+    from .tasks import mail_audit_outcome
+
+    enqueue(mail_audit_outcome, event.pk)
 
 
 def _require_auditor(user, application):
@@ -201,7 +209,9 @@ def intake_record(*, application, user, complete: bool, remarks: str = "") -> Ap
     application.intake_remarks = remarks
     application.status = Status.REVIEW if complete else Status.RETURNED
     application.save()
-    _log(application, "intake", user, complete=complete, remarks=remarks)
+    event = _log(application, "intake", user, complete=complete, remarks=remarks)
+    if not complete:
+        _announce(event)
     return application
 
 
@@ -215,6 +225,14 @@ def criterion_review(
         raise ValidationError(_("Kies 'voldoet' of 'ontwikkelpunt'."))
     if criterion.criterion_set_id != application.criterion_set_id:
         raise ValidationError(_("Dit criterium hoort niet bij deze aanvraag."))
+    if verdict == Verdict.MET and not remarks.strip() and precheck_failed(application, criterion):
+        raise ValidationError(
+            _(
+                "De voorcontrole van %(code)s haalde het niet. Schrijf op waarom dit "
+                "criterium toch voldoet."
+            )
+            % {"code": criterion.code}
+        )
     review, _created = CriterionReview.objects.update_or_create(
         application=application,
         criterion=criterion,
@@ -227,6 +245,48 @@ def criterion_review(
         application.save(update_fields=["status"])
         _log(application, "review_complete", user)
     return review
+
+
+def precheck_failed(application, criterion) -> bool:
+    """Whether the pre-check of this criterion, frozen in the dossier, was not met."""
+    for row in application.dossier.get("prechecks", []):
+        if row.get("code") == criterion.code:
+            return row.get("met") is False
+    return False
+
+
+@transaction.atomic
+def criteria_review(*, application, user, verdicts: dict) -> list[CriterionReview]:
+    """Review several criteria at once (the one-page review): ``verdicts`` maps each
+    criterion to ``(verdict, remarks)``; criteria without a verdict stay open. All or
+    nothing: one refused criterion saves none (the ValidationError names each one)."""
+    _require_auditor(user, application)
+    _require_status(application, Status.REVIEW)
+    saved, errors = [], {}
+    for criterion, (verdict, remarks) in verdicts.items():
+        if not verdict:
+            continue
+        try:
+            with transaction.atomic():
+                saved.append(
+                    criterion_review(
+                        application=application,
+                        user=user,
+                        criterion=criterion,
+                        verdict=verdict,
+                        remarks=remarks,
+                    )
+                )
+        except ValidationError as exc:
+            errors[str(criterion.pk)] = exc.messages
+        application.refresh_from_db(fields=["status"])
+        if application.status != Status.REVIEW:
+            break
+    if errors:
+        raise ValidationError(errors)
+    if not saved:
+        raise ValidationError(_("Kies bij minstens één criterium 'voldoet' of 'ontwikkelpunt'."))
+    return saved
 
 
 @transaction.atomic
@@ -254,6 +314,11 @@ def conversation_report(
     _require_status(application, Status.CONVERSATION)
     if application.conversation_at is None:
         raise ValidationError(_("Plan eerst het gesprek."))
+    if timezone.localdate(application.conversation_at) > timezone.localdate():
+        raise ValidationError(
+            _("Het verslag kan pas op of na de dag van het gesprek (%(date)s).")
+            % {"date": timezone.localdate(application.conversation_at).strftime("%d-%m-%Y")}
+        )
     if not successes.strip() or not next_steps.strip():
         raise ValidationError(_("Beschrijf in elk geval de successen en de volgende stappen."))
     application.report_successes = successes
@@ -279,7 +344,7 @@ def _finish(application, user):
     else:
         application.status = Status.NOT_YET
         application.save()
-    _log(application, "decided", user, outcome=application.status)
+    _announce(_log(application, "decided", user, outcome=application.status))
 
 
 @transaction.atomic
@@ -347,7 +412,7 @@ def certificate_revoke(*, certificate, user, reason: str) -> Certificate:
     certificate.revoked_reason = reason
     certificate.revoked_by = user
     certificate.save()
-    _log(certificate.application, "revoked", user, reason=reason)
+    _announce(_log(certificate.application, "revoked", user, reason=reason))
     return certificate
 
 

@@ -101,3 +101,110 @@ def send_certification_reminders() -> int:
                     send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
             sent += 1
     return sent
+
+
+def _board_recipients(board_id) -> list[str]:
+    """The board-level Expertgroep of this board (staff addresses only)."""
+    from glans_learning.organisations.models import RoleCode
+
+    emails = (
+        Membership.objects.current()
+        .filter(unit__board_id=board_id, roles__code=RoleCode.BOARD_EXPERTGROEP)
+        .exclude(user__email="")
+        .values_list("user__email", flat=True)
+        .distinct()
+    )
+    return sorted(set(emails))
+
+
+def _report_text(application) -> str:
+    rows = [
+        (_("Successen"), application.report_successes),
+        (_("Ontwikkelpunten"), application.report_development),
+        (_("Mate van geslaagde samenwerking"), application.report_cooperation),
+        (_("Stappen voor volgend jaar"), application.report_next_steps),
+    ]
+    return "\n\n".join(f"{label}:\n{text}" for label, text in rows if text.strip())
+
+
+def _outcome_message(event) -> tuple[str, str, str]:
+    """Subject, body for the school and body for the board, for a return, a decision or a
+    revocation. Staff and school names only; no parent data exists here."""
+    from django.urls import reverse
+
+    from glans_learning.core.links import absolute_url
+
+    application = event.application
+    unit = application.unit.name
+    url = absolute_url(reverse("glans_certification:application", args=[application.pk]))
+    if event.action == "intake":
+        subject = _("School met Glans: de aanvraag van %(unit)s is nog niet compleet") % {
+            "unit": unit
+        }
+        body = _(
+            "De auditor heeft de aanvraag van %(unit)s bekeken. Er is nog wat nodig voordat "
+            "de beoordeling kan beginnen:\n\n%(remarks)s"
+        ) % {"unit": unit, "remarks": application.intake_remarks}
+        board = _("De aanvraag School met Glans van %(unit)s is teruggegeven voor aanvulling.")
+    elif event.action == "revoked":
+        subject = _("School met Glans: het certificaat van %(unit)s is ingetrokken") % {
+            "unit": unit
+        }
+        body = _(
+            "Het certificaat School met Glans van %(unit)s is ingetrokken. Reden:\n\n%(reason)s"
+        ) % {
+            "unit": unit,
+            "reason": event.data.get("reason", ""),
+        }
+        board = body
+    else:
+        certified = event.data.get("outcome") == "certified"
+        if certified:
+            subject = _("School met Glans: %(unit)s is gecertificeerd") % {"unit": unit}
+            outcome = _("%(unit)s is School met Glans, geldig tot %(until)s.") % {
+                "unit": unit,
+                "until": application.valid_until.strftime("%d-%m-%Y")
+                if application.valid_until
+                else "–",
+            }
+        else:
+            subject = _("School met Glans: het besluit over %(unit)s") % {"unit": unit}
+            outcome = _(
+                "%(unit)s is nog niet gecertificeerd. Met de ontwikkelpunten hieronder kan de "
+                "school verder en later opnieuw aanvragen."
+            ) % {"unit": unit}
+        body = outcome
+        if application.decision_remarks.strip():
+            body += "\n\n" + _("Toelichting bij het besluit") + ":\n" + application.decision_remarks
+        report = _report_text(application)
+        if report:
+            body += "\n\n" + _("Verslag van het gesprek") + "\n\n" + report
+        board = outcome
+    return subject, f"{body}\n\n{url}", board
+
+
+@shared_task
+def mail_audit_outcome(event_id: int) -> bool:
+    """Mail a return, a decision or a revocation to the school's director and Expertgroep
+    (with the report) and tell the board's Expertgroep. Once per event: the event is
+    claimed (``mailed_at``) before sending, so a retry or a second worker sends nothing."""
+    from .models import AuditEvent
+
+    claimed = AuditEvent.objects.filter(
+        pk=event_id,
+        mailed_at__isnull=True,
+        action__in=["intake", "decided", "revoked"],
+    ).update(mailed_at=timezone.now())
+    if not claimed:
+        return False
+    event = AuditEvent.objects.select_related("application__unit").get(pk=event_id)
+    unit = event.application.unit
+    with translation.override(settings.LANGUAGE_CODE):
+        subject, school_body, board_body = _outcome_message(event)
+        school = _recipients(unit.pk)
+        if school:
+            send_mail(subject, school_body, settings.DEFAULT_FROM_EMAIL, school)
+        board = [email for email in _board_recipients(unit.board_id) if email not in school]
+        if board:
+            send_mail(subject, board_body, settings.DEFAULT_FROM_EMAIL, board)
+    return True

@@ -15,8 +15,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from glans_learning.core.links import absolute_url, issuer_name
 from glans_learning.core.pdf import pdf_available
 from glans_learning.measurement.permissions import visible_board
 from glans_learning.organisations.models import OrganisationUnit
@@ -172,12 +174,34 @@ def worklist(request):
 @login_required
 def application_view(request, application_id):
     application = _application_or_404(request.user, application_id)
+    return _application_page(request, application)
+
+
+def _application_page(request, application, *, posted=None, errors=None, status=200):
+    """The application with its criteria on one page. ``posted`` (criterion id → verdict,
+    remarks) and ``errors`` (criterion id → messages) re-show a refused review."""
     auditor = may_audit_unit(request.user, application.unit)
     reviews = {r.criterion_id: r for r in application.reviews.all()}
-    criteria = [
-        {"criterion": c, "review": reviews.get(c.pk)}
-        for c in application.criterion_set.criteria.all()
-    ]
+    prechecks = {row.get("code"): row for row in application.dossier.get("prechecks", [])}
+    posted, errors = posted or {}, errors or {}
+    criteria = []
+    for c in application.criterion_set.criteria.all():
+        review = reviews.get(c.pk)
+        verdict, remarks = posted.get(
+            c.pk, (review.verdict if review else "", review.remarks if review else "")
+        )
+        check = prechecks.get(c.code, {})
+        criteria.append(
+            {
+                "criterion": c,
+                "review": review,
+                "precheck": check,
+                "precheck_failed": check.get("met") is False,
+                "verdict": verdict,
+                "remarks": remarks,
+                "errors": errors.get(str(c.pk), []),
+            }
+        )
     other_auditors = []
     if auditor:
         other_auditors = second_auditor_candidates(request.user, application.unit)
@@ -193,7 +217,9 @@ def application_view(request, application_id):
             "verdicts": Verdict.choices,
             "other_auditors": other_auditors,
             "certificate": Certificate.objects.filter(application=application).first(),
+            "review_errors": bool(errors),
         },
+        status=status,
     )
 
 
@@ -223,6 +249,8 @@ def step(request, application_id):
     name = data.get("step", "")
     try:
         if name == "intake":
+            if data.get("complete") not in ("yes", "no"):
+                raise ValidationError(_("Kies of het dossier compleet is."))
             services.intake_record(
                 application=application,
                 user=user,
@@ -242,6 +270,8 @@ def step(request, application_id):
                 verdict=data.get("verdict", ""),
                 remarks=data.get("remarks", ""),
             )
+        elif name == "review_all":
+            return _review_all(request, application)
         elif name == "plan":
             services.conversation_plan(
                 application=application,
@@ -261,6 +291,8 @@ def step(request, application_id):
                 next_steps=data.get("next_steps", ""),
             )
         elif name == "decide":
+            if data.get("outcome") not in ("certified", "not_yet"):
+                raise ValidationError(_("Kies een besluit: gecertificeerd of nog niet."))
             second = None
             if data.get("second_auditor"):
                 # Only someone the form offered (the same rule as the service's).
@@ -299,6 +331,36 @@ def step(request, application_id):
     return redirect("glans_certification:application", application.pk)
 
 
+def _review_all(request, application):
+    """Every criterion of the application judged in one form; saved through
+    services.criteria_review (all or nothing). A refusal shows the page again with what
+    the auditor wrote, each message next to its criterion."""
+    posted, verdicts = {}, {}
+    for criterion in application.criterion_set.criteria.all():
+        verdict = request.POST.get(f"verdict-{criterion.pk}", "")
+        remarks = request.POST.get(f"remarks-{criterion.pk}", "")
+        posted[criterion.pk] = (verdict, remarks)
+        verdicts[criterion] = (verdict, remarks)
+    try:
+        saved = services.criteria_review(
+            application=application, user=request.user, verdicts=verdicts
+        )
+    except ValidationError as exc:
+        errors = exc.message_dict if hasattr(exc, "error_dict") else {}
+        if not errors:
+            _refusal(request, exc)
+        else:
+            messages.error(request, _("Niet opgeslagen: kijk bij de gemarkeerde criteria."))
+        application.refresh_from_db()
+        return _application_page(request, application, posted=posted, errors=errors, status=400)
+    messages.success(
+        request,
+        ngettext("%(count)s criterium vastgelegd.", "%(count)s criteria vastgelegd.", len(saved))
+        % {"count": len(saved)},
+    )
+    return redirect(reverse("glans_certification:application", args=[application.pk]) + "#criteria")
+
+
 def _certificate_or_404(user, certificate_id) -> Certificate:
     cert = (
         Certificate.objects.filter(unit__in=certificate_units(user), pk=parse_id(certificate_id))
@@ -319,8 +381,8 @@ def certificate_view(request, certificate_id):
         "glans_certification/certificate.html",
         {
             "certificate": cert,
-            "verify_url": request.build_absolute_uri(
-                reverse("glans_certification:verify", args=[cert.code])
+            "verify_url": absolute_url(
+                reverse("glans_certification:verify", args=[cert.code]), request
             ),
             "may_write": writes_handbook_of(request.user, cert.unit),
             "may_revoke": has_perm(request.user, "glans_certification.revoke", cert.unit),
@@ -376,6 +438,7 @@ def verify(request, code):
             "state": state,
             "valid": bool(state and state["valid"]),
             "code": code,
+            "issuer": issuer_name(),
         },
         status=200 if cert else 404,
     )

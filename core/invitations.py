@@ -84,10 +84,9 @@ def last_invitations(*, user_ids) -> dict[int, AccountInvitation]:
 
 
 def _base_url() -> str:
-    base = getattr(settings, "GLANS_PUBLIC_BASE_URL", None) or getattr(
-        settings, "WAGTAILADMIN_BASE_URL", ""
-    )
-    return (base or "").rstrip("/")
+    from .links import public_base_url
+
+    return public_base_url()
 
 
 def invitation_deliver(*, invitation_id: int) -> bool:

@@ -18,15 +18,15 @@ PRODID = "-//GLANS//Glans leren//NL"
 
 
 def public_base_url() -> str:
-    return (
-        getattr(settings, "GLANS_PUBLIC_BASE_URL", None)
-        or getattr(settings, "WAGTAILADMIN_BASE_URL", None)
-        or "http://localhost"
-    ).rstrip("/")
+    from glans_learning.core.links import public_base_url as base
+
+    return base()
 
 
 def absolute_url(path: str) -> str:
-    return f"{public_base_url()}{path}"
+    from glans_learning.core.links import absolute_url as link
+
+    return link(path)
 
 
 def session_uid(session) -> str:

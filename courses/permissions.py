@@ -55,9 +55,17 @@ def sessions_open_to(user):
     team (academy-wide ones for any team lead, a school's for its own) and for admins and
     academy trainers; any session they train."""
     qs = sessions_visible_to(user)
+    # A school's own team session is for its team: academy staff (auditor, trainer, admin)
+    # see it but do not register for it, unless they train it.
+    own_units = list(organisations.user_roles(user).by_unit)
+    qs = qs.exclude(
+        Q(kind=Session.Kind.TEAM, unit__isnull=False)
+        & ~Q(unit_id__in=own_units)
+        & ~Q(trainers=user)
+    )
     lead_units = organisations.tdt_meeting_units(user)
     if lead_units is None:
-        return qs
+        return qs.distinct()
     tdt = Q(kind=Session.Kind.TDT) & (Q(unit_id__in=list(lead_units)) | Q(unit__isnull=True))
     if not lead_units:
         tdt = Q(pk__in=[])

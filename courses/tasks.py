@@ -229,7 +229,9 @@ def send_staff_reminder(user_id: int, programme_id: int, key: str, by_id: int) -
     programme = ProgrammePage.objects.filter(pk=programme_id).first()
     if user is None or programme is None:
         return False
-    base = getattr(settings, "GLANS_PUBLIC_BASE_URL", None) or settings.WAGTAILADMIN_BASE_URL
+    from glans_learning.core.links import public_base_url
+
+    base = public_base_url()
     from django.urls import reverse
 
     return _send_reminder_once(

@@ -7,8 +7,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from ninja import Router, Schema
 
+from glans_learning.core.links import absolute_url
+
 from . import selectors
-from .badges import absolute
 
 router = Router(tags=["registerpunten en certificaten"])
 
@@ -91,11 +92,15 @@ def my_certificates(request):
             "programme": c.programme_title,
             "issued": c.issued_at,
             "revoked": c.is_revoked,
-            "pdf_url": request.build_absolute_uri(
-                reverse("glans_credentials:certificate_pdf", args=[c.code])
+            "pdf_url": absolute_url(
+                reverse("glans_credentials:certificate_pdf", args=[c.code]), request
             ),
-            "verification_url": absolute("glans_credentials:verify", c.code),
-            "credential_url": absolute("glans_credentials:credential", c.code),
+            "verification_url": absolute_url(
+                reverse("glans_credentials:verify", args=[c.code]), request
+            ),
+            "credential_url": absolute_url(
+                reverse("glans_credentials:credential", args=[c.code]), request
+            ),
         }
         for c in selectors.certificates_for_user(user=request.user)
     ]

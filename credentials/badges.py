@@ -9,6 +9,8 @@ import hashlib
 from django.conf import settings
 from django.urls import reverse
 
+from glans_learning.core.links import issuer_name
+
 from . import signing
 from .models import Certificate
 from .xapi import base_url
@@ -30,7 +32,7 @@ def issuer_profile() -> dict:
     return {
         "id": absolute("glans_credentials:issuer"),
         "type": ["Profile"],
-        "name": getattr(settings, "GLANS_CREDENTIAL_ISSUER_NAME", "Glans Academie"),
+        "name": issuer_name(),
         "url": base_url(),
     }
 
@@ -154,7 +156,7 @@ def ob2_issuer() -> dict:
         "@context": OB2_CONTEXT,
         "type": "Issuer",
         "id": absolute("glans_credentials:issuer"),
-        "name": getattr(settings, "GLANS_CREDENTIAL_ISSUER_NAME", "Glans Academie"),
+        "name": issuer_name(),
         "url": base_url(),
         "email": settings.DEFAULT_FROM_EMAIL,
     }

@@ -4,6 +4,7 @@ verification page as inline SVG."""
 from django.template.loader import render_to_string
 from django.utils import translation
 
+from glans_learning.core.links import issuer_name
 from glans_learning.core.pdf import html_to_pdf, qr_svg
 
 from .badges import absolute
@@ -21,6 +22,7 @@ def certificate_pdf(certificate: Certificate) -> bytes:
                 "certificate": certificate,
                 "verification_url": verification_url,
                 "qr_svg": qr_svg(verification_url),
+                "issuer": issuer_name(),
             },
         )
     return html_to_pdf(html)

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from glans_learning.core.exports import FORMATS, export_response
+from glans_learning.core.links import issuer_name
 from glans_learning.courses.models import Register
 from glans_learning.organisations import permissions
 
@@ -59,17 +60,28 @@ def certificate_pdf(request, code):
 
 @require_GET
 def verify(request, code):
-    """Public: valid or revoked, and nothing more (no name, no programme)."""
+    """Public: what a verifier needs and nothing more: holder (or that the holder was
+    anonymised), programme, issued, valid until (no end date), issuer, and the status with
+    the date and reason of a revocation. The code is 64 random bits."""
     certificate = (
-        Certificate.objects.filter(code=code.upper())
-        .only("revoked_at", "holder_anonymised_at")
+        Certificate.objects.filter(code=(code or "").upper()[:32])
+        .only(
+            "code",
+            "learner_name",
+            "programme_title",
+            "issued_at",
+            "completed_on",
+            "revoked_at",
+            "revocation_reason",
+            "holder_anonymised_at",
+        )
         .first()
     )
     status = 404 if certificate is None else 200
     return render(
         request,
         "glans_credentials/verify.html",
-        {"certificate": certificate, "code": code},
+        {"certificate": certificate, "code": code, "issuer": issuer_name()},
         status=status,
     )
 
@@ -80,12 +92,25 @@ def _public_certificate(code):
     )
 
 
+def _as_file(request, response, filename):
+    """With ?download=1 the document arrives as a file to import into a wallet or backpack."""
+    if request.GET.get("download"):
+        response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
 @require_GET
 def credential(request, code):
     certificate = _public_certificate(code)
     if request.GET.get("format") == "jwt":
-        return _jwt(certificate.credential_jwt)
-    return _json(badges.credential(certificate), VC_JSON)
+        return _as_file(
+            request, _jwt(certificate.credential_jwt), f"open-badge-{certificate.code}.jwt"
+        )
+    return _as_file(
+        request,
+        _json(badges.credential(certificate), VC_JSON),
+        f"open-badge-{certificate.code}.json",
+    )
 
 
 @require_GET
@@ -94,7 +119,7 @@ def assertion(request, code):
     response = _json(badges.ob2_assertion(certificate), LD_JSON)
     if certificate.is_revoked:
         response.status_code = 410
-    return response
+    return _as_file(request, response, f"open-badge-2-{certificate.code}.json")
 
 
 @require_GET

@@ -33,7 +33,9 @@ ACTIVITY_TYPES = {
 
 
 def base_url() -> str:
-    return getattr(settings, "GLANS_PUBLIC_BASE_URL", None) or settings.WAGTAILADMIN_BASE_URL
+    from glans_learning.core.links import public_base_url
+
+    return public_base_url()
 
 
 def statement_id(event_key: str) -> uuid.UUID:

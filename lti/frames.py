@@ -30,24 +30,26 @@ def remember_platform(request, registration) -> None:
 
 
 class LtiFrameMiddleware:
-    """After XFrameOptionsMiddleware in MIDDLEWARE (so it sees the response first)."""
+    """After XFrameOptionsMiddleware and the CSP middleware in MIDDLEWARE (so it sees the
+    response first). With django-csp (glans_learning.core.csp) the policy's frame-ancestors
+    names the platform; without it this middleware writes that one directive itself."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        response = self.get_response(request)
         session = getattr(request, "session", None)
         origins = session.get(SESSION_FRAME_ORIGINS) if session is not None else None
+        if origins:
+            # The attribute core.csp's CSPMiddleware reads (allow_framing_by there).
+            request.glans_frame_ancestors = ["'self'", *origins]
+        response = self.get_response(request)
+        origins = origins or (session.get(SESSION_FRAME_ORIGINS) if session is not None else None)
         if not origins:
             return response
         response.xframe_options_exempt = True
-        ancestors = "frame-ancestors 'self' " + " ".join(origins)
-        policy = response.get("Content-Security-Policy")
-        if policy and "frame-ancestors" not in policy:
-            response["Content-Security-Policy"] = f"{policy}; {ancestors}"
-        elif not policy:
-            response["Content-Security-Policy"] = ancestors
+        if not hasattr(request, "csp_nonce") and "Content-Security-Policy" not in response:
+            response["Content-Security-Policy"] = "frame-ancestors 'self' " + " ".join(origins)
         if request.is_secure():
             for name in (settings.SESSION_COOKIE_NAME, settings.CSRF_COOKIE_NAME):
                 if name in response.cookies:

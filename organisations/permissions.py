@@ -524,8 +524,10 @@ for _action in ("add", "change", "delete"):
     rules.add_perm(f"glans_credentials.{_action}_accreditation", is_platform_admin)
 rules.add_perm("glans_credentials.add_pointsentry", is_platform_admin)
 rules.add_perm("glans_credentials.change_certificate", is_platform_admin)
-for _model in ("accreditation", "pointsentry", "certificate"):
-    rules.add_perm(f"glans_credentials.view_{_model}", is_academy_staff)
+rules.add_perm("glans_credentials.view_accreditation", is_academy_staff)
+# The ledger and the certificates name staff: not for auditors (they see aggregates only).
+for _model in ("pointsentry", "certificate"):
+    rules.add_perm(f"glans_credentials.view_{_model}", sees_people_everywhere)
 
 # LTI (glans_learning.lti, django-lti's lti_tool): registering platforms, their deployments and
 # the school each platform's launches belong to is the platform admins' work alone.

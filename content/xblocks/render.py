@@ -54,12 +54,17 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
         return _unavailable("error")
     seen = _seen_resources(request)
     resources = []
+    script_nonce = _csp_nonce(request, block_type)
     for resource in fragment.resources:
         identity = (resource.kind, resource.data)
         if identity in seen:
             continue
         seen.add(identity)
-        resources.append(fragment.resource_to_html(resource))
+        html = fragment.resource_to_html(resource)
+        if script_nonce:
+            # Inline code of an installed package: allowed by this response's nonce.
+            html = html.replace("<script", f'<script nonce="{script_nonce}"')
+        resources.append(html)
     return render_to_string(
         "glans_content/xblocks/exercise.html",
         {
@@ -86,6 +91,26 @@ def _page_states(request, user, page_id, store_class):
             user=user, page_id=page_id, block_types=allowed_types()
         )
     return cache[page_id]
+
+
+# Exercises whose JavaScript compiles templates at run time (xblock-poll and its survey:
+# Handlebars.compile, i.e. `Function`): their page's Content-Security-Policy allows
+# 'unsafe-eval'; no other page does (docs/security.md).
+DEFAULT_CSP_EVAL_TYPES = ("poll", "survey")
+
+
+def _csp_nonce(request, block_type) -> str:
+    """The request's CSP nonce for the block's inline resources ("" without django-csp);
+    asks for 'unsafe-eval' on this response when the block type needs it."""
+    from django.conf import settings
+
+    if request is None or getattr(request, "csp_nonce", None) is None:
+        return ""
+    from glans_learning.core.csp import allow_eval, nonce
+
+    if block_type in getattr(settings, "GLANS_XBLOCK_CSP_EVAL_TYPES", DEFAULT_CSP_EVAL_TYPES):
+        allow_eval(request)
+    return nonce(request)
 
 
 def _seen_resources(request) -> set:

@@ -141,7 +141,7 @@ def seed_certification(*, units, users):
                 verdict="development" if criterion.code == "L1" else "met",
                 remarks="Mooi om in het gesprek verder op in te gaan."
                 if criterion.code == "L1"
-                else "",
+                else "Herkenbaar beschreven in het handboek.",
             )
         assert application.status == Status.CONVERSATION
     # Speelhuis: drafting the first handbook (two sections written, nothing published).

@@ -81,6 +81,9 @@ MIDDLEWARE = [
     "glans_learning.core.middleware.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy (django-csp; glans_learning.core.csp adds 'unsafe-eval' only on
+    # pages with an exercise that needs it). See docs/security.md.
+    "glans_learning.core.csp.CSPMiddleware",
     # After X-Frame-Options: a session launched from an LTI platform may be framed by it alone.
     "glans_learning.lti.frames.LtiFrameMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
@@ -270,12 +273,41 @@ GLANS_ERASE_INACTIVE_AFTER_YEARS = env_int("GLANS_ERASE_INACTIVE_AFTER_YEARS", 5
 # Wagtail's own background tasks (django-tasks): immediate by default.
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 
+# Content-Security-Policy (django-csp 4; docs/security.md): scripts only from this site and
+# inline ones carrying the response's nonce; styles from this site plus inline styles (the
+# Wagtail admin, Swagger UI and the exercises set style attributes); images also as data:
+# URIs (Swagger UI, the admin's icons). glans_learning.core.csp.CSPMiddleware adds
+# 'unsafe-eval' only on a page with an exercise whose JavaScript compiles templates
+# (xblock-poll's Handlebars), and gives the Wagtail admin 'unsafe-inline' scripts (its own
+# inline scripts carry no nonce).
+from csp.constants import NONCE  # noqa: E402
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", NONCE],
+        "style-src": ["'self'", "'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'self'"],
+    }
+}
+
 WAGTAIL_SITE_NAME = "GLANS"
 # No avatars from gravatar.com: the admin would send a hash of every e-mail address there.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
+# The address links in mails, PDFs and credentials point at when there is no request (the
+# demo's `make demo PORT=8080` passes PORT through, so links follow the port it serves on).
+WAGTAILADMIN_BASE_URL = env_str(
+    "WAGTAILADMIN_BASE_URL", f"http://127.0.0.1:{env_str('PORT', '8000') or '8000'}"
+)
 # Credentials (docs/credentials.md): the public address in certificates and badges, the
 # issuer's name, and the Learning Record Store statements are forwarded to (optional).
 GLANS_PUBLIC_BASE_URL = env_str("GLANS_PUBLIC_BASE_URL", WAGTAILADMIN_BASE_URL)

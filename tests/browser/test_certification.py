@@ -4,7 +4,7 @@ conversation and the decision; the director then sees the outcome and downloads 
 certificate PDF; the public verification page answers that it is valid. Another school's
 director gets nothing of the handbook or the dossier."""
 
-import datetime
+import re
 
 import pytest
 from django.utils import timezone
@@ -56,27 +56,31 @@ def test_auditor_walks_the_audit_and_the_school_downloads_its_certificate(
     with page.expect_navigation():
         page.get_by_role("link", name="De Zonnebloem").first.click()
 
-    # Intake: the dossier is complete.
+    # Intake: the dossier is complete (nothing is preselected).
+    page.get_by_label("Compleet").check()
     _step(page, "Intake vastleggen")
     application.refresh_from_db()
     assert application.status == Status.REVIEW
 
-    # Review per criterion: one development point with a remark, the rest met.
-    count = application.criterion_set.criteria.count()
-    for index in range(count):
-        form = page.locator("form:has(input[name=step][value=review])").nth(index)
-        if index == 0:
-            form.locator("select[name=verdict]").select_option("development")
-            form.locator("input[name=remarks]").fill("Beschrijf ook de overdracht naar groep 3.")
-        with page.expect_navigation():
-            form.get_by_role("button", name="Vastleggen").click()
+    # Every criterion on one page: one development point with a remark, the rest met (each
+    # with a word of explanation: a failed pre-check needs one).
+    criteria = list(application.criterion_set.criteria.all())
+    for index, criterion in enumerate(criteria):
+        group = page.get_by_role("group", name=re.compile(re.escape(criterion.title)))
+        group.get_by_label("ontwikkelpunt" if index == 0 else "voldoet", exact=True).check()
+        group.locator("textarea").fill(
+            "Beschrijf ook de overdracht naar groep 3." if index == 0 else "Herkenbaar."
+        )
+    with page.expect_navigation():
+        page.get_by_role("button", name="Beoordelingen opslaan").click()
     application.refresh_from_db()
     assert application.status == Status.CONVERSATION
     assert application.reviews.filter(verdict="development").count() == 1
 
     # Planning the appreciative conversation.
-    when = timezone.localtime() + datetime.timedelta(days=14)
-    page.get_by_label("Datum en tijd").fill(when.strftime("%Y-%m-%dT10:00"))
+    # (Today, so the report may follow: a report before the conversation's day is refused.)
+    when = timezone.localtime()
+    page.get_by_label("Datum en tijd").fill(when.strftime("%Y-%m-%dT00:05"))
     page.get_by_label("Plaats").fill("Teamkamer De Zonnebloem")
     page.get_by_label("Deelnemers").fill("Expertgroep, directeur en auditor")
     page.get_by_label("Wat we bespreken").fill("Wat gaat goed, en wat pakken we samen op")

@@ -85,12 +85,16 @@ def certified_world(unit, other_unit, year, director, other_director, auditor):
     services.intake_record(application=application, user=auditor, complete=True)
     for criterion in application.criterion_set.criteria.all():
         services.criterion_review(
-            application=application, user=auditor, criterion=criterion, verdict="met"
+            application=application,
+            user=auditor,
+            criterion=criterion,
+            verdict="met",
+            remarks="Herkenbaar in de school.",
         )
     services.conversation_plan(
         application=application,
         user=auditor,
-        at=timezone.now() + datetime.timedelta(days=3),
+        at=timezone.now() - datetime.timedelta(days=1),
         place="School",
         participants="Expertgroep",
         agenda="Successen",

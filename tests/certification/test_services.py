@@ -26,7 +26,7 @@ def walk_to_decision(application, auditor):
     services.conversation_plan(
         application=application,
         user=auditor,
-        at=timezone.now() + datetime.timedelta(days=7),
+        at=timezone.now() - datetime.timedelta(hours=1),
         place="Teamkamer",
         participants="Expertgroep",
         agenda="Successen en volgende stappen",

@@ -36,8 +36,11 @@ def test_auditor_walks_the_audit_and_school_sees_the_outcome(
     worklist = client.get(reverse("glans_certification:worklist")).content.decode()
     assert "De Zonnebloem" in worklist
     assert post(client, step_url, {"step": "intake", "complete": "yes"}).status_code == 302
+    review = {"step": "review_all"}
     for criterion in application.criterion_set.criteria.all():
-        post(client, step_url, {"step": "review", "criterion": criterion.pk, "verdict": "met"})
+        review[f"verdict-{criterion.pk}"] = "met"
+        review[f"remarks-{criterion.pk}"] = "Herkenbaar in de school."
+    assert post(client, step_url, review).status_code == 302
     application.refresh_from_db()
     assert application.status == Status.CONVERSATION
     at = (timezone.localtime() + datetime.timedelta(days=10)).strftime("%Y-%m-%dT%H:%M")
@@ -61,6 +64,20 @@ def test_auditor_walks_the_audit_and_school_sees_the_outcome(
     assert (
         post(school, step_url, {"step": "report", "successes": "x", "next_steps": "y"}).status_code
         == 404
+    )
+    report = {
+        "step": "report",
+        "successes": "Elke ouder is bekend bij naam en wens.",
+        "development": "De overdracht naar groep 3.",
+        "cooperation": "Bij vrijwel alle gezinnen.",
+        "next_steps": "Intervisie elke twee maanden.",
+    }
+    # The report waits for the conversation's day.
+    post(client, step_url, report)
+    application.refresh_from_db()
+    assert application.status == Status.CONVERSATION and not application.report_successes
+    type(application).objects.filter(pk=application.pk).update(
+        conversation_at=timezone.now() - datetime.timedelta(hours=2)
     )
     post(
         client,

@@ -218,13 +218,37 @@ def test_conversation_grades_through_its_own_logic(learner, lesson):
     last = call(client, usage_id, "choose", {"step": "twee", "choice": 1}).json()
     assert last["finished"] and last["score"] == 75
     assert float(ActivityResponse.objects.get(user=learner, lesson=lesson).score) == 75
-    # Practising again with a worse path keeps the better score (only_if_higher).
+    # Practising again with a worse path keeps the first score.
     call(client, usage_id, "restart")
     call(client, usage_id, "choose", {"step": "start", "choice": 1})
     assert float(ActivityResponse.objects.get(user=learner, lesson=lesson).score) == 75
     # Out-of-turn choices are refused as JSON and change nothing.
     response = call(client, usage_id, "choose", {"step": "twee", "choice": 0})
     assert response.status_code == 409 and "error" in response.json()
+
+
+def test_conversation_counts_the_first_attempt_and_tells_no_points(learner, lesson):
+    """Issue #23 §6: restarting until 100 no longer raises the grade, and the browser gets
+    the feedback of the chosen option only, never points."""
+    usage_id = add_exercise(lesson, "glans-conversation", CONVERSATION)
+    client = strict_client(learner)
+    first = call(client, usage_id, "choose", {"step": "start", "choice": 0}, lesson=lesson)
+    assert "points" not in first.json() and '"points"' not in first.content.decode()
+    last = call(client, usage_id, "choose", {"step": "twee", "choice": 1}).json()
+    assert last["score"] == 75 and not last["practice"]
+    best = 0
+    for start in (0, 1):
+        for second in (0, 1):
+            call(client, usage_id, "restart")
+            answer = call(client, usage_id, "choose", {"step": "start", "choice": start}).json()
+            if not answer["finished"]:
+                answer = call(client, usage_id, "choose", {"step": "twee", "choice": second}).json()
+            assert "points" not in answer
+            best = max(best, answer["score"])
+            assert answer["practice"] and answer["graded_score"] == 75
+    assert best == 100  # practice reached 100 ...
+    # ... but the grade stays the first attempt's.
+    assert float(ActivityResponse.objects.get(user=learner, lesson=lesson).score) == 75
 
 
 def test_appreciation_completes_the_exercise_and_the_lesson(learner, lesson):

@@ -52,3 +52,20 @@ def test_revocation_in_the_admin(admin_user, director, tmp_path, verified_login)
     client.post(url, {"revocation_reason": "Ten onrechte uitgereikt"})
     certificate = Certificate.objects.get()
     assert certificate.is_revoked and certificate.revoked_by == admin_user
+
+
+def test_auditors_see_no_staff_names_in_the_admin_listings(auditor, verified_login):
+    """Issue #23 §4: the ledger and the certificates name staff; auditors see aggregates."""
+    from tests.factories import person
+
+    learner = person("juf.annemarie", first_name="Annemarie", last_name="Zwanenburg")
+    register = Register.objects.create(name="Lerarenregister")
+    PointsEntry.objects.create(
+        user=learner, register=register, amount=Decimal("2"), earned_on=timezone.localdate()
+    )
+    client = Client()
+    verified_login(client, auditor)
+    for name in ("glans_points:index", "glans_certificates:index"):
+        response = client.get(reverse(name))
+        assert "Zwanenburg" not in response.content.decode()
+        assert response.status_code in (302, 403, 404)

@@ -149,11 +149,18 @@ def test_verification_page_says_valid_then_revoked(
     certificate = Certificate.objects.get()
     url = reverse("glans_credentials:verify", args=[certificate.code])
     page = Client().get(url).content.decode()
-    assert 'data-status="valid"' in page and director.last_name not in page
+    # What a verifier needs (issue #23 §5): holder, programme, issued, valid until, issuer.
+    assert 'data-status="valid"' in page
+    assert certificate.learner_name in page and programme.title in page
+    assert timezone.localdate(certificate.issued_at).strftime("%Y") in page
+    assert "zonder einddatum" in page and "Glans Academie" in page
+    assert director.email not in page and director.username not in page
     with pytest.raises(ValidationError):
         services.certificate_revoke(by=admin_user, certificate=certificate, reason="")
     services.certificate_revoke(by=admin_user, certificate=certificate, reason="fraude")
-    assert 'data-status="revoked"' in Client().get(url).content.decode()
+    page = Client().get(url).content.decode()
+    assert 'data-status="revoked"' in page and "fraude" in page
+    assert "Ingetrokken op" in page
     assert Client().get(reverse("glans_credentials:verify", args=["ONBEKEND"])).status_code == 404
 
 
@@ -187,6 +194,37 @@ def test_credential_verifies_with_published_key_and_status_shows_revocation(
     assert badges.is_revoked_in(signed["credentialSubject"]["encodedList"], index)
     ob2 = client.get(reverse("glans_credentials:assertion", args=[certificate.code]))
     assert ob2.status_code == 410 and ob2.json()["revoked"] is True
+
+
+def test_verification_names_the_configured_issuer_and_an_anonymised_holder(
+    director, programme, settings, django_capture_on_commit_callbacks
+):
+    settings.GLANS_CREDENTIAL_ISSUER_NAME = "Academie voor Ouderbetrokkenheid"
+    complete(director, programme, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        holder_anonymised_at=timezone.now(), learner_name=""
+    )
+    page = Client().get(reverse("glans_credentials:verify", args=[certificate.code]))
+    html = page.content.decode()
+    assert "houder geanonimiseerd" in html and "Academie voor Ouderbetrokkenheid" in html
+    assert programme.title in html
+
+
+def test_open_badges_download_as_files(director, programme, django_capture_on_commit_callbacks):
+    complete(director, programme, django_capture_on_commit_callbacks)
+    certificate = Certificate.objects.get()
+    client = Client()
+    client.force_login(director)
+    page = client.get(reverse("glans_credentials:mine")).content.decode()
+    assert "wallet" in page and "?download=1" in page
+    for name, filename in (
+        ("glans_credentials:credential", f"open-badge-{certificate.code}.json"),
+        ("glans_credentials:assertion", f"open-badge-2-{certificate.code}.json"),
+    ):
+        response = Client().get(reverse(name, args=[certificate.code]), {"download": "1"})
+        assert response["Content-Disposition"] == f'attachment; filename="{filename}"'
+        assert json.loads(response.content)
 
 
 def test_ob2_assertion_and_badge_class(director, programme, django_capture_on_commit_callbacks):

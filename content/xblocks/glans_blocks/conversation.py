@@ -14,6 +14,12 @@ OLX::
     </glans-conversation>
 
 A choice's `next` names a later step; without it the conversation ends there.
+
+Attempt policy: the first completed conversation is graded; the learner may practise again
+as often as they like, but later attempts are never graded (otherwise restarting until
+every choice is known would always reach 100). The browser gets only the feedback (and
+letter) of the option it chose, never the points of any choice; the score is shown at the
+end.
 """
 
 from __future__ import annotations
@@ -43,7 +49,8 @@ class ConversationBlock(GlansBlockMixin, XBlock):
 
     path = List(default=[], scope=Scope.user_state)  # [[step id, choice index], …]
     finished = Boolean(default=False, scope=Scope.user_state)
-    best_score = Float(default=None, scope=Scope.user_state)
+    best_score = Float(default=None, scope=Scope.user_state)  # before the attempt policy
+    graded_score = Float(default=None, scope=Scope.user_state)  # the first completed attempt
 
     has_score = True
     js_file = "conversation.js"
@@ -156,10 +163,13 @@ class ConversationBlock(GlansBlockMixin, XBlock):
                     "answer": choice["text"],
                     "feedback": choice["feedback"],
                     "letter": choice["letter"],
-                    "points": choice["points"],
                 }
             )
         return history
+
+    def _counted_score(self):
+        score = self.graded_score if self.graded_score is not None else self.best_score
+        return None if score is None else round(score * 100)
 
     def student_view(self, context=None):
         return self.fragment(
@@ -169,7 +179,7 @@ class ConversationBlock(GlansBlockMixin, XBlock):
                 "history": self._history(),
                 "step": self._public_step(self._current_step()),
                 "finished": self.finished,
-                "score": None if self.best_score is None else round(self.best_score * 100),
+                "score": self._counted_score(),
             },
             {"finished": self.finished},
         )
@@ -195,7 +205,6 @@ class ConversationBlock(GlansBlockMixin, XBlock):
         result = {
             "feedback": choice["feedback"],
             "letter": choice["letter"],
-            "points": choice["points"],
             "answer": choice["text"],
             "said": {"speaker": step["speaker"], "says": step["says"]},
         }
@@ -204,11 +213,14 @@ class ConversationBlock(GlansBlockMixin, XBlock):
             maximum = self._max_points()
             points = self._points()
             score = points / maximum if maximum else 1.0
-            self.best_score = max(score, self.best_score or 0.0)
-            self.runtime.publish(
-                self, "grade", {"value": points, "max_value": maximum, "only_if_higher": True}
-            )
+            first = self.graded_score is None and self.best_score is None
+            if first:
+                # The first completed attempt is the one that counts.
+                self.graded_score = score
+                self.runtime.publish(self, "grade", {"value": points, "max_value": maximum})
             result["score"] = round(score * 100)
+            result["graded_score"] = self._counted_score()
+            result["practice"] = not first
         result["finished"] = self.finished
         result["step"] = self._public_step(self._current_step())
         return result

@@ -52,8 +52,11 @@ function GlansConversation(runtime, element) {
           part("history").appendChild(item);
           renderStep(result.step);
           if (result.finished) {
-            part("result").textContent = (root.getAttribute("data-done-text") || "Score:") +
-              " " + result.score + "%";
+            part("result").textContent = result.practice
+              ? (root.getAttribute("data-practice-text") || "Oefenronde:") + " " + result.score +
+                "% · " + (root.getAttribute("data-counted-text") || "Telt:") + " " +
+                result.graded_score + "%"
+              : (root.getAttribute("data-done-text") || "Score:") + " " + result.score + "%";
             part("result").hidden = false;
             part("restart").hidden = false;
           }
