@@ -52,6 +52,8 @@ class Lesson:
     source: str
     checksum: str
     sources: list[str] = field(default_factory=list)
+    persons: dict[str, str] = field(default_factory=dict)
+    text: str = ""  # the learner-facing body as written (front matter excluded), for checks
 
     @property
     def activity_count(self) -> int:
@@ -457,6 +459,21 @@ def _sources(meta: dict, source: str) -> list[str]:
     return [v.strip() for v in value]
 
 
+def _persons(meta: dict, source: str) -> dict[str, str]:
+    """The fictional people a lesson names (``personen:``): first name -> who they are."""
+    value = meta.get("personen")
+    if value in (None, "", {}, []):
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise MaterialError(
+            f"{source}: 'personen' must map each first name to who that person is, "
+            "e.g. 'Stijn: leerling in klas 2 (vmbo), schoolloopbaanlijn'"
+        )
+    return {k.strip(): " ".join(v.split()) for k, v in value.items()}
+
+
 def load_lesson(path: Path, order: int, root: Path) -> Lesson:
     meta, body, source, checksum = _read(path, root)
     text = path.read_text(encoding="utf-8")
@@ -472,6 +489,8 @@ def load_lesson(path: Path, order: int, root: Path) -> Lesson:
         source=source,
         checksum=checksum,
         sources=_sources(meta, source),
+        persons=_persons(meta, source),
+        text=body,
     )
 
 
@@ -556,4 +575,8 @@ def load_material(root: Path | None = None) -> Material:
                             f"{lesson.source}: worksheet '{block['value']['worksheet_slug']}' "
                             "does not exist in werkbladen/"
                         )
-    return Material(programmes=programmes, worksheets=worksheets)
+    from .material_checks import check_material
+
+    material = Material(programmes=programmes, worksheets=worksheets)
+    check_material(material, root)
+    return material
