@@ -242,3 +242,29 @@ def test_tdt_g_lessons_one_and_two_practise_a_conversation(material):
         assert any(e["xblock_type"] == "glans-conversation" for e in _exercises(lesson)), (
             lesson.source
         )
+
+
+IMPLEMENTATION_SHEETS = {
+    "relatielijst-maand",
+    "oefendata-intervisie",
+    "gezinscodes-instellen",
+    "implementatiekit-jaar-3-4",
+    "ouders-brief-en-ouderavond",
+    "tolk-en-laaggeletterdheid",
+    "mentor-vo-les-en-website",
+}
+
+
+def test_what_a_school_needs_to_implement_is_shipped_and_referenced(material):
+    assert IMPLEMENTATION_SHEETS <= set(material.worksheets)
+    used = {}
+    for _p, _m, lesson in all_lessons(material):
+        for block in lesson.body:
+            if block["type"] == "worksheet":
+                used.setdefault(block["value"]["worksheet_slug"], []).append(lesson.source)
+    assert IMPLEMENTATION_SHEETS <= set(used), IMPLEMENTATION_SHEETS - set(used)
+    # family codes come before the first measurement, in both programmes
+    first_measurement = {s.split("/")[0] for s in used["gezinscodes-instellen"]}
+    assert first_measurement == {"train-de-trainer", "glans-workshop"}
+    kit = material.worksheets["implementatiekit-jaar-3-4"].body_markdown
+    assert "Rubriek" in kit and "Jaar 3" in kit and "Jaar 4" in kit and "gezinscodes" in kit
