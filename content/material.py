@@ -96,6 +96,7 @@ class Programme:
     checksum: str
     self_enrolment: bool = False
     required_sessions: int = 0
+    practical_assessment: bool = False
     modules: list[Module] = field(default_factory=list)
 
 
@@ -533,6 +534,7 @@ def load_programme(path: Path, root: Path) -> Programme:
         checksum=checksum,
         self_enrolment=bool(meta.get("self_enrolment", audience in {"workshop", "refresher"})),
         required_sessions=int(meta.get("required_sessions", 0) or 0),
+        practical_assessment=meta.get("praktijktoets", False) is True,
     )
     programme.modules = [load_module(p, n, root) for n, p in _ordered_children(path, dirs=True)]
     return programme

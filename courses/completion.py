@@ -26,6 +26,7 @@ from .models import (
     LessonStatus,
     ModuleCompletion,
     ModulePage,
+    PracticalAssessment,
     ProgrammeCompletion,
     ProgrammePage,
     SessionRegistration,
@@ -225,6 +226,7 @@ def evaluate_programme(
     sessions_total: int,
     completion,
     enrollment=None,
+    assessment_confirmed=None,
 ) -> ProgrammeState:
     attended = sum(1 for r in registrations if r.attendance in ATTENDED)
     required_sessions = programme.required_session_count
@@ -264,6 +266,17 @@ def evaluate_programme(
         )
     steps_total = len(required) + required_sessions
     steps_done = sum(m.percent for m in required) / 100 + min(attended, required_sessions)
+    if getattr(programme, "requires_practical_assessment", False):
+        steps_total += 1
+        if assessment_confirmed:
+            steps_done += 1
+        else:
+            open_.append(
+                _(
+                    "Leid een teambijeenkomst op je eigen school en laat die door een trainer "
+                    "bevestigen (praktijktoets)."
+                )
+            )
     percent = int(100 * steps_done / steps_total) if steps_total else 100
     if not open_:
         status = COMPLETED
@@ -371,6 +384,13 @@ def check_programme(*, user, programme_id=None, module=None):
     ).count()
     if attended < programme.required_session_count:
         return
+    if (
+        programme.requires_practical_assessment
+        and not PracticalAssessment.objects.filter(
+            user=user, programme=programme, status=PracticalAssessment.Status.CONFIRMED
+        ).exists()
+    ):
+        return
 
     enrollment = (
         Enrollment.objects.active()
@@ -384,6 +404,10 @@ def check_programme(*, user, programme_id=None, module=None):
         defaults={
             "completed_at": timezone.now(),
             "enrollment": enrollment,
-            "requirements": {"modules": required, "sessions": programme.required_session_count},
+            "requirements": {
+                "modules": required,
+                "sessions": programme.required_session_count,
+                "practical_assessment": programme.requires_practical_assessment,
+            },
         },
     )
