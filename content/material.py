@@ -15,6 +15,9 @@ from pathlib import Path
 import markdown
 import yaml
 
+from .material_checks import check_material
+from .material_errors import MaterialError
+
 MATERIAL_DIR = Path(__file__).resolve().parent / "material"
 
 PROGRAMME_AUDIENCES = {"tdt", "workshop", "refresher"}
@@ -24,10 +27,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ORDERED_RE = re.compile(r"^(\d{2,3})-([a-z0-9-]+)$")
 FENCE_OPEN = re.compile(r"^:::\s*([a-z_]+)\s*$")
 MARKDOWN_EXTENSIONS = ["sane_lists", "tables"]
-
-
-class MaterialError(ValueError):
-    """The material has a mistake; the message names the file and what is wrong."""
 
 
 @dataclass
@@ -577,8 +576,6 @@ def load_material(root: Path | None = None) -> Material:
                             f"{lesson.source}: worksheet '{block['value']['worksheet_slug']}' "
                             "does not exist in werkbladen/"
                         )
-    from .material_checks import check_material
-
     material = Material(programmes=programmes, worksheets=worksheets)
     check_material(material, root)
     return material

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import yaml
 
-from .material import Material, MaterialError
+from .material_errors import MaterialError
 
 GENERAL_KNOWLEDGE = "Algemene kennis (niet uit de bronnen):"
 
@@ -48,7 +48,7 @@ def _name_re(name: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(name)}(?:'?s)?(?![\w-])")
 
 
-def _learner_texts(material: Material):
+def _learner_texts(material):
     """(file, text) pairs of everything a learner or trainee reads."""
     for programme in material.programmes:
         yield (
@@ -73,7 +73,7 @@ def _learner_texts(material: Material):
         yield sheet.source, "\n".join([sheet.title, sheet.description, sheet.body_markdown])
 
 
-def check_source_labels(material: Material) -> None:
+def check_source_labels(material) -> None:
     for source, text in _learner_texts(material):
         for pattern, what in SOURCE_LABEL_PATTERNS:
             found = pattern.search(text)
@@ -85,13 +85,13 @@ def check_source_labels(material: Material) -> None:
                 )
 
 
-def _lessons(material: Material):
+def _lessons(material):
     for programme in material.programmes:
         for module in programme.modules:
             yield from module.lessons
 
 
-def check_persons(material: Material) -> None:
+def check_persons(material) -> None:
     declared: dict[str, tuple[str, str]] = {}  # name -> (description, first lesson)
     for lesson in _lessons(material):
         for name, description in lesson.persons.items():
@@ -174,7 +174,7 @@ def _uses(text: str, term: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(str(term))}", text, re.I) is not None
 
 
-def check_sources(material: Material, index: dict) -> None:
+def check_sources(material, index: dict) -> None:
     for lesson in _lessons(material):
         listed: set[str] = set()
         for entry in lesson.sources:
@@ -206,7 +206,7 @@ LAW_TERMS = re.compile(r"\bAVG\b|\bprivacywet|\bbewaartermijn|\bgegevensbescherm
 GENERAL_KNOWLEDGE_MARK = re.compile(r"algemene kennis", re.I)
 
 
-def check_general_knowledge(material: Material) -> None:
+def check_general_knowledge(material) -> None:
     for source, text in _learner_texts(material):
         if LAW_TERMS.search(text) and not GENERAL_KNOWLEDGE_MARK.search(text):
             raise MaterialError(
@@ -223,7 +223,7 @@ def check_general_knowledge(material: Material) -> None:
             )
 
 
-def check_material(material: Material, root: Path) -> None:
+def check_material(material, root: Path) -> None:
     check_source_labels(material)
     check_general_knowledge(material)
     check_persons(material)

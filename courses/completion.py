@@ -407,7 +407,11 @@ def check_programme(*, user, programme_id=None, module=None):
             "requirements": {
                 "modules": required,
                 "sessions": programme.required_session_count,
-                "practical_assessment": programme.requires_practical_assessment,
+                **(
+                    {"practical_assessment": True}
+                    if programme.requires_practical_assessment
+                    else {}
+                ),
             },
         },
     )
