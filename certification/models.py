@@ -78,6 +78,14 @@ class Criterion(models.Model):
         ),
     )
     sort_order = models.PositiveSmallIntegerField(_("volgorde"), default=0)
+    rubric_start = models.TextField(_("rubriek: begint"), blank=True)
+    rubric_growing = models.TextField(_("rubriek: groeit"), blank=True)
+    rubric_shining = models.TextField(_("rubriek: glanst"), blank=True)
+    handbook_template = models.TextField(
+        _("sjabloon voor het handboek"),
+        blank=True,
+        help_text=_("Tekst waarmee een nieuw hoofdstuk van het handboek begint."),
+    )
 
     class Meta:
         ordering = ["criterion_set", "sort_order", "code"]

@@ -490,3 +490,11 @@ def open_application(unit) -> Application | None:
 
 def q_none():
     return Q(pk__in=[])
+
+
+def rubric(criterion_set=None) -> dict:
+    """The rubric 'School met Glans': the current set's criteria as stored (title, guidance,
+    evidence, threshold and the three rubric levels), in their order."""
+    criterion_set = criterion_set or CriterionSet.current()
+    rows = list(criterion_set.criteria.all()) if criterion_set is not None else []
+    return {"criterion_set": criterion_set, "criteria": rows}

@@ -73,8 +73,8 @@ def _require_status(application, *statuses):
 
 @transaction.atomic
 def handbook_start(*, unit, school_year, user) -> Handbook:
-    """Start this year's handbook: a copy of last year's (to be strengthened), or one empty
-    section per criterion of the current set."""
+    """Start this year's handbook: a copy of last year's (to be strengthened), or one
+    section per criterion of the current set that starts from the criterion's template."""
     if not writes_handbook_of(user, unit):
         raise PermissionDenied
     if Handbook.objects.filter(unit=unit, school_year=school_year).exists():
@@ -101,7 +101,8 @@ def handbook_start(*, unit, school_year, user) -> Handbook:
         HandbookSection.objects.create(
             handbook=handbook,
             criterion=criterion,
-            body=bodies.get(criterion.code, ""),
+            # last year's text, or else the criterion's template to start from
+            body=bodies.get(criterion.code) or criterion.handbook_template,
             sort_order=order,
         )
     handbook.save_revision(user=user, log_action=True)

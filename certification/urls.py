@@ -6,6 +6,7 @@ app_name = "glans_certification"
 
 urlpatterns = [
     path("", views.index, name="index"),
+    path("rubriek/", views.rubric, name="rubric"),
     path("school/<str:unit_id>/", views.unit_view, name="unit"),
     path("school/<str:unit_id>/handboek/", views.handbook_start, name="handbook_start"),
     path("school/<str:unit_id>/handboek/verschil/", views.handbook_diff, name="handbook_diff"),

@@ -450,3 +450,9 @@ def register(request):
         "glans_certification/register.html",
         {"certificates": selectors.public_register(), "today": datetime.date.today()},
     )
+
+
+@login_required
+def rubric(request):
+    """The rubric 'School met Glans', rendered from the current criteria (no personal data)."""
+    return render(request, "glans_certification/rubric.html", selectors.rubric())

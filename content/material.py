@@ -15,6 +15,9 @@ from pathlib import Path
 import markdown
 import yaml
 
+from .material_checks import check_material
+from .material_errors import MaterialError
+
 MATERIAL_DIR = Path(__file__).resolve().parent / "material"
 
 PROGRAMME_AUDIENCES = {"tdt", "workshop", "refresher"}
@@ -24,10 +27,6 @@ SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ORDERED_RE = re.compile(r"^(\d{2,3})-([a-z0-9-]+)$")
 FENCE_OPEN = re.compile(r"^:::\s*([a-z_]+)\s*$")
 MARKDOWN_EXTENSIONS = ["sane_lists", "tables"]
-
-
-class MaterialError(ValueError):
-    """The material has a mistake; the message names the file and what is wrong."""
 
 
 @dataclass
@@ -52,6 +51,8 @@ class Lesson:
     source: str
     checksum: str
     sources: list[str] = field(default_factory=list)
+    persons: dict[str, str] = field(default_factory=dict)
+    text: str = ""  # the learner-facing body as written (front matter excluded), for checks
 
     @property
     def activity_count(self) -> int:
@@ -94,6 +95,7 @@ class Programme:
     checksum: str
     self_enrolment: bool = False
     required_sessions: int = 0
+    practical_assessment: bool = False
     modules: list[Module] = field(default_factory=list)
 
 
@@ -457,6 +459,21 @@ def _sources(meta: dict, source: str) -> list[str]:
     return [v.strip() for v in value]
 
 
+def _persons(meta: dict, source: str) -> dict[str, str]:
+    """The fictional people a lesson names (``personen:``): first name -> who they are."""
+    value = meta.get("personen")
+    if value in (None, "", {}, []):
+        return {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in value.items()
+    ):
+        raise MaterialError(
+            f"{source}: 'personen' must map each first name to who that person is, "
+            "e.g. 'Stijn: leerling in klas 2 (vmbo), schoolloopbaanlijn'"
+        )
+    return {k.strip(): " ".join(v.split()) for k, v in value.items()}
+
+
 def load_lesson(path: Path, order: int, root: Path) -> Lesson:
     meta, body, source, checksum = _read(path, root)
     text = path.read_text(encoding="utf-8")
@@ -472,6 +489,8 @@ def load_lesson(path: Path, order: int, root: Path) -> Lesson:
         source=source,
         checksum=checksum,
         sources=_sources(meta, source),
+        persons=_persons(meta, source),
+        text=body,
     )
 
 
@@ -514,6 +533,7 @@ def load_programme(path: Path, root: Path) -> Programme:
         checksum=checksum,
         self_enrolment=bool(meta.get("self_enrolment", audience in {"workshop", "refresher"})),
         required_sessions=int(meta.get("required_sessions", 0) or 0),
+        practical_assessment=meta.get("praktijktoets", False) is True,
     )
     programme.modules = [load_module(p, n, root) for n, p in _ordered_children(path, dirs=True)]
     return programme
@@ -556,4 +576,6 @@ def load_material(root: Path | None = None) -> Material:
                             f"{lesson.source}: worksheet '{block['value']['worksheet_slug']}' "
                             "does not exist in werkbladen/"
                         )
-    return Material(programmes=programmes, worksheets=worksheets)
+    material = Material(programmes=programmes, worksheets=worksheets)
+    check_material(material, root)
+    return material

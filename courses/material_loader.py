@@ -221,6 +221,7 @@ def load(material: Material, *, force: bool = False) -> LoadReport:
                 "study_load_hours": programme.study_load_hours,
                 "self_enrolment": programme.self_enrolment,
                 "required_session_count": programme.required_sessions,
+                "requires_practical_assessment": programme.practical_assessment,
             },
         )
         _require_login(programme_page)

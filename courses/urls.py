@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import staff_views, team_views, views
+from . import assessment_views, staff_views, team_views, views
 
 app_name = "glans_courses"
 
@@ -36,6 +36,17 @@ urlpatterns = [
         name="team_attendance",
     ),
     path("team/bijeenkomst-plannen/", team_views.team_session_plan, name="team_session_plan"),
+    path(
+        "programma/<str:programme_id>/praktijktoets/",
+        assessment_views.assessment_record,
+        name="assessment_record",
+    ),
+    path("praktijktoetsen/", assessment_views.assessment_worklist, name="assessment_worklist"),
+    path(
+        "praktijktoetsen/<str:assessment_id>/beoordelen/",
+        assessment_views.assessment_decide,
+        name="assessment_decide",
+    ),
     path("les/<str:lesson_id>/presenteren/", team_views.guide_present, name="guide_present"),
     path("mijn-leerroute/logboek/", team_views.logbook, name="logbook"),
     path("mijn-leerroute/agenda/", team_views.calendar_feed_manage, name="calendar_feed_manage"),

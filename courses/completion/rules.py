@@ -228,6 +228,7 @@ def evaluate_programme(
     sessions_total: int,
     completion,
     enrollment=None,
+    assessment_confirmed=None,
 ) -> ProgrammeState:
     attended = sum(1 for r in registrations if r.attendance in ATTENDED)
     required_sessions = programme.required_session_count
@@ -267,6 +268,17 @@ def evaluate_programme(
         )
     steps_total = len(required) + required_sessions
     steps_done = sum(m.percent for m in required) / 100 + min(attended, required_sessions)
+    if getattr(programme, "requires_practical_assessment", False):
+        steps_total += 1
+        if assessment_confirmed:
+            steps_done += 1
+        else:
+            open_.append(
+                _(
+                    "Leid een teambijeenkomst op je eigen school en laat die door een trainer "
+                    "bevestigen (praktijktoets)."
+                )
+            )
     percent = int(100 * steps_done / steps_total) if steps_total else 100
     if not open_:
         status = COMPLETED

@@ -13,6 +13,7 @@ from ..models import (
     LessonProgress,
     ModuleCompletion,
     ModulePage,
+    PracticalAssessment,
     ProgrammeCompletion,
     ProgrammePage,
     SessionRegistration,
@@ -104,6 +105,13 @@ def check_programme(*, user, programme_id=None, module=None):
     ).count()
     if attended < programme.required_session_count:
         return
+    if (
+        programme.requires_practical_assessment
+        and not PracticalAssessment.objects.filter(
+            user=user, programme=programme, status=PracticalAssessment.Status.CONFIRMED
+        ).exists()
+    ):
+        return
 
     enrollment = (
         Enrollment.objects.active()
@@ -117,6 +125,14 @@ def check_programme(*, user, programme_id=None, module=None):
         defaults={
             "completed_at": timezone.now(),
             "enrollment": enrollment,
-            "requirements": {"modules": required, "sessions": programme.required_session_count},
+            "requirements": {
+                "modules": required,
+                "sessions": programme.required_session_count,
+                **(
+                    {"practical_assessment": True}
+                    if programme.requires_practical_assessment
+                    else {}
+                ),
+            },
         },
     )

@@ -1,5 +1,6 @@
 """The course models, by concept; import them from here."""
 
+from .assessments import PracticalAssessment
 from .guides import GuidePdfKind, TrainerGuidePdf
 from .pages import (
     Audience,
@@ -37,6 +38,7 @@ __all__ = [
     "LessonPage",
     "LessonProgress",
     "LessonStatus",
+    "PracticalAssessment",
     "Letter",
     "MaterialRecord",
     "ModuleCompletion",

@@ -110,6 +110,14 @@ class ProgrammePage(CourseTreeRouting, Page):
             "programma af te ronden."
         ),
     )
+    requires_practical_assessment = models.BooleanField(
+        _("praktijktoets vereist"),
+        default=False,
+        help_text=_(
+            "De deelnemer leidt één teambijeenkomst op de eigen school en legt die vast; het "
+            "programma is pas afgerond als een trainer van de academie dat heeft bevestigd."
+        ),
+    )
     attendance_window_days = models.PositiveSmallIntegerField(
         _("aanwezigheid registreren tot (dagen)"),
         default=14,
@@ -146,6 +154,7 @@ class ProgrammePage(CourseTreeRouting, Page):
             [
                 FieldPanel("self_enrolment"),
                 FieldPanel("required_session_count"),
+                FieldPanel("requires_practical_assessment"),
                 FieldPanel("attendance_window_days"),
                 FieldPanel("team_sessions_count"),
             ],

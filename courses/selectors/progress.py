@@ -15,6 +15,7 @@ from ..models import (
     LessonProgress,
     LessonStatus,
     ModuleCompletion,
+    PracticalAssessment,
     ProgrammeCompletion,
     ProgrammePage,
     ReminderSettings,
@@ -119,8 +120,19 @@ def programme_progress(
         for m in modules
     ]
     _attach_states(module_states)
+    confirmed = None
+    if programme.requires_practical_assessment and programme_completion is None:
+        confirmed = PracticalAssessment.objects.filter(
+            user=user, programme=programme, status=PracticalAssessment.Status.CONFIRMED
+        ).exists()
     return rules.evaluate_programme(
-        programme, module_states, registrations, len(sessions), programme_completion, enrollment
+        programme,
+        module_states,
+        registrations,
+        len(sessions),
+        programme_completion,
+        enrollment,
+        confirmed,
     )
 
 
@@ -212,6 +224,15 @@ def team_progress(*, unit, programme, school_year=None, role=None):
         user_id__in=user_ids, session__programme=programme, session__is_official=True
     ).only("user_id", "session_id", "attendance"):
         official.setdefault(registration.user_id, []).append(registration)
+    confirmed_assessments = set()
+    if programme.requires_practical_assessment:
+        confirmed_assessments = set(
+            PracticalAssessment.objects.filter(
+                programme=programme,
+                user_id__in=user_ids,
+                status=PracticalAssessment.Status.CONFIRMED,
+            ).values_list("user_id", flat=True)
+        )
     stall_days = ReminderSettings.load().stall_days
     stall_before = timezone.now() - timedelta(days=stall_days)
     rows = []
@@ -230,6 +251,7 @@ def team_progress(*, unit, programme, school_year=None, role=None):
             len(sessions),
             programme_completions.get(user_id),
             enrollment,
+            user_id in confirmed_assessments,
         )
         cells = []
         for module, module_state in zip(modules, module_states, strict=True):

@@ -188,3 +188,83 @@ def test_module_time_is_one_number_everywhere(client, tdt_teacher):
             checked += 1
         assert "minuten" not in programme_page.intro + programme_page.description
     assert checked == 12
+
+
+def _exercises(lesson):
+    return [b["value"] for b in lesson.body if b["type"] == "exercise"]
+
+
+def test_every_workshop_module_has_an_exercise(material):
+    workshop = programme(material, "workshop")
+    missing = [m.source for m in workshop.modules if not any(_exercises(x) for x in m.lessons)]
+    assert not missing, missing
+    kinds = {e["xblock_type"] for m in workshop.modules for x in m.lessons for e in _exercises(x)}
+    assert {"glans-conversation", "freetextresponse"} <= kinds
+
+
+MODELLED_CONVERSATIONS = {
+    # (setting word in the title, what the conversation is about)
+    ("PO", "hoop-en-dromengesprek"),
+    ("KO", "elke ochtend blijft praten"),
+    ("VO", "klacht in de toetsweek"),
+    ("PO", "tegenover de school"),
+}
+
+
+def test_modelled_conversations_for_po_ko_and_vo(material):
+    titles = [
+        e["title"]
+        for _p, _m, lesson in all_lessons(material)
+        for e in _exercises(lesson)
+        if e["xblock_type"] == "glans-conversation"
+    ]
+    for setting, topic in MODELLED_CONVERSATIONS:
+        assert any(setting in t and topic in t for t in titles), (setting, topic, titles)
+
+
+def test_topics_from_the_vo_publication_are_treated(material):
+    text = _text_of(material, "tdt").lower()
+    for term in [
+        "driegesprek",
+        "dubbele loyaliteit",
+        "risicogezin",
+        "overbelaste jongeren",
+        "zelfscan",
+        "pygmalion",
+    ]:
+        assert term in text, term
+
+
+def test_tdt_g_lessons_one_and_two_practise_a_conversation(material):
+    tdt = programme(material, "tdt")
+    [g] = [m for m in tdt.modules if m.letter == "G"]
+    for lesson in g.lessons[:2]:
+        assert any(e["xblock_type"] == "glans-conversation" for e in _exercises(lesson)), (
+            lesson.source
+        )
+
+
+IMPLEMENTATION_SHEETS = {
+    "relatielijst-maand",
+    "oefendata-intervisie",
+    "gezinscodes-instellen",
+    "implementatiekit-jaar-3-4",
+    "ouders-brief-en-ouderavond",
+    "tolk-en-laaggeletterdheid",
+    "mentor-vo-les-en-website",
+}
+
+
+def test_what_a_school_needs_to_implement_is_shipped_and_referenced(material):
+    assert set(material.worksheets) >= IMPLEMENTATION_SHEETS
+    used = {}
+    for _p, _m, lesson in all_lessons(material):
+        for block in lesson.body:
+            if block["type"] == "worksheet":
+                used.setdefault(block["value"]["worksheet_slug"], []).append(lesson.source)
+    assert set(used) >= IMPLEMENTATION_SHEETS, IMPLEMENTATION_SHEETS - set(used)
+    # family codes come before the first measurement, in both programmes
+    first_measurement = {s.split("/")[0] for s in used["gezinscodes-instellen"]}
+    assert first_measurement == {"train-de-trainer", "glans-workshop"}
+    kit = material.worksheets["implementatiekit-jaar-3-4"].body_markdown
+    assert "Rubriek" in kit and "Jaar 3" in kit and "Jaar 4" in kit and "gezinscodes" in kit
