@@ -250,6 +250,9 @@ TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBacken
 WAGTAIL_SITE_NAME = "GLANS"
 # No avatars from gravatar.com: the admin would send a hash of every e-mail address there.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No update check either: the admin's dashboard would ask releases.wagtail.org from every
+# editor's browser (a third-party call); upgrades are the operator's business.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", "http://127.0.0.1:8000")
