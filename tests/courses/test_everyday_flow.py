@@ -16,9 +16,7 @@ from tests.courses.test_progress_support import (
 )
 
 
-def test_last_lesson_of_a_module_leads_to_the_next_modules_first_lesson(
-    client, learner, tmp_path
-):
+def test_last_lesson_of_a_module_leads_to_the_next_modules_first_lesson(client, learner, tmp_path):
     material = copy_material(tmp_path)
     module_dir = material / "proef" / "02-l"
     module_dir.mkdir()
@@ -44,9 +42,7 @@ def test_last_lesson_of_a_module_leads_to_the_next_modules_first_lesson(
     assert "Terug naar het programma" in html
 
 
-def test_finishing_the_programme_congratulates_and_links_certificate_and_points(
-    client, learner
-):
+def test_finishing_the_programme_congratulates_and_links_certificate_and_points(client, learner):
     first, second = lesson("eerste-les"), lesson("tweede-les")
     services.lesson_open(user=learner, lesson=first)
     answer_all(learner, first)
