@@ -72,3 +72,13 @@ def moment(value, with_time=True):
     if isinstance(value, datetime.date):
         return dateformat.format(value, "j F Y")
     return value
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """A calendar feed's address as a `webcal:` link, which opens the calendar app to
+    subscribe (https://… → webcal://…)."""
+    for scheme in ("https://", "http://"):
+        if str(url).startswith(scheme):
+            return "webcal://" + str(url)[len(scheme) :]
+    return url

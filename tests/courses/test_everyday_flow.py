@@ -81,3 +81,14 @@ def test_a_final_wrong_answer_shows_the_right_one_with_its_explanation(client, l
     # The attempt counted once; answering again changes nothing.
     client.post(f"/leren/activiteit/{first.pk}/{check}/", {"choice": str(1 - wrong)})
     assert ActivityAttempt.objects.filter(user=learner, block_id=check).count() == 1
+
+
+def test_invitation_organizer_is_a_valid_mailto_address(settings, programme):
+    from glans_learning.courses.calendar import session_event
+    from tests.courses.test_progress_support import make_session
+
+    settings.DEFAULT_FROM_EMAIL = "GLANS <noreply@glans.invalid>"
+    event = session_event(make_session(programme), attendee_email="leraar@example.invalid")
+    assert str(event["ORGANIZER"]) == "mailto:noreply@glans.invalid"
+    assert event["ORGANIZER"].params["CN"] == "GLANS"
+    assert "ORGANIZER;CN=GLANS:mailto:noreply@glans.invalid" in event.to_ical().decode()
