@@ -92,3 +92,29 @@ def test_invitation_organizer_is_a_valid_mailto_address(settings, programme):
     assert str(event["ORGANIZER"]) == "mailto:noreply@glans.invalid"
     assert event["ORGANIZER"].params["CN"] == "GLANS"
     assert "ORGANIZER;CN=GLANS:mailto:noreply@glans.invalid" in event.to_ical().decode()
+
+
+def test_presenter_view_shows_the_slides_each_step_names(client, director, loaded_fixture):
+    import json
+    import re as regex
+
+    from glans_learning.content.material import parse_body, split_front_matter
+    from glans_learning.courses.selectors.guides import step_slide_numbers
+    from tests.browser.test_everyday_journeys import GUIDE_SOURCE
+
+    assert step_slide_numbers("Opening (dia 1–2)") == [1, 2]
+    assert step_slide_numbers("Afspraken (dia 8)") == [8]
+    assert step_slide_numbers("Pauze") == []
+    guide = loaded_fixture["guide"]
+    _meta, body = split_front_matter(GUIDE_SOURCE.read_text(encoding="utf-8"), "l-lijn.md")
+    guide.body = [b for b in parse_body(body, "l-lijn.md") if b["type"] != "worksheet"]
+    guide.save()
+    client.force_login(director)
+    html = client.get(f"/leren/les/{guide.pk}/presenteren/").content.decode()
+    steps = json.loads(
+        regex.search(
+            r'id="presenter-steps" type="application/json">(.*?)</script>', html, regex.S
+        ).group(1)
+    )
+    assert steps[0]["title"].startswith("Opening") and steps[0]["slides"] == [1, 2]
+    assert 'data-slide="1"' in html and "Dia 1: De L van Lijn" in html
