@@ -46,7 +46,9 @@ class _Named:
 
 
 class LockoutIndexView(_Named, generic.IndexView):
-    pass
+    @property
+    def no_results_message(self):
+        return _t("Er zijn geen geblokkeerde aanmeldingen.")
 
 
 class LockoutInspectView(_Named, generic.InspectView):
