@@ -15,6 +15,17 @@ from django.core.management import call_command
 from tests.browser.test_everyday_journeys import AXE, AXE_RUN, VIEWPORTS
 from tests.browser.test_learner_flow import login
 
+DEMO_PASSWORD = "glans-demo"  # README "Demo logins"
+
+
+def demo_login(page, base, username):
+    page.goto(f"{base}/accounts/login/")
+    page.get_by_label("Gebruikersnaam").fill(username)
+    page.get_by_label("Wachtwoord").fill(DEMO_PASSWORD)
+    page.get_by_label("Wachtwoord").press("Enter")
+    page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 
 ROLES = (
@@ -80,7 +91,7 @@ def test_every_page_a_role_reaches_fits_a_phone_and_passes_axe(live_server, brow
     for username in ROLES:
         context = browser.new_context(locale="nl-NL")
         page = context.new_page()
-        login(page, base, username)
+        demo_login(page, base, username)
         queue = [urlsplit(page.url).path, "/"]
         seen: set[str] = set()
         while queue and len(seen) < PAGES_PER_ROLE:
