@@ -46,6 +46,10 @@ class _Named:
 
 
 class LockoutIndexView(_Named, generic.IndexView):
+    # The counts under the list ("1 geblokkeerde aanmelding").
+    verbose_name = _("geblokkeerde aanmelding")
+    verbose_name_plural = _("geblokkeerde aanmeldingen")
+
     @property
     def no_results_message(self):
         return _t("Er zijn geen geblokkeerde aanmeldingen.")
