@@ -115,7 +115,12 @@ def programme_progress(
         sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
     # Attendance counts for every official session of the programme (as in completion.py and
     # the team's view), also one the learner can no longer see (e.g. after changing schools).
-    registrations = raw.programme_official_registrations(user=user, programme_id=programme.pk)
+    # (No query for a programme without sessions that asks for none: nothing to count.)
+    registrations = (
+        raw.programme_official_registrations(user=user, programme_id=programme.pk)
+        if sessions or programme.required_session_count
+        else []
+    )
     module_states = [
         rules.evaluate_module(m, m.outline_lessons, progress_rows, responses, completions.get(m.pk))
         for m in modules
