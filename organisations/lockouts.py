@@ -7,8 +7,11 @@ site's time zone."""
 
 from axes.models import AccessAttempt
 from django.utils import dateformat, timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _t
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+from wagtail.admin.paginator import WagtailPaginator
 from wagtail.admin.ui.tables import Column
 from wagtail.admin.views import generic
 
@@ -45,8 +48,18 @@ class _Named:
         return items
 
 
+class _LockoutPaginator(WagtailPaginator):
+    """The count under the list: "1 geblokkeerde aanmelding", "3 geblokkeerde aanmeldingen"."""
+
+    @cached_property
+    def items_count_label(self):
+        return ngettext(
+            "%(n)s geblokkeerde aanmelding", "%(n)s geblokkeerde aanmeldingen", self.count
+        ) % {"n": self.count}
+
+
 class LockoutIndexView(_Named, generic.IndexView):
-    # The counts under the list ("1 geblokkeerde aanmelding").
+    paginator_class = _LockoutPaginator
     verbose_name = _("geblokkeerde aanmelding")
     verbose_name_plural = _("geblokkeerde aanmeldingen")
 
