@@ -10,7 +10,7 @@ from html import unescape
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from glans_learning.courses.models import (
     ATTENDED,
@@ -282,9 +282,12 @@ def criterion_evidence(criterion, *, unit, school_year, handbook=None) -> dict:
         need = criterion.threshold or 0
         return {
             "met": figures["members"] >= need,
-            "evidence": _(
+            "evidence": ngettext(
+                "De Expertgroep telt %(members)s lid (minimaal %(need)s); de directeur "
+                "%(director)s.",
                 "De Expertgroep telt %(members)s leden (minimaal %(need)s); de directeur "
-                "%(director)s."
+                "%(director)s.",
+                figures["members"],
             )
             % {
                 "members": figures["members"],

@@ -282,6 +282,12 @@ class KnowledgeCheckBlock(ActivityBlockMixin, blocks.StructBlock):
         context["max_attempts"] = allowed
         context["attempts_left"] = max(allowed - used, 0)
         context["finished"] = finished
+        # A final wrong answer: the right one with its explanation (the attempt counts as given).
+        context["correct_option"] = (
+            next((option for option in value["options"] if option["is_correct"]), None)
+            if finished and not response.is_correct
+            else None
+        )
         return context
 
     def clean(self, value):

@@ -36,6 +36,22 @@ urlpatterns = [
         two_factor_views.two_factor_backup_codes,
         name="two_factor_backup_codes",
     ),
+    # A signed-in user changes their password with the current one (no mail round trip).
+    path(
+        "wachtwoord-wijzigen/",
+        auth_views.PasswordChangeView.as_view(
+            template_name="glans_core/registration/password_change_form.html",
+            success_url=reverse_lazy("glans_accounts:password_change_done"),
+        ),
+        name="password_change",
+    ),
+    path(
+        "wachtwoord-wijzigen/klaar/",
+        auth_views.PasswordChangeDoneView.as_view(
+            template_name="glans_core/registration/password_change_done.html"
+        ),
+        name="password_change_done",
+    ),
     path(
         "wachtwoord-vergeten/",
         auth_views.PasswordResetView.as_view(

@@ -40,6 +40,18 @@ def _local(moment):
     return timezone.localtime(moment, zone)
 
 
+def organizer_address():
+    """ORGANIZER as a calendar expects it: `mailto:` with the bare address, the name as its
+    CN ("GLANS <noreply@…>" from DEFAULT_FROM_EMAIL is not an address)."""
+    from email.utils import parseaddr
+
+    name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
+    organizer = icalendar.vCalAddress(f"mailto:{address}")
+    if name:
+        organizer.params["CN"] = icalendar.vText(name)
+    return organizer
+
+
 def session_event(session, *, attendee_email: str = "", cancelled: bool = False):
     event = icalendar.Event()
     event.add("uid", session_uid(session))
@@ -59,8 +71,7 @@ def session_event(session, *, attendee_email: str = "", cancelled: bool = False)
     if cancelled:
         event.add("status", "CANCELLED")
     if attendee_email:
-        organizer = icalendar.vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}")
-        event.add("organizer", organizer)
+        event.add("organizer", organizer_address())
         attendee = icalendar.vCalAddress(f"mailto:{attendee_email}")
         attendee.params["ROLE"] = icalendar.vText("REQ-PARTICIPANT")
         attendee.params["RSVP"] = icalendar.vText("FALSE")

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import staff_reminders
+from . import services, staff_reminders
 from .models import ProgrammePage
 from .selectors.staff import unit_staff_status
 
@@ -53,6 +53,19 @@ def team_missing(request, unit_id):
                     programme=programme,
                 )
                 messages.success(request, _("De herinnering is verstuurd."))
+            elif action == "enrol":
+                # A row "niet ingeschreven": enrol this one team member (enrol_members checks
+                # that the user leads the team and the person belongs to it).
+                count = services.enrol_members(
+                    by=request.user,
+                    unit=unit,
+                    programme=programme,
+                    user_ids=[parse_id(request.POST.get("user"))],
+                )
+                if count:
+                    messages.success(request, _("Het teamlid is ingeschreven."))
+                else:
+                    messages.error(request, _("Dit teamlid kan hier niet worden ingeschreven."))
             else:
                 messages.error(request, _("Onbekende actie."))
         except ValidationError as exc:

@@ -24,8 +24,15 @@ from . import selectors, team_sessions
 from .calendar import absolute_url, sessions_calendar
 from .forms import TeamSessionForm
 from .models import Attendance, LearnerPreference, LessonPage, Session
-from .selectors.guides import guide_kit_links, guide_minutes, guide_place, guide_timeline
+from .selectors.guides import (
+    guide_kit_links,
+    guide_minutes,
+    guide_place,
+    guide_timeline,
+    step_slide_numbers,
+)
 from .selectors.logbook import learner_logbook
+from .trainer_kits import guide_kit
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -196,6 +203,9 @@ def guide_present(request, lesson_id):
         raise Http404
     programme, module = guide_place(guide)
     steps = guide_timeline(guide)
+    # Each step shows the guide's slides it names ("(dia 3)"), from the guide's "Dia's" part.
+    slides = guide_kit(lesson=guide).slides
+    numbers = {slide.number for slide in slides}
     return render(
         request,
         "glans_courses/guide_present.html",
@@ -205,7 +215,16 @@ def guide_present(request, lesson_id):
             "programme": programme,
             "steps": steps,
             "total": max((s.end for s in steps), default=0),
-            "steps_json": [{"title": s.title, "who": s.who, "minutes": s.minutes} for s in steps],
+            "slides": slides,
+            "steps_json": [
+                {
+                    "title": s.title,
+                    "who": s.who,
+                    "minutes": s.minutes,
+                    "slides": [n for n in step_slide_numbers(s.title) if n in numbers],
+                }
+                for s in steps
+            ],
             "kit_links": guide_kit_links(guide, user=request.user, request=request),
         },
     )

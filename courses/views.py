@@ -6,8 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
@@ -18,7 +19,14 @@ from glans_learning.organisations.utils import parse_id
 
 from . import selectors, services, staff_import
 from .forms import TeamEnrolForm, TeamFilterForm
-from .models import Attendance, LearnerPreference, LessonPage, LessonStatus, ProgrammePage
+from .models import (
+    Attendance,
+    LearnerPreference,
+    LessonPage,
+    LessonStatus,
+    ProgrammeCompletion,
+    ProgrammePage,
+)
 from .team_views import calendar_feed_url
 
 
@@ -26,10 +34,44 @@ def _error_text(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
+def _programme_finished(user, lesson) -> bool:
+    programme_path = lesson.path[: -2 * LessonPage.steplen]
+    return ProgrammeCompletion.objects.filter(user=user, programme__path=programme_path).exists()
+
+
+def _saved_message(request, lesson, finished_before: bool, text: str) -> None:
+    """The usual confirmation, or, when this step finished the programme, a congratulation
+    with the way to the certificate and the registration points."""
+    if finished_before or not _programme_finished(request.user, lesson):
+        messages.success(request, text)
+        return
+    programme = ProgrammePage.objects.filter(path=lesson.path[: -2 * LessonPage.steplen]).first()
+    try:
+        mine = reverse("glans_credentials:mine")
+    except NoReverseMatch:  # a host without the credentials app
+        mine = None
+    congratulation = _("Gefeliciteerd! Je hebt %(programme)s afgerond.") % {
+        "programme": programme.title if programme else ""
+    }
+    if mine:
+        messages.success(
+            request,
+            format_html(
+                '{} <a href="{}">{}</a>',
+                congratulation,
+                mine,
+                _("Bekijk je certificaat en je registratiepunten"),
+            ),
+        )
+    else:
+        messages.success(request, congratulation)
+
+
 @login_required
 @require_POST
 def activity_submit(request, lesson_id, block_id):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
+    finished_before = _programme_finished(request.user, lesson)
     try:
         services.activity_submit(
             user=request.user,
@@ -41,7 +83,7 @@ def activity_submit(request, lesson_id, block_id):
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("Je antwoord is opgeslagen."))
+        _saved_message(request, lesson, finished_before, _("Je antwoord is opgeslagen."))
     return redirect(f"{lesson.url}#activiteit-{block_id}")
 
 
@@ -188,12 +230,13 @@ def enrol_self(request, programme_id):
 @require_POST
 def lesson_done(request, lesson_id):
     lesson = get_object_or_404(LessonPage.objects.live(), pk=parse_id(lesson_id))
+    finished_before = _programme_finished(request.user, lesson)
     try:
         services.lesson_mark_done(user=request.user, lesson=lesson)
     except ValidationError as exc:
         messages.error(request, _error_text(exc))
     else:
-        messages.success(request, _("De les is afgerond."))
+        _saved_message(request, lesson, finished_before, _("De les is afgerond."))
     return redirect(lesson.url)
 
 

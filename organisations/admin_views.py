@@ -142,6 +142,30 @@ class ReadableColumnsMixin:
         return super()._get_custom_column(field_name, column_class, **kwargs)
 
 
+class ReadableInspectMixin:
+    """Inspect views people can read: yes/no as Ja/Nee (not "True"), moments in the site's
+    time zone and in Dutch (not UTC)."""
+
+    def get_field_display_value(self, field_name, field):
+        import datetime
+
+        from django.utils import dateformat, timezone
+        from django.utils.translation import gettext
+
+        value = super().get_field_display_value(field_name, field)
+        if value is True:
+            return gettext("Ja")
+        if value is False:
+            return gettext("Nee")
+        if isinstance(value, datetime.datetime):
+            if timezone.is_aware(value):
+                value = timezone.localtime(value)
+            return dateformat.format(value, "j F Y H:i")
+        if isinstance(value, datetime.date):
+            return dateformat.format(value, "j F Y")
+        return value
+
+
 def _full_name(user) -> str:
     if user is None:
         return ""
@@ -163,6 +187,11 @@ class ScopedModelViewSet(ModelViewSet):
                 setattr(
                     self, attr, type(f"Refusing{base.__name__}", (ServiceRefusalMixin, base), {})
                 )
+        if not issubclass(self.inspect_view_class, ReadableInspectMixin):
+            base = self.inspect_view_class
+            self.inspect_view_class = type(
+                f"Readable{base.__name__}", (ReadableInspectMixin, base), {}
+            )
         if not issubclass(self.index_view_class, ReadableColumnsMixin):
             base = self.index_view_class
             self.index_view_class = type(

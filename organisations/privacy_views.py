@@ -21,6 +21,41 @@ def _person_or_404(request, user_id):
     return person
 
 
+def _model_of(label):
+    from django.apps import apps
+
+    try:
+        return apps.get_model(label)
+    except (LookupError, ValueError):
+        return None
+
+
+def _section_label(label) -> str:
+    """'glans_courses.LessonProgress' as people read it: the model's (translated) name."""
+    from django.utils.text import capfirst
+
+    model = _model_of(label)
+    return capfirst(model._meta.verbose_name_plural) if model is not None else label
+
+
+def _column_label(model, column: str) -> str:
+    """'lesson__title' as people read it: the fields' (translated) names, e.g. 'les: titel'."""
+    from django.core.exceptions import FieldDoesNotExist
+    from django.utils.text import capfirst
+
+    names, current = [], model
+    for part in column.split("__"):
+        field = None
+        if current is not None:
+            try:
+                field = current._meta.get_field(part)
+            except FieldDoesNotExist:
+                field = None
+        names.append(str(getattr(field, "verbose_name", "") or part.replace("_", " ")))
+        current = getattr(field, "related_model", None)
+    return capfirst(": ".join(names))
+
+
 def _export_response(request, person):
     if request.GET.get("format") == "json":
         response = HttpResponse(
@@ -37,7 +72,14 @@ def _export_response(request, person):
             "person": person,
             "own": person.pk == request.user.pk,
             "sections": [
-                (label, section, sorted({k for row in section for k in row}))
+                (
+                    _section_label(label),
+                    section,
+                    [
+                        (key, _column_label(_model_of(label), key))
+                        for key in sorted({k for row in section for k in row})
+                    ],
+                )
                 for label, section in export["sections"].items()
             ],
         },

@@ -46,3 +46,39 @@ def starts_with_verdict(text) -> bool:
         first == word or first.startswith((f"{word}.", f"{word},", f"{word}!", f"{word} –"))
         for word in _VERDICTS
     )
+
+
+@register.filter
+def moment(value, with_time=True):
+    """A date or moment as people read it, in the site's time zone and language ("5 december
+    2026 22:28"): also for the ISO strings kept in JSON snapshots (a dossier), which a
+    template would otherwise print raw ("2026-12-05T21:28:49.675400+00:00")."""
+    import datetime
+
+    from django.utils import dateformat, timezone
+
+    if value in (None, ""):
+        return ""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        value = parsed.date() if len(value) == 10 else parsed
+    if isinstance(value, datetime.datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return dateformat.format(value, "j F Y H:i" if with_time else "j F Y")
+    if isinstance(value, datetime.date):
+        return dateformat.format(value, "j F Y")
+    return value
+
+
+@register.filter
+def webcal(url: str) -> str:
+    """A calendar feed's address as a `webcal:` link, which opens the calendar app to
+    subscribe (https://… → webcal://…)."""
+    for scheme in ("https://", "http://"):
+        if str(url).startswith(scheme):
+            return "webcal://" + str(url)[len(scheme) :]
+    return url

@@ -95,6 +95,19 @@ def guide_timeline(guide: LessonPage) -> list[TimelineStep]:
     return []
 
 
+_SLIDE_REFERENCE = re.compile(r"\bdia(?:'s)?\s+(\d+)(?:\s*[–-]\s*(\d+))?", re.IGNORECASE)
+
+
+def step_slide_numbers(title: str) -> list[int]:
+    """The slides a timeline step names ("… (dia 1–2)", "(dia 3)"), as numbers."""
+    numbers: list[int] = []
+    for match in _SLIDE_REFERENCE.finditer(title or ""):
+        first = int(match.group(1))
+        last = int(match.group(2) or first)
+        numbers += [n for n in range(first, min(last, first + 20) + 1) if n not in numbers]
+    return numbers
+
+
 def guide_minutes(guide: LessonPage) -> int:
     """How long a session with this guide takes: the end of its timeline, else 90 minutes."""
     steps = guide_timeline(guide)

@@ -15,7 +15,7 @@ from ..models import (
     ProgrammePage,
 )
 from . import raw
-from .outline import SIDEBAR_LESSONS, LessonFamily, lesson_window
+from .outline import SIDEBAR_LESSONS, LessonFamily, lesson_window, next_module_first_lesson
 from .rows import ProgressRow
 
 
@@ -31,6 +31,12 @@ def lesson_context(
     next_lesson = (
         siblings[position + 1] if position is not None and position + 1 < len(siblings) else None
     )
+    next_module = None
+    if next_lesson is None and position is not None:
+        # The last lesson of a module leads on to the next module, not back to its own.
+        following = next_module_first_lesson(lesson=lesson, family=family)
+        if following is not None:
+            next_module, next_lesson = following
     authenticated = getattr(user, "is_authenticated", False)
     enrollment = lesson_state = None
     if authenticated and programme is not None and enrolled:
@@ -60,6 +66,7 @@ def lesson_context(
         "position": (position + 1) if position is not None else None,
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,
+        "next_module": next_module,
         "enrollment": enrollment,
         "programme_self_enrolment": self_enrolment,
         "lesson_state": lesson_state,

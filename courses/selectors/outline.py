@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from django.db.models.functions import Substr
 from wagtail.models import Page
 
 from ..models import (
@@ -119,6 +120,43 @@ def lesson_family(*, lesson: LessonPage, request=None) -> LessonFamily:
     elif programme is not None:
         programme = PageLink(*programme, module_href[: -len(module.slug) - 1])
     return LessonFamily(module, programme, siblings, position)
+
+
+def next_module_first_lesson(*, lesson, family: LessonFamily) -> tuple | None:
+    """(module link, lesson link) of the first live lesson of the next live module of the
+    programme, for the last lesson of a module; None after the programme's last module. One
+    query, only on a module's last lesson."""
+    if family.module is None or family.programme is None:
+        return None
+    module_path = lesson.path[:-STEP]
+    programme_path = module_path[:-STEP]
+    modules = Page.objects.filter(
+        live=True, depth=len(module_path) // STEP, path__startswith=programme_path
+    )
+    row = (
+        Page.objects.filter(
+            live=True,
+            depth=lesson.depth,
+            path__startswith=programme_path,
+            path__gt=module_path,
+        )
+        .exclude(path__startswith=module_path)
+        .annotate(
+            module_path=Substr("path", 1, len(module_path)),
+        )
+        .filter(module_path__in=modules.values("path"))
+        .order_by("path")
+        .values_list("pk", "title", "slug", "module_path")
+        .first()
+    )
+    if row is None:
+        return None
+    pk, title, slug, path = row
+    module = modules.filter(path=path).values_list("pk", "title", "slug").first()
+    if module is None:
+        return None
+    module_href = f"{family.programme.href}{module[2]}/"
+    return PageLink(*module, module_href), PageLink(pk, title, slug, f"{module_href}{slug}/")
 
 
 class Siblings(Sequence):

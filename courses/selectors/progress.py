@@ -114,7 +114,14 @@ def programme_progress(
     programme_completion = raw.programme_completion(user=user, programme_id=programme.pk)
     if sessions is None:
         sessions = list(programme_sessions_for(user=user, programme=programme).only("id"))
-    registrations = raw.official_registrations(user=user, session_ids=[x.pk for x in sessions])
+    # Attendance counts for every official session of the programme (as in completion.py and
+    # the team's view), also one the learner can no longer see (e.g. after changing schools).
+    # (No query for a programme without sessions that asks for none: nothing to count.)
+    registrations = (
+        raw.programme_official_registrations(user=user, programme_id=programme.pk)
+        if sessions or programme.required_session_count
+        else []
+    )
     module_states = [
         rules.evaluate_module(m, m.outline_lessons, progress_rows, responses, completions.get(m.pk))
         for m in modules
@@ -276,6 +283,7 @@ def team_progress(*, unit, programme, school_year=None, role=None):
                 "cells": cells,
                 "sessions": [attendance.get((user_id, s.pk)) for s in sessions],
                 "percent": state.percent,
+                "sessions_attended": state.sessions_attended,
                 "status": state.status,
                 "open": state.open,
                 "completed_at": completed_at,

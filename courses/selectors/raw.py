@@ -388,6 +388,27 @@ def programme_sessions(*, programme_id: int, user_id: int | None, unit_ids) -> l
     )
 
 
+def programme_official_registrations(*, user, programme_id) -> list:
+    """The learner's registrations (session id, attendance) for the official sessions of a
+    programme: the one definition of the sessions that count (completion, the learner's
+    route, the team, exports and the API all read it so), whichever sessions the learner
+    can still see."""
+    from ..models import Session, SessionRegistration
+
+    session = _col(SessionRegistration, "session", "r")
+    return list(
+        SessionRegistration.objects.raw(
+            f"SELECT {_col(SessionRegistration, 'pk', 'r')}, {session}, "  # noqa: S608 - names from _meta
+            f"{_col(SessionRegistration, 'attendance', 'r')} "
+            f"FROM {_table(SessionRegistration)} r JOIN {_table(Session)} s "
+            f"ON {_col(Session, 'pk', 's')} = {session} "
+            f"WHERE {_col(SessionRegistration, 'user', 'r')} = %s "
+            f"AND {_col(Session, 'programme', 's')} = %s AND {_col(Session, 'is_official', 's')} = %s",
+            [user.pk, programme_id, True],
+        )
+    )
+
+
 def official_registrations(*, user, session_ids) -> list:
     """The learner's registrations (session id, attendance) for those of these sessions that
     count toward a programme (official ones)."""

@@ -301,6 +301,9 @@ CONTENT_SECURITY_POLICY = {
 WAGTAIL_SITE_NAME = "GLANS"
 # No avatars from gravatar.com: the admin would send a hash of every e-mail address there.
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# No update check either: the admin's dashboard would ask releases.wagtail.org from every
+# editor's browser (a third-party call); upgrades are the operator's business.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 # The address links in mails, PDFs and credentials point at when there is no request (the

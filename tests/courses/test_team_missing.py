@@ -90,3 +90,22 @@ def test_summary_pdf_without_weasyprint_says_so(team, director, monkeypatch):
     client.force_login(director)
     response = client.get(f"/leren/team/{team['unit'].pk}/wie-mist-er-nog/pdf/", follow=True)
     assert "WeasyPrint" in response.content.decode()
+
+
+def test_not_enrolled_rows_offer_enrolment(team, director, tdt_teacher, other_teacher):
+    """#25: a "niet ingeschreven" row has its action: one click enrols that team member."""
+    from glans_learning.courses.models import Enrollment
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(director)
+    url = f"/leren/team/{team['unit'].pk}/wie-mist-er-nog/?programme={team['programme'].pk}"
+    page = client.get(url).content.decode()
+    assert 'value="enrol"' in page
+    response = _post(client, url, {"action": "enrol", "user": tdt_teacher.pk})
+    assert response.status_code == 302
+    assert Enrollment.objects.filter(user=tdt_teacher, programme=team["programme"]).exists()
+    assert "Het teamlid is ingeschreven." in client.get(url).content.decode()
+    # Someone of another school cannot be enrolled from here; nothing changes.
+    response = _post(client, url, {"action": "enrol", "user": other_teacher.pk})
+    assert response.status_code in (302, 404)
+    assert not Enrollment.objects.filter(user=other_teacher).exists()

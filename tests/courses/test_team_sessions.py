@@ -320,7 +320,10 @@ def test_personal_feed_shows_only_the_owners_sessions_and_a_reset_kills_the_old_
     client, token = csrf_client(learner, "/leren/mijn-leerroute/")
     client.post("/leren/mijn-leerroute/agenda/", {"csrfmiddlewaretoken": token, "action": "reset"})
     page = client.get("/leren/mijn-leerroute/").content.decode()
-    feed_url = page.split('class="feed-url">', 1)[1].split("<", 1)[0]
+    feed_url = page.split('id="feed-url"', 1)[1].split('value="', 1)[1].split('"', 1)[0]
+    # A copy button and a webcal: link to subscribe in one click (#25).
+    assert 'data-copy="#feed-url"' in page
+    assert f'href="webcal://{feed_url.split("://", 1)[1]}"' in page
     path = feed_url.split("127.0.0.1:8000", 1)[-1]
     anonymous = Client()
     response = anonymous.get(path)

@@ -26,6 +26,10 @@
     var step = steps[index];
     title.textContent = step.title;
     who.textContent = step.who;
+    // The guide's slides this step names; the others stay hidden.
+    root.querySelectorAll("[data-slide]").forEach(function (slide) {
+      slide.hidden = (step.slides || []).indexOf(Number(slide.getAttribute("data-slide"))) < 0;
+    });
     counter.textContent = root.dataset.counter.replace("{n}", index + 1).replace("{total}", steps.length);
     items.forEach(function (li, i) {
       if (i === index) li.setAttribute("aria-current", "step"); else li.removeAttribute("aria-current");

@@ -359,6 +359,10 @@ class Command(BaseCommand):
                 "ends_at": now - datetime.timedelta(days=21, hours=-3),
                 "location": "Academie, Utrecht",
                 "school_year": year,
+                # Planned by the academy: one of the programme's official sessions, so being
+                # present counts toward it (as the points earned for it say).
+                "planned_by": users["academietrainer"],
+                "is_official": True,
             },
         )
         kickoff.trainers.add(users["academietrainer"])
