@@ -47,5 +47,7 @@ class XBlockResourcesAsTheyAre:
         return super().stored_name(name)
 
 
-class ManifestStaticFilesStorage(XBlockResourcesAsTheyAre, django_storage.ManifestStaticFilesStorage):
+class ManifestStaticFilesStorage(
+    XBlockResourcesAsTheyAre, django_storage.ManifestStaticFilesStorage
+):
     """Django's ManifestStaticFilesStorage, with community XBlock resources left as they are."""
