@@ -418,7 +418,9 @@ class GlansRuntime(Runtime):
                 f'<script type="json/xblock-args" class="xblock_json_init_args">{payload}</script>'
             )
         attr_html = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
-        wrapped.add_content(f"<div{attr_html}>{frag.body_html()}{json_init}</div>")
+        # /static/ asset URLs in what the block shows are rewritten, as Open edX's LMS does.
+        body = ReplaceUrlsService(self, block).replace_urls(frag.body_html())
+        wrapped.add_content(f"<div{attr_html}>{body}{json_init}</div>")
         wrapped.add_fragment_resources(frag)
         return wrapped
 
