@@ -47,22 +47,18 @@ def check_static_storage(app_configs=None, **kwargs):
     """W003: a hashing static files storage (ManifestStaticFilesStorage and kin) without the
     mixin that leaves community XBlock resources as they are: collectstatic stops at the first
     file a block's CSS names but does not ship."""
-    from django.contrib.staticfiles.storage import HashedFilesMixin, staticfiles_storage
+    from django.conf import settings
+    from django.contrib.staticfiles.storage import HashedFilesMixin
     from django.utils.module_loading import import_string
 
     from .xblocks import xblock_installed
 
     if not xblock_installed():
         return []
-    storage_class = type(staticfiles_storage._wrapped) if staticfiles_storage._wrapped else None
-    if storage_class is None:
-        try:
-            from django.conf import settings
-
-            backend = settings.STORAGES["staticfiles"]["BACKEND"]
-            storage_class = import_string(backend)
-        except (KeyError, ImportError):
-            return []
+    try:
+        storage_class = import_string(settings.STORAGES["staticfiles"]["BACKEND"])
+    except (KeyError, ImportError):
+        return []
     mixin = import_string(STORAGE_MIXIN)
     if issubclass(storage_class, HashedFilesMixin) and not issubclass(storage_class, mixin):
         return [
