@@ -124,3 +124,13 @@ def test_submit_and_compare_keeps_working_with_max_attempts(learner, lesson):  #
     assert LessonProgress.objects.filter(user=learner, lesson=lesson).exists()
     again = call(client, usage_id, "student_submit", {**answer, "answer": "Nog eens."})
     assert again.status_code == 200 and again.json()["success"] is False  # one attempt
+
+
+def test_without_the_xblock_library_the_handler_says_not_available(learner, lesson, monkeypatch):  # noqa: F811
+    from glans_learning.content.xblocks import views
+
+    usage_id = add_exercise(lesson, "poll", '<poll question="Vraag?" />')
+    monkeypatch.setattr(views, "xblock_installed", lambda: False)
+    response = call(strict_client(learner), usage_id, "vote", {"choice": "x"}, lesson=lesson)
+    assert response.status_code == 404
+    assert response.json()["error"] == "Deze oefening is op deze site niet beschikbaar."
