@@ -114,12 +114,14 @@ def check_lessons_use_available_exercises(app_configs=None, databases=None, **kw
 
 def unavailable_exercise_types() -> dict[str, set[int]]:
     """{exercise type: ids of live lessons using it} for types this site cannot run."""
-    from glans_learning.courses.models import LessonPage
+    from django.apps import apps
 
     from .xblocks import load_class
 
+    lesson_page = apps.get_model("glans_courses", "LessonPage")  # the layer above: by name
+
     missing: dict[str, set[int]] = {}
-    for pk, summary in LessonPage.objects.live().values_list("pk", "activity_summary"):
+    for pk, summary in lesson_page.objects.live().values_list("pk", "activity_summary"):
         for activity in summary or []:
             block_type = activity.get("xblock_type")
             if activity.get("kind") == "exercise" and block_type and load_class(block_type) is None:

@@ -130,14 +130,15 @@ class ReplaceUrlsService:
         from django.contrib.staticfiles import finders
         from django.templatetags.static import static
 
-        from .finders import _public_dirs
-
         path = path.lstrip("/")
         if ".." in path.split("/"):
             return None
         if self.block is not None and self.runtime is not None:
-            public = _public_dirs().get(self.block.scope_ids.block_type)
-            if public is not None and (public / path).is_file():
+            try:
+                root = importlib_resources.files(package_of(type(self.block)))
+            except (ModuleNotFoundError, TypeError):
+                root = None
+            if root is not None and (root / "public" / path).is_file():
                 return self.runtime.local_resource_url(self.block, f"public/{path}")
         if finders.find(path):
             try:

@@ -180,7 +180,9 @@ from glans_learning.courses import services
 from glans_learning.courses.models import ProgrammePage
 leraar = get_user_model().objects.get(username="leraar")
 tdt = ProgrammePage.objects.get(slug="train-de-trainer")
-services.enrol(user=leraar, programme=tdt, by=get_user_model().objects.get(username="directeur"))
+from glans_learning.organisations.models import Unit
+directeur = get_user_model().objects.get(username="directeur")
+services.enrol(user=leraar, programme=tdt, by=directeur, unit=Unit.objects.get())
 """
 
 
