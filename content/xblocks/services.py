@@ -135,7 +135,10 @@ class ReplaceUrlsService:
             return None
         if self.block is not None and self.runtime is not None:
             try:
-                root = importlib_resources.files(package_of(type(self.block)))
+                from . import load_class  # the block's own class (not the runtime's mix-in)
+
+                block_class = load_class(self.block.scope_ids.block_type) or type(self.block)
+                root = importlib_resources.files(package_of(block_class))
             except (ModuleNotFoundError, TypeError):
                 root = None
             if root is not None and (root / "public" / path).is_file():

@@ -180,7 +180,7 @@ from glans_learning.courses import services
 from glans_learning.courses.models import ProgrammePage
 leraar = get_user_model().objects.get(username="leraar")
 tdt = ProgrammePage.objects.get(slug="train-de-trainer")
-from glans_learning.organisations.models import Unit
+from glans_learning.organisations.models import OrganisationUnit as Unit
 directeur = get_user_model().objects.get(username="directeur")
 services.enrol(user=leraar, programme=tdt, by=directeur, unit=Unit.objects.get())
 """
