@@ -9,6 +9,7 @@ class ContentConfig(AppConfig):
     verbose_name = _("Leerinhoud")
 
     def ready(self):
+        from . import checks  # noqa: F401  (registers the system checks)
         from .xblocks import xblock_installed
 
         if xblock_installed():

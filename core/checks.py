@@ -82,7 +82,11 @@ def check_host_setup(app_configs=None, **kwargs):
     errors = [
         Error(
             _("GLANS heeft de app %(app)s nodig.") % {"app": name},
-            hint=_('Voeg "%(entry)s" toe aan INSTALLED_APPS.') % {"entry": entry},
+            hint=_(
+                'Voeg "%(entry)s" toe aan INSTALLED_APPS als die er nog niet in staat (twee keer '
+                "dezelfde app geeft de fout 'Application labels aren't unique')."
+            )
+            % {"entry": entry},
             id="glans_core.E001",
         )
         for name, entry in REQUIRED_APPS.items()
@@ -98,3 +102,23 @@ def check_host_setup(app_configs=None, **kwargs):
             )
         )
     return errors
+
+
+@register()
+def check_frontend_login_url(app_configs=None, **kwargs):
+    """W003: WAGTAIL_FRONTEND_LOGIN_URL is not set, so anonymous visitors of the login-only
+    programme pages land on Wagtail's bare /_util/login/ page instead of the plugin's."""
+    from django.conf import settings
+
+    if getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None):
+        return []
+    return [
+        Warning(
+            _(
+                "GLANS: WAGTAIL_FRONTEND_LOGIN_URL is niet ingesteld; wie zonder in te loggen "
+                "een programma opent, komt op de kale inlogpagina van Wagtail."
+            ),
+            hint=_('Zet WAGTAIL_FRONTEND_LOGIN_URL = "glans_accounts:login".'),
+            id="glans_core.W003",
+        )
+    ]

@@ -39,3 +39,16 @@ def first_run_missing() -> list[str]:
     if not Membership.objects.filter(roles__code=RoleCode.DIRECTOR).exists():
         missing.append(_("een directeur van een eenheid (lidmaatschap met de rol Directeur)"))
     return missing
+
+
+def known_to_plugin(*, user) -> bool:
+    """Whether the plugin holds data on this person as a participant: a membership or an
+    enrolment (the admin's personal-data action is offered for these people only)."""
+    from django.apps import apps
+
+    from .models import Membership
+
+    if Membership.objects.filter(user=user).exists():
+        return True
+    enrollment = apps.get_model("glans_courses", "Enrollment")
+    return enrollment.objects.filter(user=user).exists()

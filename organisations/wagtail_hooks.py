@@ -155,10 +155,11 @@ def profile_personal_data(request):
 
 @hooks.register("register_user_listing_buttons")
 def privacy_user_buttons(user, request_user):
-    """In the admin's user list: the person's data (AVG export) and, from there, erasure."""
+    """In the admin's user list: the person's data (AVG export) and, from there, erasure; only
+    for people the plugin knows (a membership or an enrolment), not for a host's own staff."""
     from wagtail.admin.widgets.button import Button
 
-    if permissions.is_platform_admin(request_user):
+    if permissions.is_platform_admin(request_user) and selectors.known_to_plugin(user=user):
         yield Button(
             _("Gegevens (AVG)"), reverse("glans_privacy:person", args=[user.pk]), priority=90
         )

@@ -30,10 +30,13 @@ def xblock_installed() -> bool:
 
 
 def allowed_types() -> tuple[str, ...]:
-    """The XBlock entry-point names lessons may use (setting ``GLANS_XBLOCK_TYPES``)."""
+    """The XBlock entry-point names lessons may use: ``GLANS_XBLOCK_TYPES`` (which replaces
+    the defaults) or the defaults, plus ``GLANS_XBLOCK_EXTRA_TYPES`` (which extends them)."""
     from django.conf import settings
 
-    return tuple(getattr(settings, "GLANS_XBLOCK_TYPES", DEFAULT_XBLOCK_TYPES))
+    types = tuple(getattr(settings, "GLANS_XBLOCK_TYPES", DEFAULT_XBLOCK_TYPES))
+    extra = tuple(getattr(settings, "GLANS_XBLOCK_EXTRA_TYPES", ()))
+    return types + tuple(name for name in extra if name not in types)
 
 
 def is_allowed(block_type: str) -> bool:
@@ -50,3 +53,20 @@ def load_class(block_type: str):
         return XBlock.load_class(block_type)
     except Exception:  # missing, ambiguous or broken plugin: "not available"
         return None
+
+
+def reports_completion(block_type: str) -> bool:
+    """Whether an exercise of this type can ever complete here: the type is installed and
+    allowed, and the block says it reports a result (``has_score``, or a custom completion)
+    in the "completable" completion mode. Display-only blocks (an embedded document) and
+    types this site cannot run never count as required for a lesson's completion."""
+    block_class = load_class(block_type)
+    if block_class is None:
+        return False
+    mode = getattr(block_class, "completion_mode", "completable")
+    if mode != "completable":
+        return False
+    return bool(
+        getattr(block_class, "has_score", False)
+        or getattr(block_class, "has_custom_completion", False)
+    )

@@ -26,6 +26,7 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
     if not is_allowed(block_type):
         return _unavailable("not_allowed")
     from .runtime import GlansRuntime, OlxError, StateStore
+    from .services import ReplaceUrlsService
 
     preview = bool(getattr(request, "is_preview", False)) if request is not None else True
     user = getattr(request, "user", None)
@@ -65,10 +66,12 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
             # Inline code of an installed package: allowed by this response's nonce.
             html = html.replace("<script", f'<script nonce="{script_nonce}"')
         resources.append(html)
+    # /static/ asset URLs rewritten to the block's resources, as Open edX's LMS does.
+    body = ReplaceUrlsService(runtime, block).replace_urls(fragment.body_html())
     return render_to_string(
         "glans_content/xblocks/exercise.html",
         {
-            "body": mark_safe(fragment.body_html()),  # noqa: S308 - the block's own escaped view
+            "body": mark_safe(body),  # noqa: S308 - the block's own escaped view
             "resources": mark_safe("\n".join(resources)),  # noqa: S308 - URLs/code from installed packages
             "include_runtime": _first_exercise(request),
             "csrf_token": get_token(request) if request is not None else "",

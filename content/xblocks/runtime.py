@@ -43,9 +43,11 @@ LEARNER_SCOPES = {
     Scope.preferences: XBlockState.Scope.PREFERENCES,
     Scope.user_info: XBlockState.Scope.USER_INFO,
 }
-# Handlers that relay events the browser composed: what they publish is recorded but never
-# changes grades or progress (drag-and-drop-v2's `publish_event` would otherwise let a
-# browser publish any grade).
+# Handlers that relay events the browser composed: an event of the type the browser named is
+# recorded but never changes grades or progress (drag-and-drop-v2's `publish_event` would
+# otherwise let a browser publish any grade). What the block raises itself while handling
+# the relay (image-explorer grades the learner once every hotspot is opened) is the block's
+# own word, and counts like any other.
 RELAY_HANDLERS = frozenset({"publish_event"})
 PROGRESS_EVENTS = frozenset({"grade", "completion", "progress"})
 MAX_OLX_LENGTH = 100_000
@@ -309,6 +311,7 @@ class GlansRuntime(Runtime):
             prefetched=prefetched,
         )
         self._current_handler: str | None = None
+        self._client_event_type: str | None = None
         id_manager = _Ids(self.usage_id, block_type)
         super().__init__(
             id_reader=id_manager,
@@ -317,7 +320,6 @@ class GlansRuntime(Runtime):
                 "field-data": KvsFieldData(self.store),
                 "user": GlansUserService(user),
                 "settings": SettingsService(),
-                "replace_urls": ReplaceUrlsService(),
             },
         )
 
@@ -365,6 +367,9 @@ class GlansRuntime(Runtime):
         if service_name == "i18n":
             block.service_declaration(service_name)
             return BlockI18nService(type(block))
+        if service_name == "replace_urls":
+            block.service_declaration(service_name)
+            return ReplaceUrlsService(self, block)
         return super().service(block, service_name)
 
     # URLs
@@ -413,7 +418,9 @@ class GlansRuntime(Runtime):
                 f'<script type="json/xblock-args" class="xblock_json_init_args">{payload}</script>'
             )
         attr_html = "".join(f' {name}="{escape(value)}"' for name, value in attrs.items())
-        wrapped.add_content(f"<div{attr_html}>{frag.body_html()}{json_init}</div>")
+        # /static/ asset URLs in what the block shows are rewritten, as Open edX's LMS does.
+        body = ReplaceUrlsService(self, block).replace_urls(frag.body_html())
+        wrapped.add_content(f"<div{attr_html}>{body}{json_init}</div>")
         wrapped.add_fragment_resources(frag)
         return wrapped
 
@@ -422,7 +429,10 @@ class GlansRuntime(Runtime):
     def publish(self, block, event_type, event_data):
         if not self.persist:
             return
-        trusted = self._current_handler not in RELAY_HANDLERS
+        trusted = not (
+            self._current_handler in RELAY_HANDLERS
+            and (self._client_event_type is None or str(event_type) == self._client_event_type)
+        )
         data = event_data if isinstance(event_data, dict) else {"value": event_data}
         try:
             json.dumps(data)
@@ -454,10 +464,25 @@ class GlansRuntime(Runtime):
 
     def handle(self, block, handler_name, request, suffix=""):
         self._current_handler = handler_name
+        self._client_event_type = (
+            _client_event_type(request) if handler_name in RELAY_HANDLERS else None
+        )
         try:
             return super().handle(block, handler_name, request, suffix)
         finally:
             self._current_handler = None
+            self._client_event_type = None
+
+
+def _client_event_type(request) -> str | None:
+    """The event type the browser named in a relay handler's JSON body (None: unknown, so
+    every event the handler publishes is the browser's)."""
+    try:
+        body = json.loads(request.body or b"{}")
+    except (TypeError, ValueError, UnicodeDecodeError):
+        return None
+    event_type = body.get("event_type") if isinstance(body, dict) else None
+    return str(event_type) if isinstance(event_type, str) else None
 
 
 def _has_shared_fields(block_type: str) -> bool:

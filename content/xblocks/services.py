@@ -4,6 +4,7 @@ current user (without names), per-block settings and URL rewriting."""
 from __future__ import annotations
 
 import gettext
+import re
 import sys
 from importlib import resources as importlib_resources
 
@@ -114,7 +115,47 @@ class SettingsService:
 
 
 class ReplaceUrlsService:
-    """Open edX rewrites /static/ and /jump_to/ links; GLANS lessons have none."""
+    """Open edX's URL rewriting for a block's authored content: ``/static/<path>`` (in quotes,
+    as OLX names assets) becomes the URL of the block's own public resource ``public/<path>``
+    when the block ships it, else of the site's static file ``<path>`` when there is one; other
+    URLs (``/jump_to/``, absolute ones) are left alone."""
+
+    STATIC_LINK = re.compile(r"""(?P<quote>["'(])/static/(?P<path>[^"'()\s?#]+)""")
+
+    def __init__(self, runtime=None, block=None):
+        self.runtime = runtime
+        self.block = block
+
+    def _url(self, path: str) -> str | None:
+        from django.contrib.staticfiles import finders
+        from django.templatetags.static import static
+
+        path = path.lstrip("/")
+        if ".." in path.split("/"):
+            return None
+        if self.block is not None and self.runtime is not None:
+            try:
+                from . import load_class  # the block's own class (not the runtime's mix-in)
+
+                block_class = load_class(self.block.scope_ids.block_type) or type(self.block)
+                root = importlib_resources.files(package_of(block_class))
+            except (ModuleNotFoundError, TypeError):
+                root = None
+            if root is not None and (root / "public" / path).is_file():
+                return self.runtime.local_resource_url(self.block, f"public/{path}")
+        if finders.find(path):
+            try:
+                return static(path)
+            except ValueError:  # a hashing storage that has not collected it
+                return None
+        return None
 
     def replace_urls(self, text, static_replace_only=False):
-        return text
+        if not isinstance(text, str) or "/static/" not in text:
+            return text
+
+        def rewrite(match):
+            url = self._url(match.group("path"))
+            return match.group("quote") + url if url else match.group(0)
+
+        return self.STATIC_LINK.sub(rewrite, text)

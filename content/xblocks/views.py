@@ -89,8 +89,10 @@ def handler(request, usage_id: str, handler_name: str, suffix: str = ""):
     if not request.user.is_authenticated:
         return _error(401, _("Log in om deze oefening te maken."))
     parsed = ids.parse_usage_id(usage_id)
-    if parsed is None or not xblock_installed():
+    if parsed is None:
         return _error(404, _("Deze oefening bestaat niet."))
+    if not xblock_installed():
+        return _error(404, _("Deze oefening is op deze site niet beschikbaar."))
     if _denied_handler(handler_name):
         return _error(403, _("Dit mag je bij deze oefening niet doen."))
     page_id, block_id = parsed

@@ -86,7 +86,17 @@ class ProgrammeState:
 
 
 def required_activities(lesson) -> list[dict]:
-    return [a for a in (lesson.activity_summary or []) if a.get("required", True)]
+    """The activities a lesson needs for completion. An exercise counts only when this site
+    can run it and the block reports a result (reports_completion): an exercise whose type
+    is not installed, or that only shows something, never keeps a lesson open."""
+    from glans_learning.content.xblocks import reports_completion
+
+    return [
+        a
+        for a in (lesson.activity_summary or [])
+        if a.get("required", True)
+        and (a.get("kind") != "exercise" or reports_completion(a.get("xblock_type") or ""))
+    ]
 
 
 def lesson_requirements(

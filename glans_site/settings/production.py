@@ -51,7 +51,7 @@ CACHES = cache_from_env()
 # private; every download streams through a permission-checked view (docs/deploy.md).
 STORAGES = {
     "default": media_storage_from_env(),
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "glans_site.staticfiles.StaticFilesStorage"},
 }
 # Wagtail documents: always through Wagtail's view (collection privacy, serve hooks), never a
 # redirect to the storage's address.

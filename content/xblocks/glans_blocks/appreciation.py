@@ -23,6 +23,7 @@ MAX_REFLECTION_LENGTH = 5000
 
 
 class AppreciationBlock(GlansBlockMixin, XBlock):
+    has_custom_completion = True  # publishes "completion" once enough messages are written
     display_name = String(default="Drie-op-één-oefening", scope=Scope.settings)
     case = String(default="", scope=Scope.content)
     reflection_question = String(default="", scope=Scope.content)

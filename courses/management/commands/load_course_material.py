@@ -28,3 +28,21 @@ class Command(BaseCommand):
         for source in report.left_alone:
             self.stdout.write(f"left alone: {source}")
         self.stdout.write(self.style.SUCCESS(f"Course material loaded: {report.summary()}."))
+        from glans_learning.content.checks import unavailable_exercise_types
+        from glans_learning.content.xblocks import xblock_installed
+
+        missing = unavailable_exercise_types()
+        if missing:
+            lessons = len({pk for pks in missing.values() for pk in pks})
+            why = (
+                "the xblocks extra is not installed: pip install 'glans-learning[xblocks]'"
+                if not xblock_installed()
+                else "install the block's package and allow it with GLANS_XBLOCK_EXTRA_TYPES"
+            )
+            self.stderr.write(
+                self.style.WARNING(
+                    f"{lessons} published lessons use exercises this site cannot run "
+                    f"({', '.join(sorted(missing))}): {why}. Learners see 'not available' and "
+                    "these exercises do not count for completion."
+                )
+            )
