@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from glans_learning.core.templatetags.glans_core_tags import moment
 from glans_learning.courses.models import (
     ATTENDED,
     Attendance,
@@ -174,7 +175,7 @@ def _measurement_evidence(criterion, unit, school_year) -> dict:
             "doel is %(target)s."
         )
         % {
-            "date": latest["moment"].date,
+            "date": moment(latest["moment"].date),
             "share": share,
             "target": f"{target}%" if target is not None else _("niet vastgesteld"),
         },

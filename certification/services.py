@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glans_learning.core.tasks import enqueue
+from glans_learning.core.templatetags.glans_core_tags import moment
 from glans_learning.organisations.permissions import (
     has_perm,
     in_handbook_team,
@@ -318,7 +319,7 @@ def conversation_report(
     if timezone.localdate(application.conversation_at) > timezone.localdate():
         raise ValidationError(
             _("Het verslag kan pas op of na de dag van het gesprek (%(date)s).")
-            % {"date": timezone.localdate(application.conversation_at).strftime("%d-%m-%Y")}
+            % {"date": moment(timezone.localdate(application.conversation_at))}
         )
     if not successes.strip() or not next_steps.strip():
         raise ValidationError(_("Beschrijf in elk geval de successen en de volgende stappen."))

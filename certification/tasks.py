@@ -12,6 +12,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from glans_learning.core import pdf as core_pdf
+from glans_learning.core.templatetags.glans_core_tags import moment
 from glans_learning.organisations.models import Membership
 from glans_learning.organisations.permissions import HANDBOOK_ROLES
 
@@ -56,7 +57,7 @@ def _message(certificate, kind) -> tuple[str, str]:
             )
             % {
                 "unit": certificate.unit.name,
-                "until": certificate.valid_until.strftime("%d-%m-%Y"),
+                "until": moment(certificate.valid_until),
                 "url": url,
             },
         )
@@ -68,7 +69,7 @@ def _message(certificate, kind) -> tuple[str, str]:
             "jullie het handboek dit jaar versterkten en hoe de metingen ervoor staan; zo "
             "blijft het certificaat geldig. Dank voor jullie inzet!\n\n%(url)s"
         )
-        % {"unit": certificate.unit.name, "due": due.strftime("%d-%m-%Y"), "url": url},
+        % {"unit": certificate.unit.name, "due": moment(due), "url": url},
     )
 
 
@@ -163,9 +164,7 @@ def _outcome_message(event) -> tuple[str, str, str]:
             subject = _("School met Glans: %(unit)s is gecertificeerd") % {"unit": unit}
             outcome = _("%(unit)s is School met Glans, geldig tot %(until)s.") % {
                 "unit": unit,
-                "until": application.valid_until.strftime("%d-%m-%Y")
-                if application.valid_until
-                else "–",
+                "until": moment(application.valid_until) if application.valid_until else "–",
             }
         else:
             subject = _("School met Glans: het besluit over %(unit)s") % {"unit": unit}

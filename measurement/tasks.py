@@ -7,6 +7,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from glans_learning.core.templatetags.glans_core_tags import moment as human_date
 from glans_learning.organisations.models import Membership
 
 from . import services
@@ -51,8 +52,8 @@ def send_measurement_reminders() -> int:
                             "Het meetmoment van %(date)s staat open tot en met %(until)s. Nog niet al je ouderrelaties zijn gewaardeerd."
                         )
                         % {
-                            "date": moment.date.strftime("%d-%m-%Y"),
-                            "until": moment.closes_on.strftime("%d-%m-%Y"),
+                            "date": human_date(moment.date),
+                            "until": human_date(moment.closes_on),
                         },
                         settings.DEFAULT_FROM_EMAIL,
                         [user.email],

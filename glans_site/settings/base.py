@@ -172,6 +172,34 @@ TIME_ZONE = env_str("DJANGO_TIME_ZONE", "Europe/Amsterdam")
 USE_I18N = True
 USE_TZ = True
 
+
+def _user_time_zones(server_zone: str) -> list[str]:
+    """The time zones Wagtail's account settings (/admin/account/) offer: the canonical
+    Area/Location names of the time zone database (zone.tab, from the `tzdata` package, so
+    the same list whatever the host has installed) that `zoneinfo` can load, plus UTC and the
+    server's zone. Not every name `zoneinfo.available_timezones()` finds on Debian
+    ('localtime', 'Factory', 'posixrules', legacy aliases): browsers and PostgreSQL refuse
+    some of those, and the account page then failed (issue #25)."""
+    import zoneinfo
+    from importlib.resources import files
+
+    table = files("tzdata.zoneinfo").joinpath("zone.tab").read_text(encoding="utf-8")
+    names = {server_zone, "UTC"}
+    for line in table.splitlines():
+        if line and not line.startswith("#"):
+            names.add(line.split("\t")[2])
+    valid = set()
+    for name in names:
+        try:
+            zoneinfo.ZoneInfo(name)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            continue
+        valid.add(name)
+    return sorted(valid)
+
+
+WAGTAIL_USER_TIME_ZONES = _user_time_zones(TIME_ZONE)
+
 STATICFILES_FINDERS = [
     "django.contrib.staticfiles.finders.FileSystemFinder",
     "django.contrib.staticfiles.finders.AppDirectoriesFinder",
