@@ -32,6 +32,7 @@ from .services import (
     GlansUserService,
     ReplaceUrlsService,
     SettingsService,
+    javascript_catalogue,
 )
 from .signals import exercise_result
 
@@ -366,7 +367,8 @@ class GlansRuntime(Runtime):
     def service(self, block, service_name):
         if service_name == "i18n":
             block.service_declaration(service_name)
-            return BlockI18nService(type(block))
+            # The block's registered class: the mixed-in class lives in another module.
+            return BlockI18nService(load_class(self.block_type) or type(block))
         if service_name == "replace_urls":
             block.service_declaration(service_name)
             return ReplaceUrlsService(self, block)
@@ -422,6 +424,11 @@ class GlansRuntime(Runtime):
         body = ReplaceUrlsService(self, block).replace_urls(frag.body_html())
         wrapped.add_content(f"<div{attr_html}>{body}{json_init}</div>")
         wrapped.add_fragment_resources(frag)
+        # The block's JavaScript strings in the lesson's language, from the project's
+        # catalogue when the block's package has none (defines the global its code reads).
+        code = javascript_catalogue(load_class(self.block_type) or type(block))
+        if code:
+            wrapped.add_javascript(code)
         return wrapped
 
     # Events

@@ -3,10 +3,13 @@ current user (without names), per-block settings and URL rewriting."""
 
 from __future__ import annotations
 
+import copy
 import gettext
+import json
 import re
 import sys
 from importlib import resources as importlib_resources
+from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import get_language, to_locale
@@ -57,11 +60,94 @@ class BlockI18nService:
 _TRANSLATIONS: dict = {}
 
 
+# GLANS's own catalogues for the community blocks it ships (their packages have no Dutch,
+# or too little): ``content/xblocks/locale/<lang>/LC_MESSAGES/<package>.po`` for what the
+# server renders, ``<package>js.po`` for what the block's JavaScript shows.
+LOCALE_DIR = Path(__file__).resolve().parent / "locale"
+
+
 def _block_translations(block_class, locale: str):
     cache_key = (block_class, locale)
     if cache_key not in _TRANSLATIONS:
-        _TRANSLATIONS[cache_key] = _find_translations(block_class, [locale, locale.split("_")[0]])
+        languages = [locale, locale.split("_")[0]]
+        found = _find_translations(block_class, languages)
+        ours = project_translations(package_of(block_class), languages)
+        if ours is not None:
+            if isinstance(found, gettext.GNUTranslations):
+                # Ours over the block's own: a copy, the block's object stays untouched.
+                merged = copy.copy(found)
+                merged._catalog = {**found._catalog, **ours._catalog}
+                merged.plural = ours.plural
+                found = merged
+            else:
+                found = ours
+        _TRANSLATIONS[cache_key] = found
     return _TRANSLATIONS[cache_key]
+
+
+def project_translations(domain: str, languages):
+    """The project's own catalogue `domain` for the first of `languages` it has, or None."""
+    try:
+        return gettext.translation(domain, localedir=str(LOCALE_DIR), languages=languages)
+    except OSError:
+        return None
+
+
+def javascript_catalogue(block_class, language: str | None = None) -> str | None:
+    """JavaScript that defines the block's translation global (``PollXBlockI18N``,
+    ``DragAndDropI18N``) from the project's ``<package>js`` catalogue for `language`, in the
+    shape the block's own ``translations/<lang>/text*.js`` gives it; None when we have none."""
+    package = package_of(block_class)
+    namespace = JS_NAMESPACES.get(package)
+    if namespace is None:
+        return None
+    locale = to_locale(language or get_language() or settings.LANGUAGE_CODE)
+    ours = project_translations(package + "js", [locale, locale.split("_")[0]])
+    if ours is None:
+        return None
+    catalogue = {}
+    for key, value in ours._catalog.items():
+        if not key:
+            continue  # the header
+        if isinstance(key, tuple):  # (msgid, n): plural forms under the singular msgid
+            catalogue.setdefault(key[0], [])
+            forms = catalogue[key[0]]
+            forms.extend([""] * (key[1] + 1 - len(forms)))
+            forms[key[1]] = value
+        else:
+            catalogue[key] = value
+    payload = (
+        json.dumps(catalogue, sort_keys=True)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
+    return JS_CATALOGUE.replace("NAMESPACE", namespace).replace("CATALOGUE", payload)
+
+
+# The global each block's JavaScript reads its translations from.
+JS_NAMESPACES = {"poll": "PollXBlockI18N", "drag_and_drop_v2": "DragAndDropI18N"}
+
+JS_CATALOGUE = """(function (global) {
+  var catalogue = CATALOGUE;
+  function pick(value, n) { return typeof value === "string" ? value : value[n == 1 ? 0 : 1]; }
+  global.NAMESPACE = {
+    gettext: function (msgid) {
+      var value = catalogue[msgid];
+      return value === undefined ? msgid : pick(value, 1);
+    },
+    ngettext: function (singular, plural, n) {
+      var value = catalogue[singular];
+      return value === undefined ? (n == 1 ? singular : plural) : pick(value, n);
+    },
+    pgettext: function (context, msgid) { return this.gettext(msgid); },
+    interpolate: function (fmt, obj, named) {
+      if (named) { return fmt.replace(/%\\(\\w+\\)s/g, function (m) { return String(obj[m.slice(2, -2)]); }); }
+      return fmt.replace(/%s/g, function () { return String(obj.shift()); });
+    }
+  };
+}(window));
+"""
 
 
 def _find_translations(block_class, languages):

@@ -120,3 +120,35 @@ def test_drag_and_drop_places_an_item_with_feedback(live_server, page, teacher, 
     row = XBlockState.objects.get(user=teacher, scope=XBlockState.Scope.USER_STATE)
     assert row.state["item_state"]
     assert not errors, errors
+
+
+def test_poll_and_drag_and_drop_speak_dutch(live_server, page, teacher, exercise_programme):
+    """Issue #24 §3: the community blocks' buttons and labels in a Dutch lesson are Dutch
+    (server strings and the strings their JavaScript draws)."""
+    from glans_learning.courses import services
+    from glans_learning.courses.models import LessonPage
+
+    services.enrol(user=teacher, programme=exercise_programme, by=teacher)
+    base = live_server.url
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    login(page, base, "leraar.zonnebloem")
+    page.goto(f"{base}{LessonPage.objects.get(slug='oefenles').url}")
+    poll = exercise(page, "poll")
+    assert poll.locator("button.submit").inner_text().strip() == "Versturen"
+    poll.get_by_text("Elke week").click()
+    with page.expect_response(handler("vote")):
+        poll.locator("button.submit").click()
+    header = poll.locator(".poll-results-wrapper h4.poll-header")
+    header.wait_for()
+    assert header.inner_text().strip().lower() == "uitkomst"
+    assert "Results" not in poll.inner_text() and "RESULTS" not in poll.inner_text()
+
+    page.goto(f"{base}{LessonPage.objects.get(slug='sorteren').url}")
+    dnd = exercise(page, "drag-and-drop-v2")
+    dnd.locator(".option").first.wait_for()
+    text = dnd.inner_text()
+    assert "Hulp bij het toetsenbord" in text
+    assert "Keyboard Help" not in text and "(ungraded)" not in text
+    assert re.search(r"punt(en)? te halen|punt(en)? \(", text), text
+    assert not errors, errors
