@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from glans_learning.certification import documents, lifecycle, selectors, services, tasks
 from glans_learning.certification.models import Certificate, CertificateReminder, CheckIn
-from tests.factories import person
+from tests.factories import log_in, person
 
 from .test_services import walk_to_decision
 from .test_views import csrf_client, post
@@ -36,7 +36,7 @@ def certificate(application, auditor, django_capture_on_commit_callbacks):
 
 def _client(user):
     client = Client()
-    client.force_login(user)
+    log_in(client, user)  # auditors with a verified second factor (issue #23)
     return client
 
 
