@@ -8,14 +8,15 @@ from __future__ import annotations
 
 import functools
 
+import qrcode
+import qrcode.image.svg
+
 
 class PdfUnavailable(RuntimeError):
     """WeasyPrint (the `pdf` extra) is not installed or its system libraries are missing."""
 
 
 def qr_svg(data: str) -> str:
-    import qrcode
-    import qrcode.image.svg
 
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return image.to_string(encoding="unicode")

@@ -1,6 +1,9 @@
 from django import template
+from django.utils.html import mark_safe
+from wagtail import hooks
 
-from glans_learning.core.navigation import items_for
+from glans_learning.core.i18n import switcher_languages
+from glans_learning.core.navigation import DASHBOARD_SECTIONS_HOOK, items_for
 
 register = template.Library()
 
@@ -14,7 +17,6 @@ def glans_nav(context):
 @register.simple_tag
 def glans_switcher_languages():
     """Languages for the switcher in the base template; empty means: show no switcher."""
-    from glans_learning.core.i18n import switcher_languages
 
     return switcher_languages()
 
@@ -22,10 +24,6 @@ def glans_switcher_languages():
 @register.simple_tag(takes_context=True)
 def glans_dashboard_sections(context):
     """HTML sections that apps add to the learner's dashboard (DASHBOARD_SECTIONS_HOOK)."""
-    from django.utils.html import mark_safe
-    from wagtail import hooks
-
-    from glans_learning.core.navigation import DASHBOARD_SECTIONS_HOOK
 
     request = context.get("request")
     if request is None:
