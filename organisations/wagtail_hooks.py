@@ -1,11 +1,14 @@
 """Registers the organisation admin screens. Only registration happens here."""
 
+from django.apps import apps
+from django.forms import modelform_factory
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 
 from glans_learning.core.actions import (
     FormServiceCreateAction,
@@ -16,6 +19,7 @@ from glans_learning.core.actions import (
 )
 from glans_learning.core.middleware import REQUIRES_TWO_FACTOR_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
+from glans_learning.core.tasks import outbox_backlog
 
 from . import (
     permissions,
@@ -26,6 +30,7 @@ from . import (
 from .admin_views import MembershipCreateView, ScopedModelViewSet
 from .audit_log import LOG_SCOPE_HOOK
 from .forms import MembershipForm, UnitScopedForm
+from .lockouts import LockoutViewSet
 from .models import (
     Board,
     Group,
@@ -74,7 +79,6 @@ class GroupViewSet(ScopedModelViewSet):
     form_fields = ["unit", "name", "grade", "school_year"]
 
     def get_form_class(self, for_update=False):
-        from django.forms import modelform_factory
 
         return modelform_factory(Group, form=UnitScopedForm, fields=self.form_fields)
 
@@ -107,11 +111,9 @@ class RoleViewSet(ScopedModelViewSet):
 
 def _lockout_viewsets():
     """Login lockouts, when the host runs django-axes (the GLANS site does)."""
-    from django.apps import apps
 
     if not apps.is_installed("axes"):
         return ()
-    from .lockouts import LockoutViewSet
 
     return (LockoutViewSet("glans_lockouts"),)
 
@@ -156,7 +158,6 @@ def profile_personal_data(request):
 @hooks.register("register_user_listing_buttons")
 def privacy_user_buttons(user, request_user):
     """In the admin's user list: the person's data (AVG export) and, from there, erasure."""
-    from wagtail.admin.widgets.button import Button
 
     if permissions.is_platform_admin(request_user):
         yield Button(
@@ -231,7 +232,6 @@ class OutboxPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def outbox_panel(request, panels):
-    from glans_learning.core.tasks import outbox_backlog
 
     if not permissions.is_platform_admin(request.user):
         return
