@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.conf import settings
+
 DEFAULT_XBLOCK_TYPES = (
     "poll",
     "survey",
@@ -31,7 +33,6 @@ def xblock_installed() -> bool:
 
 def allowed_types() -> tuple[str, ...]:
     """The XBlock entry-point names lessons may use (setting ``GLANS_XBLOCK_TYPES``)."""
-    from django.conf import settings
 
     return tuple(getattr(settings, "GLANS_XBLOCK_TYPES", DEFAULT_XBLOCK_TYPES))
 

@@ -26,11 +26,14 @@ and compares the HTML.
 
 from __future__ import annotations
 
+import importlib
 import threading
+from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import Context, Engine, Library, Node, Template
+from django.template.backends.django import get_installed_libraries
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language, trans_real
 
@@ -47,8 +50,6 @@ _original = {}
 def engine() -> Engine:
     global _engine
     if _engine is None:
-        from django.template.backends.django import get_installed_libraries
-
         libraries = get_installed_libraries()
         libraries["i18n"] = __name__
         _engine = Engine(libraries=libraries)
@@ -87,8 +88,6 @@ PURE_HELPERS = (("poll.poll", "render_markdown"),)
 
 def install() -> None:
     """Give xblock-utils' ResourceLoader the cached behaviour (idempotent)."""
-    import importlib
-    from functools import lru_cache
 
     from xblock.utils.resources import ResourceLoader
 
@@ -115,7 +114,6 @@ def uninstall() -> None:
 
     if not _original:
         return
-    import importlib
 
     ResourceLoader.load_unicode = _original.pop("load_unicode")
     ResourceLoader.render_django_template = _original.pop("render_django_template")
