@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from glans_learning.organisations.models import Membership
 
 from . import services
+from .imports import import_job_run
 from .models import MeasurementMoment, Relationship, ReminderLog
 
 
@@ -69,6 +70,5 @@ def apply_measurement_retention() -> int:
 @shared_task
 def run_import_job(job_id: int) -> None:
     """A big group list, imported in the background (imports.import_job_run)."""
-    from .imports import import_job_run
 
     import_job_run(job_id=job_id)
