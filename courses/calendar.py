@@ -14,17 +14,18 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
+from glans_learning.core.links import absolute_url as link
+from glans_learning.core.links import public_base_url as base
+
 PRODID = "-//GLANS//Glans leren//NL"
 
 
 def public_base_url() -> str:
-    from glans_learning.core.links import public_base_url as base
 
     return base()
 
 
 def absolute_url(path: str) -> str:
-    from glans_learning.core.links import absolute_url as link
 
     return link(path)
 
