@@ -25,7 +25,7 @@ def qr_svg(data: str) -> str:
 @functools.cache
 def pdf_available() -> bool:
     try:
-        import weasyprint  # noqa: F401
+        import weasyprint  # noqa: F401, PLC0415 - optional: the pdf extra
     except (ImportError, OSError):
         return False
     return True
@@ -35,6 +35,6 @@ def html_to_pdf(html: str) -> bytes:
     """Render a self-contained HTML document (styles inline, no external files) to PDF."""
     if not pdf_available():
         raise PdfUnavailable("WeasyPrint is not installed (pip install glans-learning[pdf])")
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - optional: the pdf extra
 
     return HTML(string=html, base_url=None).write_pdf()

@@ -81,7 +81,7 @@ def two_factor_available() -> bool:
 def two_factor_enabled(*, user) -> bool:
     if not two_factor_available():
         return False
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -90,7 +90,7 @@ def two_factor_has_device(*, user) -> bool:
     """Whether the account has any confirmed second factor (an app or backup codes)."""
     if not two_factor_available():
         return False
-    from django_otp import user_has_device
+    from django_otp import user_has_device  # noqa: PLC0415 - django_otp models only with the app installed
 
     return user_has_device(user, confirmed=True)
 
@@ -119,7 +119,7 @@ def two_factor_reset(*, by, user) -> None:
 def two_factor_pending_device(*, user):
     """The unconfirmed TOTP device being set up (created on first call, then reused so the
     QR code stays the same across page loads)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
@@ -131,7 +131,7 @@ def two_factor_pending_device(*, user):
 def two_factor_confirm(*, user, token: str) -> list[str] | None:
     """Confirm the pending TOTP device with a code from the app; on success returns fresh
     backup codes (shown once), else None and nothing changes."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or not device.verify_token(token):
@@ -144,7 +144,7 @@ def two_factor_confirm(*, user, token: str) -> list[str] | None:
 
 @transaction.atomic
 def two_factor_new_backup_codes(*, user) -> list[str]:
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # noqa: PLC0415 - django_otp models only with the app installed
 
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name=str(_("Reservecodes")), confirmed=True)
@@ -154,8 +154,8 @@ def two_factor_new_backup_codes(*, user) -> list[str]:
 
 
 def two_factor_remove(*, user) -> None:
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_static.models import StaticDevice  # noqa: PLC0415 - django_otp models only with the app installed
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()

@@ -88,7 +88,7 @@ def team_missing_pdf(request, unit_id):
         request=request,
     )
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # noqa: PLC0415 - optional: the pdf extra
     except ImportError:  # the optional `pdf` extra (and its system libraries) is missing
         messages.error(
             request,

@@ -226,7 +226,7 @@ def logbook(request):
 
 def _weasyprint():
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # noqa: PLC0415 - optional: the pdf extra
     except (ImportError, OSError):  # the `pdf` extra, or its system libraries, are missing
         return None
     return HTML

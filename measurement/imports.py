@@ -8,6 +8,7 @@ pupil's parents are one family; rows sharing a `gezin` value (CSV) are linked as
 
 from __future__ import annotations
 
+import logging
 from dataclasses import asdict, dataclass, field
 
 from defusedxml import DefusedXmlException
@@ -509,8 +510,6 @@ def import_job_run(*, job_id: int) -> None:
                     end_missing=job.end_missing,
                 )
         except Exception:
-            import logging
-
             logging.getLogger(__name__).exception("Import %s failed", job.pk)
             job.status = ImportStatus.FAILED
             job.result = {

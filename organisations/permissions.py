@@ -466,7 +466,7 @@ def register_policies() -> None:
     """Register the scoped policies of this app's models with Wagtail (AppConfig.ready)."""
 
     if apps.is_installed("axes"):  # login lockouts: platform admins view and lift them
-        from axes.models import AccessAttempt
+        from axes.models import AccessAttempt  # noqa: PLC0415 - axes models only with the app installed
 
         register_permission_policy(
             AccessAttempt,

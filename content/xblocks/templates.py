@@ -89,7 +89,7 @@ PURE_HELPERS = (("poll.poll", "render_markdown"),)
 def install() -> None:
     """Give xblock-utils' ResourceLoader the cached behaviour (idempotent)."""
 
-    from xblock.utils.resources import ResourceLoader
+    from xblock.utils.resources import ResourceLoader  # noqa: PLC0415 - optional: the xblocks extra
 
     if _original:
         return
@@ -110,7 +110,7 @@ def install() -> None:
 
 def uninstall() -> None:
     """Back to xblock-utils' own methods (tests compare both)."""
-    from xblock.utils.resources import ResourceLoader
+    from xblock.utils.resources import ResourceLoader  # noqa: PLC0415 - optional: the xblocks extra
 
     if not _original:
         return

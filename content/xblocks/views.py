@@ -51,7 +51,7 @@ def _storable_body(request, body: bytes) -> bytes:
 
 
 def _webob_request(request):
-    from webob import Request
+    from webob import Request  # noqa: PLC0415 - optional: the xblocks extra
 
     body = _storable_body(request, request.body[:MAX_BODY])
     environ = {
@@ -110,7 +110,7 @@ def handler(request, usage_id: str, handler_name: str, suffix: str = ""):
         if reason:
             return _error(403, str(reason))
 
-    from xblock.exceptions import NoSuchHandlerError
+    from xblock.exceptions import NoSuchHandlerError  # noqa: PLC0415 - optional: the xblocks extra
 
     try:
         with transaction.atomic():
