@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import staff_reminders
-from .models import ProgrammePage
-from .selectors.staff import unit_staff_status
+from .. import staff_reminders
+from ..models import ProgrammePage
+from ..selectors.staff import unit_staff_status
 
 
 def _unit_and_programme(request, unit_id):

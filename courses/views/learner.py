@@ -16,10 +16,10 @@ from glans_learning.core.exports import export_response
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors, services, staff_import
-from .forms import TeamEnrolForm, TeamFilterForm
-from .models import Attendance, LearnerPreference, LessonPage, LessonStatus, ProgrammePage
-from .team_views import calendar_feed_url
+from .. import selectors, services, staff_import
+from ..forms import TeamEnrolForm, TeamFilterForm
+from ..models import Attendance, LearnerPreference, LessonPage, LessonStatus, ProgrammePage
+from .team import calendar_feed_url
 
 
 def _error_text(exc: ValidationError) -> str:

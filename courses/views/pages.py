@@ -14,9 +14,9 @@ from wagtail.models import Page, PageViewRestriction
 from glans_learning.core.pdf import PdfUnavailable
 from glans_learning.organisations import permissions
 
-from . import selectors, services, trainer_kits
-from .models.pages import CourseTreeRouting
-from .selectors import raw
+from .. import selectors, services, trainer_kits
+from ..models.pages import CourseTreeRouting
+from ..selectors import raw
 
 
 def programme_index_context(*, index, request) -> dict:

@@ -20,12 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors, team_sessions
-from .calendar import absolute_url, sessions_calendar
-from .forms import TeamSessionForm
-from .models import Attendance, LearnerPreference, LessonPage, Session
-from .selectors.guides import guide_kit_links, guide_minutes, guide_place, guide_timeline
-from .selectors.logbook import learner_logbook
+from .. import selectors, team_sessions
+from ..calendar import absolute_url, sessions_calendar
+from ..forms import TeamSessionForm
+from ..models import Attendance, LearnerPreference, LessonPage, Session
+from ..selectors.guides import guide_kit_links, guide_minutes, guide_place, guide_timeline
+from ..selectors.logbook import learner_logbook
 
 
 def _error_text(exc: ValidationError) -> str:
