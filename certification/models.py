@@ -379,7 +379,6 @@ class Certificate(models.Model):
     def is_valid(self, today=None) -> bool:
         """Revoked, expired or suspended (yearly check-in long overdue) is not valid; see
         lifecycle.certificate_state."""
-
         return certificate_state(self, today=today)["valid"]
 
 

@@ -53,7 +53,6 @@ def _log(application, action, actor, **data):
 def _announce(event):
     """Mail the outcome of this step to the school and its board's Expertgroep, once,
     after the commit (through the outbox)."""
-
     enqueue(mail_audit_outcome, event.pk)
 
 

@@ -107,7 +107,6 @@ def send_certification_reminders() -> int:
 
 def _board_recipients(board_id) -> list[str]:
     """The board-level Expertgroep of this board (staff addresses only)."""
-
     emails = (
         Membership.objects.current()
         .filter(unit__board_id=board_id, roles__code=RoleCode.BOARD_EXPERTGROEP)
@@ -131,7 +130,6 @@ def _report_text(application) -> str:
 def _outcome_message(event) -> tuple[str, str, str]:
     """Subject, body for the school and body for the board, for a return, a decision or a
     revocation. Staff and school names only; no parent data exists here."""
-
     application = event.application
     unit = application.unit.name
     url = absolute_url(reverse("glans_certification:application", args=[application.pk]))
@@ -186,7 +184,6 @@ def mail_audit_outcome(event_id: int) -> bool:
     """Mail a return, a decision or a revocation to the school's director and Expertgroep
     (with the report) and tell the board's Expertgroep. Once per event: the event is
     claimed (``mailed_at``) before sending, so a retry or a second worker sends nothing."""
-
     claimed = AuditEvent.objects.filter(
         pk=event_id,
         mailed_at__isnull=True,

@@ -51,7 +51,6 @@ def max_attempts(value) -> int:
 def shuffled_options(options, *, seed) -> list[tuple[int, object]]:
     """(original index, option) pairs in an order that is stable per learner and block: the
     same learner always sees the same order, different learners see different orders."""
-
     pairs = list(enumerate(options))
     random.Random(str(seed)).shuffle(pairs)
     return pairs

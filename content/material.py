@@ -303,7 +303,6 @@ def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
 def _exercise_block(data: dict, source: str, line: int) -> dict:
     """An interactive exercise (XBlock): an allow-listed ``type``, a ``titel`` and its
     ``olx`` definition, validated like the editor validates it on save."""
-
     kind = "oefening"
     xblock_type = _need(data, "type", kind, source, line)
     if xblock_type not in allowed_types():

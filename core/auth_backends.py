@@ -42,7 +42,6 @@ def canonical_username(typed: str) -> str:
 
 def axes_username(request, credentials=None) -> str:
     """AXES_USERNAME_CALLABLE: lockouts keyed on the account, however it was typed."""
-
     field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     if credentials:
         typed = credentials.get(field)
@@ -71,7 +70,6 @@ class UsernameOrEmailBackend(ModelBackend):
 def password_backend() -> str:
     """The site's password backend (ours, or Django's ModelBackend in a host without it): what
     `login()` records for a person signed in by a link or a launch rather than a password."""
-
     for path in settings.AUTHENTICATION_BACKENDS:
         if issubclass(import_string(path), ModelBackend):
             return path

@@ -37,7 +37,6 @@ def check_outbox_backlog(app_configs=None, databases=None, **kwargs):
     """W002: background work waiting in the outbox longer than GLANS_OUTBOX_ALERT_MINUTES
     (the broker or the beat is down). A database check: ``manage.py check --database default``
     (and ``migrate``) run it; the admin home shows the same to platform admins."""
-
     if not databases:
         return []
     try:
@@ -76,7 +75,6 @@ RULES_BACKEND = "rules.permissions.ObjectPermissionBackend"
 @register()
 def check_host_setup(app_configs=None, **kwargs):
     """E001/E002: what the plugin cannot work without (docs/install.md)."""
-
     errors = [
         Error(
             _("GLANS heeft de app %(app)s nodig.") % {"app": name},

@@ -132,7 +132,6 @@ def guard_wagtail_spreadsheets() -> None:
     viewset) write text cells as they are; its XLSX is safe. Route their text cells through
     `neutralise` as well, in the one place all of them share. Called once from
     `CoreConfig.ready`; idempotent."""
-
     if getattr(SpreadsheetExportMixin, "_glans_guarded", False):
         return
     preprocess = SpreadsheetExportMixin.preprocess_field_value

@@ -93,7 +93,6 @@ def _base_url() -> str:
 
 def invitation_deliver(*, invitation_id: int) -> bool:
     """Send one invitation's e-mail, at most once (the task's body)."""
-
     with transaction.atomic():
         invitation = (
             AccountInvitation.objects.select_for_update(of=("self",))

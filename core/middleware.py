@@ -82,7 +82,6 @@ class AdminTwoFactorMiddleware:
 def _second_factor_would_help(request) -> bool:
     """A session of a two-factor role without a verified factor was refused: the refusal
     may be only that (the authorization layer leaves their roles out until then)."""
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or carries_key(request):
         return False
@@ -100,7 +99,6 @@ def path_is_exempt(path: str) -> bool:
 
 def _second_factor_answer(request):
     """The API: 403 with a clear error. Pages: to the two-factor page, with a message."""
-
     message = _(
         "Voor deze handeling is tweestapsverificatie nodig: jouw rol (platformbeheer of "
         "audit) heeft zonder bevestigde tweede stap geen extra rechten. Bevestig eerst een "
@@ -133,7 +131,6 @@ STORAGE_FULL_ERRNOS = {28, 122}  # ENOSPC, EDQUOT
 def unavailable_reason(exc) -> str | None:
     """``"database"`` for a database that is away (restarting: the request's transaction was
     rolled back, nothing half-written), ``"storage"`` for a full disk or quota; else None."""
-
     if isinstance(exc, (OperationalError, InterfaceError)):
         return "database"
     if isinstance(exc, OSError) and exc.errno in STORAGE_FULL_ERRNOS:
@@ -157,7 +154,6 @@ def unavailable_message(reason: str) -> str:
 def unavailable_response(request, reason: str):
     """A 503 the person can act on: JSON in the API's error shape, or a small page that needs
     neither the database nor the session (both may be the thing that is away)."""
-
     message = unavailable_message(reason)
     wants_json = "application/json" in request.headers.get("Accept", "") or (
         "/api/" in request.path_info

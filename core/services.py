@@ -28,7 +28,6 @@ def api_token_create(*, user, name: str, scope: str | None = None, verified: boo
     from a session with a verified second factor (`verified`), are read-only unless
     `scope="write"` is asked for, and expire after GLANS_ELEVATED_API_KEY_DAYS days. Other
     people's keys read and write and do not expire, as before."""
-
     elevated = user_roles(user).two_factor_role
     if elevated and not verified:
         raise PermissionDenied(
@@ -71,7 +70,6 @@ BACKUP_CODE_COUNT = 10
 def two_factor_available() -> bool:
     """Whether the host runs django-otp with its TOTP and static plugins (the GLANS site
     does; a host that leaves them out has no two-factor pages)."""
-
     return all(
         apps.is_installed(a)
         for a in ("django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static")
@@ -99,7 +97,6 @@ def two_factor_reset(*, by, user) -> None:
     """A platform admin's reset of somebody's second factor (lost phone and codes): every
     device goes, the reset is logged and the owner is told by e-mail, so a reset they did
     not ask for does not go unnoticed."""
-
     two_factor_remove(user=user)
     log(instance=user, action="glans.two_factor_reset", user=by, data={"person": user.pk})
     if user.email:
@@ -186,7 +183,6 @@ def email_change_request(*, user, new_email: str, confirm_url_for) -> None:
     """Send a confirmation link to `new_email`; the account keeps its address until the link
     is used. If another account already has the address, that address gets a notice instead
     of a link, and the caller's answer is the same (no way to find out who has an account)."""
-
     new_email = new_email.strip()
     if _email_taken(new_email, exclude_user=user):
         body = render_to_string("glans_core/email/email_change_taken.txt", {"email": new_email})
@@ -208,7 +204,6 @@ def email_change_request(*, user, new_email: str, confirm_url_for) -> None:
 
 def email_change_check(*, token: str):
     """The (user, new address) a confirmation link stands for; EmailChangeError if invalid."""
-
     try:
         data = signing.TimestampSigner(salt=EMAIL_CHANGE_SALT).unsign_object(
             token, max_age=settings.GLANS_EMAIL_CHANGE_MAX_AGE
@@ -241,7 +236,6 @@ def email_change_confirm(*, token: str):
 def invitation_send(*, user, by=None) -> AccountInvitation | None:
     """Record an invitation and enqueue its e-mail. Nothing happens (None) for someone who
     already has a password, has no e-mail address or is deactivated."""
-
     if not (user.is_active and user.email and needs_activation(user)):
         return None
     invitation = AccountInvitation.objects.create(user=user, sent_by=by)

@@ -88,7 +88,6 @@ def enqueue(task, *args, **kwargs) -> None:
 
 def outbox_add(*, task_name: str, args: list, kwargs: dict) -> int | None:
     """Write the outbox row in the current transaction; an identical pending row is reused."""
-
     key = dedupe_key(task_name, args, kwargs)
     for _attempt in range(3):
         try:
@@ -138,7 +137,6 @@ def _send_locked(message) -> bool:
 
 def outbox_send(*, message_id: int) -> bool:
     """Send one pending outbox row now (after the commit that wrote it). Never raises."""
-
     try:
         with transaction.atomic():
             message = (
@@ -156,7 +154,6 @@ def outbox_drain(*, batch_size: int = 100, limit: int = 10_000) -> dict:
     """Send pending outbox rows, oldest first, in batches, each row locked (rows another
     drainer holds are skipped). Stops at the first broker failure: the rest stays pending.
     Also prunes rows sent more than GLANS_OUTBOX_KEEP_DAYS ago. Returns counts."""
-
     sent = failed = 0
     while sent < limit and not failed:
         with transaction.atomic():
@@ -181,7 +178,6 @@ def outbox_drain(*, batch_size: int = 100, limit: int = 10_000) -> dict:
 
 def outbox_backlog(*, older_than_minutes: int | None = None) -> dict:
     """Pending rows, how many are older than the alert age, and the oldest one's age."""
-
     if older_than_minutes is None:
         older_than_minutes = getattr(settings, "GLANS_OUTBOX_ALERT_MINUTES", 15)
     now = timezone.now()
@@ -242,5 +238,4 @@ def _shared_task(**options):
 )
 def send_invitation(invitation_id: int) -> bool:
     """E-mail one account invitation (idempotent: at most once per invitation row)."""
-
     return invitation_deliver(invitation_id=invitation_id)

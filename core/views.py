@@ -138,7 +138,6 @@ def api_not_found(request, *args, **kwargs):
 def landing(request):
     """Where a login without `next` ends: each role's own starting page. A role that must
     use two factors first verifies one (its starting page needs it), then comes back here."""
-
     if requires_two_factor(request.user) and not request.user.is_verified():
         return redirect(
             reverse("glans_accounts:two_factor")
@@ -153,7 +152,6 @@ def invitation(request, token):
     """The link from an invitation e-mail: choose a password, then you are logged in. GET
     only shows the form (mail scanners may open links); an expired or used link says how to
     get a new one."""
-
     try:
         user = invitations.invitation_check(token=token)
     except invitations.InvitationError as exc:
@@ -221,7 +219,6 @@ def email_change_confirm(request, token):
 def login_locked_out(request, original_response=None, credentials=None):
     """django-axes' answer once a username + address is locked out: the login page with a
     clear Dutch message (HTTP 429)."""
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,

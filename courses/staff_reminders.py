@@ -29,7 +29,6 @@ def _member_or_denied(*, by, unit, user_id: int):
 
 def staff_invite(*, by, unit, user_id: int):
     """Re-send the invitation of a team member who has not activated their account."""
-
     user = _member_or_denied(by=by, unit=unit, user_id=user_id)
     if not needs_activation(user):
         raise ValidationError(_("Deze persoon heeft het account al geactiveerd."))
@@ -43,7 +42,6 @@ def staff_invite(*, by, unit, user_id: int):
 
 def staff_remind(*, by, unit, user_id: int, programme) -> None:
     """A reminder to a team member who is enrolled but not done, once a day (ReminderLog)."""
-
     user = _member_or_denied(by=by, unit=unit, user_id=user_id)
     if needs_activation(user):
         raise ValidationError(_("Stuur eerst een uitnodiging: het account is nog niet actief."))

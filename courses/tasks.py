@@ -185,7 +185,6 @@ def send_team_invitations(self, session_id: int) -> int:
     """Invite every current member of a team session's unit (an e-mail with the session's .ics,
     METHOD:REQUEST). Idempotent: each person is invited once per session (ReminderLog), so
     running it again only reaches who joined the team since."""
-
     session = (
         Session.objects.select_related("programme", "unit")
         .filter(pk=session_id, unit__isnull=False, ends_at__gte=timezone.now())
@@ -223,7 +222,6 @@ def send_team_invitations(self, session_id: int) -> int:
 def send_staff_reminder(user_id: int, programme_id: int, key: str, by_id: int) -> bool:
     """A team lead's reminder ('Wie mist er nog?'): mailed at most once per person,
     programme and day (the ReminderLog key)."""
-
     User = get_user_model()
     user = User.objects.filter(pk=user_id, is_active=True).first()
     programme = ProgrammePage.objects.filter(pk=programme_id).first()

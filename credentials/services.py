@@ -194,7 +194,6 @@ def _certificate_once(completion: ProgrammeCompletion) -> Certificate:
 def certificate_issue(*, completion: ProgrammeCompletion) -> Certificate:
     """The certificate for a completed programme, made once; its PDF and credential are
     (re)made only while missing, so issuing again changes nothing."""
-
     certificate = _certificate_once(completion)
     # Written only while empty: a concurrent run never replaces what the other stored.
     if not certificate.credential_jwt:
@@ -209,7 +208,6 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
     """Make the certificate's PDF while it is missing. A storage error (a full disk) raises
     and records nothing: the PDF stays missing until a later run (task retry, the download)
     makes it."""
-
     if not certificate.pdf:
         Certificate.objects.filter(pk=certificate.pk, pdf__isnull=True).update(
             pdf=pdf.certificate_pdf(certificate)
@@ -239,7 +237,6 @@ def certificate_revoke(*, by, certificate: Certificate, reason: str) -> Certific
 
 def record_statement(*, user, verb: str, event_key: str, statement: dict) -> LearningRecord:
     """Keep one xAPI statement per source event (uuid5 of `event_key`)."""
-
     statement_id = xapi.statement_id(event_key)
     record, _created = _create_once(
         LearningRecord,
@@ -254,7 +251,6 @@ def statement_record(
 ) -> LearningRecord:
     """The one builder of the learning records: an xAPI statement that `user` did `verb` to
     an object of `kind` (its id and display name) at `when`, kept once per `event_key`."""
-
     statement = xapi.statement(
         user=user,
         verb=verb,

@@ -106,7 +106,6 @@ def record_attendance(registration_id: int) -> None:
 def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visited_at: str) -> None:
     """A recorded lesson visit: "launched" for the programme once per enrolment (its first
     lesson opened), "experienced" for the lesson once per learner, lesson and day."""
-
     user = get_user_model().objects.filter(pk=user_id).first()
     lesson = LessonPage.objects.filter(pk=lesson_id).first()
     if user is None or lesson is None:
@@ -144,7 +143,6 @@ def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visite
 def record_answer(attempt_id: int) -> None:
     """A learner's answer to an activity (knowledge check, reflection…): "answered", with
     success when the activity is scored. The answer's own text never goes into a statement."""
-
     attempt = ActivityAttempt.objects.select_related("user", "lesson").filter(pk=attempt_id).first()
     if attempt is None:
         return
@@ -172,7 +170,6 @@ def record_answer(attempt_id: int) -> None:
 @shared_task(**TRANSIENT)
 def record_exercise_grade(event_id: int) -> None:
     """A grade an exercise (XBlock) published for a learner: "answered" with its score."""
-
     event = ExerciseEvent.objects.select_related("user").filter(pk=event_id).first()
     if event is None or event.event_type != "grade" or not event.trusted:
         return

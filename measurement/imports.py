@@ -140,7 +140,6 @@ def _local(tag: str) -> str:
 def parse_edexml(data: bytes) -> tuple[list[Row], list[Problem]]:
     """Groups and pupils from an EDEXML (1.03–2.1) file, parsed safely (no entities, no
     external references). Only the pupil's @key and group are read; names are skipped."""
-
     try:
         root = fromstring(data)
     except (ParseError, DefusedXmlException, ValueError):
@@ -432,7 +431,6 @@ def _progress_key(job_id: int) -> str:
 def progress(job) -> dict:
     """How far `job` is: status, percentage and (when finished) the result. The running
     percentage lives in the cache, as the import's own transaction is not visible yet."""
-
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         percent = 100
     else:
@@ -466,7 +464,6 @@ def _summary(preview: Preview) -> dict:
 def import_job_create(*, user, unit, school_year, rows: list[Row], end_missing: bool = False):
     """Keep the parsed rows of a big file for their import in the background (the caller
     enqueues `tasks.run_import_job` with the job's id)."""
-
     job = ImportJob.objects.create(
         unit=unit,
         school_year=school_year,
@@ -483,7 +480,6 @@ def import_job_run(*, job_id: int) -> None:
     nothing, together with the job's own status: the claim, the import and the result commit
     in one transaction, so a worker killed halfway leaves the job queued (and the data as it
     was) for the redelivered task. Any line error or failure marks the job failed."""
-
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(skip_locked=True)

@@ -171,7 +171,6 @@ def manageable_moments(user):
 
 def register_policies() -> None:
     """The scoped admin policies of this app's models (AppConfig.ready)."""
-
     register_permission_policy(Target, ScopedPermissionPolicy(Target, scope_all(Target)))
     register_permission_policy(
         MeasurementMoment, ScopedPermissionPolicy(MeasurementMoment, manageable_moments)

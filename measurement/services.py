@@ -303,7 +303,6 @@ def access_log(*, user, unit_id: int, group_id: int | None, what: str) -> None:
 def retention_apply(*, today=None) -> int:
     """Delete families (with their relationships, ratings and notes) whose last school year
     ended more than GLANS_MEASUREMENT_RETENTION_YEARS ago. Idempotent."""
-
     today = today or timezone.localdate()
     years = int(getattr(settings, "GLANS_MEASUREMENT_RETENTION_YEARS", 2))
     cutoff = (
@@ -325,7 +324,6 @@ def retention_apply(*, today=None) -> int:
 def self_check_record(*, user, group, values: dict[int, str], today=None) -> int:
     """Save `user`'s own monthly self-check for their `group` (relationship id → rating).
     Only the group's own teachers; all or nothing; kept apart from the school's moments."""
-
     if not permissions.can_rate(user, group):
         raise PermissionDenied
     month = (today or timezone.localdate()).replace(day=1)

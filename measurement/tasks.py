@@ -70,5 +70,4 @@ def apply_measurement_retention() -> int:
 @shared_task
 def run_import_job(job_id: int) -> None:
     """A big group list, imported in the background (imports.import_job_run)."""
-
     import_job_run(job_id=job_id)

@@ -207,7 +207,6 @@ def member_add_by_email(
       to join, which only they can accept, logged in as that account (join_accept). An
       account never becomes a school's member because somebody knows its address.
     """
-
     if roles is None:
         roles = list(Role.objects.filter(code__in=list(role_codes or [RoleCode.LEARNER])))
     roles, groups = list(roles), list(groups)
@@ -256,7 +255,6 @@ def join_invitation_check(*, token: str, user):
     """The open invitation a join link stands for, if it is addressed to `user` (the person
     logged in); else ValidationError with the same message for every reason, so a link
     says nothing to anyone else."""
-
     refused = ValidationError(
         _(
             "Deze uitnodiging is niet (meer) geldig voor het account waarmee je bent "
@@ -289,7 +287,6 @@ JOIN_ACCEPTED_HOOK = "glans_membership_invitation_accepted"
 @transaction.atomic
 def join_accept(*, token: str, user) -> Membership:
     """The invited person, logged in as the invited account, agrees to join."""
-
     invitation = join_invitation_check(token=token, user=user)
     invitation = type(invitation).objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.declined_at:

@@ -21,5 +21,4 @@ def erase_inactive_people() -> int:
 @shared_task
 def send_join_invitation(invitation_id: int) -> bool:
     """E-mail the invitation to join a unit to the invited account's own address."""
-
     return join_invitation_deliver(invitation_id=invitation_id)

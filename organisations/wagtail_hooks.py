@@ -111,7 +111,6 @@ class RoleViewSet(ScopedModelViewSet):
 
 def _lockout_viewsets():
     """Login lockouts, when the host runs django-axes (the GLANS site does)."""
-
     if not apps.is_installed("axes"):
         return ()
 
@@ -158,7 +157,6 @@ def profile_personal_data(request):
 @hooks.register("register_user_listing_buttons")
 def privacy_user_buttons(user, request_user):
     """In the admin's user list: the person's data (AVG export) and, from there, erasure."""
-
     if permissions.is_platform_admin(request_user):
         yield Button(
             _("Gegevens (AVG)"), reverse("glans_privacy:person", args=[user.pk]), priority=90

@@ -33,7 +33,6 @@ def xblock_installed() -> bool:
 
 def allowed_types() -> tuple[str, ...]:
     """The XBlock entry-point names lessons may use (setting ``GLANS_XBLOCK_TYPES``)."""
-
     return tuple(getattr(settings, "GLANS_XBLOCK_TYPES", DEFAULT_XBLOCK_TYPES))
 
 

@@ -103,7 +103,6 @@ DEFAULT_CSP_EVAL_TYPES = ("poll", "survey")
 def _csp_nonce(request, block_type) -> str:
     """The request's CSP nonce for the block's inline resources ("" without django-csp);
     asks for 'unsafe-eval' on this response when the block type needs it."""
-
     if request is None or getattr(request, "csp_nonce", None) is None:
         return ""
 

@@ -189,7 +189,6 @@ class StateStore(KeyValueStore):
     def prefetch(*, user, page_id: int, block_types) -> dict:
         """The rows `_load` reads, for every exercise on one page at once (one query):
         {key: {(scope, key): state}}; the user's own rows only if signed in."""
-
         found: dict = {}
         for row in page_states(user=user, page_id=page_id, block_types=block_types):
             found.setdefault(row.key, {})[(row.scope, row.key)] = row.state

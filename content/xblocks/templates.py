@@ -88,7 +88,6 @@ PURE_HELPERS = (("poll.poll", "render_markdown"),)
 
 def install() -> None:
     """Give xblock-utils' ResourceLoader the cached behaviour (idempotent)."""
-
     from xblock.utils.resources import ResourceLoader  # noqa: PLC0415 - optional: the xblocks extra
 
     if _original:

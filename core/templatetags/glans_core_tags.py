@@ -17,14 +17,12 @@ def glans_nav(context):
 @register.simple_tag
 def glans_switcher_languages():
     """Languages for the switcher in the base template; empty means: show no switcher."""
-
     return switcher_languages()
 
 
 @register.simple_tag(takes_context=True)
 def glans_dashboard_sections(context):
     """HTML sections that apps add to the learner's dashboard (DASHBOARD_SECTIONS_HOOK)."""
-
     request = context.get("request")
     if request is None:
         return ""

@@ -326,7 +326,6 @@ def page_by_url_path(*, model, under: str, depth: int, url_path: str):
 
 def active_enrollment_id(*, user, programme_id: int) -> int | None:
     """The id of the learner's newest active enrolment in a programme, or None."""
-
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_col(Enrollment, 'pk')} FROM {_table(Enrollment)} "  # noqa: S608 - names from _meta
@@ -341,7 +340,6 @@ def active_enrollment_id(*, user, programme_id: int) -> int | None:
 
 def module_completions(*, user, module_ids) -> dict:
     """{module id: ModuleCompletion} of the learner for these modules."""
-
     if not module_ids:
         return {}
     return {
@@ -357,7 +355,6 @@ def module_completions(*, user, module_ids) -> dict:
 
 def programme_completion(*, user, programme_id: int):
     """The learner's ProgrammeCompletion of a programme, or None."""
-
     found = _instances(
         ProgrammeCompletion,
         f"FROM {_table(ProgrammeCompletion)} WHERE {_col(ProgrammeCompletion, 'user')} = %s "
@@ -371,7 +368,6 @@ def programme_completion(*, user, programme_id: int):
 def programme_sessions(*, programme_id: int, user_id: int | None, unit_ids) -> list:
     """The sessions of a programme, oldest first: all of them with `user_id` None (academy
     staff); else the academy-wide ones, those of `unit_ids` and those the user trains."""
-
     table = _table(Session)
     unit = _col(Session, "unit", table)
     where = f"{_col(Session, 'programme', table)} = %s"
@@ -397,7 +393,6 @@ def programme_sessions(*, programme_id: int, user_id: int | None, unit_ids) -> l
 def official_registrations(*, user, session_ids) -> list:
     """The learner's registrations (session id, attendance) for those of these sessions that
     count toward a programme (official ones)."""
-
     if not session_ids:
         return []
     session = _col(SessionRegistration, "session", "r")

@@ -21,7 +21,6 @@ from . import raw
 def programme_sessions(*, user, programme) -> list:
     """All sessions of a programme the user may see, oldest first (one query, read on every
     programme page view: raw SQL with the rule of `sessions_visible_to`)."""
-
     visibility = session_visibility(user)
     if visibility is None:
         return []
@@ -50,7 +49,6 @@ def team_roster(*, session) -> list[dict]:
     """Who belongs on a team session's attendance list: every current member of its unit (also
     those who did not register) and anyone else registered, with their registration or None;
     sorted by name. Two queries."""
-
     registrations = {r.user_id: r for r in session.registrations.select_related("user")}
     member_ids = set()
     if session.unit_id is not None:
