@@ -85,7 +85,6 @@ class ErrorOut(Schema):
 
 
 def _verify_url(request, certificate) -> str:
-
     return absolute_url(reverse("glans_certification:verify", args=[certificate.code]), request)
 
 

@@ -15,7 +15,6 @@ from .models import Certificate
 
 
 def verification_url(certificate) -> str:
-
     return base_url().rstrip("/") + reverse("glans_certification:verify", args=[certificate.code])
 
 

@@ -452,7 +452,6 @@ class HandbookComment(models.Model):
 
 
 def attachment_path(instance, filename):
-
     ext = os.path.splitext(filename)[1].lower()
     return f"glans_certification/{instance.handbook.unit_id}/{secrets.token_hex(16)}{ext}"
 

@@ -527,7 +527,6 @@ def comment_add(*, handbook, user, criterion_id, body: str) -> HandbookComment:
 
 @transaction.atomic
 def attachment_add(*, handbook, user, criterion_id, title: str, upload) -> HandbookAttachment:
-
     if not writes_handbook_of(user, handbook.unit):
         raise PermissionDenied
     criterion = _section_criterion(handbook, criterion_id)

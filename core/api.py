@@ -96,7 +96,6 @@ def create_token(request, payload: TokenIn):
     summary=_("Een API-sleutel intrekken"),
 )
 def revoke_token(request, token_id: int):
-
     if not 0 < token_id < 2**63 or not services.api_token_revoke(
         user=request.user, token_id=token_id
     ):

@@ -158,7 +158,6 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)
     def database_away(request, exc):
-
         response = _error(api, request, 503, unavailable_message("database"), [])
         response["Retry-After"] = "30"
         return response

@@ -13,7 +13,6 @@ from django.urls import NoReverseMatch, reverse
 
 
 def _in_admin(request) -> bool:
-
     try:
         prefix = reverse("wagtailadmin_home")
     except NoReverseMatch:

@@ -85,7 +85,6 @@ def to_csv(headers: Sequence, rows: Iterable[Sequence]) -> bytes:
 
 
 def to_xlsx(headers: Sequence, rows: Iterable[Sequence], *, title: str = "Export") -> bytes:
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
     sheet.append([_xlsx_cell(h) for h in headers])

@@ -39,14 +39,12 @@ def _check(function) -> dict:
 
 
 def check_database():
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
 def check_cache():
-
     value = str(time.monotonic())
     cache.set(PROBE_NAME, value, 30)
     if cache.get(PROBE_NAME) != value:
@@ -61,7 +59,6 @@ def check_storage():
 
 
 def check_broker():
-
     if not broker_configured():
         return {"configured": False}
 
@@ -71,7 +68,6 @@ def check_broker():
 
 
 def _outbox():
-
     backlog = outbox_backlog()
     return {
         "status": "warning" if backlog["stale"] else "ok",

@@ -87,7 +87,6 @@ def last_invitations(*, user_ids) -> dict[int, AccountInvitation]:
 
 
 def _base_url() -> str:
-
     return public_base_url()
 
 

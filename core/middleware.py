@@ -48,7 +48,6 @@ def _exempt_paths() -> set[str]:
 
 class AdminTwoFactorMiddleware:
     def __init__(self, get_response):
-
         otp = "django_otp.middleware.OTPMiddleware"
         here = "glans_learning.core.middleware.AdminTwoFactorMiddleware"
         if otp not in settings.MIDDLEWARE or settings.MIDDLEWARE.index(
@@ -139,7 +138,6 @@ def unavailable_reason(exc) -> str | None:
 
 
 def unavailable_message(reason: str) -> str:
-
     if reason == "storage":
         return _(
             "Het bestand kon niet worden opgeslagen: de opslag is vol of niet bereikbaar. Er is "
@@ -180,7 +178,6 @@ class UnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-
         reason = unavailable_reason(exception)
         if reason is None:
             return None
@@ -201,7 +198,6 @@ class StorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-
         request.GET = storable_querydict(request.GET)
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             request.POST = storable_querydict(request.POST)

@@ -17,7 +17,6 @@ class PdfUnavailable(RuntimeError):
 
 
 def qr_svg(data: str) -> str:
-
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return image.to_string(encoding="unicode")
 

@@ -175,7 +175,6 @@ def profile_name_set(*, user, first_name: str, last_name: str):
 
 
 def _email_taken(email: str, *, exclude_user) -> bool:
-
     return get_user_model().objects.filter(email__iexact=email).exclude(pk=exclude_user.pk).exists()
 
 

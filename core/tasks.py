@@ -48,7 +48,6 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 
 
 def _celery_conf():
-
     return current_app.conf
 
 
@@ -229,7 +228,6 @@ def run_in_process(task, *args, **kwargs) -> str:
 
 
 def _shared_task(**options):
-
     return shared_task(**options)
 
 

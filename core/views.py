@@ -177,7 +177,6 @@ class PasswordResetForm(DjangoPasswordResetForm):
     them."""
 
     def get_users(self, email):
-
         User = get_user_model()
         email_field = User.get_email_field_name()
         return (
@@ -190,7 +189,6 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
 
 def _email_matches(a: str, b: str) -> bool:
-
     return _unicode_ci_compare(a, b)
 
 

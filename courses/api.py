@@ -254,7 +254,6 @@ def my_progress(request):
 
 
 def _lesson_status(user, lesson) -> LessonStatusOut:
-
     row = LessonProgress.objects.filter(user=user, lesson=lesson).first()
     responses = {r.block_id: r for r in lesson.responses.filter(user=user)}
     state = rules.evaluate_lesson(lesson, row, responses)
@@ -282,7 +281,6 @@ def complete_lesson(request, lesson_id: str):
 
 @router.post("/programmes/{programme_id}/enrol", response=EnrollmentOut, summary=_("Inschrijven"))
 def enrol(request, programme_id: str):
-
     programme = get_object_or_404(ProgrammePage.objects.live(), pk=parse_id(programme_id))
     enrollment = services.enrol(user=request.user, programme=programme, by=request.user)
     return EnrollmentOut(
@@ -323,7 +321,6 @@ class TeamProgressOut(Schema):
 def team_progress(
     request, unit_id: str, programme: int, school_year: int | None = None, role: str = ""
 ):
-
     unit = get_visible_unit_or_404(
         request.user, parse_id(unit_id), perm="glans_courses.view_team_progress"
     )

@@ -21,12 +21,10 @@ PRODID = "-//GLANS//Glans leren//NL"
 
 
 def public_base_url() -> str:
-
     return base()
 
 
 def absolute_url(path: str) -> str:
-
     return link(path)
 
 

@@ -222,13 +222,11 @@ class TeamSessionForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-
         super().__init__(*args, **kwargs)
         self.fields["guide"].queryset = trainer_guides()
         self.fields["unit"].queryset = permissions.team_session_units(user)
 
     def clean_title(self):
-
         title = self.cleaned_data.get("title", "")
         validate_single_line(title)
         return title

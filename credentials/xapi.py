@@ -35,7 +35,6 @@ ACTIVITY_TYPES = {
 
 
 def base_url() -> str:
-
     return public_base_url()
 
 

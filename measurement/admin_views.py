@@ -29,7 +29,6 @@ class MeasurementMomentViewSet(ScopedModelViewSet):
     list_filter = ["school_year"]
 
     def get_form_class(self, for_update=False):
-
         return modelform_factory(MeasurementMoment, form=UnitScopedForm, fields=self.form_fields)
 
 

@@ -66,7 +66,6 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-
     unreadable = ValidationError(_("Het XLSX-bestand kan niet worden gelezen."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

@@ -165,7 +165,6 @@ for _action in ("add", "change", "delete", "view"):
 
 
 def manageable_moments(user):
-
     return MeasurementMoment.objects.filter(unit__in=managed_units(user))
 
 

@@ -379,7 +379,6 @@ def import_view(request, unit_id):
 
 
 def _import_job_or_404(request, job_id):
-
     job = ImportJob.objects.select_related("unit").filter(pk=parse_id(job_id)).first()
     if job is None or permissions.unit_access(request.user, job.unit) != permissions.SCHOOL:
         raise Http404
@@ -399,7 +398,6 @@ def import_job(request, job_id):
 
 @login_required
 def import_job_status(request, job_id):
-
     job = _import_job_or_404(request, job_id)
     return JsonResponse(imports.progress(job))
 

@@ -16,13 +16,11 @@ hooks.register(NAV_HOOK, measurement_nav)
 
 @hooks.register("register_admin_viewset")
 def register_measurement_viewsets():
-
     return MeasurementViewSetGroup()
 
 
 @hooks.register("register_actions")
 def register_measurement_actions(registry):
-
     registry.register(MeasurementMoment, MomentCreateAction)
     registry.register(MeasurementMoment, PlainEditAction)
     registry.register(MeasurementMoment, PlainDeleteAction)

@@ -117,7 +117,6 @@ class ReadableColumnsMixin:
         self._explicit_list_export = list(value or [])
 
     def to_row_dict(self, item):
-
         row = super().to_row_dict(item)
         user_model = get_user_model()
         for field, value in row.items():
@@ -126,7 +125,6 @@ class ReadableColumnsMixin:
         return row
 
     def _get_custom_column(self, field_name, column_class=None, **kwargs):
-
         try:
             field = self.model._meta.get_field(field_name)
         except FieldDoesNotExist:

@@ -72,7 +72,6 @@ def rows(queryset, *fields) -> list[dict]:
 
 
 def _log_entries_about(user):
-
     user_type = ContentType.objects.get_for_model(get_user_model())
     about = Q(user=user) | Q(content_type=user_type, object_id=str(user.pk))
     return ScopedLogEntry.objects.filter(about), ModelLogEntry.objects.filter(about)
@@ -80,7 +79,6 @@ def _log_entries_about(user):
 
 @hooks.register(EXPORT_HOOK)
 def _export_own(user):
-
     scoped, model_log = _log_entries_about(user)
     log_fields = ("timestamp", "action", "content_type__model", "object_id", "user_id")
     return {
@@ -135,7 +133,6 @@ def _export_own(user):
 
 @hooks.register(ERASE_HOOK)
 def _erase_own(user):
-
     now = timezone.now()
     # An invitation is only a record that a set-password link went out; the account it was
     # for is disabled by the erasure, so the record goes too.

@@ -79,7 +79,6 @@ class GroupViewSet(ScopedModelViewSet):
     form_fields = ["unit", "name", "grade", "school_year"]
 
     def get_form_class(self, for_update=False):
-
         return modelform_factory(Group, form=UnitScopedForm, fields=self.form_fields)
 
     list_display = ["name", "unit", "grade", "school_year"]
@@ -230,7 +229,6 @@ class OutboxPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def outbox_panel(request, panels):
-
     if not permissions.is_platform_admin(request.user):
         return
     backlog = outbox_backlog()

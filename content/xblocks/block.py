@@ -100,7 +100,6 @@ class ExerciseBlock(blocks.StructBlock):
         return value
 
     def render(self, value, context=None):
-
         context = context or {}
         html = exercise_render(
             request=context.get("request"),

@@ -18,7 +18,6 @@ PUBLIC_DIR = "public"
 
 
 def _public_dirs() -> dict[str, Path]:
-
     dirs = {}
     for block_type in allowed_types():
         block_class = load_class(block_type)

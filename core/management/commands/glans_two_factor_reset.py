@@ -16,7 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--by", required=True, help="Username of the platform admin.")
 
     def handle(self, *args, username, by, **options):
-
         User = get_user_model()
         admin = User.objects.filter(username=by, is_active=True).first()
         if admin is None or not is_platform_admin(admin):
