@@ -14,9 +14,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from wagtail.log_actions import log
 
-from glans_learning.organisations.permissions import user_roles
-
 from .invitations import needs_activation
+from .middleware import requires_two_factor
 from .models import AccountInvitation, ApiToken
 from .tasks import enqueue, send_invitation
 
@@ -28,7 +27,7 @@ def api_token_create(*, user, name: str, scope: str | None = None, verified: boo
     from a session with a verified second factor (`verified`), are read-only unless
     `scope="write"` is asked for, and expire after GLANS_ELEVATED_API_KEY_DAYS days. Other
     people's keys read and write and do not expire, as before."""
-    elevated = user_roles(user).two_factor_role
+    elevated = requires_two_factor(user)  # the roles that must use two factors (hook)
     if elevated and not verified:
         raise PermissionDenied(
             _("Maak een API-sleutel pas nadat je tweestapsverificatie hebt bevestigd.")
