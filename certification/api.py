@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
+from glans_learning.core.links import absolute_url
 from glans_learning.measurement.permissions import visible_board
 from glans_learning.organisations.permissions import certification_units
 from glans_learning.organisations.utils import parse_id
@@ -84,8 +85,6 @@ class ErrorOut(Schema):
 
 
 def _verify_url(request, certificate) -> str:
-    from glans_learning.core.links import absolute_url
-
     return absolute_url(reverse("glans_certification:verify", args=[certificate.code]), request)
 
 

@@ -4,6 +4,7 @@ school certificate (verification code and QR) and the frozen dossier."""
 from __future__ import annotations
 
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import translation
 
 from glans_learning.core.links import issuer_name
@@ -14,8 +15,6 @@ from .models import Certificate
 
 
 def verification_url(certificate) -> str:
-    from django.urls import reverse
-
     return base_url().rstrip("/") + reverse("glans_certification:verify", args=[certificate.code])
 
 

@@ -2,6 +2,7 @@
 moderated Wagtail snippet), the application with its frozen dossier, the audit steps and
 the certificate. No parent data anywhere: the dossier holds aggregates only."""
 
+import os
 import secrets
 
 from django.conf import settings
@@ -13,6 +14,8 @@ from modelcluster.models import ClusterableModel
 from wagtail.admin.panels import FieldPanel, InlinePanel
 from wagtail.fields import RichTextField
 from wagtail.models import DraftStateMixin, LockableMixin, Orderable, RevisionMixin
+
+from .lifecycle import certificate_state
 
 
 class Category(models.TextChoices):
@@ -376,8 +379,6 @@ class Certificate(models.Model):
     def is_valid(self, today=None) -> bool:
         """Revoked, expired or suspended (yearly check-in long overdue) is not valid; see
         lifecycle.certificate_state."""
-        from .lifecycle import certificate_state
-
         return certificate_state(self, today=today)["valid"]
 
 
@@ -451,8 +452,6 @@ class HandbookComment(models.Model):
 
 
 def attachment_path(instance, filename):
-    import os
-
     ext = os.path.splitext(filename)[1].lower()
     return f"glans_certification/{instance.handbook.unit_id}/{secrets.token_hex(16)}{ext}"
 

@@ -2,6 +2,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from glans_learning.core.navigation import NavItem
+from glans_learning.measurement.permissions import board_ids
 from glans_learning.organisations.permissions import certification_units, may_audit_unit
 
 
@@ -12,7 +13,6 @@ def certification_nav(request):
     if may_audit_unit(user):
         url = reverse("glans_certification:worklist")
         return [NavItem(_("Certificering"), url, request.path.startswith(url))]
-    from glans_learning.measurement.permissions import board_ids
 
     boards = board_ids(user)
     if boards and not certification_units(user).exists():
@@ -29,7 +29,6 @@ def certification_landing(user):
     board-level Expertgroep on its board view (below a team lead's team)."""
     if may_audit_unit(user):
         return (60, reverse("glans_certification:worklist"))
-    from glans_learning.measurement.permissions import board_ids
 
     boards = board_ids(user)
     if boards:

@@ -35,10 +35,12 @@ from .models import (
     OPEN_STATUSES,
     Application,
     Certificate,
+    CheckIn,
     Criterion,
     CriterionSet,
     EvidenceType,
     Handbook,
+    HandbookAttachment,
     Status,
 )
 
@@ -146,7 +148,6 @@ def dossier_attachment(*, application, attachment_id):
     listed = {a["id"] for a in application.dossier.get("attachments", [])}
     if attachment_id not in listed:
         return None
-    from .models import HandbookAttachment
 
     return HandbookAttachment.objects.filter(
         pk=attachment_id, handbook_id=application.handbook_id
@@ -360,7 +361,6 @@ def auditor_worklist(*, user) -> dict:
         .order_by("submitted_at")
     )
     rows = list(qs)
-    from .models import CheckIn
 
     checkins = (
         CheckIn.objects.filter(accepted_at__isnull=True)

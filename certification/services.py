@@ -10,6 +10,8 @@ translated ValidationError, and is logged as an AuditEvent the school can read."
 from __future__ import annotations
 
 import datetime
+import hashlib
+import os
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -40,6 +42,7 @@ from .models import (
     Status,
     Verdict,
 )
+from .tasks import mail_audit_outcome, make_certificate_pdf
 
 DEFAULT_VALIDITY_YEARS = 3
 
@@ -51,8 +54,6 @@ def _log(application, action, actor, **data):
 def _announce(event):
     """Mail the outcome of this step to the school and its board's Expertgroep, once,
     after the commit (through the outbox)."""
-    from .tasks import mail_audit_outcome
-
     enqueue(mail_audit_outcome, event.pk)
 
 
@@ -340,7 +341,6 @@ def _finish(application, user):
         certificate = Certificate.objects.create(
             unit=application.unit, application=application, valid_until=application.valid_until
         )
-        from .tasks import make_certificate_pdf
 
         enqueue(make_certificate_pdf, certificate.pk)
     else:
@@ -528,9 +528,6 @@ def comment_add(*, handbook, user, criterion_id, body: str) -> HandbookComment:
 
 @transaction.atomic
 def attachment_add(*, handbook, user, criterion_id, title: str, upload) -> HandbookAttachment:
-    import hashlib
-    import os
-
     if not writes_handbook_of(user, handbook.unit):
         raise PermissionDenied
     criterion = _section_criterion(handbook, criterion_id)

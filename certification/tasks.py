@@ -8,16 +8,18 @@ from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from glans_learning.core import pdf as core_pdf
+from glans_learning.core.links import absolute_url
 from glans_learning.core.templatetags.glans_core_tags import moment
-from glans_learning.organisations.models import Membership
+from glans_learning.organisations.models import Membership, RoleCode
 from glans_learning.organisations.permissions import HANDBOOK_ROLES
 
 from . import documents, lifecycle
-from .models import Certificate, CertificateReminder
+from .models import AuditEvent, Certificate, CertificateReminder
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +108,6 @@ def send_certification_reminders() -> int:
 
 def _board_recipients(board_id) -> list[str]:
     """The board-level Expertgroep of this board (staff addresses only)."""
-    from glans_learning.organisations.models import RoleCode
-
     emails = (
         Membership.objects.current()
         .filter(unit__board_id=board_id, roles__code=RoleCode.BOARD_EXPERTGROEP)
@@ -131,10 +131,6 @@ def _report_text(application) -> str:
 def _outcome_message(event) -> tuple[str, str, str]:
     """Subject, body for the school and body for the board, for a return, a decision or a
     revocation. Staff and school names only; no parent data exists here."""
-    from django.urls import reverse
-
-    from glans_learning.core.links import absolute_url
-
     application = event.application
     unit = application.unit.name
     url = absolute_url(reverse("glans_certification:application", args=[application.pk]))
@@ -187,8 +183,6 @@ def mail_audit_outcome(event_id: int) -> bool:
     """Mail a return, a decision or a revocation to the school's director and Expertgroep
     (with the report) and tell the board's Expertgroep. Once per event: the event is
     claimed (``mailed_at``) before sending, so a retry or a second worker sends nothing."""
-    from .models import AuditEvent
-
     claimed = AuditEvent.objects.filter(
         pk=event_id,
         mailed_at__isnull=True,

@@ -7,6 +7,9 @@ context:
 - ``glans_activity_url``: a callable-free URL prefix where activity answers are posted.
 """
 
+import random
+from urllib.parse import urlparse
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
@@ -48,8 +51,6 @@ def max_attempts(value) -> int:
 def shuffled_options(options, *, seed) -> list[tuple[int, object]]:
     """(original index, option) pairs in an order that is stable per learner and block: the
     same learner always sees the same order, different learners see different orders."""
-    import random
-
     pairs = list(enumerate(options))
     random.Random(str(seed)).shuffle(pairs)
     return pairs
@@ -111,7 +112,6 @@ class VideoBlock(blocks.StructBlock):
 
     def clean(self, value):
         value = super().clean(value)
-        from urllib.parse import urlparse
 
         parsed = urlparse(value.get("url") or "")
         if parsed.scheme != "https" or parsed.hostname not in ALLOWED_VIDEO_HOSTS:

@@ -1,7 +1,14 @@
 """System checks for the exercises (XBlocks) of a host site (docs/install.md)."""
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.staticfiles.storage import HashedFilesMixin
 from django.core.checks import Tags, Warning, register
+from django.db import DatabaseError
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
+
+from .xblocks import load_class, xblock_installed
 
 FINDER = "glans_learning.content.xblocks.finders.XBlockResourceFinder"
 STORAGE_MIXIN = "glans_learning.content.xblocks.storage.XBlockResourcesAsTheyAre"
@@ -12,9 +19,6 @@ def check_xblocks_installed(app_configs=None, **kwargs):
     """W001: the `xblock` library (extra glans-learning[xblocks]) is missing, so no exercise
     runs; W002: it is there but XBlockResourceFinder is not a staticfiles finder, so the blocks'
     JavaScript and CSS are not served (the poll then fails with "Handlebars is not defined")."""
-    from django.conf import settings
-
-    from .xblocks import xblock_installed
 
     if not xblock_installed():
         return [
@@ -47,11 +51,6 @@ def check_static_storage(app_configs=None, **kwargs):
     """W003: a hashing static files storage (ManifestStaticFilesStorage and kin) without the
     mixin that leaves community XBlock resources as they are: collectstatic stops at the first
     file a block's CSS names but does not ship."""
-    from django.conf import settings
-    from django.contrib.staticfiles.storage import HashedFilesMixin
-    from django.utils.module_loading import import_string
-
-    from .xblocks import xblock_installed
 
     if not xblock_installed():
         return []
@@ -83,7 +82,6 @@ def check_static_storage(app_configs=None, **kwargs):
 def check_lessons_use_available_exercises(app_configs=None, databases=None, **kwargs):
     """W004 (database check: `check --database default`, and `migrate`): published lessons
     use exercise types this site cannot run."""
-    from django.db import DatabaseError
 
     if not databases:
         return []
@@ -114,9 +112,6 @@ def check_lessons_use_available_exercises(app_configs=None, databases=None, **kw
 
 def unavailable_exercise_types() -> dict[str, set[int]]:
     """{exercise type: ids of live lessons using it} for types this site cannot run."""
-    from django.apps import apps
-
-    from .xblocks import load_class
 
     lesson_page = apps.get_model("glans_courses", "LessonPage")  # the layer above: by name
 

@@ -14,9 +14,12 @@ from pathlib import Path
 
 import markdown
 import yaml
+from django.core.exceptions import ValidationError
 
 from .material_checks import check_material
 from .material_errors import MaterialError
+from .xblocks import allowed_types, xblock_installed
+from .xblocks.block import validate_exercise
 
 MATERIAL_DIR = Path(__file__).resolve().parent / "material"
 
@@ -300,10 +303,6 @@ def _fenced_block(kind: str, content: str, source: str, line: int) -> dict:
 def _exercise_block(data: dict, source: str, line: int) -> dict:
     """An interactive exercise (XBlock): an allow-listed ``type``, a ``titel`` and its
     ``olx`` definition, validated like the editor validates it on save."""
-    from django.core.exceptions import ValidationError
-
-    from .xblocks import allowed_types, xblock_installed
-
     kind = "oefening"
     xblock_type = _need(data, "type", kind, source, line)
     if xblock_type not in allowed_types():
@@ -316,8 +315,6 @@ def _exercise_block(data: dict, source: str, line: int) -> dict:
         raise MaterialError(f"{source}:{line}: ':::oefening' titel is longer than 200 characters")
     olx = _need(data, "olx", kind, source, line)
     if xblock_installed():
-        from .xblocks.block import validate_exercise
-
         try:
             validate_exercise(xblock_type=xblock_type, olx=olx)
         except ValidationError as exc:

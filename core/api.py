@@ -2,6 +2,8 @@
 
 from datetime import datetime
 
+from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 
@@ -80,8 +82,6 @@ def list_tokens(request):
 def create_token(request, payload: TokenIn):
     name = payload.name.strip()
     if not name:
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"name": [_("Geef de sleutel een naam.")]})
     verified = bool(getattr(request.user, "is_verified", lambda: False)())
     token, key = services.api_token_create(
@@ -96,8 +96,6 @@ def create_token(request, payload: TokenIn):
     summary=_("Een API-sleutel intrekken"),
 )
 def revoke_token(request, token_id: int):
-    from django.http import Http404
-
     if not 0 < token_id < 2**63 or not services.api_token_revoke(
         user=request.user, token_id=token_id
     ):

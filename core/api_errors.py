@@ -19,6 +19,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.parser import Parser
 
+from .middleware import unavailable_message
 from .text import storable
 
 ERROR_SCHEMA = {
@@ -157,8 +158,6 @@ def install_error_handlers(api) -> None:
     @api.exception_handler(OperationalError)
     @api.exception_handler(InterfaceError)
     def database_away(request, exc):
-        from .middleware import unavailable_message
-
         response = _error(api, request, 503, unavailable_message("database"), [])
         response["Retry-After"] = "30"
         return response

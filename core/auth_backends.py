@@ -6,8 +6,10 @@ login backend and django-axes (AXES_USERNAME_CALLABLE) both use it, so trying th
 and the username draws on one failure budget and locks the account's own key, not a second
 one per spelling."""
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
+from django.utils.module_loading import import_string
 
 
 def _account_for(typed: str):
@@ -40,8 +42,6 @@ def canonical_username(typed: str) -> str:
 
 def axes_username(request, credentials=None) -> str:
     """AXES_USERNAME_CALLABLE: lockouts keyed on the account, however it was typed."""
-    from django.conf import settings
-
     field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")
     if credentials:
         typed = credentials.get(field)
@@ -70,9 +70,6 @@ class UsernameOrEmailBackend(ModelBackend):
 def password_backend() -> str:
     """The site's password backend (ours, or Django's ModelBackend in a host without it): what
     `login()` records for a person signed in by a link or a launch rather than a password."""
-    from django.conf import settings
-    from django.utils.module_loading import import_string
-
     for path in settings.AUTHENTICATION_BACKENDS:
         if issubclass(import_string(path), ModelBackend):
             return path

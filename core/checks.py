@@ -1,9 +1,12 @@
 """System checks for a host site (run by `manage.py check` and at startup)."""
 
+from django.apps import apps
+from django.conf import settings
 from django.core.checks import Error, Tags, Warning, register
+from django.db import DatabaseError
 from django.utils.translation import gettext_lazy as _
 
-from .tasks import broker_configured, runs_eagerly
+from .tasks import broker_configured, outbox_backlog, runs_eagerly
 
 
 @register()
@@ -34,10 +37,6 @@ def check_outbox_backlog(app_configs=None, databases=None, **kwargs):
     """W002: background work waiting in the outbox longer than GLANS_OUTBOX_ALERT_MINUTES
     (the broker or the beat is down). A database check: ``manage.py check --database default``
     (and ``migrate``) run it; the admin home shows the same to platform admins."""
-    from django.db import DatabaseError
-
-    from .tasks import outbox_backlog
-
     if not databases:
         return []
     try:
@@ -76,9 +75,6 @@ RULES_BACKEND = "rules.permissions.ObjectPermissionBackend"
 @register()
 def check_host_setup(app_configs=None, **kwargs):
     """E001/E002: what the plugin cannot work without (docs/install.md)."""
-    from django.apps import apps
-    from django.conf import settings
-
     errors = [
         Error(
             _("GLANS heeft de app %(app)s nodig.") % {"app": name},
@@ -108,7 +104,6 @@ def check_host_setup(app_configs=None, **kwargs):
 def check_frontend_login_url(app_configs=None, **kwargs):
     """W003: WAGTAIL_FRONTEND_LOGIN_URL is not set, so anonymous visitors of the login-only
     programme pages land on Wagtail's bare /_util/login/ page instead of the plugin's."""
-    from django.conf import settings
 
     if getattr(settings, "WAGTAIL_FRONTEND_LOGIN_URL", None):
         return []

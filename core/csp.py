@@ -9,11 +9,10 @@ from __future__ import annotations
 from csp.constants import SELF, UNSAFE_EVAL, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.middleware import PolicyParts
+from django.urls import NoReverseMatch, reverse
 
 
 def _in_admin(request) -> bool:
-    from django.urls import NoReverseMatch, reverse
-
     try:
         prefix = reverse("wagtailadmin_home")
     except NoReverseMatch:

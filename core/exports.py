@@ -18,6 +18,9 @@ from decimal import Decimal
 from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.text import slugify
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from wagtail.admin.views.mixins import SpreadsheetExportMixin
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
@@ -82,8 +85,6 @@ def to_csv(headers: Sequence, rows: Iterable[Sequence]) -> bytes:
 
 
 def to_xlsx(headers: Sequence, rows: Iterable[Sequence], *, title: str = "Export") -> bytes:
-    from openpyxl import Workbook
-
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet(title=_sheet_title(title))
     sheet.append([_xlsx_cell(h) for h in headers])
@@ -92,8 +93,6 @@ def to_xlsx(headers: Sequence, rows: Iterable[Sequence], *, title: str = "Export
         for value in row:
             cell = _xlsx_cell(value)
             if isinstance(cell, datetime.datetime | datetime.date):
-                from openpyxl.cell import WriteOnlyCell
-
                 cell = WriteOnlyCell(sheet, value=cell)
                 cell.number_format = (
                     "dd-mm-yyyy hh:mm"
@@ -132,8 +131,6 @@ def guard_wagtail_spreadsheets() -> None:
     viewset) write text cells as they are; its XLSX is safe. Route their text cells through
     `neutralise` as well, in the one place all of them share. Called once from
     `CoreConfig.ready`; idempotent."""
-    from wagtail.admin.views.mixins import SpreadsheetExportMixin
-
     if getattr(SpreadsheetExportMixin, "_glans_guarded", False):
         return
     preprocess = SpreadsheetExportMixin.preprocess_field_value

@@ -15,8 +15,14 @@ Host gets its answer (and the probe creates no session).
 
 import time
 
+from celery import current_app
 from django.conf import settings
+from django.core.cache import cache
+from django.core.files.storage import default_storage
+from django.db import connection
 from django.http import JsonResponse
+
+from glans_learning.core.tasks import broker_configured, outbox_backlog
 
 LIVE_PATH = "/health/live"
 READY_PATH = "/health/ready"
@@ -33,16 +39,12 @@ def _check(function) -> dict:
 
 
 def check_database():
-    from django.db import connection
-
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
         cursor.fetchone()
 
 
 def check_cache():
-    from django.core.cache import cache
-
     value = str(time.monotonic())
     cache.set(PROBE_NAME, value, 30)
     if cache.get(PROBE_NAME) != value:
@@ -50,7 +52,6 @@ def check_cache():
 
 
 def check_storage():
-    from django.core.files.storage import default_storage
 
     # A lookup of a name that need not exist: a round trip to the store (a HEAD request on
     # object storage), no write. Errors (unreachable, refused, no bucket) raise.
@@ -58,11 +59,8 @@ def check_storage():
 
 
 def check_broker():
-    from glans_learning.core.tasks import broker_configured
-
     if not broker_configured():
         return {"configured": False}
-    from celery import current_app
 
     with current_app.connection_for_write() as connection:
         connection.ensure_connection(max_retries=1, timeout=2)
@@ -70,8 +68,6 @@ def check_broker():
 
 
 def _outbox():
-    from glans_learning.core.tasks import outbox_backlog
-
     backlog = outbox_backlog()
     return {
         "status": "warning" if backlog["stale"] else "ok",

@@ -6,12 +6,15 @@ fingerprint of the password it was made for)."""
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import signing
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
+from .links import public_base_url
 from .models import AccountInvitation
 
 INVITATION_SALT = "glans.core.invitation"
@@ -84,17 +87,11 @@ def last_invitations(*, user_ids) -> dict[int, AccountInvitation]:
 
 
 def _base_url() -> str:
-    from .links import public_base_url
-
     return public_base_url()
 
 
 def invitation_deliver(*, invitation_id: int) -> bool:
     """Send one invitation's e-mail, at most once (the task's body)."""
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.utils import translation
-
     with transaction.atomic():
         invitation = (
             AccountInvitation.objects.select_for_update(of=("self",))

@@ -3,11 +3,22 @@ and auditors, decided by the authorization layer through the `glans_requires_two
 hook) reaches /admin/ only after verifying a second factor in this session."""
 
 import contextlib
+import logging
 from urllib.parse import urlencode
 
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ImproperlyConfigured
+from django.db import InterfaceError, OperationalError
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
 from wagtail import hooks
+
+from .api_auth import carries_key
+from .text import storable, storable_querydict
 
 REQUIRES_TWO_FACTOR_HOOK = "glans_requires_two_factor"
 
@@ -37,9 +48,6 @@ def _exempt_paths() -> set[str]:
 
 class AdminTwoFactorMiddleware:
     def __init__(self, get_response):
-        from django.conf import settings
-        from django.core.exceptions import ImproperlyConfigured
-
         otp = "django_otp.middleware.OTPMiddleware"
         here = "glans_learning.core.middleware.AdminTwoFactorMiddleware"
         if otp not in settings.MIDDLEWARE or settings.MIDDLEWARE.index(
@@ -73,8 +81,6 @@ class AdminTwoFactorMiddleware:
 def _second_factor_would_help(request) -> bool:
     """A session of a two-factor role without a verified factor was refused: the refusal
     may be only that (the authorization layer leaves their roles out until then)."""
-    from .api_auth import carries_key
-
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or carries_key(request):
         return False
@@ -92,10 +98,6 @@ def path_is_exempt(path: str) -> bool:
 
 def _second_factor_answer(request):
     """The API: 403 with a clear error. Pages: to the two-factor page, with a message."""
-    from django.contrib import messages
-    from django.http import JsonResponse
-    from django.utils.translation import gettext as _
-
     message = _(
         "Voor deze handeling is tweestapsverificatie nodig: jouw rol (platformbeheer of "
         "audit) heeft zonder bevestigde tweede stap geen extra rechten. Bevestig eerst een "
@@ -128,8 +130,6 @@ STORAGE_FULL_ERRNOS = {28, 122}  # ENOSPC, EDQUOT
 def unavailable_reason(exc) -> str | None:
     """``"database"`` for a database that is away (restarting: the request's transaction was
     rolled back, nothing half-written), ``"storage"`` for a full disk or quota; else None."""
-    from django.db import InterfaceError, OperationalError
-
     if isinstance(exc, (OperationalError, InterfaceError)):
         return "database"
     if isinstance(exc, OSError) and exc.errno in STORAGE_FULL_ERRNOS:
@@ -138,8 +138,6 @@ def unavailable_reason(exc) -> str | None:
 
 
 def unavailable_message(reason: str) -> str:
-    from django.utils.translation import gettext as _
-
     if reason == "storage":
         return _(
             "Het bestand kon niet worden opgeslagen: de opslag is vol of niet bereikbaar. Er is "
@@ -154,9 +152,6 @@ def unavailable_message(reason: str) -> str:
 def unavailable_response(request, reason: str):
     """A 503 the person can act on: JSON in the API's error shape, or a small page that needs
     neither the database nor the session (both may be the thing that is away)."""
-    from django.http import HttpResponse, JsonResponse
-    from django.template.loader import render_to_string
-
     message = unavailable_message(reason)
     wants_json = "application/json" in request.headers.get("Accept", "") or (
         "/api/" in request.path_info
@@ -183,8 +178,6 @@ class UnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        import logging
-
         reason = unavailable_reason(exception)
         if reason is None:
             return None
@@ -205,8 +198,6 @@ class StorableInputMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .text import storable, storable_querydict
-
         request.GET = storable_querydict(request.GET)
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
             request.POST = storable_querydict(request.POST)

@@ -8,15 +8,15 @@ from __future__ import annotations
 
 import functools
 
+import qrcode
+import qrcode.image.svg
+
 
 class PdfUnavailable(RuntimeError):
     """WeasyPrint (the `pdf` extra) is not installed or its system libraries are missing."""
 
 
 def qr_svg(data: str) -> str:
-    import qrcode
-    import qrcode.image.svg
-
     image = qrcode.make(data, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
     return image.to_string(encoding="unicode")
 
@@ -24,7 +24,7 @@ def qr_svg(data: str) -> str:
 @functools.cache
 def pdf_available() -> bool:
     try:
-        import weasyprint  # noqa: F401
+        import weasyprint  # noqa: F401, PLC0415 - optional: the pdf extra
     except (ImportError, OSError):
         return False
     return True
@@ -34,6 +34,6 @@ def html_to_pdf(html: str) -> bytes:
     """Render a self-contained HTML document (styles inline, no external files) to PDF."""
     if not pdf_available():
         raise PdfUnavailable("WeasyPrint is not installed (pip install glans-learning[pdf])")
-    from weasyprint import HTML
+    from weasyprint import HTML  # noqa: PLC0415 - optional: the pdf extra
 
     return HTML(string=html, base_url=None).write_pdf()

@@ -1,10 +1,23 @@
 """Writes of the plugin shell (services): personal API tokens."""
 
-from django.db import transaction
-from django.utils import timezone
-from django.utils.translation import gettext as _
+from datetime import timedelta
 
+from django.apps import apps
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from wagtail.log_actions import log
+
+from .invitations import needs_activation
+from .middleware import requires_two_factor
 from .models import AccountInvitation, ApiToken
+from .tasks import enqueue, send_invitation
 
 
 def api_token_create(*, user, name: str, scope: str | None = None, verified: bool = False):
@@ -14,21 +27,12 @@ def api_token_create(*, user, name: str, scope: str | None = None, verified: boo
     from a session with a verified second factor (`verified`), are read-only unless
     `scope="write"` is asked for, and expire after GLANS_ELEVATED_API_KEY_DAYS days. Other
     people's keys read and write and do not expire, as before."""
-    from datetime import timedelta
-
-    from django.conf import settings
-    from django.core.exceptions import PermissionDenied
-
-    from glans_learning.organisations.permissions import user_roles
-
-    elevated = user_roles(user).two_factor_role
+    elevated = requires_two_factor(user)  # the roles that must use two factors (hook)
     if elevated and not verified:
         raise PermissionDenied(
             _("Maak een API-sleutel pas nadat je tweestapsverificatie hebt bevestigd.")
         )
     if scope not in (None, ApiToken.Scope.READ, ApiToken.Scope.WRITE):
-        from django.core.exceptions import ValidationError
-
         raise ValidationError({"scope": [_("Kies 'read' of 'write'.")]})
     key = ApiToken.generate_key()
     token = ApiToken(
@@ -65,8 +69,6 @@ BACKUP_CODE_COUNT = 10
 def two_factor_available() -> bool:
     """Whether the host runs django-otp with its TOTP and static plugins (the GLANS site
     does; a host that leaves them out has no two-factor pages)."""
-    from django.apps import apps
-
     return all(
         apps.is_installed(a)
         for a in ("django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static")
@@ -76,7 +78,7 @@ def two_factor_available() -> bool:
 def two_factor_enabled(*, user) -> bool:
     if not two_factor_available():
         return False
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
 
@@ -85,7 +87,7 @@ def two_factor_has_device(*, user) -> bool:
     """Whether the account has any confirmed second factor (an app or backup codes)."""
     if not two_factor_available():
         return False
-    from django_otp import user_has_device
+    from django_otp import user_has_device  # noqa: PLC0415 - django_otp models only with the app installed
 
     return user_has_device(user, confirmed=True)
 
@@ -94,11 +96,6 @@ def two_factor_reset(*, by, user) -> None:
     """A platform admin's reset of somebody's second factor (lost phone and codes): every
     device goes, the reset is logged and the owner is told by e-mail, so a reset they did
     not ask for does not go unnoticed."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.utils import translation
-    from wagtail.log_actions import log
-
     two_factor_remove(user=user)
     log(instance=user, action="glans.two_factor_reset", user=by, data={"person": user.pk})
     if user.email:
@@ -118,7 +115,7 @@ def two_factor_reset(*, by, user) -> None:
 def two_factor_pending_device(*, user):
     """The unconfirmed TOTP device being set up (created on first call, then reused so the
     QR code stays the same across page loads)."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None:
@@ -130,7 +127,7 @@ def two_factor_pending_device(*, user):
 def two_factor_confirm(*, user, token: str) -> list[str] | None:
     """Confirm the pending TOTP device with a code from the app; on success returns fresh
     backup codes (shown once), else None and nothing changes."""
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
     if device is None or not device.verify_token(token):
@@ -143,7 +140,7 @@ def two_factor_confirm(*, user, token: str) -> list[str] | None:
 
 @transaction.atomic
 def two_factor_new_backup_codes(*, user) -> list[str]:
-    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
+    from django_otp.plugins.otp_static.models import StaticDevice, StaticToken  # noqa: PLC0415 - django_otp models only with the app installed
 
     StaticDevice.objects.filter(user=user).delete()
     static = StaticDevice.objects.create(user=user, name=str(_("Reservecodes")), confirmed=True)
@@ -153,8 +150,8 @@ def two_factor_new_backup_codes(*, user) -> list[str]:
 
 
 def two_factor_remove(*, user) -> None:
-    from django_otp.plugins.otp_static.models import StaticDevice
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from django_otp.plugins.otp_static.models import StaticDevice  # noqa: PLC0415 - django_otp models only with the app installed
+    from django_otp.plugins.otp_totp.models import TOTPDevice  # noqa: PLC0415 - django_otp models only with the app installed
 
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
@@ -177,8 +174,6 @@ def profile_name_set(*, user, first_name: str, last_name: str):
 
 
 def _email_taken(email: str, *, exclude_user) -> bool:
-    from django.contrib.auth import get_user_model
-
     return get_user_model().objects.filter(email__iexact=email).exclude(pk=exclude_user.pk).exists()
 
 
@@ -186,11 +181,6 @@ def email_change_request(*, user, new_email: str, confirm_url_for) -> None:
     """Send a confirmation link to `new_email`; the account keeps its address until the link
     is used. If another account already has the address, that address gets a notice instead
     of a link, and the caller's answer is the same (no way to find out who has an account)."""
-    from django.conf import settings
-    from django.core import signing
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-
     new_email = new_email.strip()
     if _email_taken(new_email, exclude_user=user):
         body = render_to_string("glans_core/email/email_change_taken.txt", {"email": new_email})
@@ -212,10 +202,6 @@ def email_change_request(*, user, new_email: str, confirm_url_for) -> None:
 
 def email_change_check(*, token: str):
     """The (user, new address) a confirmation link stands for; EmailChangeError if invalid."""
-    from django.conf import settings
-    from django.contrib.auth import get_user_model
-    from django.core import signing
-
     try:
         data = signing.TimestampSigner(salt=EMAIL_CHANGE_SALT).unsign_object(
             token, max_age=settings.GLANS_EMAIL_CHANGE_MAX_AGE
@@ -248,9 +234,6 @@ def email_change_confirm(*, token: str):
 def invitation_send(*, user, by=None) -> AccountInvitation | None:
     """Record an invitation and enqueue its e-mail. Nothing happens (None) for someone who
     already has a password, has no e-mail address or is deactivated."""
-    from .invitations import needs_activation
-    from .tasks import enqueue, send_invitation
-
     if not (user.is_active and user.email and needs_activation(user)):
         return None
     invitation = AccountInvitation.objects.create(user=user, sent_by=by)

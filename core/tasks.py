@@ -25,11 +25,15 @@ import json
 import logging
 from datetime import timedelta
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.conf import settings
 from django.db import IntegrityError, InterfaceError, OperationalError, transaction
+from django.db.models import Count, Min, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
+
+from .invitations import invitation_deliver
+from .models import OutboxMessage
 
 logger = logging.getLogger(__name__)
 
@@ -44,8 +48,6 @@ PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0, "interval_step": 
 
 
 def _celery_conf():
-    from celery import current_app
-
     return current_app.conf
 
 
@@ -85,8 +87,6 @@ def enqueue(task, *args, **kwargs) -> None:
 
 def outbox_add(*, task_name: str, args: list, kwargs: dict) -> int | None:
     """Write the outbox row in the current transaction; an identical pending row is reused."""
-    from .models import OutboxMessage
-
     key = dedupe_key(task_name, args, kwargs)
     for _attempt in range(3):
         try:
@@ -136,8 +136,6 @@ def _send_locked(message) -> bool:
 
 def outbox_send(*, message_id: int) -> bool:
     """Send one pending outbox row now (after the commit that wrote it). Never raises."""
-    from .models import OutboxMessage
-
     try:
         with transaction.atomic():
             message = (
@@ -155,8 +153,6 @@ def outbox_drain(*, batch_size: int = 100, limit: int = 10_000) -> dict:
     """Send pending outbox rows, oldest first, in batches, each row locked (rows another
     drainer holds are skipped). Stops at the first broker failure: the rest stays pending.
     Also prunes rows sent more than GLANS_OUTBOX_KEEP_DAYS ago. Returns counts."""
-    from .models import OutboxMessage
-
     sent = failed = 0
     while sent < limit and not failed:
         with transaction.atomic():
@@ -181,10 +177,6 @@ def outbox_drain(*, batch_size: int = 100, limit: int = 10_000) -> dict:
 
 def outbox_backlog(*, older_than_minutes: int | None = None) -> dict:
     """Pending rows, how many are older than the alert age, and the oldest one's age."""
-    from django.db.models import Count, Min, Q
-
-    from .models import OutboxMessage
-
     if older_than_minutes is None:
         older_than_minutes = getattr(settings, "GLANS_OUTBOX_ALERT_MINUTES", 15)
     now = timezone.now()
@@ -236,8 +228,6 @@ def run_in_process(task, *args, **kwargs) -> str:
 
 
 def _shared_task(**options):
-    from celery import shared_task
-
     return shared_task(**options)
 
 
@@ -246,6 +236,4 @@ def _shared_task(**options):
 )
 def send_invitation(invitation_id: int) -> bool:
     """E-mail one account invitation (idempotent: at most once per invitation row)."""
-    from .invitations import invitation_deliver
-
     return invitation_deliver(invitation_id=invitation_id)

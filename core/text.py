@@ -3,6 +3,8 @@ middleware in front of every form (front end and admin) both use `storable`."""
 
 from __future__ import annotations
 
+from django.http import QueryDict
+
 
 def storable(value):
     """NUL bytes and lone surrogates (which no UTF-8 text can contain, and PostgreSQL refuses)
@@ -30,7 +32,6 @@ def storable_querydict(data):
         for key, values in data.lists()
     ):
         return data
-    from django.http import QueryDict
 
     clean = QueryDict(mutable=True, encoding=data.encoding)
     for key, values in data.lists():

@@ -1,10 +1,15 @@
 """Front-end account pages: profile and personal API tokens."""
 
+from urllib.parse import urlencode
+
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, _unicode_ci_compare
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
+from django.core.exceptions import PermissionDenied
 from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -14,8 +19,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
-from . import services
+from . import invitations, services
 from .auth_backends import password_backend
+from .middleware import requires_two_factor
 from .navigation import PROFILE_SECTIONS_HOOK, landing_url_for
 from .two_factor_views import TokenForm as TwoFactorTokenForm
 
@@ -84,8 +90,6 @@ def profile(request):
         elif action == "create_token":
             token_form = TokenForm(request.POST)
             if token_form.is_valid():
-                from django.core.exceptions import PermissionDenied
-
                 try:
                     _token, new_key = services.api_token_create(
                         user=user,
@@ -134,10 +138,6 @@ def api_not_found(request, *args, **kwargs):
 def landing(request):
     """Where a login without `next` ends: each role's own starting page. A role that must
     use two factors first verifies one (its starting page needs it), then comes back here."""
-    from urllib.parse import urlencode
-
-    from .middleware import requires_two_factor
-
     if requires_two_factor(request.user) and not request.user.is_verified():
         return redirect(
             reverse("glans_accounts:two_factor")
@@ -152,11 +152,6 @@ def invitation(request, token):
     """The link from an invitation e-mail: choose a password, then you are logged in. GET
     only shows the form (mail scanners may open links); an expired or used link says how to
     get a new one."""
-    from django.contrib.auth import login
-    from django.contrib.auth.forms import SetPasswordForm
-
-    from . import invitations
-
     try:
         user = invitations.invitation_check(token=token)
     except invitations.InvitationError as exc:
@@ -182,8 +177,6 @@ class PasswordResetForm(DjangoPasswordResetForm):
     them."""
 
     def get_users(self, email):
-        from django.contrib.auth import get_user_model
-
         User = get_user_model()
         email_field = User.get_email_field_name()
         return (
@@ -196,8 +189,6 @@ class PasswordResetForm(DjangoPasswordResetForm):
 
 
 def _email_matches(a: str, b: str) -> bool:
-    from django.contrib.auth.forms import _unicode_ci_compare
-
     return _unicode_ci_compare(a, b)
 
 
@@ -226,8 +217,6 @@ def email_change_confirm(request, token):
 def login_locked_out(request, original_response=None, credentials=None):
     """django-axes' answer once a username + address is locked out: the login page with a
     clear Dutch message (HTTP 429)."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
     return render(
         request,

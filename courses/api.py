@@ -4,11 +4,15 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext_lazy as _
 from ninja import Field, Router, Schema
 
+from glans_learning.content.blocks import max_attempts
 from glans_learning.core.api_errors import Conflict, refusals_as_conflict
+from glans_learning.organisations.models import SchoolYear
+from glans_learning.organisations.permissions import get_visible_unit_or_404
 from glans_learning.organisations.utils import parse_id
 
+from . import completion as rules
 from . import selectors, services
-from .models import LessonPage, ProgrammeIndexPage
+from .models import LessonPage, LessonProgress, ProgrammeIndexPage, ProgrammePage
 
 router = Router(tags=["leerprogramma's"])
 
@@ -136,8 +140,6 @@ def submit_activity(request, lesson_id: str, block_id: str, payload: ActivityIn)
         )
     feedback = attempts_left = None
     if response.kind == "knowledge_check":
-        from glans_learning.content.blocks import max_attempts
-
         block = lesson.get_activity(block_id)
         attempts_left = max(max_attempts(block.value) - response.attempts, 0)
         if response.is_correct:
@@ -252,9 +254,6 @@ def my_progress(request):
 
 
 def _lesson_status(user, lesson) -> LessonStatusOut:
-    from . import completion as rules
-    from .models import LessonProgress
-
     row = LessonProgress.objects.filter(user=user, lesson=lesson).first()
     responses = {r.block_id: r for r in lesson.responses.filter(user=user)}
     state = rules.evaluate_lesson(lesson, row, responses)
@@ -282,8 +281,6 @@ def complete_lesson(request, lesson_id: str):
 
 @router.post("/programmes/{programme_id}/enrol", response=EnrollmentOut, summary=_("Inschrijven"))
 def enrol(request, programme_id: str):
-    from .models import ProgrammePage
-
     programme = get_object_or_404(ProgrammePage.objects.live(), pk=parse_id(programme_id))
     enrollment = services.enrol(user=request.user, programme=programme, by=request.user)
     return EnrollmentOut(
@@ -324,11 +321,6 @@ class TeamProgressOut(Schema):
 def team_progress(
     request, unit_id: str, programme: int, school_year: int | None = None, role: str = ""
 ):
-    from glans_learning.organisations.models import SchoolYear
-    from glans_learning.organisations.permissions import get_visible_unit_or_404
-
-    from .models import ProgrammePage
-
     unit = get_visible_unit_or_404(
         request.user, parse_id(unit_id), perm="glans_courses.view_team_progress"
     )

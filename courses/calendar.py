@@ -6,6 +6,7 @@ event it already has instead of adding a second one. Times carry the site's time
 from __future__ import annotations
 
 import zoneinfo
+from email.utils import parseaddr
 from urllib.parse import urlsplit
 
 import icalendar
@@ -14,18 +15,17 @@ from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 
+from glans_learning.core.links import absolute_url as link
+from glans_learning.core.links import public_base_url as base
+
 PRODID = "-//GLANS//Glans leren//NL"
 
 
 def public_base_url() -> str:
-    from glans_learning.core.links import public_base_url as base
-
     return base()
 
 
 def absolute_url(path: str) -> str:
-    from glans_learning.core.links import absolute_url as link
-
     return link(path)
 
 
@@ -43,7 +43,6 @@ def _local(moment):
 def organizer_address():
     """ORGANIZER as a calendar expects it: `mailto:` with the bare address, the name as its
     CN ("GLANS <noreply@…>" from DEFAULT_FROM_EMAIL is not an address)."""
-    from email.utils import parseaddr
 
     name, address = parseaddr(settings.DEFAULT_FROM_EMAIL)
     organizer = icalendar.vCalAddress(f"mailto:{address}")

@@ -7,7 +7,9 @@ from glans_learning.organisations import permissions
 from glans_learning.organisations.models import Role, SchoolYear
 
 from .models import Attendance, ProgrammePage
+from .models.sessions import validate_single_line
 from .selectors import sessions_managed_by
+from .selectors.guides import trainer_guides
 from .services import attendance_check, enrol, enrol_check, registration_manage, session_plan
 
 
@@ -220,15 +222,11 @@ class TeamSessionForm(forms.Form):
     )
 
     def __init__(self, *args, user, **kwargs):
-        from .selectors.guides import trainer_guides
-
         super().__init__(*args, **kwargs)
         self.fields["guide"].queryset = trainer_guides()
         self.fields["unit"].queryset = permissions.team_session_units(user)
 
     def clean_title(self):
-        from .models.sessions import validate_single_line
-
         title = self.cleaned_data.get("title", "")
         validate_single_line(title)
         return title

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -13,6 +14,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 from glans_learning.organisations import permissions
 from glans_learning.organisations.services import member_add_by_email
@@ -90,10 +92,6 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
     unreadable = ValidationError(_("Het XLSX-bestand kan niet worden gelezen."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

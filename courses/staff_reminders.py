@@ -2,6 +2,7 @@
 reminder, at most once a day per person (recorded), only for people of their own unit."""
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glans_learning.core.invitations import last_invitations, needs_activation
@@ -12,6 +13,7 @@ from glans_learning.organisations.models import Membership
 
 from .models import Enrollment, ProgrammeCompletion, ReminderLog
 from .selectors.staff import REMINDER_KIND, reminder_key
+from .tasks import send_staff_reminder
 
 
 def _member_or_denied(*, by, unit, user_id: int):
@@ -27,8 +29,6 @@ def _member_or_denied(*, by, unit, user_id: int):
 
 def staff_invite(*, by, unit, user_id: int):
     """Re-send the invitation of a team member who has not activated their account."""
-    from django.utils import timezone
-
     user = _member_or_denied(by=by, unit=unit, user_id=user_id)
     if not needs_activation(user):
         raise ValidationError(_("Deze persoon heeft het account al geactiveerd."))
@@ -42,8 +42,6 @@ def staff_invite(*, by, unit, user_id: int):
 
 def staff_remind(*, by, unit, user_id: int, programme) -> None:
     """A reminder to a team member who is enrolled but not done, once a day (ReminderLog)."""
-    from .tasks import send_staff_reminder
-
     user = _member_or_denied(by=by, unit=unit, user_id=user_id)
     if needs_activation(user):
         raise ValidationError(_("Stuur eerst een uitnodiging: het account is nog niet actief."))

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -12,13 +13,16 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from glans_learning.core.links import public_base_url
 from glans_learning.core.tasks import TRANSIENT_ERRORS
+from glans_learning.organisations.models import Membership
 
 from .calendar import absolute_url, send_mail_with_ics
 from .models import (
     Enrollment,
     LearnerPreference,
     ProgrammeCompletion,
+    ProgrammePage,
     ReminderLog,
     ReminderSettings,
     Session,
@@ -181,8 +185,6 @@ def send_team_invitations(self, session_id: int) -> int:
     """Invite every current member of a team session's unit (an e-mail with the session's .ics,
     METHOD:REQUEST). Idempotent: each person is invited once per session (ReminderLog), so
     running it again only reaches who joined the team since."""
-    from glans_learning.organisations.models import Membership
-
     session = (
         Session.objects.select_related("programme", "unit")
         .filter(pk=session_id, unit__isnull=False, ends_at__gte=timezone.now())
@@ -220,19 +222,13 @@ def send_team_invitations(self, session_id: int) -> int:
 def send_staff_reminder(user_id: int, programme_id: int, key: str, by_id: int) -> bool:
     """A team lead's reminder ('Wie mist er nog?'): mailed at most once per person,
     programme and day (the ReminderLog key)."""
-    from django.contrib.auth import get_user_model
-
-    from .models import ProgrammePage
-
     User = get_user_model()
     user = User.objects.filter(pk=user_id, is_active=True).first()
     programme = ProgrammePage.objects.filter(pk=programme_id).first()
     if user is None or programme is None:
         return False
-    from glans_learning.core.links import public_base_url
 
     base = public_base_url()
-    from django.urls import reverse
 
     return _send_reminder_once(
         user=user,

@@ -1,54 +1,56 @@
 from django.urls import path
 
-from . import assessment_views, staff_views, team_views, views
+from .views import assessments, learner, staff, team
 
 app_name = "glans_courses"
 
 urlpatterns = [
-    path("activiteit/<str:lesson_id>/<str:block_id>/", views.activity_submit, name="activity"),
-    path("zoeken/", views.search, name="search"),
-    path("mijn-leerroute/", views.my_route, name="my_route"),
-    path("team/", views.team_dashboard, name="team"),
-    path("team/<str:unit_id>/inschrijven/", views.team_enrol, name="team_enrol"),
-    path("team/<str:unit_id>/wie-mist-er-nog/", staff_views.team_missing, name="team_missing"),
+    path("activiteit/<str:lesson_id>/<str:block_id>/", learner.activity_submit, name="activity"),
+    path("zoeken/", learner.search, name="search"),
+    path("mijn-leerroute/", learner.my_route, name="my_route"),
+    path("team/", learner.team_dashboard, name="team"),
+    path("team/<str:unit_id>/inschrijven/", learner.team_enrol, name="team_enrol"),
+    path("team/<str:unit_id>/wie-mist-er-nog/", staff.team_missing, name="team_missing"),
     path(
         "team/<str:unit_id>/wie-mist-er-nog/pdf/",
-        staff_views.team_missing_pdf,
+        staff.team_missing_pdf,
         name="team_missing_pdf",
     ),
-    path("programma/<str:programme_id>/inschrijven/", views.enrol_self, name="enrol"),
-    path("les/<str:lesson_id>/afgerond/", views.lesson_done, name="lesson_done"),
-    path("bijeenkomsten/", views.session_list, name="sessions"),
+    path("programma/<str:programme_id>/inschrijven/", learner.enrol_self, name="enrol"),
+    path("les/<str:lesson_id>/afgerond/", learner.lesson_done, name="lesson_done"),
+    path("bijeenkomsten/", learner.session_list, name="sessions"),
     path(
         "bijeenkomsten/<str:session_id>/aanmelden/",
-        views.session_registration,
+        learner.session_registration,
         name="session_registration",
     ),
     path(
-        "bijeenkomsten/<str:session_id>/aanwezigheid/", views.session_attendance, name="attendance"
+        "bijeenkomsten/<str:session_id>/aanwezigheid/",
+        learner.session_attendance,
+        name="attendance",
     ),
-    path("bijeenkomsten/<str:session_id>/", team_views.session_detail, name="session_detail"),
-    path("bijeenkomsten/<str:session_id>/agenda.ics", team_views.session_ics, name="session_ics"),
-    path("bijeenkomsten/<str:session_id>/uitnodigen/", team_views.team_invite, name="team_invite"),
+    path("bijeenkomsten/<str:session_id>/", team.session_detail, name="session_detail"),
+    path("bijeenkomsten/<str:session_id>/agenda.ics", team.session_ics, name="session_ics"),
+    path("bijeenkomsten/<str:session_id>/uitnodigen/", team.team_invite, name="team_invite"),
     path(
         "bijeenkomsten/<str:session_id>/teamaanwezigheid/",
-        team_views.team_attendance,
+        team.team_attendance,
         name="team_attendance",
     ),
-    path("team/bijeenkomst-plannen/", team_views.team_session_plan, name="team_session_plan"),
+    path("team/bijeenkomst-plannen/", team.team_session_plan, name="team_session_plan"),
     path(
         "programma/<str:programme_id>/praktijktoets/",
-        assessment_views.assessment_record,
+        assessments.assessment_record,
         name="assessment_record",
     ),
-    path("praktijktoetsen/", assessment_views.assessment_worklist, name="assessment_worklist"),
+    path("praktijktoetsen/", assessments.assessment_worklist, name="assessment_worklist"),
     path(
         "praktijktoetsen/<str:assessment_id>/beoordelen/",
-        assessment_views.assessment_decide,
+        assessments.assessment_decide,
         name="assessment_decide",
     ),
-    path("les/<str:lesson_id>/presenteren/", team_views.guide_present, name="guide_present"),
-    path("mijn-leerroute/logboek/", team_views.logbook, name="logbook"),
-    path("mijn-leerroute/agenda/", team_views.calendar_feed_manage, name="calendar_feed_manage"),
-    path("agenda/<str:token>.ics", team_views.calendar_feed, name="calendar_feed"),
+    path("les/<str:lesson_id>/presenteren/", team.guide_present, name="guide_present"),
+    path("mijn-leerroute/logboek/", team.logbook, name="logbook"),
+    path("mijn-leerroute/agenda/", team.calendar_feed_manage, name="calendar_feed_manage"),
+    path("agenda/<str:token>.ics", team.calendar_feed, name="calendar_feed"),
 ]

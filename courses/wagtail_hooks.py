@@ -19,7 +19,6 @@ from glans_learning.organisations.admin_views import ScopedModelViewSet
 from glans_learning.organisations.services import JOIN_ACCEPTED_HOOK
 
 from . import (
-    page_views,
     privacy,  # noqa: F401 (registers the AVG hooks)
     services,
 )
@@ -27,6 +26,7 @@ from .forms import EnrollmentCreateForm, RegistrationForm, SessionForm
 from .models import Enrollment, Register, Session, SessionRegistration
 from .models.pages import PAGE_VIEWS_HOOK
 from .navigation import course_landing, course_nav
+from .views import pages as page_views
 
 hooks.register(NAV_HOOK, course_nav)
 hooks.register(LANDING_HOOK, course_landing)

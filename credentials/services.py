@@ -10,6 +10,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from wagtail.log_actions import log
 
 from glans_learning.courses.models import (
     ModuleCompletion,
@@ -20,6 +21,7 @@ from glans_learning.courses.models import (
 )
 from glans_learning.organisations import permissions
 
+from . import badges, pdf, xapi
 from .models import Accreditation, Certificate, LearningRecord, PointsEntry, Source
 
 
@@ -140,7 +142,6 @@ def points_correct(*, by, register: Register, user, amount, reason: str, day=Non
         reason=reason,
         created_by=by,
     )
-    from wagtail.log_actions import log
 
     log(instance=entry, action="wagtail.create", user=by, data={"reason": reason})
     return entry
@@ -193,8 +194,6 @@ def _certificate_once(completion: ProgrammeCompletion) -> Certificate:
 def certificate_issue(*, completion: ProgrammeCompletion) -> Certificate:
     """The certificate for a completed programme, made once; its PDF and credential are
     (re)made only while missing, so issuing again changes nothing."""
-    from . import badges
-
     certificate = _certificate_once(completion)
     # Written only while empty: a concurrent run never replaces what the other stored.
     if not certificate.credential_jwt:
@@ -209,8 +208,6 @@ def certificate_pdf_ensure(*, certificate: Certificate) -> Certificate:
     """Make the certificate's PDF while it is missing. A storage error (a full disk) raises
     and records nothing: the PDF stays missing until a later run (task retry, the download)
     makes it."""
-    from . import pdf
-
     if not certificate.pdf:
         Certificate.objects.filter(pk=certificate.pk, pdf__isnull=True).update(
             pdf=pdf.certificate_pdf(certificate)
@@ -240,8 +237,6 @@ def certificate_revoke(*, by, certificate: Certificate, reason: str) -> Certific
 
 def record_statement(*, user, verb: str, event_key: str, statement: dict) -> LearningRecord:
     """Keep one xAPI statement per source event (uuid5 of `event_key`)."""
-    from . import xapi
-
     statement_id = xapi.statement_id(event_key)
     record, _created = _create_once(
         LearningRecord,
@@ -256,8 +251,6 @@ def statement_record(
 ) -> LearningRecord:
     """The one builder of the learning records: an xAPI statement that `user` did `verb` to
     an object of `kind` (its id and display name) at `when`, kept once per `event_key`."""
-    from . import xapi
-
     statement = xapi.statement(
         user=user,
         verb=verb,

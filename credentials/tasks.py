@@ -4,11 +4,20 @@ errors; they are enqueued through glans_learning.core.tasks.enqueue."""
 import datetime
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from glans_learning.core.tasks import TRANSIENT_ERRORS
-from glans_learning.courses.models import ModuleCompletion, ProgrammeCompletion, SessionRegistration
+from glans_learning.content.xblocks.models import LearningRecord as ExerciseEvent
+from glans_learning.core.tasks import TRANSIENT_ERRORS, enqueue
+from glans_learning.courses.models import (
+    ActivityAttempt,
+    Enrollment,
+    LessonPage,
+    ModuleCompletion,
+    ProgrammeCompletion,
+    SessionRegistration,
+)
 
 from . import services, xapi
 from .models import LearningRecord
@@ -97,10 +106,6 @@ def record_attendance(registration_id: int) -> None:
 def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visited_at: str) -> None:
     """A recorded lesson visit: "launched" for the programme once per enrolment (its first
     lesson opened), "experienced" for the lesson once per learner, lesson and day."""
-    from django.contrib.auth import get_user_model
-
-    from glans_learning.courses.models import Enrollment, LessonPage
-
     user = get_user_model().objects.filter(pk=user_id).first()
     lesson = LessonPage.objects.filter(pk=lesson_id).first()
     if user is None or lesson is None:
@@ -138,8 +143,6 @@ def record_lesson_visit(user_id: int, lesson_id: int, enrollment_id: int, visite
 def record_answer(attempt_id: int) -> None:
     """A learner's answer to an activity (knowledge check, reflection…): "answered", with
     success when the activity is scored. The answer's own text never goes into a statement."""
-    from glans_learning.courses.models import ActivityAttempt
-
     attempt = ActivityAttempt.objects.select_related("user", "lesson").filter(pk=attempt_id).first()
     if attempt is None:
         return
@@ -167,8 +170,6 @@ def record_answer(attempt_id: int) -> None:
 @shared_task(**TRANSIENT)
 def record_exercise_grade(event_id: int) -> None:
     """A grade an exercise (XBlock) published for a learner: "answered" with its score."""
-    from glans_learning.content.xblocks.models import LearningRecord as ExerciseEvent
-
     event = ExerciseEvent.objects.select_related("user").filter(pk=event_id).first()
     if event is None or event.event_type != "grade" or not event.trusted:
         return
@@ -200,8 +201,6 @@ def record_exercise_grade(event_id: int) -> None:
 
 def _forward_later():
     if xapi.lrs_configured():
-        from glans_learning.core.tasks import enqueue
-
         enqueue(forward_statements)
 
 

@@ -12,6 +12,8 @@ from urllib.parse import quote
 
 from django.conf import settings
 
+from glans_learning.core.links import public_base_url
+
 NAMESPACE = uuid.UUID("6f1f3d4c-8b9a-4c6e-9a51-1d0c8f0a6b21")
 VERBS = {
     "completed": "http://adlnet.gov/expapi/verbs/completed",
@@ -33,8 +35,6 @@ ACTIVITY_TYPES = {
 
 
 def base_url() -> str:
-    from glans_learning.core.links import public_base_url
-
     return public_base_url()
 
 

@@ -1,6 +1,7 @@
 """Admin screens of the oudervolgsysteem, scoped like the organisation screens: targets per
 board and measurement moments per unit."""
 
+from django.forms import modelform_factory
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
@@ -28,8 +29,6 @@ class MeasurementMomentViewSet(ScopedModelViewSet):
     list_filter = ["school_year"]
 
     def get_form_class(self, for_update=False):
-        from django.forms import modelform_factory
-
         return modelform_factory(MeasurementMoment, form=UnitScopedForm, fields=self.form_fields)
 
 

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
+from openpyxl import load_workbook
 
 # Caps are settings (data, not constants); these are the defaults.
 MAX_BYTES = 10 * 1024 * 1024
@@ -64,10 +66,6 @@ def _csv_rows(data: bytes) -> list[list[str]]:
 
 
 def _xlsx_rows(data: bytes) -> list[list[str]]:
-    import zipfile
-
-    from openpyxl import load_workbook
-
     unreadable = ValidationError(_("Het XLSX-bestand kan niet worden gelezen."))
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:

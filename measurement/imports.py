@@ -8,10 +8,15 @@ pupil's parents are one family; rows sharing a `gezin` value (CSV) are linked as
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import logging
+from dataclasses import asdict, dataclass, field
 
+from defusedxml import DefusedXmlException
+from defusedxml.ElementTree import ParseError, fromstring
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glans_learning.organisations.models import Group
@@ -24,7 +29,7 @@ from .import_files import (  # noqa: F401 (the caps are read from here too)
     table_rows,
     too_many_rows,
 )
-from .models import Family, FamilyKey, Relationship
+from .models import Family, FamilyKey, ImportJob, ImportStatus, Relationship
 from .services import _code_for, pupil_key_hashes
 
 BATCH = 2000
@@ -135,9 +140,6 @@ def _local(tag: str) -> str:
 def parse_edexml(data: bytes) -> tuple[list[Row], list[Problem]]:
     """Groups and pupils from an EDEXML (1.03–2.1) file, parsed safely (no entities, no
     external references). Only the pupil's @key and group are read; names are skipped."""
-    from defusedxml import DefusedXmlException
-    from defusedxml.ElementTree import ParseError, fromstring
-
     try:
         root = fromstring(data)
     except (ParseError, DefusedXmlException, ValueError):
@@ -429,10 +431,6 @@ def _progress_key(job_id: int) -> str:
 def progress(job) -> dict:
     """How far `job` is: status, percentage and (when finished) the result. The running
     percentage lives in the cache, as the import's own transaction is not visible yet."""
-    from django.core.cache import cache
-
-    from .models import ImportStatus
-
     if job.status in (ImportStatus.DONE, ImportStatus.FAILED):
         percent = 100
     else:
@@ -466,10 +464,6 @@ def _summary(preview: Preview) -> dict:
 def import_job_create(*, user, unit, school_year, rows: list[Row], end_missing: bool = False):
     """Keep the parsed rows of a big file for their import in the background (the caller
     enqueues `tasks.run_import_job` with the job's id)."""
-    from dataclasses import asdict
-
-    from .models import ImportJob
-
     job = ImportJob.objects.create(
         unit=unit,
         school_year=school_year,
@@ -486,11 +480,6 @@ def import_job_run(*, job_id: int) -> None:
     nothing, together with the job's own status: the claim, the import and the result commit
     in one transaction, so a worker killed halfway leaves the job queued (and the data as it
     was) for the redelivered task. Any line error or failure marks the job failed."""
-    from django.core.cache import cache
-    from django.utils import timezone
-
-    from .models import ImportJob, ImportStatus
-
     with transaction.atomic():
         job = (
             ImportJob.objects.select_for_update(skip_locked=True)
@@ -517,8 +506,6 @@ def import_job_run(*, job_id: int) -> None:
                     end_missing=job.end_missing,
                 )
         except Exception:
-            import logging
-
             logging.getLogger(__name__).exception("Import %s failed", job.pk)
             job.status = ImportStatus.FAILED
             job.result = {

@@ -13,9 +13,17 @@ from __future__ import annotations
 import rules
 from django.conf import settings
 from django.db.models import QuerySet
+from wagtail.permissions import register_permission_policy
 
 from glans_learning.organisations.models import Board, Group, OrganisationUnit, RoleCode
-from glans_learning.organisations.permissions import is_academy_staff, user_roles
+from glans_learning.organisations.permissions import (
+    ScopedPermissionPolicy,
+    is_academy_staff,
+    scope_all,
+    user_roles,
+)
+
+from .models import MeasurementMoment, Target
 
 SCHOOL_VIEW_ROLES = frozenset({RoleCode.DIRECTOR, RoleCode.IB, RoleCode.SCHOOL_EXPERTGROEP})
 LABEL_ROLES = frozenset({RoleCode.IB, RoleCode.SCHOOL_EXPERTGROEP})
@@ -157,19 +165,11 @@ for _action in ("add", "change", "delete", "view"):
 
 
 def manageable_moments(user):
-    from .models import MeasurementMoment
-
     return MeasurementMoment.objects.filter(unit__in=managed_units(user))
 
 
 def register_policies() -> None:
     """The scoped admin policies of this app's models (AppConfig.ready)."""
-    from wagtail.permissions import register_permission_policy
-
-    from glans_learning.organisations.permissions import ScopedPermissionPolicy, scope_all
-
-    from .models import MeasurementMoment, Target
-
     register_permission_policy(Target, ScopedPermissionPolicy(Target, scope_all(Target)))
     register_permission_policy(
         MeasurementMoment, ScopedPermissionPolicy(MeasurementMoment, manageable_moments)

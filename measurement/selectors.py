@@ -7,6 +7,7 @@ import datetime
 
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from glans_learning.organisations.models import Group, OrganisationUnit, SchoolYear
 
@@ -14,10 +15,12 @@ from . import permissions
 from .models import (
     DEFAULT_TARGETS,
     ImplementationYear,
+    Intervisie,
     MeasurementMoment,
     Rating,
     RatingValue,
     Relationship,
+    SelfCheck,
     Target,
 )
 
@@ -319,10 +322,6 @@ def school_export(*, unit, user) -> tuple[list[str], list[list]]:
     per relationship and moment (code, label where `user` may see it, rating, next step,
     note, follow-up), then one line per intervisie. Pupil keys stay hashed and are left out;
     a teacher's own monthly self-checks are theirs, not the school's, and are not included."""
-    from django.utils.translation import gettext as _
-
-    from .models import Intervisie
-
     label_groups = permissions.label_group_ids(user, unit)
     headers = [
         _("Soort"),
@@ -403,8 +402,6 @@ def school_export(*, unit, user) -> tuple[list[str], list[list]]:
 def self_check_grid(*, group, user, today=None, months: int = 6) -> dict:
     """The teacher's own monthly self-check for `group`: this month and the months before,
     only the checks `user` made (nobody else sees them; never in aggregates)."""
-    from .models import SelfCheck
-
     today = today or timezone.localdate()
     this_month = today.replace(day=1)
     month_list = [this_month]

@@ -10,6 +10,7 @@ import hmac
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,7 @@ from .models import (
     Rating,
     RatingValue,
     Relationship,
+    SelfCheck,
 )
 
 DEFAULT_MOMENTS = 5
@@ -301,8 +303,6 @@ def access_log(*, user, unit_id: int, group_id: int | None, what: str) -> None:
 def retention_apply(*, today=None) -> int:
     """Delete families (with their relationships, ratings and notes) whose last school year
     ended more than GLANS_MEASUREMENT_RETENTION_YEARS ago. Idempotent."""
-    from django.db.models import Max
-
     today = today or timezone.localdate()
     years = int(getattr(settings, "GLANS_MEASUREMENT_RETENTION_YEARS", 2))
     cutoff = (
@@ -324,8 +324,6 @@ def retention_apply(*, today=None) -> int:
 def self_check_record(*, user, group, values: dict[int, str], today=None) -> int:
     """Save `user`'s own monthly self-check for their `group` (relationship id → rating).
     Only the group's own teachers; all or nothing; kept apart from the school's moments."""
-    from .models import RatingValue, SelfCheck
-
     if not permissions.can_rate(user, group):
         raise PermissionDenied
     month = (today or timezone.localdate()).replace(day=1)

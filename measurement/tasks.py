@@ -11,6 +11,7 @@ from glans_learning.core.templatetags.glans_core_tags import moment as human_dat
 from glans_learning.organisations.models import Membership
 
 from . import services
+from .imports import import_job_run
 from .models import MeasurementMoment, Relationship, ReminderLog
 
 
@@ -70,6 +71,4 @@ def apply_measurement_retention() -> int:
 @shared_task
 def run_import_job(job_id: int) -> None:
     """A big group list, imported in the background (imports.import_job_run)."""
-    from .imports import import_job_run
-
     import_job_run(job_id=job_id)

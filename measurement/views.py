@@ -6,7 +6,8 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -19,7 +20,7 @@ from glans_learning.organisations.permissions import is_academy_staff
 from glans_learning.organisations.utils import parse_id
 
 from . import imports, permissions, selectors, services, tasks
-from .models import FollowUp, NextStep, Rating
+from .models import FollowUp, ImportJob, Intervisie, NextStep, Rating, RatingValue
 
 
 @login_required
@@ -150,7 +151,6 @@ def school_dashboard(request, unit_id):
             name=f"metingen-{unit.name}-{year.label}",
             title=_("Metingen"),
         )
-    from .models import Intervisie
 
     context = {
         "unit": unit,
@@ -252,7 +252,6 @@ def academy_dashboard(request):
     if export not in ("csv", "xlsx"):
         # The nation has thousands of schools: the screen shows one page of them, so its
         # cost does not grow with the nation; the export holds them all.
-        from django.core.paginator import Paginator
 
         page = Paginator(units, ACADEMY_PAGE_SIZE).get_page(request.GET.get("page"))
         units = page.object_list
@@ -380,8 +379,6 @@ def import_view(request, unit_id):
 
 
 def _import_job_or_404(request, job_id):
-    from .models import ImportJob
-
     job = ImportJob.objects.select_related("unit").filter(pk=parse_id(job_id)).first()
     if job is None or permissions.unit_access(request.user, job.unit) != permissions.SCHOOL:
         raise Http404
@@ -401,8 +398,6 @@ def import_job(request, job_id):
 
 @login_required
 def import_job_status(request, job_id):
-    from django.http import JsonResponse
-
     job = _import_job_or_404(request, job_id)
     return JsonResponse(imports.progress(job))
 
@@ -451,7 +446,6 @@ def self_check(request, group_id):
         services.access_log(
             user=request.user, unit_id=group.unit_id, group_id=group.pk, what="self_check"
         )
-    from .models import RatingValue
 
     return render(
         request,

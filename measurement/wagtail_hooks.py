@@ -6,6 +6,9 @@ from glans_learning.core.actions import PlainDeleteAction, PlainEditAction, regi
 from glans_learning.core.navigation import NAV_HOOK
 
 from . import privacy  # noqa: F401 (registers the AVG hooks)
+from .actions import MomentCreateAction
+from .admin_views import MeasurementViewSetGroup
+from .models import MeasurementMoment, Target
 from .navigation import measurement_nav
 
 hooks.register(NAV_HOOK, measurement_nav)
@@ -13,16 +16,11 @@ hooks.register(NAV_HOOK, measurement_nav)
 
 @hooks.register("register_admin_viewset")
 def register_measurement_viewsets():
-    from .admin_views import MeasurementViewSetGroup
-
     return MeasurementViewSetGroup()
 
 
 @hooks.register("register_actions")
 def register_measurement_actions(registry):
-    from .actions import MomentCreateAction
-    from .models import MeasurementMoment, Target
-
     registry.register(MeasurementMoment, MomentCreateAction)
     registry.register(MeasurementMoment, PlainEditAction)
     registry.register(MeasurementMoment, PlainDeleteAction)

@@ -2,11 +2,20 @@
 objects by primary key without a scope; these subclasses check the permission policy's
 scope on every object they load and filter every listing."""
 
+import datetime
+
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist, ValidationError
+from django.db import models, transaction
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect
+from django.utils import dateformat, timezone
+from django.utils.translation import gettext
+from wagtail.admin.ui.tables import BooleanColumn, Column, UserColumn
 from wagtail.admin.views.generic import CreateView
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.log_actions import log
 
 _SCOPED_VIEWS = (
     "index_view_class",
@@ -111,8 +120,6 @@ class ReadableColumnsMixin:
         self._explicit_list_export = list(value or [])
 
     def to_row_dict(self, item):
-        from django.contrib.auth import get_user_model
-
         row = super().to_row_dict(item)
         user_model = get_user_model()
         for field, value in row.items():
@@ -121,11 +128,6 @@ class ReadableColumnsMixin:
         return row
 
     def _get_custom_column(self, field_name, column_class=None, **kwargs):
-        from django.contrib.auth import get_user_model
-        from django.core.exceptions import FieldDoesNotExist
-        from django.db import models
-        from wagtail.admin.ui.tables import BooleanColumn, Column, UserColumn
-
         try:
             field = self.model._meta.get_field(field_name)
         except FieldDoesNotExist:
@@ -147,10 +149,6 @@ class ReadableInspectMixin:
     time zone and in Dutch (not UTC)."""
 
     def get_field_display_value(self, field_name, field):
-        import datetime
-
-        from django.utils import dateformat, timezone
-        from django.utils.translation import gettext
 
         value = super().get_field_display_value(field_name, field)
         if value is True:
@@ -207,11 +205,6 @@ class MembershipCreateView(CreateView):
     def form_valid(self, form):
         if form.cleaned_data.get("user") is not None or not form.cleaned_data.get("new_email"):
             return super().form_valid(form)
-        from django.contrib import messages
-        from django.db import transaction
-        from django.shortcuts import redirect
-        from django.utils.translation import gettext
-        from wagtail.log_actions import log
 
         self.form = form
         with transaction.atomic():

@@ -9,19 +9,27 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import rules
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db.models import CharField, Model, Q, QuerySet
 from django.db.models.functions import Cast
 from django.http import Http404
 from wagtail.permission_policies.base import ModelPermissionPolicy
+from wagtail.permissions import register_permission_policy
 
 from .models import (
     ACADEMY_ROLES,
     TEAM_LEAD_ROLES,
     UNIT_MANAGER_ROLES,
+    Board,
+    Group,
     Membership,
     OrganisationUnit,
+    Role,
     RoleCode,
+    SchoolYear,
 )
 
 _CACHE_ATTR = "_glans_user_roles"
@@ -304,8 +312,6 @@ def manageable_memberships(user) -> QuerySet[Membership]:
 def visible_users(user):
     """People the user may see: members of the units whose team they lead (platform admins
     and academy trainers: everybody; auditors: nobody, they see aggregates)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     r = user_roles(user)
     if r.is_platform_admin or RoleCode.ACADEMY_TRAINER in r.academy:
@@ -318,8 +324,6 @@ def attachable_users(user):
     """People `user` may give a membership by picking them (admin membership form): platform
     admins anybody; directors only people already in a unit they manage. Anyone else joins
     through an invitation they accept themselves (services.member_add_by_email)."""
-    from django.contrib.auth import get_user_model
-
     User = get_user_model()
     if user_roles(user).is_platform_admin:
         return User.objects.all()
@@ -330,8 +334,6 @@ def attachable_users(user):
 def get_visible_unit_or_404(user, unit_id, *, perm: str) -> OrganisationUnit:
     """Fetch a unit for `perm`; a unit the user may not see is 404, one they see but may
     not use for `perm` raises PermissionDenied."""
-    from django.core.exceptions import PermissionDenied
-
     unit = OrganisationUnit.objects.select_related("board").filter(pk=unit_id).first()
     if unit is None or not (user_roles(user).is_academy or belongs_to_unit(user, unit)):
         raise Http404
@@ -459,13 +461,8 @@ rules.add_perm("glans_courses.use_trainer_kit", can_use_trainer_kit)
 
 def register_policies() -> None:
     """Register the scoped policies of this app's models with Wagtail (AppConfig.ready)."""
-    from django.apps import apps
-    from wagtail.permissions import register_permission_policy
-
-    from .models import Board, Group, Role, SchoolYear
-
     if apps.is_installed("axes"):  # login lockouts: platform admins view and lift them
-        from axes.models import AccessAttempt
+        from axes.models import AccessAttempt  # noqa: PLC0415 - axes models only with the app installed
 
         register_permission_policy(
             AccessAttempt,

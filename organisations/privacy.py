@@ -23,6 +23,7 @@ import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
@@ -30,8 +31,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
+from wagtail.log_actions import log
+from wagtail.models import ModelLogEntry
+
+from glans_learning.core.models import AccountInvitation, ApiToken
 
 from . import permissions
+from .models import Membership, MembershipInvitation, ScopedLogEntry
 
 EXPORT_HOOK = "glans_personal_data_export"
 ERASE_HOOK = "glans_personal_data_erase"
@@ -66,11 +72,6 @@ def rows(queryset, *fields) -> list[dict]:
 
 
 def _log_entries_about(user):
-    from django.contrib.contenttypes.models import ContentType
-    from wagtail.models import ModelLogEntry
-
-    from .models import ScopedLogEntry
-
     user_type = ContentType.objects.get_for_model(get_user_model())
     about = Q(user=user) | Q(content_type=user_type, object_id=str(user.pk))
     return ScopedLogEntry.objects.filter(about), ModelLogEntry.objects.filter(about)
@@ -78,10 +79,6 @@ def _log_entries_about(user):
 
 @hooks.register(EXPORT_HOOK)
 def _export_own(user):
-    from glans_learning.core.models import AccountInvitation, ApiToken
-
-    from .models import Membership, MembershipInvitation
-
     scoped, model_log = _log_entries_about(user)
     log_fields = ("timestamp", "action", "content_type__model", "object_id", "user_id")
     return {
@@ -136,13 +133,10 @@ def _export_own(user):
 
 @hooks.register(ERASE_HOOK)
 def _erase_own(user):
-    from glans_learning.core.models import AccountInvitation, ApiToken
-
     now = timezone.now()
     # An invitation is only a record that a set-password link went out; the account it was
     # for is disabled by the erasure, so the record goes too.
     AccountInvitation.objects.filter(user=user).delete()
-    from .models import MembershipInvitation
 
     MembershipInvitation.objects.filter(user=user).delete()
     MembershipInvitation.objects.filter(invited_by=user).update(invited_by=None)
@@ -287,7 +281,6 @@ def person_erase(*, by, user) -> None:
         user.set_unusable_password()
         user.save()
         permissions.forget_roles(user)
-        from wagtail.log_actions import log
 
         log(instance=user, action="glans.person_erased", user=by, data={"person": user.pk})
 

@@ -1,13 +1,15 @@
 """Front end of the AVG rights: a person's own data (page + JSON download), the same for a
 school director or platform admin, and erasure with confirmation (privacy.py)."""
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -22,7 +24,6 @@ def _person_or_404(request, user_id):
 
 
 def _model_of(label):
-    from django.apps import apps
 
     try:
         return apps.get_model(label)
@@ -32,7 +33,6 @@ def _model_of(label):
 
 def _section_label(label) -> str:
     """'glans_courses.LessonProgress' as people read it: the model's (translated) name."""
-    from django.utils.text import capfirst
 
     model = _model_of(label)
     return capfirst(model._meta.verbose_name_plural) if model is not None else label
@@ -40,8 +40,6 @@ def _section_label(label) -> str:
 
 def _column_label(model, column: str) -> str:
     """'lesson__title' as people read it: the fields' (translated) names, e.g. 'les: titel'."""
-    from django.core.exceptions import FieldDoesNotExist
-    from django.utils.text import capfirst
 
     names, current = [], model
     for part in column.split("__"):

@@ -1,5 +1,6 @@
 """Reads for organisations (selectors): bounded queries, scoped by the caller."""
 
+from django.apps import apps
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
@@ -44,9 +45,6 @@ def first_run_missing() -> list[str]:
 def known_to_plugin(*, user) -> bool:
     """Whether the plugin holds data on this person as a participant: a membership or an
     enrolment (the admin's personal-data action is offered for these people only)."""
-    from django.apps import apps
-
-    from .models import Membership
 
     if Membership.objects.filter(user=user).exists():
         return True

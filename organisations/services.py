@@ -3,14 +3,21 @@
 from dataclasses import dataclass
 from datetime import date
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from wagtail import hooks
+
+from glans_learning.core.services import invitation_send
+from glans_learning.core.tasks import enqueue
 
 from . import permissions
+from .join_invitations import JOIN_SALT, join_invitation_deliver, join_token  # noqa: F401
 from .models import (
     Board,
     Membership,
@@ -22,6 +29,7 @@ from .models import (
     UnitType,
 )
 from .permissions import forget_roles
+from .tasks import send_join_invitation
 
 
 def _unique_username(base: str) -> str:
@@ -158,8 +166,6 @@ def organisation_first_run(
 
 # --- adding people by e-mail address: a new account, or an invitation to join ---------------
 
-JOIN_SALT = "glans.organisations.join"
-
 
 @dataclass(frozen=True)
 class MemberAdded:
@@ -201,8 +207,6 @@ def member_add_by_email(
       to join, which only they can accept, logged in as that account (join_accept). An
       account never becomes a school's member because somebody knows its address.
     """
-    from glans_learning.core.services import invitation_send
-
     if roles is None:
         roles = list(Role.objects.filter(code__in=list(role_codes or [RoleCode.LEARNER])))
     roles, groups = list(roles), list(groups)
@@ -242,29 +246,15 @@ def member_add_by_email(
     invitation.save(update_fields=["invited_by", "payload"])
     invitation.roles.add(*roles)
     invitation.groups.add(*groups)
-    from glans_learning.core.tasks import enqueue
-
-    from .tasks import send_join_invitation
 
     enqueue(send_join_invitation, invitation.pk)
     return MemberAdded(email=email, invitation=invitation)
-
-
-def join_token(invitation) -> str:
-    from django.core import signing
-
-    return signing.TimestampSigner(salt=JOIN_SALT).sign_object({"i": invitation.pk})
 
 
 def join_invitation_check(*, token: str, user):
     """The open invitation a join link stands for, if it is addressed to `user` (the person
     logged in); else ValidationError with the same message for every reason, so a link
     says nothing to anyone else."""
-    from django.conf import settings
-    from django.core import signing
-
-    from .models import MembershipInvitation
-
     refused = ValidationError(
         _(
             "Deze uitnodiging is niet (meer) geldig voor het account waarmee je bent "
@@ -297,8 +287,6 @@ JOIN_ACCEPTED_HOOK = "glans_membership_invitation_accepted"
 @transaction.atomic
 def join_accept(*, token: str, user) -> Membership:
     """The invited person, logged in as the invited account, agrees to join."""
-    from wagtail import hooks
-
     invitation = join_invitation_check(token=token, user=user)
     invitation = type(invitation).objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at or invitation.declined_at:
@@ -325,36 +313,3 @@ def join_decline(*, token: str, user) -> None:
     type(invitation).objects.filter(pk=invitation.pk, accepted_at__isnull=True).update(
         declined_at=timezone.now()
     )
-
-
-def join_invitation_deliver(*, invitation_id: int) -> bool:
-    """E-mail one join invitation to the person's own address (the task's body)."""
-    from django.conf import settings
-    from django.core.mail import send_mail
-    from django.template.loader import render_to_string
-    from django.urls import reverse
-    from django.utils import translation
-
-    from .models import MembershipInvitation
-
-    invitation = (
-        MembershipInvitation.objects.select_related("user", "unit", "invited_by")
-        .filter(pk=invitation_id, accepted_at__isnull=True, declined_at__isnull=True)
-        .first()
-    )
-    if invitation is None or not (invitation.user.is_active and invitation.user.email):
-        return False
-    base = getattr(settings, "GLANS_PUBLIC_BASE_URL", None) or getattr(
-        settings, "WAGTAILADMIN_BASE_URL", ""
-    )
-    url = (base or "").rstrip("/") + reverse("glans_join:join", args=[join_token(invitation)])
-    with translation.override(settings.LANGUAGE_CODE):
-        body = render_to_string(
-            "glans_organisations/email/join_invitation.txt",
-            {"invitation": invitation, "url": url},
-        )
-        subject = _("Uitnodiging om mee te doen met %(unit)s op GLANS") % {
-            "unit": invitation.unit.name if invitation.unit_id else _("de academie")
-        }
-    send_mail(subject, body, None, [invitation.user.email])
-    return True

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.conf import settings
 
 from . import privacy
+from .join_invitations import join_invitation_deliver
 
 
 @shared_task
@@ -20,6 +21,4 @@ def erase_inactive_people() -> int:
 @shared_task
 def send_join_invitation(invitation_id: int) -> bool:
     """E-mail the invitation to join a unit to the invited account's own address."""
-    from .services import join_invitation_deliver
-
     return join_invitation_deliver(invitation_id=invitation_id)

@@ -1,11 +1,14 @@
 """Registers the organisation admin screens. Only registration happens here."""
 
+from django.apps import apps
+from django.forms import modelform_factory
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.model import ModelViewSetGroup
+from wagtail.admin.widgets.button import Button
 
 from glans_learning.core.actions import (
     FormServiceCreateAction,
@@ -16,6 +19,7 @@ from glans_learning.core.actions import (
 )
 from glans_learning.core.middleware import REQUIRES_TWO_FACTOR_HOOK
 from glans_learning.core.navigation import LANDING_HOOK, PROFILE_SECTIONS_HOOK
+from glans_learning.core.tasks import outbox_backlog
 
 from . import (
     permissions,
@@ -26,6 +30,7 @@ from . import (
 from .admin_views import MembershipCreateView, ScopedModelViewSet
 from .audit_log import LOG_SCOPE_HOOK
 from .forms import MembershipForm, UnitScopedForm
+from .lockouts import LockoutViewSet
 from .models import (
     Board,
     Group,
@@ -74,8 +79,6 @@ class GroupViewSet(ScopedModelViewSet):
     form_fields = ["unit", "name", "grade", "school_year"]
 
     def get_form_class(self, for_update=False):
-        from django.forms import modelform_factory
-
         return modelform_factory(Group, form=UnitScopedForm, fields=self.form_fields)
 
     list_display = ["name", "unit", "grade", "school_year"]
@@ -107,11 +110,8 @@ class RoleViewSet(ScopedModelViewSet):
 
 def _lockout_viewsets():
     """Login lockouts, when the host runs django-axes (the GLANS site does)."""
-    from django.apps import apps
-
     if not apps.is_installed("axes"):
         return ()
-    from .lockouts import LockoutViewSet
 
     return (LockoutViewSet("glans_lockouts"),)
 
@@ -157,8 +157,6 @@ def profile_personal_data(request):
 def privacy_user_buttons(user, request_user):
     """In the admin's user list: the person's data (AVG export) and, from there, erasure; only
     for people the plugin knows (a membership or an enrolment), not for a host's own staff."""
-    from wagtail.admin.widgets.button import Button
-
     if permissions.is_platform_admin(request_user) and selectors.known_to_plugin(user=user):
         yield Button(
             _("Gegevens (AVG)"), reverse("glans_privacy:person", args=[user.pk]), priority=90
@@ -232,8 +230,6 @@ class OutboxPanel(Component):
 
 @hooks.register("construct_homepage_panels")
 def outbox_panel(request, panels):
-    from glans_learning.core.tasks import outbox_backlog
-
     if not permissions.is_platform_admin(request.user):
         return
     backlog = outbox_backlog()

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from functools import cache
 
+from django.conf import settings
+
 DEFAULT_XBLOCK_TYPES = (
     "poll",
     "survey",
@@ -22,8 +24,8 @@ DEFAULT_XBLOCK_TYPES = (
 @cache
 def xblock_installed() -> bool:
     try:
-        import xblock.core  # noqa: F401
-        import xblock.runtime  # noqa: F401
+        import xblock.core  # noqa: F401, PLC0415 - optional: the xblocks extra
+        import xblock.runtime  # noqa: F401, PLC0415 - optional: the xblocks extra
     except ImportError:
         return False
     return True
@@ -32,8 +34,6 @@ def xblock_installed() -> bool:
 def allowed_types() -> tuple[str, ...]:
     """The XBlock entry-point names lessons may use: ``GLANS_XBLOCK_TYPES`` (which replaces
     the defaults) or the defaults, plus ``GLANS_XBLOCK_EXTRA_TYPES`` (which extends them)."""
-    from django.conf import settings
-
     types = tuple(getattr(settings, "GLANS_XBLOCK_TYPES", DEFAULT_XBLOCK_TYPES))
     extra = tuple(getattr(settings, "GLANS_XBLOCK_EXTRA_TYPES", ()))
     return types + tuple(name for name in extra if name not in types)
@@ -47,7 +47,7 @@ def load_class(block_type: str):
     """The XBlock class for an allow-listed, installed type, or None."""
     if not xblock_installed() or not is_allowed(block_type):
         return None
-    from xblock.core import XBlock
+    from xblock.core import XBlock  # noqa: PLC0415 - optional: the xblocks extra
 
     try:
         return XBlock.load_class(block_type)

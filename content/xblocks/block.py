@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from django.core.exceptions import ValidationError
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from . import allowed_types, load_class, xblock_installed
+from .render import exercise_render
+from .runtime import GlansRuntime, OlxError
 
 
 def xblock_type_choices():
@@ -49,7 +52,6 @@ def validate_exercise(*, xblock_type: str, olx: str) -> None:
     it cannot be used."""
     if not xblock_installed() or load_class(xblock_type) is None:
         raise ValidationError(_("Dit type oefening is op deze site niet beschikbaar."))
-    from .runtime import GlansRuntime, OlxError
 
     runtime = GlansRuntime(
         user=None,
@@ -98,10 +100,6 @@ class ExerciseBlock(blocks.StructBlock):
         return value
 
     def render(self, value, context=None):
-        from django.utils.safestring import mark_safe
-
-        from .render import exercise_render
-
         context = context or {}
         html = exercise_render(
             request=context.get("request"),

@@ -12,13 +12,12 @@ from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
 from . import allowed_types, load_class
+from .services import package_of
 
 PUBLIC_DIR = "public"
 
 
 def _public_dirs() -> dict[str, Path]:
-    from .services import package_of
-
     dirs = {}
     for block_type in allowed_types():
         block_class = load_class(block_type)

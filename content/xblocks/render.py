@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import logging
 
+from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 
-from . import ids, is_allowed, xblock_installed
+from glans_learning.core.csp import allow_eval, nonce
+
+from . import allowed_types, ids, is_allowed, xblock_installed
+from .runtime import GlansRuntime, OlxError, StateStore
+from .services import ReplaceUrlsService
 
 logger = logging.getLogger(__name__)
 
@@ -25,8 +30,6 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
         return _unavailable("not_installed")
     if not is_allowed(block_type):
         return _unavailable("not_allowed")
-    from .runtime import GlansRuntime, OlxError, StateStore
-    from .services import ReplaceUrlsService
 
     preview = bool(getattr(request, "is_preview", False)) if request is not None else True
     user = getattr(request, "user", None)
@@ -88,8 +91,6 @@ def _page_states(request, user, page_id, store_class):
     if cache is None:
         cache = request._glans_xblock_states = {}
     if page_id not in cache:
-        from . import allowed_types
-
         cache[page_id] = store_class.prefetch(
             user=user, page_id=page_id, block_types=allowed_types()
         )
@@ -105,11 +106,8 @@ DEFAULT_CSP_EVAL_TYPES = ("poll", "survey")
 def _csp_nonce(request, block_type) -> str:
     """The request's CSP nonce for the block's inline resources ("" without django-csp);
     asks for 'unsafe-eval' on this response when the block type needs it."""
-    from django.conf import settings
-
     if request is None or getattr(request, "csp_nonce", None) is None:
         return ""
-    from glans_learning.core.csp import allow_eval, nonce
 
     if block_type in getattr(settings, "GLANS_XBLOCK_CSP_EVAL_TYPES", DEFAULT_CSP_EVAL_TYPES):
         allow_eval(request)

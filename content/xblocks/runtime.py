@@ -27,6 +27,7 @@ from xblock.runtime import IdGenerator, IdReader, KeyValueStore, KvsFieldData, R
 
 from . import ids, load_class
 from .models import LearningRecord, XBlockState
+from .selectors import page_states
 from .services import (
     BlockI18nService,
     GlansUserService,
@@ -191,8 +192,6 @@ class StateStore(KeyValueStore):
     def prefetch(*, user, page_id: int, block_types) -> dict:
         """The rows `_load` reads, for every exercise on one page at once (one query):
         {key: {(scope, key): state}}; the user's own rows only if signed in."""
-        from .selectors import page_states
-
         found: dict = {}
         for row in page_states(user=user, page_id=page_id, block_types=block_types):
             found.setdefault(row.key, {})[(row.scope, row.key)] = row.state

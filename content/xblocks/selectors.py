@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from django.db import connection
 from wagtail.fields import StreamField
 from wagtail.models import Page
+
+from .ids import usage_id_for
+from .models import XBlockState
 
 EXERCISE_BLOCK_TYPE = "exercise"
 
@@ -40,10 +44,6 @@ def page_states(*, user, page_id: int, block_types) -> list:
     their preferences per block type and their user info. Raw SQL (names from `_meta`, values
     as parameters): a page view reads it for every lesson with exercises, and Django's
     compilation of the equivalent OR-query cost more than the query itself."""
-    from django.db import connection
-
-    from .ids import usage_id_for
-    from .models import XBlockState
 
     def col(name):
         return connection.ops.quote_name(XBlockState._meta.get_field(name).column)

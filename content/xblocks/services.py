@@ -12,8 +12,12 @@ from importlib import resources as importlib_resources
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.templatetags.static import static
 from django.utils.translation import get_language, to_locale
 from xblock.reference.user_service import UserService, XBlockUser
+
+from . import load_class
 
 
 class BlockI18nService:
@@ -213,16 +217,12 @@ class ReplaceUrlsService:
         self.block = block
 
     def _url(self, path: str) -> str | None:
-        from django.contrib.staticfiles import finders
-        from django.templatetags.static import static
 
         path = path.lstrip("/")
         if ".." in path.split("/"):
             return None
         if self.block is not None and self.runtime is not None:
             try:
-                from . import load_class  # the block's own class (not the runtime's mix-in)
-
                 block_class = load_class(self.block.scope_ids.block_type) or type(self.block)
                 root = importlib_resources.files(package_of(block_class))
             except (ModuleNotFoundError, TypeError):

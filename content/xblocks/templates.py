@@ -26,11 +26,14 @@ and compares the HTML.
 
 from __future__ import annotations
 
+import importlib
 import threading
+from functools import lru_cache
 
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.template import Context, Engine, Library, Node, Template
+from django.template.backends.django import get_installed_libraries
 from django.templatetags import i18n as django_i18n
 from django.utils.translation import get_language, trans_real
 
@@ -47,8 +50,6 @@ _original = {}
 def engine() -> Engine:
     global _engine
     if _engine is None:
-        from django.template.backends.django import get_installed_libraries
-
         libraries = get_installed_libraries()
         libraries["i18n"] = __name__
         _engine = Engine(libraries=libraries)
@@ -87,10 +88,7 @@ PURE_HELPERS = (("poll.poll", "render_markdown"),)
 
 def install() -> None:
     """Give xblock-utils' ResourceLoader the cached behaviour (idempotent)."""
-    import importlib
-    from functools import lru_cache
-
-    from xblock.utils.resources import ResourceLoader
+    from xblock.utils.resources import ResourceLoader  # noqa: PLC0415 - optional: the xblocks extra
 
     if _original:
         return
@@ -111,11 +109,10 @@ def install() -> None:
 
 def uninstall() -> None:
     """Back to xblock-utils' own methods (tests compare both)."""
-    from xblock.utils.resources import ResourceLoader
+    from xblock.utils.resources import ResourceLoader  # noqa: PLC0415 - optional: the xblocks extra
 
     if not _original:
         return
-    import importlib
 
     ResourceLoader.load_unicode = _original.pop("load_unicode")
     ResourceLoader.render_django_template = _original.pop("render_django_template")

@@ -6,6 +6,7 @@ an allow-listed type; runs the block's handler in one transaction; every error i
 
 from __future__ import annotations
 
+import json
 import logging
 from io import BytesIO
 
@@ -15,7 +16,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 from wagtail import hooks
 
+from glans_learning.core.text import storable
+
 from . import ids, is_allowed, load_class, xblock_installed
+from .runtime import GlansRuntime, OlxError
 from .selectors import exercise_find
 
 # `hook(user, page) -> str | None`: a reason why `user` may not work on this page's exercises
@@ -37,9 +41,6 @@ def _storable_body(request, body: bytes) -> bytes:
     not JSON is passed on for the handler to refuse."""
     if request.content_type != "application/json" or (b"\\u" not in body and b"\x00" not in body):
         return body
-    import json
-
-    from glans_learning.core.text import storable
 
     try:
         data = json.loads(body)
@@ -50,7 +51,7 @@ def _storable_body(request, body: bytes) -> bytes:
 
 
 def _webob_request(request):
-    from webob import Request
+    from webob import Request  # noqa: PLC0415 - optional: the xblocks extra
 
     body = _storable_body(request, request.body[:MAX_BODY])
     environ = {
@@ -111,9 +112,7 @@ def handler(request, usage_id: str, handler_name: str, suffix: str = ""):
         if reason:
             return _error(403, str(reason))
 
-    from xblock.exceptions import NoSuchHandlerError
-
-    from .runtime import GlansRuntime, OlxError
+    from xblock.exceptions import NoSuchHandlerError  # noqa: PLC0415 - optional: the xblocks extra
 
     try:
         with transaction.atomic():

@@ -1,6 +1,12 @@
-from django import template
+import datetime
 
-from glans_learning.core.navigation import items_for
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.html import mark_safe
+from wagtail import hooks
+
+from glans_learning.core.i18n import switcher_languages
+from glans_learning.core.navigation import DASHBOARD_SECTIONS_HOOK, items_for
 
 register = template.Library()
 
@@ -14,19 +20,12 @@ def glans_nav(context):
 @register.simple_tag
 def glans_switcher_languages():
     """Languages for the switcher in the base template; empty means: show no switcher."""
-    from glans_learning.core.i18n import switcher_languages
-
     return switcher_languages()
 
 
 @register.simple_tag(takes_context=True)
 def glans_dashboard_sections(context):
     """HTML sections that apps add to the learner's dashboard (DASHBOARD_SECTIONS_HOOK)."""
-    from django.utils.html import mark_safe
-    from wagtail import hooks
-
-    from glans_learning.core.navigation import DASHBOARD_SECTIONS_HOOK
-
     request = context.get("request")
     if request is None:
         return ""
@@ -53,9 +52,6 @@ def moment(value, with_time=True):
     """A date or moment as people read it, in the site's time zone and language ("5 december
     2026 22:28"): also for the ISO strings kept in JSON snapshots (a dossier), which a
     template would otherwise print raw ("2026-12-05T21:28:49.675400+00:00")."""
-    import datetime
-
-    from django.utils import dateformat, timezone
 
     if value in (None, ""):
         return ""

@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from glans_learning.content.xblocks import reports_completion
+
 from ..models import (
     ATTENDED,
     LessonStatus,
@@ -89,7 +91,6 @@ def required_activities(lesson) -> list[dict]:
     """The activities a lesson needs for completion. An exercise counts only when this site
     can run it and the block reports a result (reports_completion): an exercise whose type
     is not installed, or that only shows something, never keeps a lesson open."""
-    from glans_learning.content.xblocks import reports_completion
 
     return [
         a

@@ -35,7 +35,7 @@ class Letter(models.TextChoices):
     IMPLEMENTATION = "implementation", _("Implementatie")
 
 
-# The pages' view code (courses/page_views.py: selectors for what a page shows, services for
+# The pages' view code (courses/views/pages.py: selectors for what a page shows, services for
 # what opening it does) sits above the models, so the models reach it through this Wagtail
 # hook, which courses/wagtail_hooks.py registers; no import from the models back up.
 PAGE_VIEWS_HOOK = "glans_course_page_views"
@@ -50,7 +50,7 @@ def page_view(name: str):
 
 class CourseTreeRouting:
     """Mixin for the course pages (before `Page` in the bases): routing below the page in one
-    query and the view restrictions in one (courses/page_views.py, docs/performance.md)."""
+    query and the view restrictions in one (courses/views/pages.py, docs/performance.md)."""
 
     # The page types below this one, level by level, as the course tree's
     # parent_page_types/subpage_types fix them: ("glans_courses.ModulePage", ...).

@@ -19,7 +19,17 @@ from functools import cache
 from django.db import connection
 from wagtail.models import Page, PageViewRestriction
 
-from ..models import ActivityResponse, LessonPage, LessonProgress, ModulePage
+from ..models import (
+    ActivityResponse,
+    Enrollment,
+    LessonPage,
+    LessonProgress,
+    ModuleCompletion,
+    ModulePage,
+    ProgrammeCompletion,
+    Session,
+    SessionRegistration,
+)
 from .rows import LessonItem, ModuleItem, ProgressRow
 
 
@@ -316,8 +326,6 @@ def page_by_url_path(*, model, under: str, depth: int, url_path: str):
 
 def active_enrollment_id(*, user, programme_id: int) -> int | None:
     """The id of the learner's newest active enrolment in a programme, or None."""
-    from ..models import Enrollment
-
     with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT {_col(Enrollment, 'pk')} FROM {_table(Enrollment)} "  # noqa: S608 - names from _meta
@@ -332,8 +340,6 @@ def active_enrollment_id(*, user, programme_id: int) -> int | None:
 
 def module_completions(*, user, module_ids) -> dict:
     """{module id: ModuleCompletion} of the learner for these modules."""
-    from ..models import ModuleCompletion
-
     if not module_ids:
         return {}
     return {
@@ -349,8 +355,6 @@ def module_completions(*, user, module_ids) -> dict:
 
 def programme_completion(*, user, programme_id: int):
     """The learner's ProgrammeCompletion of a programme, or None."""
-    from ..models import ProgrammeCompletion
-
     found = _instances(
         ProgrammeCompletion,
         f"FROM {_table(ProgrammeCompletion)} WHERE {_col(ProgrammeCompletion, 'user')} = %s "
@@ -364,8 +368,6 @@ def programme_completion(*, user, programme_id: int):
 def programme_sessions(*, programme_id: int, user_id: int | None, unit_ids) -> list:
     """The sessions of a programme, oldest first: all of them with `user_id` None (academy
     staff); else the academy-wide ones, those of `unit_ids` and those the user trains."""
-    from ..models import Session
-
     table = _table(Session)
     unit = _col(Session, "unit", table)
     where = f"{_col(Session, 'programme', table)} = %s"
@@ -393,7 +395,6 @@ def programme_official_registrations(*, user, programme_id) -> list:
     programme: the one definition of the sessions that count (completion, the learner's
     route, the team, exports and the API all read it so), whichever sessions the learner
     can still see."""
-    from ..models import Session, SessionRegistration
 
     session = _col(SessionRegistration, "session", "r")
     return list(
@@ -412,8 +413,6 @@ def programme_official_registrations(*, user, programme_id) -> list:
 def official_registrations(*, user, session_ids) -> list:
     """The learner's registrations (session id, attendance) for those of these sessions that
     count toward a programme (official ones)."""
-    from ..models import Session, SessionRegistration
-
     if not session_ids:
         return []
     session = _col(SessionRegistration, "session", "r")

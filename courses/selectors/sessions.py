@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.utils import timezone
+
+from glans_learning.organisations.models import Membership
 
 # Who may see, register for and manage which session is authorization: it lives in
 # courses/permissions.py; re-exported here, where the readers have always found it.
@@ -12,13 +15,12 @@ from ..permissions import (  # noqa: F401
     sessions_open_to,
     sessions_visible_to,
 )
+from . import raw
 
 
 def programme_sessions(*, user, programme) -> list:
     """All sessions of a programme the user may see, oldest first (one query, read on every
     programme page view: raw SQL with the rule of `sessions_visible_to`)."""
-    from . import raw
-
     visibility = session_visibility(user)
     if visibility is None:
         return []
@@ -47,10 +49,6 @@ def team_roster(*, session) -> list[dict]:
     """Who belongs on a team session's attendance list: every current member of its unit (also
     those who did not register) and anyone else registered, with their registration or None;
     sorted by name. Two queries."""
-    from django.contrib.auth import get_user_model
-
-    from glans_learning.organisations.models import Membership
-
     registrations = {r.user_id: r for r in session.registrations.select_related("user")}
     member_ids = set()
     if session.unit_id is not None:

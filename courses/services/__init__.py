@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from glans_learning.content.blocks import max_attempts, min_answer_length
 from glans_learning.core.tasks import enqueue
 from glans_learning.organisations import permissions
-from glans_learning.organisations.models import SchoolYear
+from glans_learning.organisations.models import Membership, SchoolYear
 
 from .. import completion, selectors, signals
 from ..models import (
@@ -613,7 +613,6 @@ def on_membership_ended(sender, instance, **kwargs) -> None:
         return
     if instance.is_active and "created" in kwargs:  # post_save of an active membership
         return
-    from glans_learning.organisations.models import Membership
 
     if (
         Membership.objects.current()

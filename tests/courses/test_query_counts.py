@@ -53,7 +53,7 @@ def test_lesson_module_and_programme_pages_are_flat_in_programme_size(
         client.logout()
     assert counts["small"] == counts["large"], counts
     # Session, user, site, nav (5) and routing below the programme index in one query plus
-    # the view restrictions in one (courses/page_views.py; Wagtail's level-by-level
+    # the view restrictions in one (courses/views/pages.py; Wagtail's level-by-level
     # routing and restriction look-ups took 10 for a lesson).
     assert counts["large"]["lesson"] <= 13, counts
     assert counts["large"]["module"] <= 14, counts

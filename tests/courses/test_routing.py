@@ -1,4 +1,4 @@
-"""Course pages route in one query below the programme index (courses/page_views.py) and
+"""Course pages route in one query below the programme index (courses/views/pages.py) and
 read their view restrictions in one query; Wagtail's behaviour must not change: drafts,
 previews, private pages, aliases, redirects and trailing slashes."""
 

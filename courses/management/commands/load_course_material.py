@@ -1,6 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from glans_learning.content.checks import unavailable_exercise_types
 from glans_learning.content.material import MaterialError, load_material
+from glans_learning.content.xblocks import xblock_installed
 from glans_learning.courses.material_loader import load
 
 
@@ -28,8 +30,6 @@ class Command(BaseCommand):
         for source in report.left_alone:
             self.stdout.write(f"left alone: {source}")
         self.stdout.write(self.style.SUCCESS(f"Course material loaded: {report.summary()}."))
-        from glans_learning.content.checks import unavailable_exercise_types
-        from glans_learning.content.xblocks import xblock_installed
 
         missing = unavailable_exercise_types()
         if missing:

@@ -14,8 +14,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import assessments
-from .models import Enrollment, PracticalAssessment, ProgrammePage
+from .. import assessments
+from ..models import Enrollment, PracticalAssessment, ProgrammePage
 
 
 @login_required

@@ -17,9 +17,9 @@ from glans_learning.core.exports import export_response
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors, services, staff_import
-from .forms import TeamEnrolForm, TeamFilterForm
-from .models import (
+from .. import selectors, services, staff_import
+from ..forms import TeamEnrolForm, TeamFilterForm
+from ..models import (
     Attendance,
     LearnerPreference,
     LessonPage,
@@ -27,7 +27,7 @@ from .models import (
     ProgrammeCompletion,
     ProgrammePage,
 )
-from .team_views import calendar_feed_url
+from .team import calendar_feed_url
 
 
 def _error_text(exc: ValidationError) -> str:

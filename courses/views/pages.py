@@ -5,13 +5,18 @@ done by a service, never by a selector."""
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
 from django.http import Http404, HttpResponse
 from django.template.response import TemplateResponse
+from wagtail.models import Page, PageViewRestriction
 
 from glans_learning.core.pdf import PdfUnavailable
 from glans_learning.organisations import permissions
 
-from . import selectors, services, trainer_kits
+from .. import selectors, services, trainer_kits
+from ..models.pages import CourseTreeRouting
+from ..selectors import raw
 
 
 def programme_index_context(*, index, request) -> dict:
@@ -131,19 +136,12 @@ def guide_pdf(*, lesson, request, kind: str):
 
 
 def _routes_like_wagtail(page_class) -> bool:
-    from wagtail.models import Page
-
-    from .models.pages import CourseTreeRouting
 
     return page_class.route in (Page.route, CourseTreeRouting.route)
 
 
 def course_route(*, page, request, path_components):
     """Route `path_components` below the course page `page` (its route())."""
-    from django.apps import apps
-    from django.contrib.contenttypes.models import ContentType
-
-    from .selectors import raw
 
     url_path = page.url_path + "".join(f"{c}/" for c in path_components)
     levels = len(path_components)
@@ -163,8 +161,6 @@ def course_route(*, page, request, path_components):
 def _route_level_by_level(*, page, request, path_components):
     """Any other path: every page on it in one query, then Wagtail's own routing from the
     deepest one (or from the first page that routes differently)."""
-    from django.http import Http404
-    from wagtail.models import Page
 
     prefixes = []
     url_path = page.url_path
@@ -200,9 +196,6 @@ def course_view_restrictions(*, page):
     """The view restrictions on `page` and its ancestors, an alias's taken from its source
     page (Wagtail's rule), read in one query. A queryset like Wagtail's (admin views order and
     filter it); serving a page only iterates it."""
-    from wagtail.models import PageViewRestriction
-
-    from .selectors import raw
 
     rows = raw.view_restrictions(path=page.path)
     queryset = PageViewRestriction.objects.filter(pk__in=[row.pk for row in rows])

@@ -20,19 +20,19 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import selectors, team_sessions
-from .calendar import absolute_url, sessions_calendar
-from .forms import TeamSessionForm
-from .models import Attendance, LearnerPreference, LessonPage, Session
-from .selectors.guides import (
+from .. import selectors, team_sessions
+from ..calendar import absolute_url, sessions_calendar
+from ..forms import TeamSessionForm
+from ..models import Attendance, LearnerPreference, LessonPage, Session
+from ..selectors.guides import (
     guide_kit_links,
     guide_minutes,
     guide_place,
     guide_timeline,
     step_slide_numbers,
 )
-from .selectors.logbook import learner_logbook
-from .trainer_kits import guide_kit
+from ..selectors.logbook import learner_logbook
+from ..trainer_kits import guide_kit
 
 
 def _error_text(exc: ValidationError) -> str:
@@ -245,7 +245,7 @@ def logbook(request):
 
 def _weasyprint():
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # noqa: PLC0415 - optional: the pdf extra
     except (ImportError, OSError):  # the `pdf` extra, or its system libraries, are missing
         return None
     return HTML

@@ -5,6 +5,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
 from glans_learning.core.services import two_factor_reset
+from glans_learning.organisations.permissions import is_platform_admin
 
 
 class Command(BaseCommand):
@@ -15,8 +16,6 @@ class Command(BaseCommand):
         parser.add_argument("--by", required=True, help="Username of the platform admin.")
 
     def handle(self, *args, username, by, **options):
-        from glans_learning.organisations.permissions import is_platform_admin
-
         User = get_user_model()
         admin = User.objects.filter(username=by, is_active=True).first()
         if admin is None or not is_platform_admin(admin):

@@ -16,9 +16,9 @@ from django.views.decorators.http import require_http_methods
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from . import services, staff_reminders
-from .models import ProgrammePage
-from .selectors.staff import unit_staff_status
+from .. import services, staff_reminders
+from ..models import ProgrammePage
+from ..selectors.staff import unit_staff_status
 
 
 def _unit_and_programme(request, unit_id):
@@ -101,7 +101,7 @@ def team_missing_pdf(request, unit_id):
         request=request,
     )
     try:
-        from weasyprint import HTML
+        from weasyprint import HTML  # noqa: PLC0415 - optional: the pdf extra
     except ImportError:  # the optional `pdf` extra (and its system libraries) is missing
         messages.error(
             request,
