@@ -1,17 +1,19 @@
 """Background work for courses. Tasks take ids, are idempotent and thin: they fetch, call a
 service and retry on transient errors."""
 
+import logging
 from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from glans_learning.core.notifications import notification_key, notify_once
 from glans_learning.core.tasks import TRANSIENT_ERRORS
 
 from .calendar import absolute_url, send_mail_with_ics
@@ -19,7 +21,6 @@ from .models import (
     Enrollment,
     LearnerPreference,
     ProgrammeCompletion,
-    ReminderLog,
     ReminderSettings,
     Session,
     SessionRegistration,
@@ -34,6 +35,8 @@ MAIL_RETRY = {
     "retry_backoff_max": 30 * 60,
     "max_retries": 10,
 }
+
+logger = logging.getLogger(__name__)
 
 
 def single_line(text: str) -> str:
@@ -83,26 +86,41 @@ def send_session_confirmation(self, registration_id: int) -> bool:
 def _send_reminder_once(
     *, user, kind: str, key: str, template: str, context: dict, session=None, method="PUBLISH"
 ) -> bool:
-    """Send one reminder for one event, at most once: the ReminderLog row is written in the
-    same transaction, under its unique constraint, before the mail leaves. A session mail
-    carries the session's .ics."""
+    """Send one reminder for one event, at most once, through the once-only notification
+    service (key ``courses:<kind>:<user id>:<key>``): a failed mail leaves no record and is
+    tried again by the next run. A session mail carries the session's .ics."""
     if not user.email:
         return False
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = single_line(render_to_string(f"{template}_subject.txt", context))
+            body = render_to_string(f"{template}.txt", context)
+        if session is None:
+            send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+        else:
+            send_mail_with_ics(
+                subject=subject, body=body, to=user.email, session=session, method=method
+            )
+
+    return notify_once(
+        key=notification_key("courses", kind, user.pk, key), kind=kind, user=user, send=send
+    )
+
+
+def _send_in_batch(**kwargs) -> bool:
+    """One reminder of a daily run: a mail server that fails for this one is logged and
+    leaves it unsent (the next run tries again) instead of stopping everybody else's."""
     try:
-        with transaction.atomic():
-            ReminderLog.objects.create(user=user, kind=kind, key=key)
-            with translation.override(settings.LANGUAGE_CODE):
-                subject = single_line(render_to_string(f"{template}_subject.txt", context))
-                body = render_to_string(f"{template}.txt", context)
-            if session is None:
-                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
-            else:
-                send_mail_with_ics(
-                    subject=subject, body=body, to=user.email, session=session, method=method
-                )
-    except IntegrityError:
+        return _send_reminder_once(**kwargs)
+    except TRANSIENT_ERRORS:
+        logger.warning(
+            "Reminder %s for user %s not sent; retried next run.",
+            kwargs["kind"],
+            kwargs["user"].pk,
+            exc_info=True,
+        )
         return False
-    return True
 
 
 @shared_task
@@ -133,7 +151,7 @@ def send_reminders() -> dict:
         if (enrollment.user_id, enrollment.programme_id) in done_pairs:
             continue
         since = (enrollment.last_activity_at or enrollment.created_at).date().isoformat()
-        if _send_reminder_once(
+        if _send_in_batch(
             user=enrollment.user,
             kind="stalled",
             key=f"enrollment:{enrollment.pk}:{since}",
@@ -152,7 +170,7 @@ def send_reminders() -> dict:
         for registration in session.registrations.all():
             if registration.user_id in opted_out:
                 continue
-            if _send_reminder_once(
+            if _send_in_batch(
                 user=registration.user,
                 kind="session",
                 key=f"session:{session.pk}",
@@ -179,7 +197,7 @@ def send_pending_confirmations() -> int:
 @shared_task(bind=True, **MAIL_RETRY)
 def send_team_invitations(self, session_id: int) -> int:
     """Invite every current member of a team session's unit (an e-mail with the session's .ics,
-    METHOD:REQUEST). Idempotent: each person is invited once per session (ReminderLog), so
+    METHOD:REQUEST). Idempotent: each person is invited once per session (notify_once), so
     running it again only reaches who joined the team since."""
     from glans_learning.organisations.models import Membership
 
@@ -219,7 +237,7 @@ def send_team_invitations(self, session_id: int) -> int:
 @shared_task(**MAIL_RETRY)
 def send_staff_reminder(user_id: int, programme_id: int, key: str, by_id: int) -> bool:
     """A team lead's reminder ('Wie mist er nog?'): mailed at most once per person,
-    programme and day (the ReminderLog key)."""
+    programme and day (the notification key)."""
     from django.contrib.auth import get_user_model
 
     from .models import ProgrammePage
