@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('glans_certification', '0006_certificatereminder_to_sent_notification'),
+        ("glans_certification", "0006_certificatereminder_to_sent_notification"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='CertificateReminder',
+            name="CertificateReminder",
         ),
     ]

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('glans_courses', '0006_reminderlog_to_sent_notification'),
+        ("glans_courses", "0006_reminderlog_to_sent_notification"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='ReminderLog',
+            name="ReminderLog",
         ),
     ]

@@ -4,13 +4,12 @@ from django.db import migrations
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('glans_measurement', '0004_reminderlog_to_sent_notification'),
+        ("glans_measurement", "0004_reminderlog_to_sent_notification"),
     ]
 
     operations = [
         migrations.DeleteModel(
-            name='ReminderLog',
+            name="ReminderLog",
         ),
     ]
