@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from glans_learning.certification import documents, lifecycle, selectors, services, tasks
-from glans_learning.certification.models import Certificate, CertificateReminder, CheckIn
+from glans_learning.certification.models import Certificate, CheckIn
+from glans_learning.core.models import SentNotification
 from tests.factories import person
 
 from .test_services import walk_to_decision
@@ -197,8 +198,9 @@ def test_reminders_once_per_threshold(certificate, mailoutbox, director):
     certificate.save()
     assert tasks.send_certification_reminders() == 1
     assert tasks.send_certification_reminders() == 0
-    keys = set(CertificateReminder.objects.values_list("key", flat=True))
-    assert keys == {"expiry-90", "expiry-30"}
+    keys = set(SentNotification.objects.values_list("key", flat=True))
+    prefix = f"certification:certificate:{certificate.pk}:"
+    assert keys == {f"{prefix}expiry-90", f"{prefix}expiry-30"}
 
 
 def test_checkin_reminder_once(certificate, mailoutbox):

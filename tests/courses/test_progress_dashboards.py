@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from glans_learning.core.models import SentNotification
 from glans_learning.courses import services
 from glans_learning.courses.models import (
     Enrollment,
     LearnerPreference,
-    ReminderLog,
     ReminderSettings,
 )
 from glans_learning.courses.tasks import send_reminders
@@ -370,7 +370,7 @@ def test_stalled_learner_gets_one_reminder(learner, programme):
     assert "14 dagen" in message.body
     assert send_reminders() == {"stalled": 0, "session": 0}
     assert len(mail.outbox) == 1
-    assert ReminderLog.objects.filter(user=learner, kind="stalled").count() == 1
+    assert SentNotification.objects.filter(user=learner, kind="stalled").count() == 1
 
 
 def test_active_learner_gets_no_reminder(learner):
@@ -397,7 +397,7 @@ def test_opted_out_learner_gets_no_reminders(client, learner, programme):
     register(learner, session)
     assert send_reminders() == {"stalled": 0, "session": 0}
     assert mail.outbox == []
-    assert not ReminderLog.objects.exists()
+    assert not SentNotification.objects.exists()
 
 
 def test_completed_programme_gets_no_stall_reminder(learner):
