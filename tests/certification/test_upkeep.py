@@ -5,6 +5,7 @@ comments and attachments (school only, frozen in the dossier)."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -32,6 +33,7 @@ def certificate(application, auditor, django_capture_on_commit_callbacks):
             certified=True,
             valid_until=timezone.localdate() + datetime.timedelta(days=3 * 365),
         )
+    mail.outbox.clear()  # the decision's own mail (mail_audit_outcome) is not a reminder
     return Certificate.objects.get(application=application)
 
 

@@ -373,6 +373,27 @@ def test_stalled_learner_gets_one_reminder(learner, programme):
     assert SentNotification.objects.filter(user=learner, kind="stalled").count() == 1
 
 
+def test_a_stalled_reminder_that_failed_is_sent_by_the_next_run(learner, monkeypatch):
+    """The mail server is down: nothing is recorded and other learners are not stopped; the
+    next daily run sends it, once (core.notifications.notify_once)."""
+    import smtplib
+
+    from glans_learning.courses import tasks
+
+    Enrollment.objects.filter(user=learner).update(last_activity_at=days_ago(20))
+
+    def down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(tasks, "send_mail", down)
+    assert send_reminders() == {"stalled": 0, "session": 0}
+    assert not SentNotification.objects.exists()
+    monkeypatch.undo()
+    assert send_reminders() == {"stalled": 1, "session": 0}
+    assert send_reminders() == {"stalled": 0, "session": 0}
+    assert len(mail.outbox) == 1
+
+
 def test_active_learner_gets_no_reminder(learner):
     services.lesson_open(user=learner, lesson=lesson("eerste-les"))
     Enrollment.objects.filter(user=learner).update(created_at=days_ago(60))
