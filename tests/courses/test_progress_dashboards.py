@@ -378,14 +378,14 @@ def test_a_stalled_reminder_that_failed_is_sent_by_the_next_run(learner, monkeyp
     next daily run sends it, once (core.notifications.notify_once)."""
     import smtplib
 
-    from glans_learning.courses import tasks
+    from glans_learning.courses import reminders
 
     Enrollment.objects.filter(user=learner).update(last_activity_at=days_ago(20))
 
     def down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("down")
 
-    monkeypatch.setattr(tasks, "send_mail", down)
+    monkeypatch.setattr(reminders, "send_mail", down)
     assert send_reminders() == {"stalled": 0, "session": 0}
     assert not SentNotification.objects.exists()
     monkeypatch.undo()
