@@ -382,23 +382,6 @@ class Certificate(models.Model):
         return certificate_state(self, today=today)["valid"]
 
 
-class CertificateReminder(models.Model):
-    """One e-mail sent for a certificate and a reason ('expiry-90', 'checkin-2027-10-01'),
-    so the beat task never sends the same reminder twice."""
-
-    certificate = models.ForeignKey(Certificate, on_delete=models.CASCADE, related_name="reminders")
-    key = models.CharField(max_length=40)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["certificate", "key"], name="one_reminder_per_key")
-        ]
-
-    def __str__(self):
-        return f"{self.certificate_id}: {self.key}"
-
-
 class CheckIn(models.Model):
     """The yearly check-in that keeps a certificate valid: the school confirms that the
     handbook was strengthened (a published handbook of this school year) and how the

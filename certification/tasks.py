@@ -7,19 +7,20 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
-from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from glans_learning.core import pdf as core_pdf
 from glans_learning.core.links import absolute_url
+from glans_learning.core.notifications import notification_key, notify_once, sent_keys
+from glans_learning.core.tasks import TRANSIENT_ERRORS
 from glans_learning.core.templatetags.glans_core_tags import moment
 from glans_learning.organisations.models import Membership, RoleCode
 from glans_learning.organisations.permissions import HANDBOOK_ROLES
 
 from . import documents, lifecycle
-from .models import AuditEvent, Certificate, CertificateReminder
+from .models import AuditEvent, Certificate
 
 logger = logging.getLogger(__name__)
 
@@ -78,32 +79,49 @@ def _message(certificate, kind) -> tuple[str, str]:
 @shared_task
 def send_certification_reminders() -> int:
     """Remind schools 90 and 30 days before their certificate expires and when the yearly
-    check-in opens. Each (certificate, reason) once: the CertificateReminder row is written
-    before the mail, so a second run (or a parallel worker) sends nothing."""
+    check-in opens. Each (certificate, reason) once, through the once-only notification
+    service (key ``certification:certificate:<id>:<reason>``): the mail and its record are one
+    transaction, so a second run (or a parallel worker) sends nothing and a mail that failed
+    is sent by the next run. With nobody to mail, nothing is recorded (a director who joins
+    later still gets it)."""
     today = timezone.localdate()
     sent = 0
-    certificates = (
+    certificates = list(
         Certificate.objects.filter(revoked_at__isnull=True, valid_until__gte=today)
         .select_related("unit")
-        .prefetch_related("checkins", "reminders")
+        .prefetch_related("checkins")
     )
-    for certificate in certificates:
-        done = {r.key for r in certificate.reminders.all()}
-        for key, kind in lifecycle.reminders_due(certificate, today=today):
-            if key in done:
-                continue
-            try:
-                with transaction.atomic():
-                    CertificateReminder.objects.create(certificate=certificate, key=key)
-            except IntegrityError:
-                continue
-            recipients = _recipients(certificate.unit_id)
-            if recipients:
-                with translation.override(settings.LANGUAGE_CODE):
-                    subject, body = _message(certificate, kind)
-                    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
-            sent += 1
+    due = [
+        (certificate, kind, certificate_reminder_key(certificate.pk, key))
+        for certificate in certificates
+        for key, kind in lifecycle.reminders_due(certificate, today=today)
+    ]
+    done = sent_keys(key for _c, _k, key in due)
+    for certificate, kind, key in due:
+        if key in done:
+            continue
+        recipients = _recipients(certificate.unit_id)
+        if not recipients:
+            continue
+
+        def send(certificate=certificate, kind=kind, recipients=recipients):
+            with translation.override(settings.LANGUAGE_CODE):
+                subject, body = _message(certificate, kind)
+                send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, recipients)
+
+        try:
+            if notify_once(key=key, kind=f"certificate-{kind}", send=send):
+                sent += 1
+        except TRANSIENT_ERRORS:
+            logger.warning(
+                "Certificate reminder %s not sent; retried next run.", key, exc_info=True
+            )
     return sent
+
+
+def certificate_reminder_key(certificate_id: int, reason: str) -> str:
+    """The once-only notification key of a certificate's reminder ('expiry-90', ...)."""
+    return notification_key("certification", "certificate", certificate_id, reason)
 
 
 def _board_recipients(board_id) -> list[str]:

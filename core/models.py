@@ -115,3 +115,30 @@ class AccountInvitation(models.Model):
 
     def __str__(self):
         return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+
+class SentNotification(models.Model):
+    """A mail or reminder that went out once and must never go out again: the unique key
+    names the event (``courses:stalled:<user>:enrollment:<id>:<day>``). Written by
+    ``core.notifications.notify_once`` in the same transaction as the sending, so a failed
+    send leaves no row and is tried again later."""
+
+    key = models.CharField(max_length=255, unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("persoon"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="glans_notifications",
+    )
+    kind = models.CharField(max_length=40, db_index=True)
+    sent_at = models.DateTimeField(_("verstuurd"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-sent_at"]
+        verbose_name = _("verstuurde melding")
+        verbose_name_plural = _("verstuurde meldingen")
+
+    def __str__(self):
+        return self.key

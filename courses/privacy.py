@@ -21,7 +21,6 @@ from .models import (
     LessonProgress,
     ModuleCompletion,
     ProgrammeCompletion,
-    ReminderLog,
     Session,
     SessionRegistration,
 )
@@ -95,9 +94,6 @@ def export(user):
         ),
         "glans_courses.LearnerPreference": rows(
             LearnerPreference.objects.filter(user=user), "reminders_enabled"
-        ),
-        "glans_courses.ReminderLog": rows(
-            ReminderLog.objects.filter(user=user), "kind", "key", "sent_at"
         ),
     }
 
@@ -184,14 +180,6 @@ def register():
             "while the account exists",
             "the learner",
             "kept",
-        ),
-        "glans_courses.ReminderLog": Entry(
-            "which reminders were sent",
-            "never sending one twice",
-            "legitimate interest (art. 6(1)(f))",
-            "while the account exists",
-            "platform admins",
-            "kept, linked to the anonymised account",
         ),
         "glans_courses.Register": not_personal("registers (names, notes about the register)"),
     }

@@ -6,13 +6,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from glans_learning.core.invitations import last_invitations, needs_activation
+from glans_learning.core.notifications import was_sent
 from glans_learning.core.services import invitation_send
 from glans_learning.core.tasks import enqueue
 from glans_learning.organisations import permissions
 from glans_learning.organisations.models import Membership
 
-from .models import Enrollment, ProgrammeCompletion, ReminderLog
-from .selectors.staff import REMINDER_KIND, reminder_key
+from .models import Enrollment, ProgrammeCompletion
+from .selectors.staff import director_reminder_key, reminder_key
 from .tasks import send_staff_reminder
 
 
@@ -41,7 +42,7 @@ def staff_invite(*, by, unit, user_id: int):
 
 
 def staff_remind(*, by, unit, user_id: int, programme) -> None:
-    """A reminder to a team member who is enrolled but not done, once a day (ReminderLog)."""
+    """A reminder to a team member who is enrolled but not done, once a day (notify_once)."""
     user = _member_or_denied(by=by, unit=unit, user_id=user_id)
     if needs_activation(user):
         raise ValidationError(_("Stuur eerst een uitnodiging: het account is nog niet actief."))
@@ -50,6 +51,6 @@ def staff_remind(*, by, unit, user_id: int, programme) -> None:
     if ProgrammeCompletion.objects.filter(user=user, programme=programme).exists():
         raise ValidationError(_("Deze persoon heeft het al afgerond."))
     key = reminder_key(programme_id=programme.pk)
-    if ReminderLog.objects.filter(user=user, kind=REMINDER_KIND, key=key).exists():
+    if was_sent(director_reminder_key(user_id=user.pk, key=key)):
         raise ValidationError(_("Deze persoon heeft vandaag al een herinnering gekregen."))
     enqueue(send_staff_reminder, user.pk, programme.pk, key, by.pk)

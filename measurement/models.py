@@ -279,20 +279,6 @@ class Intervisie(models.Model):
         return f"{self.moment} ({self.held_on})"
 
 
-class ReminderLog(models.Model):
-    """A teacher was reminded of a moment: at most once per moment and teacher."""
-
-    moment = models.ForeignKey(MeasurementMoment, on_delete=models.CASCADE, related_name="+")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["moment", "user"], name="unique_reminder")]
-
-    def __str__(self):
-        return f"{self.moment_id}/{self.user_id}"
-
-
 class AccessLog(models.Model):
     """Who viewed labelled relationship data (labels are the only near-identifying field)."""
 

@@ -8,7 +8,7 @@ from wagtail import hooks
 
 from glans_learning.organisations.privacy import EXPORT_HOOK, REGISTER_HOOK, Entry, rows
 
-from .models import AccessLog, ImportJob, Intervisie, Rating, ReminderLog, SelfCheck
+from .models import AccessLog, ImportJob, Intervisie, Rating, SelfCheck
 
 SCHOOL = "task of the school (art. 6(1)(e)), the board is controller; GLANS processes"
 RETENTION = "GLANS_MEASUREMENT_RETENTION_YEARS after the family's last school year"
@@ -36,9 +36,6 @@ def export(user):
         ),
         "glans_measurement.Intervisie": rows(
             Intervisie.objects.filter(recorded_by=user), "moment__date", "held_on"
-        ),
-        "glans_measurement.ReminderLog": rows(
-            ReminderLog.objects.filter(user=user), "moment__date", "sent_at"
         ),
         "glans_measurement.AccessLog": rows(
             AccessLog.objects.filter(user=user), "unit__name", "group__name", "what", "at"
@@ -88,14 +85,6 @@ def register():
             SCHOOL,
             RETENTION,
             "the school's team and director",
-            kept,
-        ),
-        "glans_measurement.ReminderLog": Entry(
-            "measurement reminders sent",
-            "never sending one twice",
-            "legitimate interest (art. 6(1)(f))",
-            RETENTION,
-            "platform admins",
             kept,
         ),
         "glans_measurement.AccessLog": Entry(

@@ -34,7 +34,7 @@ from wagtail import hooks
 from wagtail.log_actions import log
 from wagtail.models import ModelLogEntry
 
-from glans_learning.core.models import AccountInvitation, ApiToken
+from glans_learning.core.models import AccountInvitation, ApiToken, SentNotification
 
 from . import permissions
 from .models import Membership, MembershipInvitation, ScopedLogEntry
@@ -105,6 +105,9 @@ def _export_own(user):
         "glans_core.AccountInvitation": rows(
             AccountInvitation.objects.filter(user=user), "created_at", "sent_at"
         ),
+        "glans_core.SentNotification": rows(
+            SentNotification.objects.filter(user=user), "kind", "key", "sent_at"
+        ),
         "glans_organisations.Membership": [
             {
                 "unit": m.unit.name if m.unit else None,
@@ -172,6 +175,14 @@ def _register_own():
             "while the account exists; deleted on erasure",
             "the person; school directors; platform admins",
             "deleted",
+        ),
+        "glans_core.SentNotification": Entry(
+            "which reminders and notification mails were sent to whom, when (kind and ids only)",
+            "never sending one twice",
+            "legitimate interest (art. 6(1)(f))",
+            "while the account exists",
+            "platform admins",
+            "kept, linked to the anonymised account",
         ),
         "glans_organisations.MembershipInvitation": Entry(
             "invitations for an existing account to join a unit: for whom, by whom, when, answer",

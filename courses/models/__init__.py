@@ -23,7 +23,7 @@ from .progress import (
     ProgrammeCompletion,
 )
 from .registers import Register
-from .reminders import LearnerPreference, ReminderLog, ReminderSettings
+from .reminders import LearnerPreference, ReminderSettings
 from .sessions import ATTENDED, Attendance, Session, SessionRegistration, validate_single_line
 
 __all__ = [
@@ -48,7 +48,6 @@ __all__ = [
     "ProgrammeIndexPage",
     "ProgrammePage",
     "Register",
-    "ReminderLog",
     "ReminderSettings",
     "Session",
     "SessionRegistration",

@@ -1,4 +1,5 @@
-"""Reminder e-mails: the learner's preference, what was sent, and when to send (settings)."""
+"""Reminder e-mails: the learner's preference and when to send (settings). What was sent:
+glans_core.SentNotification (core/notifications.py)."""
 
 from django.conf import settings
 from django.core.validators import MinValueValidator
@@ -18,25 +19,6 @@ class LearnerPreference(models.Model):
 
     def __str__(self):
         return str(self.user_id)
-
-
-class ReminderLog(models.Model):
-    """One row per reminder sent; the unique key makes sure an event is never mailed twice."""
-
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_reminders"
-    )
-    kind = models.CharField(max_length=20)
-    key = models.CharField(max_length=120)
-    sent_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["user", "kind", "key"], name="one_reminder_per_event")
-        ]
-
-    def __str__(self):
-        return f"{self.kind} {self.key}"
 
 
 @register_setting(icon="mail")

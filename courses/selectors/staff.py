@@ -7,9 +7,10 @@ from __future__ import annotations
 from django.utils import timezone
 
 from glans_learning.core.invitations import last_invitations, needs_activation
+from glans_learning.core.notifications import notification_key, sent_keys
 from glans_learning.organisations.models import Membership
 
-from ..models import LessonStatus, ReminderLog
+from ..models import LessonStatus
 from .progress import team_progress
 
 NOT_ACTIVATED, NOT_ENROLLED = "not_activated", "not_enrolled"
@@ -17,8 +18,14 @@ REMINDER_KIND = "director"
 
 
 def reminder_key(*, programme_id: int, day=None) -> str:
-    """One director's reminder per person, programme and day (ReminderLog's unique key)."""
+    """One director's reminder per person, programme and day (the event part of the
+    notification key, see ``director_reminder_key``)."""
     return f"{programme_id}:{(day or timezone.localdate()).isoformat()}"
+
+
+def director_reminder_key(*, user_id: int, key: str) -> str:
+    """The once-only notification key of a director's reminder to one person."""
+    return notification_key("courses", REMINDER_KIND, user_id, key)
 
 
 def unit_staff_status(*, unit, programme) -> dict:
@@ -33,11 +40,8 @@ def unit_staff_status(*, unit, programme) -> dict:
     progress = {row["user"].pk: row for row in matrix["rows"]}
     invited = last_invitations(user_ids=members)
     today_key = reminder_key(programme_id=programme.pk)
-    reminded = set(
-        ReminderLog.objects.filter(
-            user_id__in=list(members), kind=REMINDER_KIND, key=today_key
-        ).values_list("user_id", flat=True)
-    )
+    keys = {director_reminder_key(user_id=pk, key=today_key): pk for pk in members}
+    reminded = {keys[key] for key in sent_keys(keys)}
     rows = []
     for user in sorted(
         members.values(), key=lambda u: (u.last_name.lower(), u.first_name.lower(), u.username)

@@ -5,6 +5,7 @@ comments and attachments (school only, frozen in the dossier)."""
 import datetime
 
 import pytest
+from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -12,7 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from glans_learning.certification import documents, lifecycle, selectors, services, tasks
-from glans_learning.certification.models import Certificate, CertificateReminder, CheckIn
+from glans_learning.certification.models import Certificate, CheckIn
+from glans_learning.core.models import SentNotification
 from tests.factories import log_in, person
 
 from .test_services import walk_to_decision
@@ -31,6 +33,7 @@ def certificate(application, auditor, django_capture_on_commit_callbacks):
             certified=True,
             valid_until=timezone.localdate() + datetime.timedelta(days=3 * 365),
         )
+    mail.outbox.clear()  # the decision's own mail (mail_audit_outcome) is not a reminder
     return Certificate.objects.get(application=application)
 
 
@@ -198,8 +201,9 @@ def test_reminders_once_per_threshold(certificate, mailoutbox, director):
     certificate.save()
     assert tasks.send_certification_reminders() == 1
     assert tasks.send_certification_reminders() == 0
-    keys = set(CertificateReminder.objects.values_list("key", flat=True))
-    assert keys == {"expiry-90", "expiry-30"}
+    keys = set(SentNotification.objects.values_list("key", flat=True))
+    prefix = f"certification:certificate:{certificate.pk}:"
+    assert keys == {f"{prefix}expiry-90", f"{prefix}expiry-30"}
 
 
 def test_checkin_reminder_once(certificate, mailoutbox):

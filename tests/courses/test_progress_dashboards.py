@@ -9,11 +9,11 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from glans_learning.core.models import SentNotification
 from glans_learning.courses import services
 from glans_learning.courses.models import (
     Enrollment,
     LearnerPreference,
-    ReminderLog,
     ReminderSettings,
 )
 from glans_learning.courses.tasks import send_reminders
@@ -370,7 +370,28 @@ def test_stalled_learner_gets_one_reminder(learner, programme):
     assert "14 dagen" in message.body
     assert send_reminders() == {"stalled": 0, "session": 0}
     assert len(mail.outbox) == 1
-    assert ReminderLog.objects.filter(user=learner, kind="stalled").count() == 1
+    assert SentNotification.objects.filter(user=learner, kind="stalled").count() == 1
+
+
+def test_a_stalled_reminder_that_failed_is_sent_by_the_next_run(learner, monkeypatch):
+    """The mail server is down: nothing is recorded and other learners are not stopped; the
+    next daily run sends it, once (core.notifications.notify_once)."""
+    import smtplib
+
+    from glans_learning.courses import reminders
+
+    Enrollment.objects.filter(user=learner).update(last_activity_at=days_ago(20))
+
+    def down(*args, **kwargs):
+        raise smtplib.SMTPServerDisconnected("down")
+
+    monkeypatch.setattr(reminders, "send_mail", down)
+    assert send_reminders() == {"stalled": 0, "session": 0}
+    assert not SentNotification.objects.exists()
+    monkeypatch.undo()
+    assert send_reminders() == {"stalled": 1, "session": 0}
+    assert send_reminders() == {"stalled": 0, "session": 0}
+    assert len(mail.outbox) == 1
 
 
 def test_active_learner_gets_no_reminder(learner):
@@ -397,7 +418,7 @@ def test_opted_out_learner_gets_no_reminders(client, learner, programme):
     register(learner, session)
     assert send_reminders() == {"stalled": 0, "session": 0}
     assert mail.outbox == []
-    assert not ReminderLog.objects.exists()
+    assert not SentNotification.objects.exists()
 
 
 def test_completed_programme_gets_no_stall_reminder(learner):

@@ -6,9 +6,9 @@ import pytest
 from django.core import mail
 from django.test import Client
 
-from glans_learning.core.models import AccountInvitation
+from glans_learning.core.models import AccountInvitation, SentNotification
 from glans_learning.courses import services
-from glans_learning.courses.models import ProgrammePage, ReminderLog
+from glans_learning.courses.models import ProgrammePage
 from glans_learning.organisations.services import membership_grant, user_create
 from tests.courses.test_progress_support import current_year
 
@@ -49,12 +49,12 @@ def test_everyone_with_status_and_one_click_actions(
     with django_capture_on_commit_callbacks(execute=True):
         _post(client, url, {"action": "remind", "user": teacher.pk})
         _post(client, url, {"action": "remind", "user": teacher.pk})
-    assert ReminderLog.objects.filter(user=teacher, kind="director").count() == 1
+    assert SentNotification.objects.filter(user=teacher, kind="director").count() == 1
     assert len(mail.outbox) == 2 and mail.outbox[1].to == [teacher.email]
     assert "vandaag herinnerd" in client.get(url).content.decode()
     # Not activated: no reminder, invitation first.
     _post(client, url, {"action": "remind", "user": team["newcomer"].pk})
-    assert not ReminderLog.objects.filter(user=team["newcomer"]).exists()
+    assert not SentNotification.objects.filter(user=team["newcomer"]).exists()
 
 
 def test_other_schools_people_cannot_be_nudged(team, other_director, other_teacher):

@@ -80,13 +80,12 @@ def rich_person(loaded_fixture, teacher, director, zonnebloem, admin_user):
     """The teacher with a row in (nearly) every model that can hold data about a person."""
     from glans_learning.content.xblocks.models import LearningRecord as ExerciseEvent
     from glans_learning.content.xblocks.models import XBlockState
-    from glans_learning.core.models import ApiToken
+    from glans_learning.core.models import ApiToken, SentNotification
     from glans_learning.courses import services
     from glans_learning.courses.models import (
         LearnerPreference,
         ProgrammeCompletion,
         Register,
-        ReminderLog,
         Session,
         SessionRegistration,
     )
@@ -135,7 +134,7 @@ def rich_person(loaded_fixture, teacher, director, zonnebloem, admin_user):
     )
     RegisterCycle.objects.create(register=register, user=teacher, starts_on=now.date())
     LearnerPreference.objects.create(user=teacher, reminders_enabled=False)
-    ReminderLog.objects.create(user=teacher, kind="k", key="1")
+    SentNotification.objects.create(user=teacher, kind="k", key="courses:k:0:1")
     XBlockState.objects.create(scope="user_state", key="u1", user=teacher, state={"a": FREE_TEXT})
     ExerciseEvent.objects.create(
         user=teacher, usage_id="u1", block_type="b", event_type="grade", data={"t": FREE_TEXT}
