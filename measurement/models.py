@@ -183,6 +183,10 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rated_at = models.DateTimeField(_("beoordeeld op"), default=timezone.now)
+    # From dof to practice (issue #25): the lesson the teacher rehearsed the conversation
+    # with (its slug in the course material) before following up a dull relationship.
+    practised_lesson = models.CharField(_("geoefend met les"), max_length=255, blank=True)
+    practised_at = models.DateTimeField(_("geoefend op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("waardering")

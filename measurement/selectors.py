@@ -432,3 +432,32 @@ def self_check_grid(*, group, user, today=None, months: int = 6) -> dict:
             for rel in rels
         ],
     }
+
+
+# From dof to practice: which lessons of the loaded course material the grid offers next to a
+# dull rating. Found by data — the lesson step by its slug, the conversation exercises by
+# their exercise type — never by page id. Settings may name other slugs or types.
+PRACTICE_STEP_SLUGS_DEFAULT = ("van-dof-naar-glans",)
+PRACTICE_EXERCISE_TYPES_DEFAULT = ("glans-conversation",)
+
+
+def practice_lessons() -> list[dict]:
+    """The live lessons to rehearse a conversation with a dull relationship: first the lesson
+    step(s) "van dof naar glans", then the lessons holding a conversation exercise. Trainer
+    guides are left out. Each: slug, title, url, kind ("step" or "exercise")."""
+    from django.conf import settings
+
+    from glans_learning.courses.models import LessonPage
+
+    slugs = tuple(getattr(settings, "GLANS_PRACTICE_STEP_SLUGS", PRACTICE_STEP_SLUGS_DEFAULT))
+    types = set(
+        getattr(settings, "GLANS_PRACTICE_EXERCISE_TYPES", PRACTICE_EXERCISE_TYPES_DEFAULT)
+    )
+    steps, exercises = [], []
+    for lesson in LessonPage.objects.live().filter(is_trainer_guide=False).order_by("path"):
+        kinds = {a.get("xblock_type") for a in lesson.activity_summary or []}
+        if lesson.slug in slugs:
+            steps.append({"slug": lesson.slug, "title": lesson.title, "url": lesson.url})
+        elif kinds & types:
+            exercises.append({"slug": lesson.slug, "title": lesson.title, "url": lesson.url})
+    return [{**s, "kind": "step"} for s in steps] + [{**e, "kind": "exercise"} for e in exercises]

@@ -334,3 +334,40 @@ def self_check_record(*, user, group, values: dict[int, str], today=None) -> int
             relationship_id=rel_id, teacher=user, month=month, defaults={"value": value}
         )
     return len(values)
+
+
+def practice_record(*, user, group, code: str, next_step: str, lesson_slug: str, today=None):
+    """From dof to practice: record, with the teacher's own dull rating at the open moment,
+    the follow-up step and the lesson they rehearsed the conversation with. Only the group's
+    own teachers; only a rating that is dof; bad input changes nothing."""
+    from .selectors import practice_lessons
+
+    if not permissions.can_rate(user, group):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    rating = (
+        Rating.objects.select_related("moment")
+        .filter(
+            relationship__group=group,
+            relationship__is_active=True,
+            relationship__family__code=code,
+            moment__opens_on__lte=today,
+            moment__closes_on__gte=today,
+        )
+        .first()
+    )
+    if rating is None or rating.value != RatingValue.NEGATIVE:
+        raise ValidationError(_("Dit kan alleen bij een gezin dat nu op dof staat."))
+    errors = {}
+    if next_step not in NextStep.values:
+        errors["next_step"] = _("Kies een volgende stap.")
+    slugs = {lesson["slug"] for lesson in practice_lessons()}
+    if lesson_slug and lesson_slug not in slugs:
+        errors["lesson"] = _("Onbekende les.")
+    if errors:
+        raise ValidationError(errors)
+    rating.next_step = next_step
+    rating.practised_lesson = lesson_slug
+    rating.practised_at = timezone.now() if lesson_slug else None
+    rating.save(update_fields=["next_step", "practised_lesson", "practised_at"])
+    return rating

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("groep/<str:group_id>/", views.group_grid, name="grid"),
     path("school/<str:unit_id>/", views.school_dashboard, name="school"),
+    path("groep/<str:group_id>/oefenen/", views.practice, name="practice"),
     path("groep/<str:group_id>/maandcheck/", views.self_check, name="self_check"),
     path("school/<str:unit_id>/export/", views.school_export, name="school_export"),
     path("school/<str:unit_id>/import/", views.import_view, name="import"),

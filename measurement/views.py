@@ -19,7 +19,7 @@ from glans_learning.organisations.permissions import user_roles
 from glans_learning.organisations.utils import parse_id
 
 from . import imports, permissions, selectors, services, tasks
-from .models import FollowUp, NextStep, Rating
+from .models import FollowUp, NextStep, Rating, RatingValue
 
 
 @login_required
@@ -49,8 +49,42 @@ def group_grid(request, group_id):
             user=request.user, unit_id=group.unit_id, group_id=group.pk, what="grid"
         )
     return render(
-        request, "glans_measurement/grid.html", {"grid": grid, "next_steps": NextStep.choices}
+        request,
+        "glans_measurement/grid.html",
+        {
+            "grid": grid,
+            "next_steps": NextStep.choices,
+            "practice_lessons": selectors.practice_lessons() if grid["open_moment"] else [],
+            "dull_codes": [
+                row["code"]
+                for row in grid["rows"]
+                if row["current"] and row["current"].value == RatingValue.NEGATIVE
+            ],
+        },
     )
+
+
+@login_required
+@require_POST
+def practice(request, group_id):
+    """From dof to practice: record the follow-up step (and the lesson rehearsed with) with
+    the teacher's dull rating of a family, from the panel under the grid."""
+    group = Group.objects.select_related("unit").filter(pk=parse_id(group_id)).first()
+    if group is None or not permissions.can_rate(request.user, group):
+        raise Http404
+    try:
+        services.practice_record(
+            user=request.user,
+            group=group,
+            code=request.POST.get("code", "").strip(),
+            next_step=request.POST.get("next_step", ""),
+            lesson_slug=request.POST.get("lesson", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("De volgende stap is bij de waardering vastgelegd."))
+    return redirect("glans_measurement:grid", group_id=group.pk)
 
 
 def _year_from(request):
@@ -423,8 +457,6 @@ def self_check(request, group_id):
         services.access_log(
             user=request.user, unit_id=group.unit_id, group_id=group.pk, what="self_check"
         )
-    from .models import RatingValue
-
     return render(
         request,
         "glans_measurement/self_check.html",

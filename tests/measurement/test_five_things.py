@@ -1,0 +1,99 @@
+"""Issue #25, five things no learning platform does: the services, selectors and views
+behind them (their journeys in a browser: tests/browser/test_five_things.py)."""
+
+import pytest
+from django.test import override_settings
+
+from glans_learning.measurement import selectors, services
+from glans_learning.measurement.models import Rating
+from tests.conftest import FIXTURE_MATERIAL
+from tests.measurement.conftest import codes
+from tests.measurement.test_jobs_export_selfcheck import csrf_client
+
+
+def post(client, url, data):
+    """POST with the CSRF token a page of the site set (the URL itself may be POST only)."""
+    if "csrftoken" not in client.cookies:
+        client.get("/profiel/")
+    return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
+
+STEP = {"GLANS_PRACTICE_STEP_SLUGS": ("sorteren",)}
+
+
+@pytest.fixture
+def material(db):
+    from glans_learning.content.material import load_material
+    from glans_learning.courses.material_loader import load
+
+    load(load_material(FIXTURE_MATERIAL / "oefeningen"))
+
+
+def rate(school, teacher, value, index=0):
+    code = codes(school["group"])[index]
+    services.rate_group(
+        user=teacher, moment=school["moment"], ratings=[{"relationship": code, "rating": value}]
+    )
+    return code
+
+
+# 1. From dof to practice ---------------------------------------------------------------
+
+
+@override_settings(**STEP)
+def test_practice_lessons_are_found_in_the_material_by_slug_and_exercise_type(material):
+    lessons = selectors.practice_lessons()
+    assert [(lesson["slug"], lesson["kind"]) for lesson in lessons] == [
+        ("sorteren", "step"),
+        ("oefenles", "exercise"),  # holds a glans-conversation exercise
+    ]
+    assert all(lesson["url"] for lesson in lessons)
+
+
+def test_the_lesson_step_of_the_real_material_is_named_by_the_default_slug():
+    text = (
+        FIXTURE_MATERIAL.parent.parent.parent
+        / "content/material/glans-workshop/05-s/02-van-dof-naar-glans.md"
+    ).read_text()
+    assert f"slug: {selectors.PRACTICE_STEP_SLUGS_DEFAULT[0]}\n" in text
+
+
+@override_settings(**STEP)
+def test_grid_offers_practice_next_to_dof_and_records_the_step(material, school, teacher):
+    client = csrf_client(teacher)
+    url = f"/meten/groep/{school['group'].pk}/"
+    html = client.get(url).content.decode()
+    assert 'id="practice"' in html and 'hidden' in html.split('id="practice"')[1][:120]
+    code = rate(school, teacher, "negative")
+    html = client.get(url).content.decode()
+    section = html.split('id="practice"')[1]
+    assert not section[:120].count("hidden")
+    assert f'<option value="{code}">' in section and "Oefenles" in section
+
+    response = post(
+        client, url + "oefenen/", {"code": code, "next_step": "make", "lesson": "oefenles"}
+    )
+    assert response.status_code == 302
+    rating = Rating.objects.get(relationship__family__code=code, moment=school["moment"])
+    assert (rating.next_step, rating.practised_lesson) == ("make", "oefenles")
+    assert rating.practised_at is not None
+
+
+@override_settings(**STEP)
+def test_practice_refuses_bad_input_and_changes_nothing(
+    material, school, teacher, other_teacher
+):
+    dull = rate(school, teacher, "negative", 0)
+    shining = rate(school, teacher, "positive", 1)
+    client = csrf_client(teacher)
+    url = f"/meten/groep/{school['group'].pk}/oefenen/"
+    for data in (
+        {"code": shining, "next_step": "make", "lesson": ""},  # not dof
+        {"code": dull, "next_step": "nonsense", "lesson": ""},
+        {"code": dull, "next_step": "make", "lesson": "bestaat-niet"},
+    ):
+        page = post(client, url, data)
+        assert page.status_code == 302
+    assert not Rating.objects.exclude(next_step="").exists()
+    assert not Rating.objects.exclude(practised_lesson="").exists()
+    # Another school's teacher: nothing at all.
+    assert post(csrf_client(other_teacher), url, {"code": dull, "next_step": "make"}).status_code == 404
