@@ -450,9 +450,7 @@ def practice_lessons() -> list[dict]:
     from glans_learning.courses.models import LessonPage
 
     slugs = tuple(getattr(settings, "GLANS_PRACTICE_STEP_SLUGS", PRACTICE_STEP_SLUGS_DEFAULT))
-    types = set(
-        getattr(settings, "GLANS_PRACTICE_EXERCISE_TYPES", PRACTICE_EXERCISE_TYPES_DEFAULT)
-    )
+    types = set(getattr(settings, "GLANS_PRACTICE_EXERCISE_TYPES", PRACTICE_EXERCISE_TYPES_DEFAULT))
     steps, exercises = [], []
     for lesson in LessonPage.objects.live().filter(is_trainer_guide=False).order_by("path"):
         kinds = {a.get("xblock_type") for a in lesson.activity_summary or []}

@@ -4,20 +4,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('glans_measurement', '0002_import_jobs_and_self_checks'),
+        ("glans_measurement", "0002_import_jobs_and_self_checks"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='rating',
-            name='practised_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='geoefend op'),
+            model_name="rating",
+            name="practised_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="geoefend op"),
         ),
         migrations.AddField(
-            model_name='rating',
-            name='practised_lesson',
-            field=models.CharField(blank=True, max_length=255, verbose_name='geoefend met les'),
+            model_name="rating",
+            name="practised_lesson",
+            field=models.CharField(blank=True, max_length=255, verbose_name="geoefend met les"),
         ),
     ]

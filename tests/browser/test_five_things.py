@@ -5,7 +5,11 @@ import pytest
 from glans_learning.measurement.models import Rating
 from tests.browser.test_learner_flow import login
 from tests.conftest import FIXTURE_MATERIAL
-from tests.measurement.conftest import school, year  # noqa: F401 (fixtures)
+from tests.measurement import conftest as measurement_fixtures
+
+# The oudervolgsysteem's fixtures (a school year, groups with families, an open moment).
+year = measurement_fixtures.year
+school = measurement_fixtures.school
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
 

@@ -17,6 +17,7 @@ def post(client, url, data):
         client.get("/profiel/")
     return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
 
+
 STEP = {"GLANS_PRACTICE_STEP_SLUGS": ("sorteren",)}
 
 
@@ -62,7 +63,7 @@ def test_grid_offers_practice_next_to_dof_and_records_the_step(material, school,
     client = csrf_client(teacher)
     url = f"/meten/groep/{school['group'].pk}/"
     html = client.get(url).content.decode()
-    assert 'id="practice"' in html and 'hidden' in html.split('id="practice"')[1][:120]
+    assert 'id="practice"' in html and "hidden" in html.split('id="practice"')[1][:120]
     code = rate(school, teacher, "negative")
     html = client.get(url).content.decode()
     section = html.split('id="practice"')[1]
@@ -79,9 +80,7 @@ def test_grid_offers_practice_next_to_dof_and_records_the_step(material, school,
 
 
 @override_settings(**STEP)
-def test_practice_refuses_bad_input_and_changes_nothing(
-    material, school, teacher, other_teacher
-):
+def test_practice_refuses_bad_input_and_changes_nothing(material, school, teacher, other_teacher):
     dull = rate(school, teacher, "negative", 0)
     shining = rate(school, teacher, "positive", 1)
     client = csrf_client(teacher)
@@ -96,4 +95,7 @@ def test_practice_refuses_bad_input_and_changes_nothing(
     assert not Rating.objects.exclude(next_step="").exists()
     assert not Rating.objects.exclude(practised_lesson="").exists()
     # Another school's teacher: nothing at all.
-    assert post(csrf_client(other_teacher), url, {"code": dull, "next_step": "make"}).status_code == 404
+    assert (
+        post(csrf_client(other_teacher), url, {"code": dull, "next_step": "make"}).status_code
+        == 404
+    )
