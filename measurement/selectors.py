@@ -459,3 +459,72 @@ def practice_lessons() -> list[dict]:
         elif kinds & types:
             exercises.append({"slug": lesson.slug, "title": lesson.title, "url": lesson.url})
     return [{**s, "kind": "step"} for s in steps] + [{**e, "kind": "exercise"} for e in exercises]
+
+
+# The 3-op-1 week (issue #25) ------------------------------------------------------------
+APPRECIATION_GOAL = 2  # appreciative messages a week
+
+
+def week_start(day: datetime.date) -> datetime.date:
+    return day - datetime.timedelta(days=day.weekday())
+
+
+def neutral_relationships(*, user, today=None) -> list[Relationship]:
+    """The active relationships of `user`'s own groups whose latest rating is neutraal."""
+    today = today or timezone.localdate()
+    group_ids = permissions.teacher_group_ids(user)
+    if not group_ids:
+        return []
+    latest: dict[int, Rating] = {}
+    for rating in (
+        Rating.objects.filter(
+            relationship__group_id__in=group_ids,
+            relationship__is_active=True,
+            moment__opens_on__lte=today,
+        )
+        .select_related("relationship__family", "relationship__group")
+        .order_by("relationship_id", "-moment__date")
+    ):
+        latest.setdefault(rating.relationship_id, rating)
+    return sorted(
+        (r.relationship for r in latest.values() if r.value == RatingValue.NEUTRAL),
+        key=lambda rel: (rel.group.name, rel.family.code),
+    )
+
+
+def appreciation_week(*, user, today=None) -> dict:
+    """The teacher's own 3-op-1 week: opt-in, the families rated neutraal, this week's ticks
+    and the streak (consecutive weeks with the goal met, up to this or last week). Only ever
+    for `user` themselves."""
+    from .models import AppreciationPreference, AppreciationTick, AppreciationWeek
+
+    today = today or timezone.localdate()
+    monday = week_start(today)
+    preference = AppreciationPreference.objects.filter(user=user).first()
+    channel = preference.channel if preference else ""
+    counts = {
+        row["week__week"]: row["n"]
+        for row in AppreciationTick.objects.filter(week__teacher=user)
+        .values("week__week")
+        .annotate(n=Count("pk"))
+    }
+    ticked = set(
+        AppreciationTick.objects.filter(week__teacher=user, week__week=monday).values_list(
+            "relationship_id", flat=True
+        )
+    )
+    streak = 0
+    day = monday if counts.get(monday, 0) >= APPRECIATION_GOAL else monday - datetime.timedelta(7)
+    while counts.get(day, 0) >= APPRECIATION_GOAL:
+        streak += 1
+        day -= datetime.timedelta(days=7)
+    return {
+        "channel": channel,
+        "week": monday,
+        "nudged": AppreciationWeek.objects.filter(teacher=user, week=monday).exists(),
+        "families": neutral_relationships(user=user, today=today),
+        "ticked": ticked,
+        "done": len(ticked),
+        "goal": APPRECIATION_GOAL,
+        "streak": streak,
+    }

@@ -371,3 +371,63 @@ def practice_record(*, user, group, code: str, next_step: str, lesson_slug: str,
     rating.practised_at = timezone.now() if lesson_slug else None
     rating.save(update_fields=["next_step", "practised_lesson", "practised_at"])
     return rating
+
+
+# The 3-op-1 week (issue #25) ------------------------------------------------------------
+
+
+def appreciation_preference_set(*, user, channel: str):
+    from .models import AppreciationChannel, AppreciationPreference
+
+    if channel not in AppreciationChannel.values:
+        raise ValidationError(_("Kies uit, per e-mail of alleen op je overzicht."))
+    preference, _created = AppreciationPreference.objects.update_or_create(
+        user=user, defaults={"channel": channel}
+    )
+    return preference
+
+
+def appreciation_weeks_plan(*, today=None) -> list[int]:
+    """Start this week's 3-op-1 week of every opted-in teacher who has families rated
+    neutraal: one row per teacher and week (its unique constraint makes a second run a
+    no-op). Returns the ids of the weeks created now."""
+    from glans_learning.organisations.models import Membership
+
+    from .models import AppreciationPreference, AppreciationWeek
+    from .selectors import neutral_relationships, week_start
+
+    today = today or timezone.localdate()
+    monday = week_start(today)
+    created = []
+    opted_in = AppreciationPreference.objects.exclude(channel="").select_related("user")
+    teaching = set(
+        Membership.objects.current().filter(groups__isnull=False).values_list("user_id", flat=True)
+    )
+    for preference in opted_in:
+        user = preference.user
+        if user.pk not in teaching or not user.is_active:
+            continue
+        if not neutral_relationships(user=user, today=today):
+            continue
+        week, was_created = AppreciationWeek.objects.get_or_create(teacher=user, week=monday)
+        if was_created:
+            created.append(week.pk)
+    return created
+
+
+def appreciation_tick(*, user, relationship_id: int, sent: bool = True, today=None) -> int:
+    """Tick off (or undo) an appreciative message to a family of `user`'s own groups rated
+    neutraal, in this week's 3-op-1 week. Returns this week's number of ticks."""
+    from .models import AppreciationTick, AppreciationWeek
+    from .selectors import neutral_relationships, week_start
+
+    today = today or timezone.localdate()
+    allowed = {rel.pk for rel in neutral_relationships(user=user, today=today)}
+    if relationship_id not in allowed:
+        raise ValidationError(_("Dit gezin staat niet op neutraal in jouw groep."))
+    week, _created = AppreciationWeek.objects.get_or_create(teacher=user, week=week_start(today))
+    if sent:
+        AppreciationTick.objects.get_or_create(week=week, relationship_id=relationship_id)
+    else:
+        AppreciationTick.objects.filter(week=week, relationship_id=relationship_id).delete()
+    return week.ticks.count()

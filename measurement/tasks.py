@@ -72,3 +72,39 @@ def run_import_job(job_id: int) -> None:
     from .imports import import_job_run
 
     import_job_run(job_id=job_id)
+
+
+@shared_task
+def plan_appreciation_weeks() -> int:
+    """Monday (Celery beat): start the 3-op-1 week of every opted-in teacher and, for who
+    chose e-mail, enqueue the nudge. Idempotent: once per teacher per week."""
+    from glans_learning.core.tasks import enqueue
+
+    from .models import AppreciationChannel, AppreciationWeek
+
+    week_ids = services.appreciation_weeks_plan()
+    for week in AppreciationWeek.objects.filter(
+        pk__in=week_ids, teacher__glans_appreciation__channel=AppreciationChannel.MAIL
+    ):
+        enqueue(send_appreciation_nudge, week.pk)
+    return len(week_ids)
+
+
+@shared_task
+def send_appreciation_nudge(week_id: int) -> bool:
+    """The 3-op-1 nudge by e-mail, at most once per teacher and week (the courses app's
+    once-only ReminderLog). It names no family: the codes are in the grid."""
+    from glans_learning.courses.tasks import _send_reminder_once
+
+    from .models import AppreciationWeek
+
+    week = AppreciationWeek.objects.select_related("teacher").filter(pk=week_id).first()
+    if week is None:
+        return False
+    return _send_reminder_once(
+        user=week.teacher,
+        kind="appreciation",
+        key=f"week:{week.week.isoformat()}",
+        template="glans_measurement/email/appreciation_week",
+        context={"week": week, "base_url": settings.GLANS_PUBLIC_BASE_URL},
+    )

@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,6 +32,9 @@ def index(request):
         "boards": Board.objects.filter(pk__in=permissions.board_ids(request.user)),
         "academy": roles.is_academy,
     }
+    if context["groups"]:
+        week = selectors.appreciation_week(user=request.user)
+        context["appreciation"] = week if week["channel"] else None
     if not any([context["groups"], context["schools"], context["boards"], context["academy"]]):
         raise Http404
     return render(request, "glans_measurement/index.html", context)
@@ -55,6 +59,7 @@ def group_grid(request, group_id):
             "grid": grid,
             "next_steps": NextStep.choices,
             "practice_lessons": selectors.practice_lessons() if grid["open_moment"] else [],
+            "appreciation": _group_appreciation(request.user, group),
             "dull_codes": [
                 row["code"]
                 for row in grid["rows"]
@@ -62,6 +67,49 @@ def group_grid(request, group_id):
             ],
         },
     )
+
+
+def _group_appreciation(user, group):
+    """The teacher's own 3-op-1 week, narrowed to the families of this group; None when the
+    teacher has not opted in."""
+    week = selectors.appreciation_week(user=user)
+    if not week["channel"]:
+        return None
+    return {**week, "families": [rel for rel in week["families"] if rel.group_id == group.pk]}
+
+
+@login_required
+@require_POST
+def appreciation_tick(request, group_id):
+    """Tick off (or undo) an appreciative message to a family rated neutraal (3-op-1 week)."""
+    group = Group.objects.filter(pk=parse_id(group_id)).first()
+    if group is None or not permissions.can_rate(request.user, group):
+        raise Http404
+    relationship_id = parse_id(request.POST.get("relationship", ""))
+    try:
+        services.appreciation_tick(
+            user=request.user,
+            relationship_id=relationship_id,
+            sent=request.POST.get("sent", "1") == "1",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('glans_measurement:grid', args=[group.pk])}#appreciation")
+
+
+@login_required
+@require_POST
+def appreciation_preference(request):
+    """The opt-in of the 3-op-1 week, from the profile."""
+    try:
+        services.appreciation_preference_set(
+            user=request.user, channel=request.POST.get("channel", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Je keuze voor de 3-op-1-week is opgeslagen."))
+    return redirect("glans_accounts:profile")
 
 
 @login_required

@@ -2,7 +2,7 @@
 
 from wagtail import hooks
 
-from glans_learning.core.navigation import NAV_HOOK
+from glans_learning.core.navigation import NAV_HOOK, PROFILE_SECTIONS_HOOK
 
 from . import privacy  # noqa: F401 (registers the AVG hooks)
 from .navigation import measurement_nav
@@ -15,3 +15,24 @@ def register_measurement_viewsets():
     from .admin_views import MeasurementViewSetGroup
 
     return MeasurementViewSetGroup()
+
+
+@hooks.register(PROFILE_SECTIONS_HOOK)
+def profile_appreciation(request):
+    """The opt-in of the 3-op-1 week, for teachers (who have groups) only."""
+    from django.template.loader import render_to_string
+
+    from . import permissions
+    from .models import AppreciationChannel, AppreciationPreference
+
+    if not permissions.teacher_group_ids(request.user):
+        return ""
+    preference = AppreciationPreference.objects.filter(user=request.user).first()
+    return render_to_string(
+        "glans_measurement/appreciation_profile.html",
+        {
+            "choices": AppreciationChannel.choices,
+            "channel": preference.channel if preference else "",
+        },
+        request=request,
+    )

@@ -49,3 +49,41 @@ def test_dof_opens_the_practice_panel_and_the_step_is_recorded(
         "make",
         "oefenles",
     )
+
+
+def test_three_to_one_week_opt_in_tick_off_and_private_streak(
+    live_server, page, browser, school, teacher, director
+):
+    from glans_learning.measurement import services
+    from tests.measurement.conftest import codes
+
+    neutral = codes(school["group"])[:2]
+    services.rate_group(
+        user=teacher,
+        moment=school["moment"],
+        ratings=[{"relationship": code, "rating": "neutral"} for code in neutral],
+    )
+    base = live_server.url
+    login(page, base, "leraar.zonnebloem")
+    page.goto(f"{base}/meten/groep/{school['group'].pk}/")
+    assert page.locator("#appreciation").count() == 0  # opt-in: nothing before
+    page.goto(f"{base}/accounts/profiel/")
+    page.get_by_label("alleen op mijn overzicht").check()
+    page.locator("#h-3op1 ~ form").get_by_role("button", name="Opslaan").click()
+    page.get_by_text("Je keuze voor de 3-op-1-week is opgeslagen.").wait_for()
+
+    page.goto(f"{base}/meten/groep/{school['group'].pk}/")
+    week = page.locator("#appreciation")
+    for code in neutral:
+        week.get_by_role("button", name=f"{code}: bericht verstuurd").click()
+        page.wait_for_load_state()
+    assert "Deze week 2 van 2" in page.locator("#appreciation").inner_text()
+    assert "1 week vol" in page.locator("#appreciation").inner_text()
+    page.goto(f"{base}/meten/")
+    assert "Deze week 2 van 2" in page.locator("main").inner_text()
+
+    # Nobody else sees it: not the director on the school's pages.
+    other = browser.new_context(locale="nl-NL").new_page()
+    login(other, base, "directeur.zonnebloem")
+    other.goto(f"{base}/meten/school/{school['unit'].pk}/")
+    assert "3-op-1" not in other.content()

@@ -3,6 +3,7 @@ behind them (their journeys in a browser: tests/browser/test_five_things.py)."""
 
 import pytest
 from django.test import override_settings
+from django.utils import timezone
 
 from glans_learning.measurement import selectors, services
 from glans_learning.measurement.models import Rating
@@ -14,7 +15,7 @@ from tests.measurement.test_jobs_export_selfcheck import csrf_client
 def post(client, url, data):
     """POST with the CSRF token a page of the site set (the URL itself may be POST only)."""
     if "csrftoken" not in client.cookies:
-        client.get("/profiel/")
+        client.get("/accounts/profiel/")
     return client.post(url, {**data, "csrfmiddlewaretoken": client.cookies["csrftoken"].value})
 
 
@@ -99,3 +100,79 @@ def test_practice_refuses_bad_input_and_changes_nothing(material, school, teache
         post(csrf_client(other_teacher), url, {"code": dull, "next_step": "make"}).status_code
         == 404
     )
+
+
+# 2. The 3-op-1 week ---------------------------------------------------------------------
+
+
+def test_weekly_nudge_is_opt_in_once_per_week_and_names_no_family(
+    school, teacher, mailoutbox, django_capture_on_commit_callbacks
+):
+    from glans_learning.measurement import tasks
+    from glans_learning.measurement.models import AppreciationWeek
+
+    code = rate(school, teacher, "neutral")
+    assert tasks.plan_appreciation_weeks() == 0  # not opted in: nothing
+    services.appreciation_preference_set(user=teacher, channel="mail")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.plan_appreciation_weeks() == 1
+        assert tasks.plan_appreciation_weeks() == 0  # idempotent
+    assert AppreciationWeek.objects.filter(teacher=teacher).count() == 1
+    assert len(mailoutbox) == 1 and mailoutbox[0].to == [teacher.email]
+    assert code not in mailoutbox[0].body and "Kind" not in mailoutbox[0].body
+    week = AppreciationWeek.objects.get()
+    assert tasks.send_appreciation_nudge(week.pk) is False  # the once-only log
+    assert len(mailoutbox) == 1
+
+
+def test_dashboard_channel_sends_no_mail(school, teacher, mailoutbox):
+    from glans_learning.measurement import tasks
+
+    rate(school, teacher, "neutral")
+    services.appreciation_preference_set(user=teacher, channel="dashboard")
+    assert tasks.plan_appreciation_weeks() == 1
+    assert mailoutbox == []
+
+
+def test_ticks_only_for_own_neutral_families_and_the_streak(school, teacher, director):
+    import datetime
+
+    from django.core.exceptions import ValidationError
+
+    from glans_learning.measurement.models import Relationship
+
+    rels = list(Relationship.objects.filter(group=school["group"]).order_by("family__code"))
+    for i, value in enumerate(["neutral", "neutral", "positive"]):
+        rate(school, teacher, value, i)
+    neutral = {rel.pk for rel in selectors.neutral_relationships(user=teacher)}
+    assert len(neutral) == 2
+    shining = next(rel for rel in rels if rel.pk not in neutral and rel.ratings.exists())
+    with pytest.raises(ValidationError):
+        services.appreciation_tick(user=teacher, relationship_id=shining.pk)
+    with pytest.raises(ValidationError):  # not the director's group
+        services.appreciation_tick(user=director, relationship_id=min(neutral))
+    from glans_learning.measurement.models import AppreciationTick, AppreciationWeek
+
+    monday = selectors.week_start(timezone.localdate())
+    last_week = AppreciationWeek.objects.create(
+        teacher=teacher, week=monday - datetime.timedelta(days=7)
+    )
+    for rel_id in neutral:
+        AppreciationTick.objects.create(week=last_week, relationship_id=rel_id)
+    assert selectors.appreciation_week(user=teacher)["streak"] == 1
+    services.appreciation_tick(user=teacher, relationship_id=min(neutral))
+    assert selectors.appreciation_week(user=teacher)["done"] == 1
+    services.appreciation_tick(user=teacher, relationship_id=max(neutral))
+    week = selectors.appreciation_week(user=teacher)
+    assert (week["done"], week["streak"]) == (2, 2)
+    assert selectors.appreciation_week(user=director)["streak"] == 0  # only one's own
+
+
+def test_preference_refuses_nonsense(teacher):
+    from django.core.exceptions import ValidationError
+
+    from glans_learning.measurement.models import AppreciationPreference
+
+    with pytest.raises(ValidationError):
+        services.appreciation_preference_set(user=teacher, channel="sms")
+    assert not AppreciationPreference.objects.exists()
