@@ -528,3 +528,53 @@ def appreciation_week(*, user, today=None) -> dict:
         "goal": APPRECIATION_GOAL,
         "streak": streak,
     }
+
+
+# Turnarounds, quietly celebrated (issue #25) ---------------------------------------------
+TURNAROUND_WINDOW_DAYS = (300, 430)  # "a year ago": the moments 10 to 14 months back
+
+
+def turnarounds(*, user, today=None) -> list[dict]:
+    """Families `user` rated dof about a year ago that glanst now (their latest rating, by
+    whoever). Only the ratings `user` made themselves are read, so only they see them,
+    with the note they wrote then. By family code only; never in any aggregate."""
+    from glans_learning.organisations.permissions import user_roles
+
+    today = today or timezone.localdate()
+    nearest, farthest = TURNAROUND_WINDOW_DAYS
+    units = set(user_roles(user).by_unit)  # only while still a member of the school
+    if not units:
+        return []
+    then = list(
+        Rating.objects.filter(
+            rated_by=user,
+            relationship__unit_id__in=units,
+            value=RatingValue.NEGATIVE,
+            moment__date__gte=today - datetime.timedelta(days=farthest),
+            moment__date__lte=today - datetime.timedelta(days=nearest),
+        )
+        .select_related("relationship__family", "moment")
+        .order_by("moment__date")
+    )
+    if not then:
+        return []
+    latest: dict[int, Rating] = {}
+    for rating in (
+        Rating.objects.filter(
+            relationship__family_id__in={r.relationship.family_id for r in then},
+            moment__opens_on__lte=today,
+        )
+        .select_related("moment")
+        .order_by("relationship__family_id", "-moment__date")
+    ):
+        latest.setdefault(rating.relationship.family_id, rating)
+    result, seen = [], set()
+    for old in then:
+        family = old.relationship.family
+        now = latest.get(family.pk)
+        if family.pk in seen or now is None or now.moment.date <= old.moment.date:
+            continue
+        if now.value == RatingValue.POSITIVE:
+            seen.add(family.pk)
+            result.append({"code": family.code, "then": old, "now": now})
+    return result

@@ -32,10 +32,19 @@ def index(request):
         "boards": Board.objects.filter(pk__in=permissions.board_ids(request.user)),
         "academy": roles.is_academy,
     }
+    context["turnarounds"] = selectors.turnarounds(user=request.user)
     if context["groups"]:
         week = selectors.appreciation_week(user=request.user)
         context["appreciation"] = week if week["channel"] else None
-    if not any([context["groups"], context["schools"], context["boards"], context["academy"]]):
+    if not any(
+        [
+            context["groups"],
+            context["schools"],
+            context["boards"],
+            context["academy"],
+            context["turnarounds"],
+        ]
+    ):
         raise Http404
     return render(request, "glans_measurement/index.html", context)
 

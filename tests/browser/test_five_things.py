@@ -87,3 +87,19 @@ def test_three_to_one_week_opt_in_tick_off_and_private_streak(
     login(other, base, "directeur.zonnebloem")
     other.goto(f"{base}/meten/school/{school['unit'].pk}/")
     assert "3-op-1" not in other.content()
+
+
+def test_turnaround_quietly_on_the_teachers_own_page(live_server, page, browser, school, teacher):
+    from tests.measurement.test_five_things import a_year_ago
+
+    code = a_year_ago(school, teacher, note="Moeder voelde zich niet gehoord")
+    base = live_server.url
+    login(page, base, "leraar.zonnebloem")
+    page.goto(f"{base}/meten/")
+    section = page.locator("section.turnarounds")
+    assert f"Een jaar geleden stond gezin {code} bij jou op dof" in section.inner_text()
+    assert "Moeder voelde zich niet gehoord" in section.inner_text()
+    other = browser.new_context(locale="nl-NL").new_page()
+    login(other, base, "directeur.zonnebloem")
+    other.goto(f"{base}/meten/")
+    assert other.locator("section.turnarounds").count() == 0

@@ -176,3 +176,53 @@ def test_preference_refuses_nonsense(teacher):
     with pytest.raises(ValidationError):
         services.appreciation_preference_set(user=teacher, channel="sms")
     assert not AppreciationPreference.objects.exists()
+
+
+# 4. Turnarounds, quietly celebrated ------------------------------------------------------
+
+
+def a_year_ago(school, teacher, *, then="negative", now="positive", note="Vader boos na gesprek"):
+    """The first family of the group, rated `then` by `teacher` a year ago (last school
+    year's group) and `now` at the open moment."""
+    import datetime
+
+    from glans_learning.measurement.models import MeasurementMoment, Relationship
+    from glans_learning.organisations.models import Group, SchoolYear
+
+    unit, year = school["unit"], school["year"]
+    last_year = SchoolYear.objects.create(
+        label="vorig jaar",
+        start_date=year.start_date.replace(year=year.start_date.year - 1),
+        end_date=year.end_date.replace(year=year.end_date.year - 1),
+    )
+    rel = Relationship.objects.filter(group=school["group"]).order_by("family__code").first()
+    old_group = Group.objects.create(unit=unit, name="Groep 4", school_year=last_year, grade=1)
+    old_rel = Relationship.objects.create(
+        unit=unit, school_year=last_year, group=old_group, family=rel.family
+    )
+    day = timezone.localdate() - datetime.timedelta(days=365)
+    moment = MeasurementMoment.objects.create(
+        unit=unit, school_year=last_year, date=day, opens_on=day, closes_on=day
+    )
+    Rating.objects.create(
+        relationship=old_rel, moment=moment, value=then, note=note, rated_by=teacher
+    )
+    rate(school, teacher, now)
+    return rel.family.code
+
+
+def test_turnaround_is_shown_to_the_teacher_who_rated_dof_with_their_note(
+    school, teacher, director, client
+):
+    code = a_year_ago(school, teacher)
+    client.force_login(teacher)
+    html = client.get("/meten/").content.decode()
+    assert f"stond gezin {code} bij jou op dof" in html and "Vader boos na gesprek" in html
+    client.force_login(director)  # sees the school, but not someone else's turnaround
+    html = client.get("/meten/").content.decode()
+    assert "Vader boos" not in html and "bij jou op dof" not in html
+
+
+def test_no_turnaround_when_it_does_not_shine_now(school, teacher):
+    a_year_ago(school, teacher, now="neutral")
+    assert selectors.turnarounds(user=teacher) == []
