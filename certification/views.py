@@ -395,3 +395,31 @@ def register(request):
         "glans_certification/register.html",
         {"certificates": selectors.public_register(), "today": datetime.date.today()},
     )
+
+
+@login_required
+def year_report(request, unit_id):
+    """The one-page Glans year report (issue #25), as a page and, with ?pdf=1, a PDF the
+    director shares with parents and the MR. Totals only."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from glans_learning.core import pdf as core_pdf
+
+    unit = _unit_or_404(request.user, unit_id)
+    report = selectors.year_report(unit=unit)
+    if request.GET.get("pdf"):
+        if not core_pdf.pdf_available():
+            messages.error(request, _("PDF maken kan hier niet: de PDF-module is niet geïnstalleerd."))
+            return redirect("glans_certification:year_report", unit.pk)
+        with translation.override("nl"):
+            html = render_to_string("glans_certification/year_report_pdf.html", report)
+        response = HttpResponse(core_pdf.html_to_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="glans-jaarverslag-{unit.pk}.pdf"'
+        return response
+    return render(
+        request,
+        "glans_certification/year_report.html",
+        {**report, "pdf_available": core_pdf.pdf_available()},
+    )

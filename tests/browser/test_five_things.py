@@ -103,3 +103,30 @@ def test_turnaround_quietly_on_the_teachers_own_page(live_server, page, browser,
     login(other, base, "directeur.zonnebloem")
     other.goto(f"{base}/meten/")
     assert other.locator("section.turnarounds").count() == 0
+
+
+def test_year_report_page_and_pdf_for_parents_and_the_mr(
+    live_server, page, school, teacher, director
+):
+    from glans_learning.core.pdf import pdf_available
+    from tests.measurement.conftest import codes
+
+    from glans_learning.measurement.services import rate_group as services_rate
+    family_codes = codes(school["group"])
+    services_rate(
+        user=teacher,
+        moment=school["moment"],
+        ratings=[{"relationship": code, "rating": "positive"} for code in family_codes],
+    )
+    base = live_server.url
+    login(page, base, "directeur.zonnebloem")
+    page.goto(f"{base}/certificering/school/{school['unit'].pk}/")
+    page.get_by_role("link", name="Glans-jaarverslag voor ouders en MR").click()
+    main = page.locator("main").inner_text()
+    assert "100%" in main and "Hoeveel relaties glanzen?" in main
+    assert not any(code in main for code in family_codes)
+    assert "Kind" not in main  # labels never
+    if pdf_available():
+        with page.expect_download() as download:
+            page.get_by_role("link", name="Download als PDF om te delen").click()
+        assert download.value.suggested_filename.endswith(".pdf")
