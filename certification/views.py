@@ -411,7 +411,9 @@ def year_report(request, unit_id):
     report = selectors.year_report(unit=unit)
     if request.GET.get("pdf"):
         if not core_pdf.pdf_available():
-            messages.error(request, _("PDF maken kan hier niet: de PDF-module is niet geïnstalleerd."))
+            messages.error(
+                request, _("PDF maken kan hier niet: de PDF-module is niet geïnstalleerd.")
+            )
             return redirect("glans_certification:year_report", unit.pk)
         with translation.override("nl"):
             html = render_to_string("glans_certification/year_report_pdf.html", report)

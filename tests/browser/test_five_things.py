@@ -109,9 +109,9 @@ def test_year_report_page_and_pdf_for_parents_and_the_mr(
     live_server, page, school, teacher, director
 ):
     from glans_learning.core.pdf import pdf_available
+    from glans_learning.measurement.services import rate_group as services_rate
     from tests.measurement.conftest import codes
 
-    from glans_learning.measurement.services import rate_group as services_rate
     family_codes = codes(school["group"])
     services_rate(
         user=teacher,
