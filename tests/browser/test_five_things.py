@@ -89,7 +89,9 @@ def test_three_to_one_week_opt_in_tick_off_and_private_streak(
     assert "3-op-1" not in other.content()
 
 
-def test_turnaround_quietly_on_the_teachers_own_page(live_server, page, browser, school, teacher):
+def test_turnaround_quietly_on_the_teachers_own_page(
+    live_server, page, browser, school, teacher, director
+):
     from tests.measurement.test_five_things import a_year_ago
 
     code = a_year_ago(school, teacher, note="Moeder voelde zich niet gehoord")
