@@ -1,6 +1,7 @@
 """The course models, by concept; import them from here."""
 
 from .guides import GuidePdfKind, TrainerGuidePdf
+from .live import CalibrationAnswer, LiveCheckIn, LiveCode
 from .pages import (
     Audience,
     LessonPage,
@@ -26,6 +27,9 @@ from .reminders import LearnerPreference, ReminderLog, ReminderSettings
 from .sessions import ATTENDED, Attendance, Session, SessionRegistration, validate_single_line
 
 __all__ = [
+    "CalibrationAnswer",
+    "LiveCheckIn",
+    "LiveCode",
     "ATTENDED",
     "ActivityAttempt",
     "ActivityResponse",
