@@ -5,6 +5,7 @@ import pytest
 from glans_learning.measurement.models import Rating
 from tests.browser.test_learner_flow import login
 from tests.conftest import FIXTURE_MATERIAL
+from tests.courses import test_live_session as live_fixtures
 from tests.measurement import conftest as measurement_fixtures
 
 # The oudervolgsysteem's fixtures (a school year, groups with families, an open moment).
@@ -132,3 +133,44 @@ def test_year_report_page_and_pdf_for_parents_and_the_mr(
         with page.expect_download() as download:
             page.get_by_role("link", name="Download als PDF om te delen").click()
         assert download.value.suggested_filename.endswith(".pdf")
+
+
+live_guide = live_fixtures.live_guide
+live = live_fixtures.live
+
+
+def test_team_session_from_the_projector_with_phones(
+    live_server, page, browser, live, live_guide, tdt_teacher, teacher
+):
+    from glans_learning.courses.models import SessionRegistration
+
+    base = live_server.url
+    login(page, base, "trainer.zonnebloem")
+    page.goto(f"{base}/leren/bijeenkomsten/{live.pk}/")
+    page.get_by_role("link", name="Presenteren met code voor het team").click()
+    panel = page.locator("#live")
+    assert panel.locator("svg").count() == 1  # the QR
+    code = panel.locator(".live-code-text").inner_text()
+
+    phone = browser.new_context(locale="nl-NL", viewport={"width": 375, "height": 812}).new_page()
+    login(phone, base, "leraar.zonnebloem")
+    phone.goto(f"{base}/leren/erbij/")
+    phone.get_by_label("Code van het scherm").fill(code.lower())
+    phone.get_by_role("button", name="Verder").click()
+    phone.get_by_role("button", name="Ik ben er").click()
+    phone.get_by_text("Gemeld. De trainer bevestigt wie er is.").first.wait_for()
+    assert not SessionRegistration.objects.filter(session=live, user=teacher).exists()
+    phone.locator("section", has_text="Case 1").get_by_role("button", name="neutraal").click()
+    phone.get_by_text("Je antwoord telt mee, zonder je naam.").wait_for()
+
+    # The spread appears on the projector (polling), without names.
+    page.wait_for_function(
+        "document.querySelector('#live-spread td[data-value=neutral]')"
+        " && document.querySelector('#live-spread td[data-value=neutral]').textContent === '1'"
+    )
+    assert "leraar" not in page.locator("#live-spread").inner_text()
+    page.reload()
+    page.get_by_label(teacher.get_full_name() or teacher.get_username()).check()
+    page.get_by_role("button", name="Aanwezigheid bevestigen").click()
+    page.get_by_text("1 aanwezigen bevestigd.").wait_for()
+    assert SessionRegistration.objects.get(session=live, user=teacher).attendance == "present"
