@@ -394,7 +394,7 @@ def live_join(request, code=""):
                     value=request.POST.get("value", ""),
                 )
                 messages.success(request, _("Je antwoord telt mee, zonder je naam."))
-            else:
+            elif request.POST.get("action") == "checkin":
                 live_sessions.live_checkin(user=request.user, code=code)
                 messages.success(request, _("Gemeld. De trainer bevestigt wie er is."))
         except ValidationError as exc:
