@@ -353,7 +353,7 @@ def live_confirm(request, session_id):
     from . import live_sessions
 
     session = _managed_session(request.user, session_id)
-    ids = [i for i in (parse_id(v) for v in request.POST.getlist("user")) if i is not None]
+    ids = [int(v) for v in request.POST.getlist("user") if v.isdigit()]
     try:
         n = live_sessions.live_confirm(by=request.user, session=session, user_ids=ids)
     except (ValidationError, PermissionDenied) as exc:
@@ -363,6 +363,8 @@ def live_confirm(request, session_id):
         )
     else:
         messages.success(request, _("%(n)s aanwezigen bevestigd.") % {"n": n})
+    if session.guide_id is None:
+        return redirect("glans_courses:session_detail", session.pk)
     return redirect(
         f"{reverse('glans_courses:guide_present', args=[session.guide_id])}?bijeenkomst={session.pk}"
     )
@@ -390,7 +392,7 @@ def live_join(request, code=""):
                 live_sessions.calibration_answer(
                     user=request.user,
                     code=code,
-                    case=parse_id(request.POST.get("case", "")) or 0,
+                    case=int(case) if (case := request.POST.get("case", "")).isdigit() else 0,
                     value=request.POST.get("value", ""),
                 )
                 messages.success(request, _("Je antwoord telt mee, zonder je naam."))

@@ -94,7 +94,8 @@ def appreciation_tick(request, group_id):
     group = Group.objects.filter(pk=parse_id(group_id)).first()
     if group is None or not permissions.can_rate(request.user, group):
         raise Http404
-    relationship_id = parse_id(request.POST.get("relationship", ""))
+    value = request.POST.get("relationship", "")
+    relationship_id = int(value) if value.isdigit() else 0  # bad input: a message, not a 404
     try:
         services.appreciation_tick(
             user=request.user,
@@ -109,7 +110,9 @@ def appreciation_tick(request, group_id):
 @login_required
 @require_POST
 def appreciation_preference(request):
-    """The opt-in of the 3-op-1 week, from the profile."""
+    """The opt-in of the 3-op-1 week, from the profile (teachers only)."""
+    if not permissions.teacher_group_ids(request.user):
+        raise Http404
     try:
         services.appreciation_preference_set(
             user=request.user, channel=request.POST.get("channel", "")
