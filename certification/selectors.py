@@ -502,3 +502,49 @@ def rubric(criterion_set=None) -> dict:
     criterion_set = criterion_set or CriterionSet.current()
     rows = list(criterion_set.criteria.all()) if criterion_set is not None else []
     return {"criterion_set": criterion_set, "criteria": rows}
+
+
+def year_report(*, unit, school_year=None) -> dict:
+    """The one-page Glans year report for parents and the MR (issue #25): the certificate,
+    the share glanst per moment against the target and which handbook sections changed.
+    Totals only, with the outsiders' suppression (cells under MIN_CELL relationships are
+    left out), whoever reads it: it is meant to be shared."""
+
+    school_year = school_year or current_year()
+    certificate = current_certificate(unit=unit)
+    measurements = (
+        unit_measurements(unit=unit, school_year=school_year, group_ids=[], suppress=True)
+        if school_year
+        else {"moments": [], "target": None}
+    )
+    moments = [
+        {
+            "date": m["moment"].date,
+            "share_positive": m["share_positive"],
+            "rated": m["rated"],
+            "suppressed": m["suppressed"],
+        }
+        for m in measurements["moments"]
+    ]
+    shown = [m for m in moments if m["share_positive"] is not None]
+    handbook = handbook_for(unit=unit, school_year=school_year) if school_year else None
+    changed = []
+    if handbook is not None:
+        changed = [
+            {"code": row["code"], "title": row["title"]}
+            for row in handbook_diff(handbook=handbook)
+            if row["changed"]
+        ]
+    return {
+        "unit": unit,
+        "school_year": school_year,
+        "certificate": certificate,
+        "status": STATUS_LABELS[status_label(unit=unit)],
+        "target": measurements["target"],
+        "moments": moments,
+        "latest": shown[-1] if shown else None,
+        "first": shown[0] if shown else None,
+        "handbook": handbook,
+        "handbook_has_previous": bool(handbook and handbook.previous_id),
+        "handbook_changes": changed,
+    }

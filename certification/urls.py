@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.index, name="index"),
     path("rubriek/", views.rubric, name="rubric"),
     path("school/<str:unit_id>/", views.unit_view, name="unit"),
+    path("school/<str:unit_id>/jaarverslag/", views.year_report, name="year_report"),
     path("school/<str:unit_id>/handboek/", views.handbook_start, name="handbook_start"),
     path("school/<str:unit_id>/handboek/verschil/", views.handbook_diff, name="handbook_diff"),
     path("school/<str:unit_id>/aanvragen/", views.apply, name="apply"),

@@ -9,15 +9,17 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from glans_learning.core import pdf as core_pdf
 from glans_learning.core.links import absolute_url, issuer_name
 from glans_learning.core.pdf import pdf_available
 from glans_learning.measurement.permissions import visible_board
@@ -456,3 +458,27 @@ def register(request):
 def rubric(request):
     """The rubric 'School met Glans', rendered from the current criteria (no personal data)."""
     return render(request, "glans_certification/rubric.html", selectors.rubric())
+
+
+def year_report(request, unit_id):
+    """The one-page Glans year report (issue #25), as a page and, with ?pdf=1, a PDF the
+    director shares with parents and the MR. Totals only."""
+
+    unit = _unit_or_404(request.user, unit_id)
+    report = selectors.year_report(unit=unit)
+    if request.GET.get("pdf"):
+        if not core_pdf.pdf_available():
+            messages.error(
+                request, _("PDF maken kan hier niet: de PDF-module is niet geïnstalleerd.")
+            )
+            return redirect("glans_certification:year_report", unit.pk)
+        with translation.override("nl"):
+            html = render_to_string("glans_certification/year_report_pdf.html", report)
+        response = HttpResponse(core_pdf.html_to_pdf(html), content_type="application/pdf")
+        response["Content-Disposition"] = f'attachment; filename="glans-jaarverslag-{unit.pk}.pdf"'
+        return response
+    return render(
+        request,
+        "glans_certification/year_report.html",
+        {**report, "pdf_available": core_pdf.pdf_available()},
+    )

@@ -19,6 +19,7 @@ from .models import (
     Enrollment,
     LearnerPreference,
     LessonProgress,
+    LiveCheckIn,
     ModuleCompletion,
     ProgrammeCompletion,
     Session,
@@ -86,6 +87,13 @@ def export(user):
             "attendance",
             "attendance_note",
             "recorded_at",
+        ),
+        "glans_courses.LiveCheckIn": rows(
+            LiveCheckIn.objects.filter(user=user),
+            "session__title",
+            "session__starts_at",
+            "at",
+            "confirmed_at",
         ),
         "glans_courses.Session": rows(
             Session.objects.filter(Q(planned_by=user) | Q(trainers=user)).distinct(),
@@ -164,6 +172,14 @@ def register():
             "note cleared on erasure",
             "the learner; the session's trainers; directors",
             "attendance note cleared",
+        ),
+        "glans_courses.LiveCheckIn": Entry(
+            'who said "ik ben er" with a session\'s projector code, and when the trainer confirmed',
+            "the trainer confirming attendance in the room; answering each calibration case once",
+            LEARNING,
+            "as long as the session exists",
+            "the person; the session's trainers",
+            "kept, linked to the anonymised account",
         ),
         "glans_courses.Session": Entry(
             "who planned or trains a session",

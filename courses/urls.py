@@ -53,4 +53,12 @@ urlpatterns = [
     path("mijn-leerroute/logboek/", team.logbook, name="logbook"),
     path("mijn-leerroute/agenda/", team.calendar_feed_manage, name="calendar_feed_manage"),
     path("agenda/<str:token>.ics", team.calendar_feed, name="calendar_feed"),
+    path("bijeenkomsten/<str:session_id>/live/", team.live_state, name="live_state"),
+    path(
+        "bijeenkomsten/<str:session_id>/live/bevestigen/",
+        team.live_confirm,
+        name="live_confirm",
+    ),
+    path("erbij/", team.live_join, name="live_join_start"),
+    path("erbij/<str:code>/", team.live_join, name="live_join"),
 ]

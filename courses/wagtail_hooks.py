@@ -15,6 +15,7 @@ from glans_learning.core.actions import (
     service_action,
 )
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
+from glans_learning.measurement.selectors import PRACTICE_LESSONS_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 from glans_learning.organisations.services import JOIN_ACCEPTED_HOOK
 
@@ -26,6 +27,7 @@ from .forms import EnrollmentCreateForm, RegistrationForm, SessionForm
 from .models import Enrollment, Register, Session, SessionRegistration
 from .models.pages import PAGE_VIEWS_HOOK
 from .navigation import course_landing, course_nav
+from .selectors.lessons import practice_lessons
 from .views import pages as page_views
 
 hooks.register(NAV_HOOK, course_nav)
@@ -144,3 +146,7 @@ def register_course_actions(registry):
     registry.register(Enrollment, service_action(ServiceEditAction, services.enrolment_status_set))
     registry.register(Enrollment, service_action(ServiceDeleteAction, services.enrolment_delete))
     register_plain(registry, Register)
+
+
+# The rating grid offers these lessons next to a dull rating (measurement cannot import courses).
+hooks.register(PRACTICE_LESSONS_HOOK, practice_lessons)

@@ -183,6 +183,10 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     rated_at = models.DateTimeField(_("beoordeeld op"), default=timezone.now)
+    # From dof to practice (issue #25): the lesson the teacher rehearsed the conversation
+    # with (its slug in the course material) before following up a dull relationship.
+    practised_lesson = models.CharField(_("geoefend met les"), max_length=255, blank=True)
+    practised_at = models.DateTimeField(_("geoefend op"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("waardering")
@@ -363,3 +367,59 @@ class SelfCheck(models.Model):
 
     def __str__(self):
         return f"{self.relationship_id} {self.month:%Y-%m}"
+
+
+class AppreciationChannel(models.TextChoices):
+    OFF = "", _("uit")
+    MAIL = "mail", _("per e-mail")
+    DASHBOARD = "dashboard", _("alleen op mijn overzicht")
+
+
+class AppreciationPreference(models.Model):
+    """The teacher's opt-in for the 3-op-1 week (issue #25): off unless they switch it on."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="glans_appreciation"
+    )
+    channel = models.CharField(
+        _("3-op-1-week"), max_length=10, choices=AppreciationChannel.choices, blank=True
+    )
+
+    def __str__(self):
+        return f"{self.user_id}: {self.channel or '-'}"
+
+
+class AppreciationWeek(models.Model):
+    """One 3-op-1 week of one teacher (the Monday), created once by the weekly task: the
+    private nudge to send two appreciative messages to families rated neutraal."""
+
+    teacher = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    week = models.DateField(_("week (maandag)"))
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-week"]
+        constraints = [
+            models.UniqueConstraint(fields=["teacher", "week"], name="one_appreciation_week")
+        ]
+
+    def __str__(self):
+        return f"{self.teacher_id} {self.week}"
+
+
+class AppreciationTick(models.Model):
+    """A message of appreciation sent to a family in a 3-op-1 week, ticked off in the grid."""
+
+    week = models.ForeignKey(AppreciationWeek, on_delete=models.CASCADE, related_name="ticks")
+    relationship = models.ForeignKey(Relationship, on_delete=models.CASCADE, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["week", "relationship"], name="one_tick_per_family")
+        ]
+
+    def __str__(self):
+        return f"{self.week_id}/{self.relationship_id}"

@@ -8,7 +8,16 @@ from wagtail import hooks
 
 from glans_learning.organisations.privacy import EXPORT_HOOK, REGISTER_HOOK, Entry, rows
 
-from .models import AccessLog, ImportJob, Intervisie, Rating, SelfCheck
+from .models import (
+    AccessLog,
+    AppreciationPreference,
+    AppreciationTick,
+    AppreciationWeek,
+    ImportJob,
+    Intervisie,
+    Rating,
+    SelfCheck,
+)
 
 SCHOOL = "task of the school (art. 6(1)(e)), the board is controller; GLANS processes"
 RETENTION = "GLANS_MEASUREMENT_RETENTION_YEARS after the family's last school year"
@@ -25,7 +34,21 @@ def export(user):
             "next_step",
             "follow_up",
             "cooperation_impossible",
+            "practised_lesson",
+            "practised_at",
             "rated_at",
+        ),
+        "glans_measurement.AppreciationPreference": rows(
+            AppreciationPreference.objects.filter(user=user), "channel"
+        ),
+        "glans_measurement.AppreciationWeek": rows(
+            AppreciationWeek.objects.filter(teacher=user), "week", "created_at"
+        ),
+        "glans_measurement.AppreciationTick": rows(
+            AppreciationTick.objects.filter(week__teacher=user),
+            "week__week",
+            "relationship__family__code",
+            "at",
         ),
         "glans_measurement.SelfCheck": rows(
             SelfCheck.objects.filter(teacher=user),
@@ -69,6 +92,30 @@ def register():
             SCHOOL,
             RETENTION,
             "teachers of the group, the school's director; boards see aggregates only",
+            kept,
+        ),
+        "glans_measurement.AppreciationPreference": Entry(
+            "a teacher's opt-in for the weekly 3-op-1 nudge (off, e-mail or dashboard)",
+            "sending the nudge only when wanted",
+            "agreement with the school board (art. 6(1)(b)/(e))",
+            "while the account exists",
+            "the teacher only",
+            "kept",
+        ),
+        "glans_measurement.AppreciationWeek": Entry(
+            "a teacher's 3-op-1 weeks (which Mondays a nudge was given)",
+            "the private weekly nudge, once per week; the teacher's own streak",
+            "agreement with the school board (art. 6(1)(b)/(e))",
+            "while the account exists",
+            "the teacher only",
+            kept,
+        ),
+        "glans_measurement.AppreciationTick": Entry(
+            "appreciative messages a teacher ticked off, by family code",
+            "the teacher's own 3-op-1 week",
+            "agreement with the school board (art. 6(1)(b)/(e))",
+            "with the family (GLANS_MEASUREMENT_RETENTION_YEARS after its last school year)",
+            "the teacher only",
             kept,
         ),
         "glans_measurement.SelfCheck": Entry(

@@ -14,9 +14,15 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from glans_learning.organisations.models import Membership
+
 from . import permissions
 from .models import (
     AccessLog,
+    AppreciationChannel,
+    AppreciationPreference,
+    AppreciationTick,
+    AppreciationWeek,
     Family,
     FamilyKey,
     FollowUp,
@@ -28,6 +34,7 @@ from .models import (
     Relationship,
     SelfCheck,
 )
+from .selectors import neutral_relationships, practice_lessons, week_start
 
 DEFAULT_MOMENTS = 5
 
@@ -343,3 +350,92 @@ def self_check_record(*, user, group, values: dict[int, str], today=None) -> int
             relationship_id=rel_id, teacher=user, month=month, defaults={"value": value}
         )
     return len(values)
+
+
+def practice_record(*, user, group, code: str, next_step: str, lesson_slug: str, today=None):
+    """From dof to practice: record, with the teacher's own dull rating at the open moment,
+    the follow-up step and the lesson they rehearsed the conversation with. Only the group's
+    own teachers; only a rating that is dof; bad input changes nothing."""
+
+    if not permissions.can_rate(user, group):
+        raise PermissionDenied
+    today = today or timezone.localdate()
+    rating = (
+        Rating.objects.select_related("moment")
+        .filter(
+            relationship__group=group,
+            relationship__is_active=True,
+            relationship__family__code=code,
+            moment__opens_on__lte=today,
+            moment__closes_on__gte=today,
+        )
+        .first()
+    )
+    if rating is None or rating.value != RatingValue.NEGATIVE:
+        raise ValidationError(_("Dit kan alleen bij een gezin dat nu op dof staat."))
+    errors = {}
+    if next_step not in NextStep.values:
+        errors["next_step"] = _("Kies een volgende stap.")
+    slugs = {lesson["slug"] for lesson in practice_lessons()}
+    if lesson_slug and lesson_slug not in slugs:
+        errors["lesson"] = _("Onbekende les.")
+    if errors:
+        raise ValidationError(errors)
+    rating.next_step = next_step
+    rating.practised_lesson = lesson_slug
+    rating.practised_at = timezone.now() if lesson_slug else None
+    rating.save(update_fields=["next_step", "practised_lesson", "practised_at"])
+    return rating
+
+
+# The 3-op-1 week (issue #25) ------------------------------------------------------------
+
+
+def appreciation_preference_set(*, user, channel: str):
+
+    if channel not in AppreciationChannel.values:
+        raise ValidationError(_("Kies uit, per e-mail of alleen op je overzicht."))
+    preference, _created = AppreciationPreference.objects.update_or_create(
+        user=user, defaults={"channel": channel}
+    )
+    return preference
+
+
+def appreciation_weeks_plan(*, today=None) -> list[int]:
+    """Start this week's 3-op-1 week of every opted-in teacher who has families rated
+    neutraal: one row per teacher and week (its unique constraint makes a second run a
+    no-op). Returns the ids of the weeks created now."""
+
+    today = today or timezone.localdate()
+    monday = week_start(today)
+    created = []
+    opted_in = AppreciationPreference.objects.exclude(channel="").select_related("user")
+    teaching = set(
+        Membership.objects.current().filter(groups__isnull=False).values_list("user_id", flat=True)
+    )
+    for preference in opted_in:
+        user = preference.user
+        if user.pk not in teaching or not user.is_active:
+            continue
+        if not neutral_relationships(user=user, today=today):
+            continue
+        week, was_created = AppreciationWeek.objects.get_or_create(teacher=user, week=monday)
+        if was_created:
+            created.append(week.pk)
+    return created
+
+
+def appreciation_tick(*, user, relationship_id: int, sent: bool = True, today=None) -> int:
+    """Tick off (or undo) an appreciative message to a family of `user`'s own groups rated
+    neutraal, in this week's 3-op-1 week. Returns this week's number of ticks."""
+
+    today = today or timezone.localdate()
+    allowed = {rel.pk for rel in neutral_relationships(user=user, today=today)}
+    if relationship_id not in allowed:
+        raise ValidationError(_("Dit gezin staat niet op neutraal in jouw groep."))
+    week, _created = AppreciationWeek.objects.get_or_create(teacher=user, week=week_start(today))
+    if sent:
+        AppreciationTick.objects.get_or_create(week=week, relationship_id=relationship_id)
+    else:
+        AppreciationTick.objects.filter(week=week, relationship_id=relationship_id).delete()
+    return week.ticks.count()

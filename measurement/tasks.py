@@ -5,17 +5,18 @@ import logging
 from celery import shared_task
 from django.conf import settings
 from django.core.mail import send_mail
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from glans_learning.core.notifications import notification_key, notify_once, sent_keys_starting
-from glans_learning.core.tasks import TRANSIENT_ERRORS
+from glans_learning.core.tasks import TRANSIENT_ERRORS, enqueue
 from glans_learning.core.templatetags.glans_core_tags import moment as human_date
 from glans_learning.organisations.models import Membership
 
 from . import services
 from .imports import import_job_run
-from .models import MeasurementMoment, Relationship
+from .models import AppreciationChannel, AppreciationWeek, MeasurementMoment, Relationship
 
 logger = logging.getLogger(__name__)
 KIND = "moment"
@@ -91,3 +92,42 @@ def apply_measurement_retention() -> int:
 def run_import_job(job_id: int) -> None:
     """A big group list, imported in the background (imports.import_job_run)."""
     import_job_run(job_id=job_id)
+
+
+@shared_task
+def plan_appreciation_weeks() -> int:
+    """Monday (Celery beat): start the 3-op-1 week of every opted-in teacher and, for who
+    chose e-mail, enqueue the nudge. Idempotent: once per teacher per week."""
+
+    week_ids = services.appreciation_weeks_plan()
+    for week in AppreciationWeek.objects.filter(
+        pk__in=week_ids, teacher__glans_appreciation__channel=AppreciationChannel.MAIL
+    ):
+        enqueue(send_appreciation_nudge, week.pk)
+    return len(week_ids)
+
+
+@shared_task
+def send_appreciation_nudge(week_id: int) -> bool:
+    """The 3-op-1 nudge by e-mail, at most once per teacher and week (the once-only
+    notification service). It names no family: the codes are in the grid."""
+
+    week = AppreciationWeek.objects.select_related("teacher").filter(pk=week_id).first()
+    if week is None or not week.teacher.email:
+        return False
+    user = week.teacher
+    template = "glans_measurement/email/appreciation_week"
+    context = {"week": week, "base_url": settings.GLANS_PUBLIC_BASE_URL}
+
+    def send():
+        with translation.override(settings.LANGUAGE_CODE):
+            subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+            body = render_to_string(f"{template}.txt", context)
+        send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+
+    return notify_once(
+        key=notification_key("measurement", "appreciation", user.pk, week.week.isoformat()),
+        kind="measurement-appreciation",
+        user=user,
+        send=send,
+    )

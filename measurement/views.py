@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -31,7 +32,19 @@ def index(request):
         "boards": Board.objects.filter(pk__in=permissions.board_ids(request.user)),
         "academy": is_academy_staff(request.user),
     }
-    if not any([context["groups"], context["schools"], context["boards"], context["academy"]]):
+    context["turnarounds"] = selectors.turnarounds(user=request.user)
+    if context["groups"]:
+        week = selectors.appreciation_week(user=request.user)
+        context["appreciation"] = week if week["channel"] else None
+    if not any(
+        [
+            context["groups"],
+            context["schools"],
+            context["boards"],
+            context["academy"],
+            context["turnarounds"],
+        ]
+    ):
         raise Http404
     return render(request, "glans_measurement/index.html", context)
 
@@ -49,8 +62,89 @@ def group_grid(request, group_id):
             user=request.user, unit_id=group.unit_id, group_id=group.pk, what="grid"
         )
     return render(
-        request, "glans_measurement/grid.html", {"grid": grid, "next_steps": NextStep.choices}
+        request,
+        "glans_measurement/grid.html",
+        {
+            "grid": grid,
+            "next_steps": NextStep.choices,
+            "practice_lessons": selectors.practice_lessons() if grid["open_moment"] else [],
+            "appreciation": _group_appreciation(request.user, group),
+            "dull_codes": [
+                row["code"]
+                for row in grid["rows"]
+                if row["current"] and row["current"].value == RatingValue.NEGATIVE
+            ],
+        },
     )
+
+
+def _group_appreciation(user, group):
+    """The teacher's own 3-op-1 week, narrowed to the families of this group; None when the
+    teacher has not opted in."""
+    week = selectors.appreciation_week(user=user)
+    if not week["channel"]:
+        return None
+    return {**week, "families": [rel for rel in week["families"] if rel.group_id == group.pk]}
+
+
+@login_required
+@require_POST
+def appreciation_tick(request, group_id):
+    """Tick off (or undo) an appreciative message to a family rated neutraal (3-op-1 week)."""
+    group = Group.objects.filter(pk=parse_id(group_id)).first()
+    if group is None or not permissions.can_rate(request.user, group):
+        raise Http404
+    value = request.POST.get("relationship", "")
+    relationship_id = int(value) if value.isdigit() else 0  # bad input: a message, not a 404
+    try:
+        services.appreciation_tick(
+            user=request.user,
+            relationship_id=relationship_id,
+            sent=request.POST.get("sent", "1") == "1",
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(f"{reverse('glans_measurement:grid', args=[group.pk])}#appreciation")
+
+
+@login_required
+@require_POST
+def appreciation_preference(request):
+    """The opt-in of the 3-op-1 week, from the profile (teachers only)."""
+    if not permissions.teacher_group_ids(request.user):
+        raise Http404
+    try:
+        services.appreciation_preference_set(
+            user=request.user, channel=request.POST.get("channel", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Je keuze voor de 3-op-1-week is opgeslagen."))
+    return redirect("glans_accounts:profile")
+
+
+@login_required
+@require_POST
+def practice(request, group_id):
+    """From dof to practice: record the follow-up step (and the lesson rehearsed with) with
+    the teacher's dull rating of a family, from the panel under the grid."""
+    group = Group.objects.select_related("unit").filter(pk=parse_id(group_id)).first()
+    if group is None or not permissions.can_rate(request.user, group):
+        raise Http404
+    try:
+        services.practice_record(
+            user=request.user,
+            group=group,
+            code=request.POST.get("code", "").strip(),
+            next_step=request.POST.get("next_step", ""),
+            lesson_slug=request.POST.get("lesson", ""),
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("De volgende stap is bij de waardering vastgelegd."))
+    return redirect("glans_measurement:grid", group_id=group.pk)
 
 
 def _year_from(request):

@@ -108,6 +108,12 @@ EXPECTED = {
     "GET glans_courses:team_attendance": allow({"tdt", "director", "trainer", "admin"}),
     "GET glans_courses:team_session_plan": allow({"tdt", "director", "other_director"}),
     "GET glans_courses:guide_present": allow({"tdt", "director", "trainer", "admin"}),
+    # The session run from the projector (issue #25): the state and the confirmation are the
+    # session's managers'; the phone page is for every signed-in user (the code decides).
+    "GET glans_courses:live_state": allow({"tdt", "director", "trainer", "admin"}),
+    "POST glans_courses:live_confirm": allow({"tdt", "director", "trainer", "admin"}, status=302),
+    "GET glans_courses:live_join_start": allow(USERS),
+    "GET glans_courses:live_join": allow(USERS),
     # The learner's own logbook and calendar feed; the feed's secret is the credential.
     "GET glans_courses:logbook": allow(USERS),
     "POST glans_courses:calendar_feed_manage": allow(USERS, status=302),
@@ -139,6 +145,10 @@ EXPECTED = {
     "GET glans_measurement:import_job_status": allow({"director"}),
     "GET glans_measurement:school_export": allow({"director"}),
     "GET glans_measurement:self_check": allow({"teacher"}),
+    # Issue #25: from dof to practice and the 3-op-1 week, the group's own teachers only.
+    "POST glans_measurement:practice": allow({"teacher"}, status=302),
+    "POST glans_measurement:appreciation_tick": allow({"teacher"}, status=302),
+    "POST glans_measurement:appreciation_preference": allow({"teacher"}, status=302),
     "POST glans_measurement:follow_up": allow({"director"}, status=302),
     "GET glans_measurement:board": allow({"admin", "auditor", "trainer"}),
     "GET glans_measurement:academy": allow({"admin", "auditor", "trainer"}),
@@ -210,6 +220,7 @@ EXPECTED |= {
     "GET glans_certification:unit": allow(CERT_READERS),
     "POST glans_certification:handbook_start": allow({"director"}, status=302),
     "GET glans_certification:handbook_diff": allow(CERT_READERS),
+    "GET glans_certification:year_report": allow(CERT_READERS),
     "POST glans_certification:apply": allow({"director"}, status=302),
     "GET glans_certification:worklist": allow(AUDITORS),
     # The board-level Expertgroep (nobody of the matrix's school roles) and the academy.
@@ -699,6 +710,9 @@ def _request(world, key, client):
         "glans_courses:team_invite": [world["team_session"].pk],
         "glans_courses:team_attendance": [world["team_session"].pk],
         "glans_courses:guide_present": [world["guide"].pk],
+        "glans_courses:live_state": [world["team_session"].pk],
+        "glans_courses:live_confirm": [world["team_session"].pk],
+        "glans_courses:live_join": ["ONBEKEND"],
         "glans_courses:calendar_feed": ["geen-geldig-adres"],
         "glans_content:xblock_handler": [world["usage_id"], "submit"],
         "glans_content:xblock_handler_suffix": [world["usage_id"], "submit", "x"],
@@ -711,6 +725,8 @@ def _request(world, key, client):
         "glans_measurement:import_job_status": [world["import_job"].pk],
         "glans_measurement:school_export": [unit.pk],
         "glans_measurement:self_check": [world["group"].pk],
+        "glans_measurement:practice": [world["group"].pk],
+        "glans_measurement:appreciation_tick": [world["group"].pk],
         "glans_measurement:follow_up": [world["rating"].pk],
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
@@ -728,6 +744,7 @@ def _request(world, key, client):
         "glans_certification:board": [unit.board_id],
         "glans_certification:handbook_start": [unit.pk],
         "glans_certification:handbook_diff": [unit.pk],
+        "glans_certification:year_report": [unit.pk],
         "glans_certification:apply": [unit.pk],
         "glans_certification:application": [world["certification"]["application"].pk],
         "glans_certification:step": [world["certification"]["application"].pk],

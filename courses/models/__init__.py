@@ -2,6 +2,7 @@
 
 from .assessments import PracticalAssessment
 from .guides import GuidePdfKind, TrainerGuidePdf
+from .live import CalibrationAnswer, LiveCheckIn, LiveCode
 from .pages import (
     Audience,
     LessonPage,
@@ -27,6 +28,9 @@ from .reminders import LearnerPreference, ReminderSettings
 from .sessions import ATTENDED, Attendance, Session, SessionRegistration, validate_single_line
 
 __all__ = [
+    "CalibrationAnswer",
+    "LiveCheckIn",
+    "LiveCode",
     "ATTENDED",
     "ActivityAttempt",
     "ActivityResponse",

@@ -119,3 +119,18 @@ def lesson_search(*, request, query: str) -> tuple[list, bool]:
     except (DatabaseError, ValueError):
         # A query the backend cannot parse (quotes, operators) is no server error.
         return [], True
+
+
+def practice_lessons(*, slugs, types) -> tuple[list[dict], list[dict]]:
+    """For the rating grid's "from dof to practice" (measurement asks through a hook): the live
+    lessons with one of `slugs` (the lesson steps) and those holding an exercise of one of
+    `types`, trainer guides left out, in tree order."""
+    steps, exercises = [], []
+    for lesson in LessonPage.objects.live().filter(is_trainer_guide=False).order_by("path"):
+        kinds = {a.get("xblock_type") for a in lesson.activity_summary or []}
+        item = {"slug": lesson.slug, "title": lesson.title, "url": lesson.url}
+        if lesson.slug in slugs:
+            steps.append(item)
+        elif kinds & set(types):
+            exercises.append(item)
+    return steps, exercises

@@ -9,7 +9,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -17,13 +17,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from glans_learning.core.pdf import qr_svg
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
 
-from .. import selectors, team_sessions
+from .. import live_sessions, selectors, team_sessions
 from ..calendar import absolute_url, sessions_calendar
 from ..forms import TeamSessionForm
-from ..models import Attendance, LearnerPreference, LessonPage, Session
+from ..models import Attendance, LearnerPreference, LessonPage, LiveCheckIn, Session
 from ..selectors.guides import (
     guide_kit_links,
     guide_minutes,
@@ -210,6 +211,7 @@ def guide_present(request, lesson_id):
         request,
         "glans_courses/guide_present.html",
         {
+            "live": _live_panel(request, guide),
             "guide": guide,
             "module": module,
             "programme": programme,
@@ -311,3 +313,115 @@ def calendar_feed_url(user) -> str:
     if preference is None or not preference.calendar_token:
         return ""
     return absolute_url(reverse("glans_courses:calendar_feed", args=[preference.calendar_token]))
+
+
+# --- the session run from the projector (issue #25) -------------------------------------
+
+
+def _managed_session(user, session_id) -> Session:
+    session = (
+        selectors.sessions_managed_by(user)
+        .select_related("guide")
+        .filter(pk=parse_id(session_id))
+        .first()
+    )
+    if session is None:
+        raise Http404
+    return session
+
+
+def _live_panel(request, guide):
+    """With ?bijeenkomst=<id> of a session of this guide the presenter manages: the code,
+    its QR, who said they are there and the spread (polled as JSON)."""
+
+    session_id = request.GET.get("bijeenkomst")
+    if not session_id:
+        return None
+    session = _managed_session(request.user, session_id)
+    if session.guide_id != guide.pk:
+        raise Http404
+    live = live_sessions.live_code_start(by=request.user, session=session)
+    join_url = request.build_absolute_uri(reverse("glans_courses:live_join", args=[live.code]))
+    return {
+        "session": session,
+        "code": live,
+        "join_url": join_url,
+        "qr": qr_svg(join_url),
+        "checkins": session.live_checkins.select_related("user"),
+        "state_url": reverse("glans_courses:live_state", args=[session.pk]),
+    }
+
+
+@login_required
+@require_GET
+def live_state(request, session_id):
+    """The projector polls this: counts only (check-ins, confirmed, spread per case)."""
+
+    session = _managed_session(request.user, session_id)
+    return JsonResponse(live_sessions.live_state(session=session))
+
+
+@login_required
+@require_POST
+def live_confirm(request, session_id):
+
+    session = _managed_session(request.user, session_id)
+    ids = [int(v) for v in request.POST.getlist("user") if v.isdigit()]
+    try:
+        n = live_sessions.live_confirm(by=request.user, session=session, user_ids=ids)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(
+            request,
+            _error_text(exc) if isinstance(exc, ValidationError) else _("Dat mag niet."),
+        )
+    else:
+        messages.success(request, _("%(n)s aanwezigen bevestigd.") % {"n": n})
+    if session.guide_id is None:
+        return redirect("glans_courses:session_detail", session.pk)
+    return redirect(
+        f"{reverse('glans_courses:guide_present', args=[session.guide_id])}?bijeenkomst={session.pk}"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def live_join(request, code=""):
+    """On a colleague's phone: the code from the projector, "Ik ben er" and the session's
+    calibration cases, answered anonymously."""
+
+    code = (request.POST.get("code") or code or request.GET.get("code", "")).strip().upper()
+    if not code:
+        return render(request, "glans_courses/live_join.html", {"session": None})
+    try:
+        session = live_sessions.live_session_for(code)
+    except ValidationError as exc:
+        messages.error(request, _error_text(exc))
+        return render(request, "glans_courses/live_join.html", {"session": None})
+    if request.method == "POST":
+        try:
+            if request.POST.get("action") == "answer":
+                live_sessions.calibration_answer(
+                    user=request.user,
+                    code=code,
+                    case=int(case) if (case := request.POST.get("case", "")).isdigit() else 0,
+                    value=request.POST.get("value", ""),
+                )
+                messages.success(request, _("Je antwoord telt mee, zonder je naam."))
+            elif request.POST.get("action") == "checkin":
+                live_sessions.live_checkin(user=request.user, code=code)
+                messages.success(request, _("Gemeld. De trainer bevestigt wie er is."))
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("glans_courses:live_join", code=code)
+    checkin = LiveCheckIn.objects.filter(session=session, user=request.user).first()
+    return render(
+        request,
+        "glans_courses/live_join.html",
+        {
+            "session": session,
+            "code": code,
+            "checkin": checkin,
+            "cases": live_sessions.calibration_cases(session) if checkin else [],
+            "answers": live_sessions.ANSWERS,
+        },
+    )

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from pathlib import Path
 
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from .env import database_from_env, env_bool, env_int, env_list, env_str
@@ -275,6 +276,11 @@ CELERY_BEAT_SCHEDULE = {
     "glans-outbox-drain": {
         "task": "glans_learning.core.tasks.drain_outbox",
         "schedule": env_int("GLANS_OUTBOX_DRAIN_SECONDS", 60),
+    },
+    "glans-appreciation-weeks": {
+        # The 3-op-1 week: Monday morning (idempotent: once per teacher per week).
+        "task": "glans_learning.measurement.tasks.plan_appreciation_weeks",
+        "schedule": crontab(hour=7, minute=0, day_of_week=1),
     },
     "glans-pending-confirmations": {
         "task": "glans_learning.courses.tasks.send_pending_confirmations",
