@@ -460,6 +460,7 @@ def rubric(request):
     return render(request, "glans_certification/rubric.html", selectors.rubric())
 
 
+@login_required
 def year_report(request, unit_id):
     """The one-page Glans year report (issue #25), as a page and, with ?pdf=1, a PDF the
     director shares with parents and the MR. Totals only."""

@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import ImproperlyConfigured
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
@@ -200,7 +201,13 @@ class StorableInputMiddleware:
     def __call__(self, request):
         request.GET = storable_querydict(request.GET)
         if request.method == "POST" and request.content_type in self.FORM_TYPES:
-            request.POST = storable_querydict(request.POST)
+            try:
+                post = request.POST
+            except MultiPartParserError:
+                # A malformed body: left for the view (or the API's parser) to refuse with its
+                # own clear error; nothing of it was read into the request.
+                return self.get_response(request)
+            request.POST = storable_querydict(post)
             for values in request.FILES.lists():
                 for upload in values[1]:
                     if upload.name:

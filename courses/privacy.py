@@ -21,6 +21,7 @@ from .models import (
     LessonProgress,
     LiveCheckIn,
     ModuleCompletion,
+    PracticalAssessment,
     ProgrammeCompletion,
     Session,
     SessionRegistration,
@@ -103,6 +104,16 @@ def export(user):
         "glans_courses.LearnerPreference": rows(
             LearnerPreference.objects.filter(user=user), "reminders_enabled"
         ),
+        "glans_courses.PracticalAssessment": rows(
+            PracticalAssessment.objects.filter(Q(user=user) | Q(trainer=user)),
+            "programme__title",
+            "session__title",
+            "reflection",
+            "status",
+            "trainer_note",
+            "submitted_at",
+            "decided_at",
+        ),
     }
 
 
@@ -111,6 +122,7 @@ def erase(user):
     ActivityResponse.objects.filter(user=user).update(answer_text="")
     ActivityAttempt.objects.filter(user=user).update(answer_text="")
     SessionRegistration.objects.filter(user=user).update(attendance_note="")
+    PracticalAssessment.objects.filter(user=user).update(reflection="", trainer_note="")
 
 
 @hooks.register(REGISTER_HOOK)
@@ -164,6 +176,15 @@ def register():
             "kept pseudonymous after erasure",
             progress,
             "kept, linked to the anonymised account",
+        ),
+        "glans_courses.PracticalAssessment": Entry(
+            "a TdT participant's practical assessment: the team session run, a reflection on the "
+            "calibration, the academy trainer's rubric and note",
+            "completing the Train-de-Trainer programme",
+            LEARNING,
+            "reflection and note cleared on erasure",
+            "the participant; academy trainers",
+            "reflection and trainer's note cleared",
         ),
         "glans_courses.SessionRegistration": Entry(
             "registration and attendance for sessions, with a note by the trainer",

@@ -5,8 +5,10 @@ from lti_tool.models import LtiDeployment, LtiRegistration
 from wagtail import hooks
 from wagtail.admin.viewsets.model import ModelViewSetGroup
 
+from glans_learning.core.actions import register_plain
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
+from . import privacy  # noqa: F401 (registers the AVG hooks)
 from .models import Placement
 
 
@@ -61,3 +63,10 @@ class LtiViewSetGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_lti_viewsets():
     return LtiViewSetGroup()
+
+
+@hooks.register("register_actions")
+def register_lti_actions(registry):
+    """Platform registrations, deployments and placements are reference data a platform admin
+    keeps: plain actions (no rules beyond the permission policy)."""
+    register_plain(registry, LtiRegistration, LtiDeployment, Placement)

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from wagtail import hooks
 
 from glans_learning.organisations.models import Group, OrganisationUnit, SchoolYear
-from glans_learning.organisations.permissions import user_roles
+from glans_learning.organisations.permissions import member_unit_ids
 
 from . import permissions
 from .models import (
@@ -548,7 +548,7 @@ def turnarounds(*, user, today=None) -> list[dict]:
 
     today = today or timezone.localdate()
     nearest, farthest = TURNAROUND_WINDOW_DAYS
-    units = set(user_roles(user).by_unit)  # only while still a member of the school
+    units = member_unit_ids(user)  # only while still a member of the school
     if not units:
         return []
     then = list(

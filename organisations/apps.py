@@ -9,6 +9,6 @@ class OrganisationsConfig(AppConfig):
     verbose_name = _("Organisaties")
 
     def ready(self):
-        from . import permissions
+        from . import admin_rules
 
-        permissions.register_policies()
+        admin_rules.register_policies()

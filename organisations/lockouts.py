@@ -136,6 +136,14 @@ class LockoutViewSet(ScopedModelViewSet):
         ),
     ]
     search_fields = ["username", "ip_address"]
+    list_export = ["username", "ip_address", "failures_since_start", "attempt_time"]
+    export_headings = {
+        "username": _("Gebruikersnaam"),
+        "ip_address": _("IP-adres"),
+        "failures_since_start": _("Mislukte pogingen"),
+        "attempt_time": _("Laatste poging"),
+    }
+    export_filename = "geblokkeerde-aanmeldingen"
     inspect_view_enabled = True
     inspect_view_fields = [
         "username",

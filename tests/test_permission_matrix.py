@@ -249,6 +249,15 @@ EXPECTED |= {
     # The LTI tool: its keys are public; a launch is a signed POST from a platform; login
     # initiation without the platform's parameters and the picker without a deep-linking
     # launch are refused alike for everyone (docs/lti.md).
+    # Password change for signed-in people (issue #25); the rubric (issue #26) for everyone
+    # signed in; the practical assessment (issue #26): the proef programme asks for none, the
+    # trainer's work list is for academy trainers, and no assessment has this id.
+    "GET glans_accounts:password_change": allow(USERS),
+    "GET glans_accounts:password_change_done": allow(USERS),
+    "GET glans_certification:rubric": allow(USERS),
+    "GET glans_courses:assessment_record": allow(set()),
+    "GET glans_courses:assessment_worklist": allow({"trainer", "admin"}),
+    "GET glans_courses:assessment_decide": allow(USERS, status=405),  # a POST form
     "GET glans_lti:jwks": everyone(),
     "GET glans_lti:launch": everyone(405),
     "GET glans_lti:login": everyone(400),
@@ -731,6 +740,8 @@ def _request(world, key, client):
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
         "glans_lti:login": [world["objects"]["own"]["ltiregistration"].uuid],
+        "glans_courses:assessment_record": [world["programme"].pk],
+        "glans_courses:assessment_decide": [999999],
         "glans_credentials:certificate_pdf": [world["certificate"].code],
         "glans_credentials:verify": [world["certificate"].code],
         "glans_credentials:credential": [world["certificate"].code],

@@ -42,7 +42,9 @@ def test_a_lesson_with_three_exercises_has_a_bounded_query_count(client, teacher
     assert html.count('class="xblock glans-exercise') == 1
     with_three, html = count(client, exercise_lesson.url)
     assert html.count('class="xblock glans-exercise') == 3
-    # The learner state of all the page's exercises is one query: three exercises cost what
-    # one costs, and the page one query more than a lesson without exercises (13).
-    assert with_three == with_one, (with_one, with_three)
+    # The learner state of all the page's exercises is one query: three exercises cost no more
+    # than one, and the page one query more than a lesson without exercises (13). "sorteren" is
+    # its module's last lesson, which reads one more: the next module's first lesson (the
+    # "volgende" link, issue #25).
+    assert with_three <= with_one <= with_three + 1, (with_one, with_three)
     assert with_three <= 14, with_three

@@ -10,6 +10,7 @@ from glans_learning.content.material import MATERIAL_DIR, load_material
 from glans_learning.content.trainer_kit import read_trainer_kit
 from glans_learning.courses import trainer_kits
 from glans_learning.courses.models import TrainerGuidePdf
+from tests.factories import log_in
 
 weasyprint = pytest.importorskip("weasyprint")
 
@@ -30,7 +31,7 @@ def page_texts(html: str) -> list[str]:
 
 def login(user) -> Client:
     client = Client()
-    client.force_login(user)
+    log_in(client, user)  # an auditor with a verified second factor (issue #23)
     return client
 
 

@@ -218,7 +218,7 @@ def test_erasure_removes_names_and_free_text_and_keeps_aggregates(rich_person, d
     certificate.refresh_from_db()
     assert certificate.learner_name == "" and not certificate.pdf
     page = client.get(reverse("glans_credentials:verify", args=[certificate.code]))
-    assert "uitgegeven; de houder is geanonimiseerd" in page.content.decode()
+    assert "houder geanonimiseerd" in page.content.decode()
     # Logged, without the name; a second erasure is refused.
     from wagtail.models import ModelLogEntry
 

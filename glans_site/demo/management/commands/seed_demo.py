@@ -94,6 +94,7 @@ class Command(BaseCommand):
             seed_credentials(users=users)
             seed_measurement(units=units, users=users, password=DEMO_PASSWORD)
             seed_certification(units=units, users=users)
+            self._lti(units)
             codes = self._two_factor_codes(users)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in with e.g. beheerder / glans-demo.")
@@ -103,6 +104,34 @@ class Command(BaseCommand):
                 f"Two-factor backup codes for {username} (the admin asks for two-factor "
                 f"authentication; each code works once): {' '.join(user_codes)}"
             )
+
+    def _lti(self, units):
+        """An example learning platform placed at De Zonnebloem (admin: LTI-koppelingen), as a
+        platform admin would register it (docs/lti.md); its addresses are placeholders."""
+        from django.apps import apps
+
+        if not apps.is_installed("glans_learning.lti"):
+            return
+        from lti_tool.models import LtiDeployment, LtiRegistration
+
+        from glans_learning.lti.models import Placement
+
+        registration, _created = LtiRegistration.objects.get_or_create(
+            issuer="https://lms.voorbeeld.invalid",
+            client_id="glans-demo",
+            defaults={
+                "name": "Voorbeeld-leerplatform (demo)",
+                "auth_url": "https://lms.voorbeeld.invalid/auth",
+                "token_url": "https://lms.voorbeeld.invalid/token",
+                "keyset_url": "https://lms.voorbeeld.invalid/jwks",
+            },
+        )
+        LtiDeployment.objects.get_or_create(
+            registration=registration, deployment_id="1", defaults={"is_active": True}
+        )
+        Placement.objects.get_or_create(
+            registration=registration, defaults={"unit": units["zonnebloem"]}
+        )
 
     def _two_factor_codes(self, users) -> dict[str, list[str]]:
         """Platform admins and auditors must use two-factor authentication in the admin. The
