@@ -45,6 +45,9 @@ class CSPMiddleware(BaseCSPMiddleware):
         ancestors = getattr(request, "glans_frame_ancestors", None)
         if ancestors:
             parts.replace = {**(parts.replace or {}), "frame-ancestors": list(ancestors)}
+        targets = getattr(request, "glans_form_action", None)
+        if targets:  # a form that posts to another site (an LTI deep-linking return)
+            parts.update = {**(parts.update or {}), "form-action": list(targets)}
         if _in_admin(request):
             # The Wagtail admin's own templates carry inline scripts without a nonce
             # (InlinePanel, the date and time widgets): scripts from this site and inline

@@ -11,7 +11,7 @@ from django.conf import settings
 SESSION_FRAME_ORIGINS = "glans_lti_frame_origins"
 
 
-def _origin(url: str) -> str | None:
+def origin_of(url: str) -> str | None:
     parts = urlsplit(url.strip())
     if parts.scheme not in {"http", "https"} or not parts.netloc:
         return None
@@ -21,8 +21,8 @@ def _origin(url: str) -> str | None:
 def platform_origins(registration) -> list[str]:
     placement = getattr(registration, "glans_placement", None)
     configured = (placement.frame_origins if placement else "").splitlines()
-    origins = [o for o in map(_origin, configured) if o]
-    return origins or [o for o in [_origin(registration.auth_url)] if o]
+    origins = [o for o in map(origin_of, configured) if o]
+    return origins or [o for o in [origin_of(registration.auth_url)] if o]
 
 
 def remember_platform(request, registration) -> None:

@@ -24,7 +24,7 @@ from glans_learning.core.tasks import enqueue
 from glans_learning.courses.models import LessonPage, ModulePage, ProgrammePage
 
 from . import selectors, services, tasks
-from .frames import remember_platform
+from .frames import origin_of, remember_platform
 
 logger = logging.getLogger(__name__)
 
@@ -145,7 +145,11 @@ def pick(request):
         del request.session[SESSION_DEEP_LINK]
         settings = lti_launch.get_claim(DEEP_LINKING_SETTINGS) or {}
         jwt = lti_launch.get_message_launch().get_deep_link().get_response_jwt(resources)
-        context = {"return_url": settings.get("deep_link_return_url"), "jwt": jwt, "pages": pages}
+        return_url = settings.get("deep_link_return_url")
+        context = {"return_url": return_url, "jwt": jwt, "pages": pages}
+        origin = origin_of(return_url or "")
+        if origin:  # the return form posts to the platform (core.csp reads this)
+            request.glans_form_action = [origin]
         response = render(request, "glans_lti/return.html", context)
         response.xframe_options_exempt = True
         return response

@@ -9,6 +9,7 @@ import pytest
 from django.utils import timezone
 
 from tests.browser.test_learner_flow import login
+from tests.browser.waiting import wait_until
 from tests.conftest import FIXTURE_MATERIAL
 from tests.factories import SchoolYearFactory
 
@@ -113,9 +114,10 @@ def test_drag_and_drop_places_an_item_with_feedback(live_server, page, teacher, 
     assert dropped.value.ok
     first_item = DEFAULT_DATA["items"][0]
     dnd.get_by_text(str(first_item["feedback"]["correct"])).first.wait_for()
-    page.wait_for_function(
+    wait_until(
+        page,
         "() => document.querySelectorAll('.xblock[data-block-type=drag-and-drop-v2] "
-        ".zone .option').length > 0"
+        ".zone .option').length > 0",
     )
     row = XBlockState.objects.get(user=teacher, scope=XBlockState.Scope.USER_STATE)
     assert row.state["item_state"]

@@ -4,6 +4,7 @@ import pytest
 
 from glans_learning.measurement.models import Rating
 from tests.browser.test_learner_flow import login
+from tests.browser.waiting import wait_until
 from tests.conftest import FIXTURE_MATERIAL
 from tests.courses import test_live_session as live_fixtures
 from tests.measurement import conftest as measurement_fixtures
@@ -39,7 +40,7 @@ def test_dof_opens_the_practice_panel_and_the_step_is_recorded(
     # The lesson step and the conversation exercise are right there, to rehearse first.
     assert panel.get_by_role("link", name="Oefenles").is_visible()
     assert page.locator("#practice-code").input_value() == code
-    page.wait_for_function("document.querySelectorAll('tr.is-saving').length === 0")
+    wait_until(page, "document.querySelectorAll('tr.is-saving').length === 0")
     page.get_by_label("Volgende stap", exact=True).last.select_option("make")
     page.get_by_label("Geoefend met").select_option("oefenles")
     page.get_by_role("button", name="Stap vastleggen bij de waardering").click()
@@ -164,9 +165,10 @@ def test_team_session_from_the_projector_with_phones(
     phone.get_by_text("Je antwoord telt mee, zonder je naam.").wait_for()
 
     # The spread appears on the projector (polling), without names.
-    page.wait_for_function(
+    wait_until(
+        page,
         "document.querySelector('#live-spread td[data-value=neutral]')"
-        " && document.querySelector('#live-spread td[data-value=neutral]').textContent === '1'"
+        " && document.querySelector('#live-spread td[data-value=neutral]').textContent === '1'",
     )
     assert "leraar" not in page.locator("#live-spread").inner_text()
     page.reload()

@@ -11,6 +11,7 @@ from django.utils import timezone
 from glans_learning.measurement.models import Family, Rating
 from glans_learning.organisations.models import SchoolYear
 from tests.browser.test_learner_flow import login
+from tests.browser.waiting import wait_until
 from tests.factories import person
 from tests.measurement.conftest import make_group, open_moment, teach
 
@@ -66,14 +67,15 @@ def test_keyboard_rating_on_a_phone_reaches_the_dashboards_and_no_further(
     page.goto(f"{base}/meten/groep/{group.pk}/")
     assert no_horizontal_scroll(page)
     assert page.get_by_text("Kind 0").count() == 1  # the teacher sees their labels
-    page.wait_for_function("document.activeElement.classList.contains('rate-btn')")
+    wait_until(page, "document.activeElement.classList.contains('rate-btn')")
     for key in ["1", "1", "g", "1", "1"]:  # glanst moves to the next family
         page.keyboard.press(key)
     page.keyboard.press("3")  # dof on the last family stays there
     # Autosave: one request at a time; wait until nothing is pending any more.
-    page.wait_for_function(
+    wait_until(
+        page,
         "!document.getElementById('rating-grid').hasAttribute('aria-busy')"
-        " && document.querySelectorAll('tr.is-saving').length === 0"
+        " && document.querySelectorAll('tr.is-saving').length === 0",
     )
     assert page.locator("#grid-status").inner_text().startswith("Opgeslagen")
     assert Rating.objects.filter(moment=moment).count() == 6

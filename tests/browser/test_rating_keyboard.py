@@ -7,6 +7,7 @@ import pytest
 
 from glans_learning.measurement.models import Rating
 from tests.browser.test_learner_flow import login
+from tests.browser.waiting import wait_until
 from tests.measurement.conftest import make_group, open_moment, teach, year  # noqa: F401
 
 pytestmark = [pytest.mark.integration, pytest.mark.django_db(transaction=True)]
@@ -26,9 +27,10 @@ LABEL = {"positive": "glanst", "neutral": "neutraal", "negative": "dof"}
 
 
 def _idle(page):
-    page.wait_for_function(
+    wait_until(
+        page,
         "!document.getElementById('rating-grid').hasAttribute('aria-busy')"
-        " && document.querySelectorAll('tr.is-saving').length === 0"
+        " && document.querySelectorAll('tr.is-saving').length === 0",
     )
 
 
@@ -68,7 +70,7 @@ def test_help_text_is_the_behaviour_for_25_families_on_a_phone(
         "#rating-grid tbody tr[data-code]", "rs => rs.map(r => r.dataset.code)"
     )
     assert len(codes) == 25
-    page.wait_for_function("document.activeElement.classList.contains('rate-btn')")
+    wait_until(page, "document.activeElement.classList.contains('rate-btn')")
 
     intended = {}
     for i, key in enumerate(KEYS):
