@@ -30,7 +30,6 @@ from . import (
 from .admin_views import MembershipCreateView, ScopedModelViewSet
 from .audit_log import LOG_SCOPE_HOOK
 from .forms import MembershipForm, UnitScopedForm
-from .lockouts import LockoutViewSet
 from .models import (
     Board,
     Group,
@@ -112,6 +111,7 @@ def _lockout_viewsets():
     """Login lockouts, when the host runs django-axes (the GLANS site does)."""
     if not apps.is_installed("axes"):
         return ()
+    from .lockouts import LockoutViewSet  # noqa: PLC0415 - imports axes' models: only with axes
 
     return (LockoutViewSet("glans_lockouts"),)
 

@@ -25,9 +25,7 @@ def test_the_finder_is_required():
 
 
 def test_missing_xblock_library_is_named(monkeypatch):
-    from glans_learning.content import xblocks
-
-    monkeypatch.setattr(xblocks, "xblock_installed", lambda: False)
+    monkeypatch.setattr(checks, "xblock_installed", lambda: False)
     [warning] = checks.check_xblocks_installed()
     assert warning.id == "glans_content.W001" and "glans-learning[xblocks]" in warning.hint
 

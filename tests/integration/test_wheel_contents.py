@@ -98,9 +98,10 @@ def test_editable_installs_import_the_apps_from_their_folders(tmp_path, mode):
         ],
         cwd=tmp_path,
     )
-    script = (
-        "import glans_learning.courses.apps as a, glans_learning.content.material as m;"
-        "print(a.__file__); print(m.MATERIAL_DIR.is_dir())"
+    script = (  # no Django settings here: the app modules and the material folder only
+        "import importlib.util, pathlib, glans_learning.courses.apps as a;"
+        "c = importlib.util.find_spec('glans_learning.content').submodule_search_locations[0];"
+        "print(a.__file__); print((pathlib.Path(c) / 'material').is_dir())"
     )
     found, has_material = run([str(python), "-c", script], cwd=tmp_path).stdout.split()
     assert has_material == "True"
