@@ -7,7 +7,9 @@ import logging
 from django.conf import settings
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 from glans_learning.core.csp import allow_eval, nonce
 
@@ -71,6 +73,11 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
         resources.append(html)
     # /static/ asset URLs rewritten to the block's resources, as Open edX's LMS does.
     body = ReplaceUrlsService(runtime, block).replace_urls(fragment.body_html())
+    # The free-text block's answer field has no label (axe: critical): name it here.
+    body = body.replace(
+        '<textarea class="student_answer"',
+        f'<textarea class="student_answer" aria-label="{escape(_("Jouw antwoord"))}"',
+    )
     return render_to_string(
         "glans_content/xblocks/exercise.html",
         {
