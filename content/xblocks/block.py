@@ -10,8 +10,6 @@ from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
 from . import allowed_types, load_class, xblock_installed
-from .render import exercise_render
-from .runtime import GlansRuntime, OlxError
 
 
 def xblock_type_choices():
@@ -52,6 +50,8 @@ def validate_exercise(*, xblock_type: str, olx: str) -> None:
     it cannot be used."""
     if not xblock_installed() or load_class(xblock_type) is None:
         raise ValidationError(_("Dit type oefening is op deze site niet beschikbaar."))
+    # The runtime needs the xblock library (the `xblocks` extra): imported only when it is there.
+    from .runtime import GlansRuntime, OlxError  # noqa: PLC0415 - optional xblock extra
 
     runtime = GlansRuntime(
         user=None,
@@ -101,6 +101,8 @@ class ExerciseBlock(blocks.StructBlock):
 
     def render(self, value, context=None):
         context = context or {}
+        from .render import exercise_render  # noqa: PLC0415 - optional xblock extra
+
         html = exercise_render(
             request=context.get("request"),
             page=context.get("page"),
