@@ -36,7 +36,7 @@ from glans_learning.organisations.utils import parse_id
 
 from . import lifecycle, selectors, services
 from .models import Application, Certificate, Criterion, Verdict
-from .permissions import second_auditor_candidates
+from .permissions import log_actor_labels, second_auditor_candidates
 
 
 def _unit_or_404(user, unit_id) -> OrganisationUnit:
@@ -207,6 +207,10 @@ def _application_page(request, application, *, posted=None, errors=None, status=
     other_auditors = []
     if auditor:
         other_auditors = second_auditor_candidates(request.user, application.unit)
+    events = list(application.events.all())
+    actors = log_actor_labels(request.user, application, events)
+    for event in events:
+        event.actor_label = actors.get(event.actor_id, "")
     return render(
         request,
         "glans_certification/application.html",
@@ -214,7 +218,7 @@ def _application_page(request, application, *, posted=None, errors=None, status=
             "application": application,
             "dossier": application.dossier,
             "criteria": criteria,
-            "events": application.events.select_related("actor"),
+            "events": events,
             "auditor": auditor,
             "verdicts": Verdict.choices,
             "other_auditors": other_auditors,

@@ -314,3 +314,18 @@ def test_the_auditors_work_is_on_their_wagtail_dashboard(application, auditor, v
     Application = type(application)
     Application.objects.filter(pk=application.pk).update(status=Status.CERTIFIED)
     assert "De Zonnebloem" not in client.get("/admin/").content.decode()
+
+
+def test_the_log_names_no_school_staff_to_auditors(application, director, auditor, verified_login):
+    """The application's log shows auditors the school's steps as "de school", never the
+    name of the staff member who took them; the school itself sees its own names."""
+    director.first_name, director.last_name = "Dirk", "Vermeulen"
+    director.save()
+    url = reverse("glans_certification:application", args=[application.pk])
+    as_auditor = csrf_client(auditor, verified_login, warm_url=url)
+    page = as_auditor.get(url).content.decode()
+    assert "aanvraag ingediend" in page
+    assert "Vermeulen" not in page and director.username not in page
+    assert "· de school" in page
+    as_director = csrf_client(director, warm_url=url)
+    assert "Dirk Vermeulen" in as_director.get(url).content.decode()
