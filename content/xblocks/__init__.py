@@ -7,9 +7,11 @@ it the plugin still imports and the exercise block says it is not available.
 
 from __future__ import annotations
 
+import sys
 from functools import cache
 
 from django.conf import settings
+from django.template.loader import render_to_string
 
 DEFAULT_XBLOCK_TYPES = (
     "poll",
@@ -29,6 +31,19 @@ def xblock_installed() -> bool:
     except ImportError:
         return False
     return True
+
+
+def package_of(block_class) -> str:
+    """The package an XBlock class ships its resources in (needs no xblock library: the
+    staticfiles finder asks it while collecting, also on a site without the extra)."""
+    module = sys.modules.get(block_class.__module__)
+    return getattr(module, "__package__", None) or block_class.__module__.rpartition(".")[0]
+
+
+def unavailable_html(reason: str) -> str:
+    """The friendly notice an exercise shows instead of itself ("not available on this
+    site", "misconfigured", "error"); renders without the xblock library."""
+    return render_to_string("glans_content/xblocks/unavailable.html", {"reason": reason})
 
 
 def allowed_types() -> tuple[str, ...]:

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
-from . import allowed_types, load_class, xblock_installed
+from . import allowed_types, load_class, unavailable_html, xblock_installed
 
 
 def xblock_type_choices():
@@ -100,7 +100,10 @@ class ExerciseBlock(blocks.StructBlock):
         return value
 
     def render(self, value, context=None):
+        if not xblock_installed():  # no runtime without the xblocks extra: the notice
+            return mark_safe(unavailable_html("not_installed"))  # noqa: S308 - our template
         context = context or {}
+        # The renderer needs the xblock library (the `xblocks` extra): imported only with it.
         from .render import exercise_render  # noqa: PLC0415 - optional xblock extra
 
         html = exercise_render(

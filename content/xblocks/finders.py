@@ -11,8 +11,7 @@ from django.contrib.staticfiles import utils
 from django.contrib.staticfiles.finders import BaseFinder
 from django.core.files.storage import FileSystemStorage
 
-from . import allowed_types, load_class
-from .services import package_of
+from . import allowed_types, load_class, package_of
 
 PUBLIC_DIR = "public"
 

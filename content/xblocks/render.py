@@ -13,15 +13,11 @@ from django.utils.translation import gettext as _
 
 from glans_learning.core.csp import allow_eval, nonce
 
-from . import allowed_types, ids, is_allowed, xblock_installed
+from . import allowed_types, ids, is_allowed, unavailable_html, xblock_installed
 from .runtime import GlansRuntime, OlxError, StateStore
 from .services import ReplaceUrlsService
 
 logger = logging.getLogger(__name__)
-
-
-def _unavailable(message_key: str) -> str:
-    return render_to_string("glans_content/xblocks/unavailable.html", {"reason": message_key})
 
 
 def exercise_render(*, request, page, block_id: str, value) -> str:
@@ -29,9 +25,9 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
     runtime, its resources (once per request), or a friendly "not available" notice."""
     block_type = value.get("xblock_type") or ""
     if not xblock_installed():
-        return _unavailable("not_installed")
+        return unavailable_html("not_installed")
     if not is_allowed(block_type):
-        return _unavailable("not_allowed")
+        return unavailable_html("not_allowed")
 
     preview = bool(getattr(request, "is_preview", False)) if request is not None else True
     user = getattr(request, "user", None)
@@ -54,10 +50,10 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
         block = runtime.load_block(value.get("olx") or "")
         fragment = runtime.render(block, "student_view", {})
     except OlxError:
-        return _unavailable("misconfigured")
+        return unavailable_html("misconfigured")
     except Exception:
         logger.exception("Exercise %s (%s) failed to render", runtime.usage_id, block_type)
-        return _unavailable("error")
+        return unavailable_html("error")
     seen = _seen_resources(request)
     resources = []
     script_nonce = _csp_nonce(request, block_type)

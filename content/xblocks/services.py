@@ -7,7 +7,6 @@ import copy
 import gettext
 import json
 import re
-import sys
 from importlib import resources as importlib_resources
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from django.templatetags.static import static
 from django.utils.translation import get_language, to_locale
 from xblock.reference.user_service import UserService, XBlockUser
 
-from . import load_class
+from . import load_class, package_of
 
 
 class BlockI18nService:
@@ -169,12 +168,6 @@ def _find_translations(block_class, languages):
             except OSError:
                 continue
     return gettext.NullTranslations()
-
-
-def package_of(block_class) -> str:
-    """The package an XBlock class ships its resources in."""
-    module = sys.modules.get(block_class.__module__)
-    return getattr(module, "__package__", None) or block_class.__module__.rpartition(".")[0]
 
 
 class GlansUserService(UserService):

@@ -19,7 +19,6 @@ from wagtail import hooks
 from glans_learning.core.text import storable
 
 from . import ids, is_allowed, load_class, xblock_installed
-from .runtime import GlansRuntime, OlxError
 from .selectors import exercise_find
 
 # `hook(user, page) -> str | None`: a reason why `user` may not work on this page's exercises
@@ -112,7 +111,11 @@ def handler(request, usage_id: str, handler_name: str, suffix: str = ""):
         if reason:
             return _error(403, str(reason))
 
+    # The runtime needs the xblock library (the `xblocks` extra): imported only when it is
+    # there, so that the plugin's URLs load on a site without it.
     from xblock.exceptions import NoSuchHandlerError  # noqa: PLC0415 - optional: the xblocks extra
+
+    from .runtime import GlansRuntime, OlxError  # noqa: PLC0415 - optional: the xblocks extra
 
     try:
         with transaction.atomic():

@@ -2,10 +2,12 @@
 per test session, with this package installed from a wheel (not from the source tree)."""
 
 import os
+import re
 import shutil
 import subprocess
 import sys
 import sysconfig
+from importlib import metadata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -63,21 +65,66 @@ def build_wheel(path: Path) -> Path:
     return wheel
 
 
-def build_plugin_venv(path: Path) -> Path:
+def build_plugin_venv(path: Path, wheel: Path) -> Path:
     """A virtualenv that sees this environment's dependencies, with glans-learning installed
-    into it from a freshly built wheel. Returns its python."""
+    into it from the built wheel. Returns its python."""
     venv = path / "venv"
-    run([sys.executable, "-m", "venv", str(venv)])
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
     site_packages = next((venv / "lib").glob("python*/site-packages"))
     (site_packages / "outer.pth").write_text(sysconfig.get_paths()["purelib"] + "\n")
-    python = venv / "bin" / "python"
-    wheel = build_wheel(path)
+    return _install(venv / "bin" / "python", site_packages, wheel)
+
+
+def _install(python: Path, site_packages: Path, wheel: Path) -> Path:
+    # pip comes from this environment; the wheel goes into the host's site-packages.
     run(
         [
-            *(str(python), "-m", "pip", "install", "--no-deps", "-q"),
+            *(sys.executable, "-m", "pip", "install", "--no-deps", "-q"),
             *("--target", str(site_packages), str(wheel)),
         ]
     )
+    return python
+
+
+def _name(dist) -> str:
+    return re.sub(r"[-_.]+", "-", dist.metadata["Name"]).lower()
+
+
+def _without_xblocks() -> set[str]:
+    """The distributions a host without the `xblocks` extra lacks: XBlock, every block that
+    needs it (the community blocks of the extras) and this project's editable install."""
+    names = {"xblock", "glans-learning"}
+    for dist in metadata.distributions():
+        for requirement in dist.requires or ():
+            if re.match(r"xblock\b(?![-_.])", requirement.strip(), re.IGNORECASE):
+                names.add(_name(dist))
+    return names
+
+
+def build_plugin_venv_without_xblocks(path: Path, wheel: Path) -> Path:
+    """A virtualenv like a host's that installed glans-learning without the `xblocks` extra:
+    its site-packages holds links to this environment's packages except XBlock, the blocks
+    that need it and anything of the editable install (no outer path that would bring them
+    back), and the wheel. Returns its python; `import xblock` fails there."""
+    venv = path / "venv-without-xblocks"
+    run([sys.executable, "-m", "venv", "--without-pip", str(venv)])
+    site_packages = next((venv / "lib").glob("python*/site-packages"))
+    purelib = Path(sysconfig.get_paths()["purelib"])
+    left_out = set()
+    for dist in metadata.distributions(path=[str(purelib)]):
+        if _name(dist) in _without_xblocks():
+            left_out.update(
+                Path(str(file)).parts[0] for file in dist.files or () if ".." not in str(file)
+            )
+            left_out.add(Path(str(dist._path)).name)  # its .dist-info
+    for entry in purelib.iterdir():
+        if entry.name not in left_out and entry.name != "__pycache__":
+            (site_packages / entry.name).symlink_to(entry)
+    python = _install(venv / "bin" / "python", site_packages, wheel)
+    found = subprocess.run(  # noqa: S603
+        [str(python), "-c", "import xblock"], capture_output=True, env=host_env(), check=False
+    )
+    assert found.returncode != 0, "xblock is importable in the venv without the extra"
     return python
 
 

@@ -1,15 +1,25 @@
-"""The built wheel installed into an existing site that was not made for it (issue #9): English
-by default with English and French (no Dutch), its own base.html, its admin under /cms/, no
-Celery settings at all, the plugin under a prefix of its own choosing, and pages and users that
-existed before the plugin came. Walks login, landing, enrolment, a lesson, a session
-registration, the team dashboard, the Wagtail admin and the API."""
+"""The built wheel installed into an existing site that was not made for it (issues #9, #24):
+English by default with English and French (no Dutch), its own base.html, its admin under
+/cms/, `wagtail.contrib.settings` before the plugin came, hashed static files
+(ManifestStaticFilesStorage, collectstatic) served by WhiteNoise, no Celery settings at all,
+the plugin under a prefix of its own choosing, and pages and users that existed before the
+plugin came. Walks login, landing, enrolment, a lesson, a session registration, the team
+dashboard, the Wagtail admin and the API; a learner completes one own exercise (the
+conversation) and one community exercise (the poll) in Chromium on gunicorn; and the same
+host without the `xblocks` extra says why exercises do not run, and its lessons complete."""
 
 import json
 import re
+import socket
+import subprocess
 import textwrap
+import time
+import urllib.request
+from contextlib import contextmanager
 
 import pytest
 
+from tests.browser.waiting import wait_until
 from tests.integration._hostsite import GLANS_APPS, host_env, manage, shell
 
 pytestmark = pytest.mark.integration
@@ -23,7 +33,7 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 SECRET_KEY = "host-site-secret"
 DEBUG = False
-ALLOWED_HOSTS = ["testserver", "localhost"]
+ALLOWED_HOSTS = ["testserver", "localhost", "127.0.0.1"]
 
 INSTALLED_APPS = [
     "wagtail.contrib.settings",  # the host had it before the plugin came
@@ -65,6 +75,7 @@ if WITH_GLANS:
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # the host serves its static files so
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -225,6 +236,15 @@ print("WALK " + json.dumps(out))
 """
 
 
+WSGI = """import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "englishsite.settings")
+application = get_wsgi_application()
+"""
+
+
 def write_host(site):
     (site / "englishsite").mkdir(parents=True)
     (site / "templates" / "wagtailcore").mkdir(parents=True)
@@ -236,30 +256,43 @@ def write_host(site):
         SETTINGS.replace("INSTALLED_APPS += GLANS_APPS", f"INSTALLED_APPS += {apps!r}")
     )
     (site / "englishsite" / "urls.py").write_text(URLS)
+    (site / "englishsite" / "wsgi.py").write_text(WSGI)
     (site / "templates" / "base.html").write_text(BASE_HTML)
     (site / "templates" / "wagtailcore" / "page.html").write_text(PAGE_HTML)
 
 
-def test_existing_english_site_without_celery(tmp_path, plugin_python):
-    python, site = plugin_python, tmp_path / "englishsite"
+def install_host(python, site):
+    """The site as it was (migrated, with editors, learners and pages), then the plugin
+    installed as docs/install.md says: settings, one include, migrate, material, static files,
+    first run. Returns the output of `check` and of the material loader."""
     write_host(site)
-    # The site as it was: migrated, with editors, learners and pages.
     manage(python, site, "migrate", "--noinput", "-v0")
     assert int(shell(python, site, textwrap.dedent(BEFORE_THE_PLUGIN)).split()[-1]) >= 3
 
-    # Installing the plugin: settings, one include, migrate, material, first run.
     env = host_env(HOST_WITH_GLANS="1")
     check = manage(python, site, "check", env=env)
-    assert "glans_core.W001" in check.stderr + check.stdout  # no broker: warned, with the fix
-    # Everything else docs/install.md asks for is there: no other warning.
-    assert not re.search(
-        r"glans_\w+\.[EW]\d+", (check.stderr + check.stdout).replace("glans_core.W001", "")
-    )
     manage(python, site, "migrate", "--noinput", "-v0", env=env)
-    manage(python, site, "load_course_material", env=env)
+    loaded = manage(python, site, "load_course_material", env=env)
     manage(python, site, "collectstatic", "--noinput", "-v0", env=env)  # hashed, and no error
     setup = ["--director", "dana", "--member", "alice", "--board", "Oak Trust"]
     manage(python, site, "glans_setup", *setup, "--unit", "Oak Primary", env=env)
+    return check.stdout + check.stderr, loaded.stdout + loaded.stderr
+
+
+@pytest.fixture(scope="module")
+def english_host(tmp_path_factory, plugin_python):
+    """One installed host per module (the walk and the browser share it)."""
+    site = tmp_path_factory.mktemp("host") / "englishsite"
+    check, _loaded = install_host(plugin_python, site)
+    return plugin_python, site, check
+
+
+def test_existing_english_site_without_celery(english_host):
+    python, site, check = english_host
+    env = host_env(HOST_WITH_GLANS="1")
+    assert "glans_core.W001" in check  # no broker: warned, with the fix
+    # Everything else docs/install.md asks for is there: no other warning.
+    assert not re.search(r"glans_\w+\.[EW]\d+", check.replace("glans_core.W001", ""))
 
     stdout = shell(python, site, textwrap.dedent(WALK), env=env)
     walk = json.loads(next(line for line in stdout.splitlines() if line.startswith("WALK "))[5:])
@@ -277,3 +310,249 @@ def test_existing_english_site_without_celery(tmp_path, plugin_python):
     assert walk["admin"] == 200
     assert walk["host_home"] == [200, True, False]  # programmes are not in the host's menu
     assert walk["about"] == 200
+
+
+# Everything a lesson with an exercise of `block_type` needs except the exercise, done by
+# `username` through the plugin's own form view; prints the lesson and what is still open.
+PREPARE = """
+import json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from glans_learning.courses import services
+from glans_learning.courses.completion.rules import required_activities
+from glans_learning.courses.models import ActivityResponse, LessonPage, ProgrammePage
+from glans_learning.organisations.models import OrganisationUnit
+
+block_type, username = ARGS
+user = get_user_model().objects.get(username=username)
+lesson = next(  # the first lesson whose author made an exercise of this type required
+    lesson for lesson in LessonPage.objects.live().order_by("path")
+    if any(
+        a.get("xblock_type") == block_type and a.get("required", True)
+        for a in lesson.activity_summary
+    )
+)
+programme = ProgrammePage.objects.ancestor_of(lesson).get()
+services.enrol_placed(
+    user=user, programme=programme, unit=OrganisationUnit.objects.get(name="Oak Primary")
+)
+client = Client(HTTP_ACCEPT_LANGUAGE="en")
+client.force_login(user)
+for activity in required_activities(lesson):
+    if activity["kind"] == "exercise":
+        continue
+    block = lesson.get_activity(activity["id"])
+    if activity["kind"] == "knowledge_check":
+        data = {"choice": [o["is_correct"] for o in block.value["options"]].index(True)}
+    else:  # a reflection or an assignment: an answer long enough
+        data = {"answer": "Ik nodig elke ouder in de eerste weken uit voor een gesprek "
+                           "over wat zij voor hun kind hopen, en ik bel ook de tweede ouder."}
+    client.post(reverse("glans_courses:activity", args=[lesson.pk, activity["id"]]), data)
+answered = set(
+    ActivityResponse.objects.filter(user=user, lesson=lesson).values_list("block_id", flat=True)
+)
+exercise = next(a["id"] for a in lesson.activity_summary if a.get("xblock_type") == block_type)
+left = [a["id"] for a in required_activities(lesson) if a["id"] not in answered]
+print("PREPARED " + json.dumps({"url": lesson.url, "id": lesson.pk, "exercise": exercise,
+                                 "left": left}))
+"""
+
+PROGRESS = """
+import json
+from glans_learning.courses.models import ActivityResponse, LessonProgress
+username, lesson_id, block_id = ARGS
+progress = LessonProgress.objects.filter(user__username=username, lesson_id=lesson_id).first()
+print("PROGRESS " + json.dumps([
+    progress is not None and progress.completed_at is not None,
+    ActivityResponse.objects.filter(
+        user__username=username, lesson_id=lesson_id, block_id=block_id
+    ).exists(),
+]))
+"""
+
+
+def _json_line(stdout: str, prefix: str):
+    return json.loads(next(x for x in stdout.splitlines() if x.startswith(prefix))[len(prefix) :])
+
+
+def host_shell(python, site, script, *args) -> str:
+    """`script` in the host's shell (with the plugin), its ARGS replaced by `args`."""
+    return shell(
+        python, site, script.replace("ARGS", repr(args)), env=host_env(HOST_WITH_GLANS="1")
+    )
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@contextmanager
+def gunicorn(python, site):
+    """The host served by gunicorn (its static files by WhiteNoise), as in production."""
+    port = free_port()
+    server = subprocess.Popen(  # noqa: S603
+        [
+            *(str(python), "-m", "gunicorn", "englishsite.wsgi:application"),
+            *("--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4"),
+        ],
+        cwd=site,
+        env=host_env(HOST_WITH_GLANS="1"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/leerplatform/accounts/login/") as response:  # noqa: S310
+                    assert response.status == 200
+                    break
+            except OSError:
+                assert server.poll() is None, server.stderr.read()[-3000:]
+                assert time.monotonic() < deadline, "gunicorn did not answer within 60 s"
+                time.sleep(0.3)
+        yield base
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _handler(name):
+    return lambda response: f"/handler/{name}/" in response.url
+
+
+def _finish_conversation(page, block):
+    """Answers each step with its first choice until the conversation ends."""
+    for _step in range(20):
+        if block.locator('[data-role="result"]').is_visible():
+            return
+        with page.expect_response(_handler("choose")) as chosen:
+            block.locator('[data-role="choices"] [data-choice="0"]').first.click()
+        assert chosen.value.ok, chosen.value.text()
+        wait_until(
+            page,
+            "() => { const b = document.querySelector("
+            "'.xblock[data-block-type=\"glans-conversation\"]');"
+            " return !b.querySelector('[data-role=\"result\"]').hidden"
+            " || !!b.querySelector('[data-role=\"choices\"]'); }",
+        )
+    raise AssertionError("the conversation did not end within 20 steps")
+
+
+def _vote(page, block):
+    block.locator("input[type=radio]").first.check()
+    with page.expect_response(_handler("vote")) as vote:
+        block.locator("button.submit").click()
+    assert vote.value.json()["success"] is True
+    block.locator(".poll-results").wait_for()
+
+
+@pytest.mark.postgres_only  # slow (a server and a browser); the host's own database is SQLite
+def test_a_learner_completes_an_own_and_a_community_exercise_in_chromium(english_host, browser):
+    """Issues #22 §2 and #24 §2: the exercises' JavaScript (the wheel's public/ folder and the
+    poll's resources through XBlockResourceFinder, hashed by collectstatic) loads on a host
+    installed from the wheel, and finishing the exercise completes its lesson."""
+    python, site, _check = english_host
+    lessons = {
+        kind: _json_line(host_shell(python, site, PREPARE, kind, "alice"), "PREPARED ")
+        for kind in ("glans-conversation", "poll")
+    }
+    for lesson in lessons.values():  # only the exercise is left
+        assert lesson["left"] == [lesson["exercise"]], lesson
+
+    context = browser.new_context(locale="en-GB")
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    missing = []
+    page.on("response", lambda r: missing.append(r.url) if r.status >= 400 else None)
+    with gunicorn(python, site) as base:
+        page.goto(f"{base}/leerplatform/accounts/login/")
+        page.get_by_label("Username").fill("alice")
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_label("Password").press("Enter")
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+
+        for kind, finish in (("glans-conversation", _finish_conversation), ("poll", _vote)):
+            lesson = lessons[kind]
+            page.goto(f"{base}{lesson['url']}")
+            block = page.locator(f'.xblock[data-block-type="{kind}"]')
+            block.wait_for()
+            opened = _json_line(
+                host_shell(python, site, PROGRESS, "alice", lesson["id"], lesson["exercise"]),
+                "PROGRESS ",
+            )
+            assert opened == [False, False], kind  # opened, not complete before the exercise
+            finish(page, block)
+            done = _json_line(
+                host_shell(python, site, PROGRESS, "alice", lesson["id"], lesson["exercise"]),
+                "PROGRESS ",
+            )
+            assert done == [True, True], kind
+    context.close()
+    assert not missing, missing  # every script, style sheet and handler call answered
+    assert not errors, errors
+
+
+# On the host without the extra: the lesson (its other activities done by PREPARE), its
+# exercise's notice, the handler's answer, and the lesson's completion after opening it.
+BARE_LESSON = """
+import json
+from django.contrib.auth import get_user_model
+from django.test import Client
+from django.urls import reverse
+from glans_learning.content.xblocks import ids
+from glans_learning.courses.models import LessonProgress
+
+username, lesson_id, lesson_url, block_id = ARGS
+client = Client(HTTP_ACCEPT_LANGUAGE="en")
+client.force_login(get_user_model().objects.get(username=username))
+page = client.get(lesson_url)
+html = page.content.decode()
+usage = ids.usage_id_for(page_id=lesson_id, block_id=block_id)
+handler = client.post(reverse("glans_content:xblock_handler", args=[usage, "choose"]), {})
+progress = LessonProgress.objects.get(user__username=username, lesson_id=lesson_id)
+print("BARE " + json.dumps({
+    "lesson": page.status_code,
+    "notice": "This exercise is not available on this site." in html,
+    "not_counted": "It does not count towards completing this lesson." in html,
+    "does_not_exist": "does not exist" in html,
+    "handler": [handler.status_code, handler.json().get("error")],
+    "completed": progress.completed_at is not None,
+}))
+"""
+
+
+@pytest.mark.postgres_only  # slow (a second host); the host's own database is SQLite
+def test_the_same_host_without_the_xblocks_extra(tmp_path, plugin_python_without_xblocks):
+    """Issue #24 §2: installed without `glans-learning[xblocks]`, the check and the material
+    loader say why exercises do not run, a lesson shows the translated "not available on
+    this site" notice, and a lesson whose required exercise cannot run still completes."""
+    python, site = plugin_python_without_xblocks, tmp_path / "englishsite"
+    check, loaded = install_host(python, site)
+    assert "glans_content.W001" in check and "glans-learning[xblocks]" in check
+    assert "glans_content.W002" not in check and "glans_content.W003" not in check
+    assert "use exercises this site cannot run" in loaded and "glans-learning[xblocks]" in loaded
+    env = host_env(HOST_WITH_GLANS="1")
+    database_check = manage(python, site, "check", "--database", "default", env=env)
+    assert "glans_content.W004" in database_check.stdout + database_check.stderr
+
+    lesson = _json_line(
+        host_shell(python, site, PREPARE, "glans-conversation", "alice"), "PREPARED "
+    )
+    assert lesson["left"] == []  # the exercise that cannot run is not required here
+    args = ("alice", lesson["id"], lesson["url"], lesson["exercise"])
+    bare = _json_line(host_shell(python, site, BARE_LESSON, *args), "BARE ")
+    assert bare["lesson"] == 200
+    assert bare["notice"] and bare["not_counted"] and not bare["does_not_exist"]
+    assert bare["handler"] == [404, "This exercise is not available on this site."]
+    assert bare["completed"] is True  # opened, every activity that can run done: complete

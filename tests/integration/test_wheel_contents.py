@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 
 import pytest
 
-from tests.integration._hostsite import ROOT, build_wheel, clean_source, run
+from tests.integration._hostsite import ROOT, clean_source, run
 
 pytestmark = pytest.mark.integration
 
@@ -41,9 +41,8 @@ def _tracked_files() -> set[str]:
 
 
 @pytest.fixture(scope="module")
-def wheel_files(tmp_path_factory):
-    wheel = build_wheel(tmp_path_factory.mktemp("wheel"))
-    with zipfile.ZipFile(wheel) as archive:
+def wheel_files(plugin_wheel):
+    with zipfile.ZipFile(plugin_wheel) as archive:
         return {n for n in archive.namelist() if not n.endswith("/")}
 
 
