@@ -1,6 +1,6 @@
 """`make demo-sso`: the demo's identity providers for De Zonnebloem on loopback, next to
 `make demo`, so "Inloggen met De Zonnebloem" can be tried: an OpenID Connect provider
-(oidc-provider) on SSO_PORT (default 8010) and a SAML 2.0 provider (pysaml2) on SSO_PORT + 1.
+(oidc-provider) on SSO_PORT (default 8010) and a SAML 2.0 provider (pysaml2) on SSO_PORT + 1 (--port 0: any free ports).
 Both know one demo account, the demo teacher of De Zonnebloem. Prints their addresses and
 runs until stopped (Ctrl-C or SIGTERM); see tests/sso/README.md.
 
@@ -44,7 +44,11 @@ def site_urls(site: str, prefix: str, slug: str) -> dict:
 
 def main() -> None:
     from tests.sso.idp_oidc import start_oidc_idp
-    from tests.sso.idp_saml import PASSWORD_PROTECTED_TRANSPORT, start_saml_idp
+    from tests.sso.idp_saml import (
+        PASSWORD_PROTECTED_TRANSPORT,
+        make_key_and_certificate,
+        start_saml_idp,
+    )
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--port", type=int, default=int(os.environ.get("SSO_PORT", "8010")))
@@ -54,6 +58,9 @@ def main() -> None:
     parser.add_argument("--prefix", default="/accounts/", help="where allauth's URLs are")
     parser.add_argument("--slug", default=DEMO_SLUG)
     parser.add_argument("--email", default=DEMO_ACCOUNT["email"])
+    parser.add_argument(
+        "--key-dir", type=Path, default=ROOT / "var" / "demo-sso", help="SAML key, kept"
+    )
     args = parser.parse_args()
 
     # The demo is reachable as 127.0.0.1 and as localhost: both may come back.
@@ -80,7 +87,18 @@ def main() -> None:
         ],
         port=args.port,
     )
+    # The SAML signing certificate stays the same across restarts (var/ is not in git), so a
+    # service provider that cached the metadata keeps trusting it.
+    key_dir = args.key_dir
+    key_file, cert_file = key_dir / "saml-idp-key.pem", key_dir / "saml-idp-cert.pem"
+    if not (key_file.is_file() and cert_file.is_file()):
+        key_dir.mkdir(parents=True, exist_ok=True)
+        key_pem, cert_pem = make_key_and_certificate("GLANS demo-IdP De Zonnebloem (SAML)")
+        key_file.write_bytes(key_pem)
+        key_file.chmod(0o600)
+        cert_file.write_bytes(cert_pem)
     saml = start_saml_idp(
+        keypair=(key_file.read_bytes(), cert_file.read_bytes()),
         sp_entity_id=urls[0]["saml_entity_id"],
         sp_acs_url=urls[0]["saml_acs"],
         sp_sls_url=urls[0]["saml_sls"],
@@ -93,7 +111,7 @@ def main() -> None:
                 "authn_context": PASSWORD_PROTECTED_TRANSPORT,
             }
         ],
-        port=args.port + 1,
+        port=args.port + 1 if args.port else 0,
     )
     print(
         f"Demo identity providers for De Zonnebloem (sign in as {DEMO_ACCOUNT['login']} or "

@@ -138,11 +138,13 @@ def start_saml_idp(
     accounts: list[dict],
     host: str = "127.0.0.1",
     port: int = 0,
+    keypair: tuple[bytes, bytes] | None = None,
 ) -> RunningSamlIdp:
     """Start pysaml2's IdP trusting one service provider, with these accounts; returns once it
-    answers. port=0 takes a free port."""
+    answers. port=0 takes a free port. A fresh signing key and certificate each start, unless
+    `keypair` (key PEM, certificate PEM) is given (the demo keeps one across restarts)."""
     accounts = [_account(a) for a in accounts]
-    key_pem, cert_pem = make_key_and_certificate("GLANS test-IdP (SAML)")
+    key_pem, cert_pem = keypair or make_key_and_certificate("GLANS test-IdP (SAML)")
 
     def argv(workdir: Path) -> list[str]:
         key_file = workdir / "idp-key.pem"

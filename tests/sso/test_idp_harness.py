@@ -8,6 +8,10 @@ import html
 import re
 import secrets
 import shutil
+import signal
+import subprocess
+import sys
+from pathlib import Path
 from urllib.parse import parse_qs, urljoin, urlparse
 
 import jwt
@@ -444,3 +448,32 @@ def test_saml_single_logout(saml_idp, tmp_path):
 
     _, page = _saml_login_page(sp, saml_idp, browser)
     assert 'name="password"' in page.text  # signed out at the IdP
+
+
+# --- The demo's identity providers -------------------------------------------------------------
+
+
+def test_demo_idps_start_and_stop_with_their_script(tmp_path):
+    script = Path(__file__).resolve().parents[2] / "scripts" / "demo_idp.py"
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, str(script), "--port", "0", "--key-dir", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
+    try:
+        printed = "".join(process.stdout.readline() for _ in range(6))
+        issuer = re.search(r"issuer (\S+)", printed).group(1)
+        metadata_url = re.search(r"metadata (\S+)", printed).group(1)
+        config = requests.get(f"{issuer}/.well-known/openid-configuration", timeout=10).json()
+        assert config["issuer"] == issuer
+        assert "leraar.zonnebloem@demo.glans.invalid" in printed
+        assert "glans-demo-zonnebloem" in printed
+        assert requests.get(metadata_url, timeout=10).status_code == 200
+        assert (tmp_path / "saml-idp-cert.pem").is_file()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=15) == 0
+    for url in (issuer, metadata_url):
+        with pytest.raises(requests.ConnectionError):
+            requests.get(url, timeout=2)
