@@ -314,3 +314,23 @@ def test_the_auditors_work_is_on_their_wagtail_dashboard(application, auditor, v
     Application = type(application)
     Application.objects.filter(pk=application.pk).update(status=Status.CERTIFIED)
     assert "De Zonnebloem" not in client.get("/admin/").content.decode()
+
+
+@pytest.mark.parametrize("who", ["admin", "auditor"])
+def test_readers_of_a_handbook_are_not_linked_to_its_editor(
+    who, handbook, admin_user, auditor, director, verified_login
+):
+    """The platform admin and the auditor read a school's handbook (inspect) but never edit
+    it: the read-only screen does not link them to the editor, which would answer 404. The
+    school's director, who writes it, is linked."""
+    edit = reverse("wagtailsnippets_glans_certification_handbook:edit", args=[handbook.pk])
+    inspect = reverse("wagtailsnippets_glans_certification_handbook:inspect", args=[handbook.pk])
+    reader = Client()
+    verified_login(reader, admin_user if who == "admin" else auditor)
+    page = reader.get(inspect)
+    assert page.status_code == 200
+    assert edit not in page.content.decode()
+    assert reader.get(edit).status_code == 404
+    writer = Client()
+    writer.force_login(director)
+    assert edit in writer.get(inspect).content.decode()
