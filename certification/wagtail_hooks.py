@@ -9,7 +9,11 @@ from wagtail.snippets.views.snippets import SnippetViewSet
 
 from glans_learning.core.actions import PlainEditAction, RefusedCreateAction, RefusedDeleteAction
 from glans_learning.core.navigation import LANDING_HOOK, NAV_HOOK
-from glans_learning.organisations.admin_views import ScopedModelViewSet, ScopedObjectMixin
+from glans_learning.organisations.admin_views import (
+    ScopedModelViewSet,
+    ScopedObjectMixin,
+    SnippetTitleMixin,
+)
 from glans_learning.organisations.permissions import may_audit_unit
 
 from . import privacy, selectors  # noqa: F401 (privacy registers the AVG hooks)
@@ -53,6 +57,8 @@ class HandbookViewSet(ScopedModelViewSet, SnippetViewSet):
             base = getattr(self, attr)
             if not issubclass(base, ScopedObjectMixin):
                 setattr(self, attr, type(f"Scoped{base.__name__}", (ScopedObjectMixin, base), {}))
+        base = self.edit_view_class
+        self.edit_view_class = type(f"Titled{base.__name__}", (SnippetTitleMixin, base), {})
 
 
 register_snippet(HandbookViewSet)

@@ -10,6 +10,9 @@ from ninja.openapi.docs import Swagger, _csrf_needed
 
 class GlansSwagger(Swagger):
     template = "glans_core/api_docs.html"
+    # Without deep links the operation and tag headers hold no link inside their button
+    # (axe: nested-interactive, issue #25).
+    default_settings = {**Swagger.default_settings, "deepLinking": False}
 
     def render_page(self, request, api, **kwargs):
         self.settings["url"] = self.get_openapi_url(api, kwargs)

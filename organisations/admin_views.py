@@ -62,14 +62,17 @@ class ScopedObjectMixin:
             )
         return instance.pk in cache[action]
 
-    # Listings pass the row's instance; object views call these without one.
+    # Listings pass the row's instance; object views (inspect, history) call these without
+    # one and mean their own object: no link to an edit or delete screen that would refuse.
     def get_edit_url(self, *args):
-        if args and not self._may("change", args[0]):
+        instance = args[0] if args else getattr(self, "object", None)
+        if instance is not None and not self._may("change", instance):
             return None
         return super().get_edit_url(*args)
 
     def get_delete_url(self, *args):
-        if args and not self._may("delete", args[0]):
+        instance = args[0] if args else getattr(self, "object", None)
+        if instance is not None and not self._may("delete", instance):
             return None
         return super().get_delete_url(*args)
 
@@ -168,6 +171,17 @@ def _full_name(user) -> str:
     if user is None:
         return ""
     return user.get_full_name().strip() or user.get_username()
+
+
+class SnippetTitleMixin:
+    """Wagtail's snippet edit template includes the slim header without the `title` its
+    screen-reader-only h1 needs (the generic templates pass header_title): give it one, so
+    the edit screen has a level-one heading (axe: page-has-heading-one, issue #25)."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context.setdefault("title", context.get("header_title") or self.get_page_title())
+        return context
 
 
 class ScopedModelViewSet(ModelViewSet):

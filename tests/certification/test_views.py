@@ -329,3 +329,23 @@ def test_the_log_names_no_school_staff_to_auditors(application, director, audito
     assert "· de school" in page
     as_director = csrf_client(director, warm_url=url)
     assert "Dirk Vermeulen" in as_director.get(url).content.decode()
+
+
+@pytest.mark.parametrize("who", ["admin", "auditor"])
+def test_readers_of_a_handbook_are_not_linked_to_its_editor(
+    who, handbook, admin_user, auditor, director, verified_login
+):
+    """The platform admin and the auditor read a school's handbook (inspect) but never edit
+    it: the read-only screen does not link them to the editor, which would answer 404. The
+    school's director, who writes it, is linked."""
+    edit = reverse("wagtailsnippets_glans_certification_handbook:edit", args=[handbook.pk])
+    inspect = reverse("wagtailsnippets_glans_certification_handbook:inspect", args=[handbook.pk])
+    reader = Client()
+    verified_login(reader, admin_user if who == "admin" else auditor)
+    page = reader.get(inspect)
+    assert page.status_code == 200
+    assert edit not in page.content.decode()
+    assert reader.get(edit).status_code == 404
+    writer = Client()
+    writer.force_login(director)
+    assert edit in writer.get(inspect).content.decode()
