@@ -60,8 +60,11 @@ jsonld-contexts: $(JSONLD_CONTEXTS)/.installed
 sso-idps: $(VENV)/.installed
 	$(PY) -c "from tests.sso.idp_oidc import ensure_installed; ensure_installed()"
 
+# The SQLite pass runs on both cores (pytest-xdist: each worker its own database); the
+# PostgreSQL pass stays serial, because its fault tests restart the shared server.
+SQLITE_WORKERS ?= 2
 pytest-sqlite: $(VENV)/.installed $(JSONLD_CONTEXTS)/.installed sso-idps
-	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
+	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider -n $(SQLITE_WORKERS)
 
 pytest-postgres: $(VENV)/.installed .venv-ralph $(JSONLD_CONTEXTS)/.installed sso-idps
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
