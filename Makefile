@@ -7,7 +7,7 @@ PORT ?= 8000
 export PORT
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
-.PHONY: demo test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load load-two-nodes clean jsonld-contexts
+.PHONY: demo demo-sso sso-idps test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load load-two-nodes clean jsonld-contexts
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,15 @@ demo: $(VENV)/.installed
 	$(PY) manage.py seed_demo
 	@echo "GLANS demo: http://127.0.0.1:$(PORT)/  (log in as beheerder / glans-demo)"
 	$(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo with its identity providers for De Zonnebloem (OpenID Connect on SSO_PORT, SAML 2.0
+# on SSO_PORT + 1; tests/sso/README.md), started next to `make demo` and stopped with it.
+SSO_PORT ?= 8010
+export SSO_PORT
+demo-sso: $(VENV)/.installed sso-idps
+	$(PY) scripts/demo_idp.py --port $(SSO_PORT) & idp=$$!; \
+	trap 'kill $$idp 2>/dev/null; wait $$idp' EXIT INT TERM; \
+	$(MAKE) demo
 
 test: $(VENV)/.installed
 	./scripts/ensure-system-packages.sh
@@ -46,10 +55,15 @@ $(JSONLD_CONTEXTS)/.installed:
 
 jsonld-contexts: $(JSONLD_CONTEXTS)/.installed
 
-pytest-sqlite: $(VENV)/.installed $(JSONLD_CONTEXTS)/.installed
+# The identity providers of the SSO tests (tests/sso): oidc-provider from npm, installed from
+# package-lock.json into tests/sso/oidc_idp/node_modules (the tests do it too when missing).
+sso-idps: $(VENV)/.installed
+	$(PY) -c "from tests.sso.idp_oidc import ensure_installed; ensure_installed()"
+
+pytest-sqlite: $(VENV)/.installed $(JSONLD_CONTEXTS)/.installed sso-idps
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider
 
-pytest-postgres: $(VENV)/.installed .venv-ralph $(JSONLD_CONTEXTS)/.installed
+pytest-postgres: $(VENV)/.installed .venv-ralph $(JSONLD_CONTEXTS)/.installed sso-idps
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
 
 pytest: pytest-sqlite pytest-postgres
