@@ -69,9 +69,10 @@ class LogoutView(auth_views.LogoutView):
     def post(self, request, *args, **kwargs):
         response = super().post(request, *args, **kwargs)
         links = logout_options(request)
-        if links and hasattr(response, "context_data"):
-            response.context_data["logout_links"] = links
-        return response
+        if not links:
+            return response
+        # Instead of the usual redirect: the logged-out page, with the provider's logout.
+        return self.render_to_response({**self.get_context_data(), "logout_links": links})
 
 
 class ProfileForm(forms.Form):

@@ -25,7 +25,7 @@ urlpatterns = [
 ]
 
 if apps.is_installed("glans_learning.sso"):  # single sign-on (docs/sso.md)
-    urlpatterns.insert(0, path("sso/", include("glans_learning.sso.urls")))
+    urlpatterns.insert(0, path("accounts/", include("glans_learning.sso.urls")))
 
 if apps.is_installed("glans_learning.lti"):  # the LTI tool (docs/lti.md)
     urlpatterns.insert(0, path("lti/", include("glans_learning.lti.urls")))

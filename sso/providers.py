@@ -32,6 +32,7 @@ SAML_ATTRIBUTES = {
         "givenName",
     ],
     "last_name": ["urn:oid:2.5.4.4", "urn:mace:dir:attribute-def:sn", "sn"],
+    "name": ["urn:oid:2.16.840.1.113730.3.1.241", "urn:mace:dir:attribute-def:displayName"],
 }
 
 
