@@ -2,6 +2,9 @@
 allauth's own table), and the SAML provider that also keeps what the response said about
 the authentication (AuthnContextClassRef) and the session (for single logout)."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.urls import reverse
 
 from . import secrets
@@ -36,6 +39,17 @@ SAML_ATTRIBUTES = {
 }
 
 
+def _sp_keypair() -> tuple[str, str]:
+    """The service provider's own signing key and certificate (PEM files named by
+    GLANS_SSO_SAML_SP_KEY_FILE and GLANS_SSO_SAML_SP_CERT_FILE), e.g. the self-signed
+    SHA-256 certificate Entree Federatie asks for; ("", "") when not configured."""
+    key_file = getattr(settings, "GLANS_SSO_SAML_SP_KEY_FILE", "")
+    cert_file = getattr(settings, "GLANS_SSO_SAML_SP_CERT_FILE", "")
+    if not (key_file and cert_file):
+        return "", ""
+    return Path(key_file).read_text(), Path(cert_file).read_text()
+
+
 def saml_settings(provider: IdentityProvider) -> dict:
     if provider.metadata_url:
         idp = {"entity_id": provider.entity_id, "metadata_url": provider.metadata_url}
@@ -47,24 +61,31 @@ def saml_settings(provider: IdentityProvider) -> dict:
         }
         if provider.slo_url:
             idp["slo_url"] = provider.slo_url
-    return {
-        "idp": idp,
-        "attribute_mapping": SAML_ATTRIBUTES,
-        "advanced": {
-            # Entree Federatie and every IdP we support sign the assertion (SHA-256).
-            "want_assertion_signed": True,
-            "want_message_signed": False,
-            "want_attribute_statement": True,
-            "reject_idp_initiated_sso": True,
-            "strict": True,
-            "reject_deprecated_algorithm": True,
-            "allow_single_label_domains": False,
-        },
+    advanced = {
+        # Entree Federatie and every IdP we support sign the assertion (SHA-256).
+        "want_assertion_signed": True,
+        "want_message_signed": False,
+        "want_attribute_statement": True,
+        "reject_idp_initiated_sso": True,
+        "strict": True,
+        "reject_deprecated_algorithm": True,
+        "allow_single_label_domains": False,
     }
+    key, certificate = _sp_keypair()
+    if key and certificate:
+        # Signed AuthnRequests and logout messages, and the certificate in our metadata.
+        advanced.update(
+            private_key=key,
+            x509cert=certificate,
+            authn_request_signed=True,
+            logout_request_signed=True,
+            logout_response_signed=True,
+        )
+    return {"idp": idp, "attribute_mapping": SAML_ATTRIBUTES, "advanced": advanced}
 
 
 def social_app(provider: IdentityProvider) -> GlansSocialApp:
-    settings = {"glans_provider": provider.pk, "hidden": False}
+    options = {"glans_provider": provider.pk, "hidden": False}
     if provider.protocol == Protocol.OIDC:
         app = GlansSocialApp(
             provider="openid_connect",
@@ -73,7 +94,7 @@ def social_app(provider: IdentityProvider) -> GlansSocialApp:
             client_id=provider.client_id,
             secret=secrets.client_secret(provider),
         )
-        settings.update(server_url=provider.server_url, fetch_userinfo=True)
+        options.update(server_url=provider.server_url, fetch_userinfo=True)
     else:
         app = GlansSocialApp(
             provider="saml",
@@ -81,8 +102,8 @@ def social_app(provider: IdentityProvider) -> GlansSocialApp:
             name=provider.name,
             client_id=provider.slug,
         )
-        settings.update(saml_settings(provider))
-    app.settings = settings
+        options.update(saml_settings(provider))
+    app.settings = options
     return app
 
 

@@ -190,6 +190,10 @@ ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("GLANS_SSO_HTTP_PROTOCOL", "http")  # pr
 # Roles that need two factors may count the provider's MFA (amr/acr, SAML AuthnContext) when
 # the site opts in here and the provider's own setting says so too.
 GLANS_SSO_ACCEPT_PROVIDER_MFA = env_bool("GLANS_SSO_ACCEPT_PROVIDER_MFA", False)
+# The SAML service provider's own key and certificate (PEM files), for IdPs that want signed
+# requests (Entree Federatie: a self-signed SHA-256 certificate in our metadata).
+GLANS_SSO_SAML_SP_KEY_FILE = env_str("GLANS_SSO_SAML_SP_KEY_FILE")
+GLANS_SSO_SAML_SP_CERT_FILE = env_str("GLANS_SSO_SAML_SP_CERT_FILE")
 
 LOGIN_URL = "glans_accounts:login"
 LOGIN_REDIRECT_URL = "glans_accounts:profile"

@@ -6,12 +6,16 @@ response refused, the provider's MFA counted only when the site and provider opt
 logout with the provider's single logout."""
 
 import base64
+import importlib.util
+import io
 import re
+from pathlib import Path
 from urllib.parse import quote, unquote
 
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
+from django.core.management import call_command
 
 from glans_learning.organisations.models import Membership
 from glans_learning.sso import services
@@ -352,3 +356,53 @@ def test_logout_ends_the_session_and_offers_the_providers_logout(
     page.goto(f"{base}/accounts/login/?school={zonnebloem.pk}")
     page.get_by_role("link", name="Inloggen met De Zonnebloem", exact=True).click()
     page.locator("input[name=password]").wait_for()
+
+
+def _demo_idp_constants():
+    spec = importlib.util.spec_from_file_location(
+        "demo_idp", Path(__file__).resolve().parents[2] / "scripts" / "demo_idp.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_demo_teacher_logs_in_with_de_zonnebloem(live_server, page, settings):
+    """`make demo-sso`: the demo's provider, as seed_demo configures it, with the account and
+    client that scripts/demo_idp.py gives the loopback IdP (here on a free port)."""
+    demo_idp = _demo_idp_constants()
+    settings.GLANS_ALLOW_DEMO_DATA = True
+    call_command("seed_demo", stdout=io.StringIO())
+    account = demo_idp.DEMO_ACCOUNT
+    teacher = get_user_model().objects.get(username="leraar.zonnebloem")
+    assert teacher.email == account["email"]
+    base = live_server.url
+    with start_oidc_idp(
+        redirect_uris=[f"{base}/accounts/oidc/{demo_idp.DEMO_SLUG}/login/callback/"],
+        accounts=[
+            {
+                "sub": account["login"],
+                "email": account["email"],
+                "email_verified": True,
+                "name": account["name"],
+                "password": account["password"],
+                "amr": ["pwd"],
+            }
+        ],
+        client_id=demo_idp.DEMO_CLIENT_ID,
+        client_secret=demo_idp.DEMO_CLIENT_SECRET,
+        host=_host(live_server),
+    ) as idp:
+        provider = IdentityProvider.objects.get(slug=demo_idp.DEMO_SLUG)
+        assert provider.server_url == "http://127.0.0.1:8010"  # the demo's default SSO_PORT
+        provider.server_url = idp.issuer  # this test's free port
+        provider.save(update_fields=["server_url"])
+
+        page.goto(f"{base}/accounts/login/")
+        page.get_by_role("link", name="Inloggen met De Zonnebloem", exact=True).click()
+        page.locator("input[name=login]").fill(account["login"])
+        page.locator("input[name=password]").fill(account["password"])
+        page.locator("button[type=submit]").click()
+        page.wait_for_url(lambda url: url.startswith(base) and "/interaction/" not in url)
+        assert logged_in_username(page, base) == account["email"]
+        assert SocialAccount.objects.get(provider="zonnebloem").user == teacher

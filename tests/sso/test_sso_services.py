@@ -3,6 +3,8 @@ never shown), login page buttons per school, password login switched off, the di
 decision on pending memberships, removal ending SSO access, the provider's MFA marker not
 counting as an enrolled factor."""
 
+import socket
+
 import pytest
 from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
@@ -39,10 +41,16 @@ def provider(platform_admin, zonnebloem):
         protocol=Protocol.OIDC,
         board=zonnebloem.board,
         email_domains=f"{DOMAIN}\n@Zonnebloem.example",
-        server_url="http://127.0.0.1:9/",
+        server_url=f"http://127.0.0.1:{_closed_port()}/",
         client_id="glans",
     )
     return services.provider_save(by=platform_admin, provider=row, units=[zonnebloem], secret="s3")
+
+
+def _closed_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def csrf_client(user=None):
@@ -211,3 +219,47 @@ def test_a_new_account_has_no_password_and_no_membership(provider, zonnebloem):
     user = get_user_model().objects.get(pk=join.user_id)
     assert not user.has_usable_password()
     assert not Membership.objects.filter(user=user).exists()
+
+
+def _saml_row(platform_admin, zonnebloem, certificate):
+    row = IdentityProvider(
+        slug="entree",
+        name="Entree Federatie",
+        protocol=Protocol.SAML,
+        board=zonnebloem.board,
+        email_domains=DOMAIN,
+        entity_id="https://idp.example/entity",
+        sso_url="https://idp.example/sso",
+        certificate=certificate,
+    )
+    return services.provider_save(by=platform_admin, provider=row, units=[zonnebloem])
+
+
+def test_saml_metadata_without_and_with_the_sites_own_signing_key(
+    platform_admin, zonnebloem, settings, tmp_path
+):
+    from tests.sso.idp_saml import make_key_and_certificate
+
+    key, certificate = make_key_and_certificate("idp")
+    _saml_row(platform_admin, zonnebloem, certificate.decode())
+    response = Client(SERVER_NAME="localhost").get("/accounts/saml/entree/metadata/")
+    assert response.status_code == 200
+    assert b'AuthnRequestsSigned="false"' in response.content
+    assert b'WantAssertionsSigned="true"' in response.content
+
+    sp_key, sp_certificate = make_key_and_certificate("glans-sp")
+    (tmp_path / "key.pem").write_bytes(sp_key)
+    (tmp_path / "cert.pem").write_bytes(sp_certificate)
+    settings.GLANS_SSO_SAML_SP_KEY_FILE = str(tmp_path / "key.pem")
+    settings.GLANS_SSO_SAML_SP_CERT_FILE = str(tmp_path / "cert.pem")
+    response = Client(SERVER_NAME="localhost").get("/accounts/saml/entree/metadata/")
+    assert b'AuthnRequestsSigned="true"' in response.content
+    body = b"".join(sp_certificate.split(b"\n")[1:-2])
+    assert body[:40] in response.content.replace(b"\n", b"")
+
+
+def test_an_unreachable_provider_gives_a_dutch_page(provider, zonnebloem):
+    # server_url points at a closed loopback port: discovery fails.
+    response = Client().get("/accounts/oidc/zonnebloem/login/")
+    assert response.status_code == 503
+    assert "nu niet bereikbaar" in response.content.decode()
