@@ -8,6 +8,7 @@ from urllib.parse import urlencode
 
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
+from allauth.socialaccount.providers.base import AuthProcess
 from django.shortcuts import render
 from django.urls import reverse
 
@@ -70,6 +71,9 @@ class GlansSocialAccountAdapter(DefaultSocialAccountAdapter):
         login_info = extra.pop(LOGIN_KEY, None) or {}
         if sociallogin.is_existing:
             sociallogin.account.save(update_fields=["extra_data"])
+        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+            self._check_connect(request, row)
+            return  # the owner links their own account (allauth's connect flow)
         if row.protocol == Protocol.OIDC:
             claims = _claims(extra)
             email = claims.get("email") or ""
@@ -124,6 +128,15 @@ class GlansSocialAccountAdapter(DefaultSocialAccountAdapter):
             sociallogin.state["next"] = (
                 reverse("glans_accounts:two_factor") + "?" + urlencode({"next": after})
             )
+
+    def _check_connect(self, request, row):
+        """Linking one's own account to a provider needs that account's login, and for a
+        role with two factors its verified second factor: the owner's consent."""
+        user = request.user
+        if not user.is_authenticated or (requires_two_factor(user) and not user.is_verified()):
+            logger.info("sso connect refused provider=%s", row.slug)
+            raise ImmediateHttpResponse(_refusal(request, row, "connect_needs_login"))
+        logger.info("sso connect provider=%s user=%s", row.slug, user.pk)
 
     def on_authentication_error(
         self, request, provider, error=None, exception=None, extra_context=None

@@ -44,6 +44,10 @@ def refusal_message(reason: str, provider=None) -> str:
             "Er zijn meerdere accounts met dit e-mailadres. Log in met je wachtwoord of "
             "neem contact op met je school."
         ),
+        "connect_needs_login": _(
+            "Je kunt je account alleen aan %(name)s koppelen als je ingelogd bent, met je "
+            "tweede stap als je rol die vraagt."
+        ),
         "no_school": _(
             "%(name)s werkt voor meerdere scholen. Open de inloglink van je eigen school "
             "(bijvoorbeeld uit je uitnodiging) en probeer het opnieuw."

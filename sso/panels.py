@@ -116,3 +116,21 @@ def join_requests_panel(request, unit):
         {"unit": unit, "pending": pending, "next": request.get_full_path()},
         request=request,
     )
+
+
+def profile_section(request):
+    """The profile page: the providers this account is linked to, and linking it to a
+    provider of one of its schools (or, for academy staff, any provider) themselves."""
+    user = request.user
+    links = selectors.linked_providers(user)
+    linked_slugs = {row.slug for row in links}
+    offers = [
+        (_("Koppelen met %(name)s") % {"name": row.name}, login_url(row) + "?process=connect")
+        for row in selectors.connectable_providers(user)
+        if row.slug not in linked_slugs
+    ]
+    if not links and not offers:
+        return ""
+    return render_to_string(
+        "glans_sso/profile_section.html", {"links": links, "offers": offers}, request=request
+    )

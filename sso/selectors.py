@@ -1,6 +1,7 @@
 """Reads for single sign-on: which school a login page is for, the providers to offer, a
 school's pending memberships."""
 
+from allauth.socialaccount.models import SocialAccount
 from django.core import signing
 from django.urls import Resolver404, resolve
 
@@ -69,3 +70,16 @@ def pending_join_requests(unit):
         .select_related("user", "provider")
         .order_by("created_at")
     )
+
+
+def linked_providers(user):
+    slugs = SocialAccount.objects.filter(user=user).values_list("provider", flat=True)
+    return list(IdentityProvider.objects.filter(slug__in=list(slugs)).order_by("name"))
+
+
+def connectable_providers(user):
+    rows = list(Membership.objects.current().filter(user=user).values_list("unit_id", flat=True))
+    qs = IdentityProvider.objects.filter(is_active=True)
+    if any(unit_id is None for unit_id in rows):  # academy staff: any provider
+        return list(qs.order_by("name"))
+    return list(qs.filter(units__pk__in=rows).distinct().order_by("name"))

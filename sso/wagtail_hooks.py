@@ -18,6 +18,7 @@ from glans_learning.core.login_options import (
     LOGOUT_OPTIONS_HOOK,
     PASSWORD_LOGIN_ALLOWED_HOOK,
 )
+from glans_learning.core.navigation import PROFILE_SECTIONS_HOOK
 from glans_learning.courses.views.staff import TEAM_MISSING_PANELS_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
@@ -103,3 +104,4 @@ hooks.register(LOGIN_OPTIONS_HOOK, panels.login_options)
 hooks.register(LOGOUT_OPTIONS_HOOK, panels.logout_options)
 hooks.register(PASSWORD_LOGIN_ALLOWED_HOOK, services.password_login_allowed)
 hooks.register(TEAM_MISSING_PANELS_HOOK, panels.join_requests_panel)
+hooks.register(PROFILE_SECTIONS_HOOK, panels.profile_section)

@@ -263,3 +263,45 @@ def test_an_unreachable_provider_gives_a_dutch_page(provider, zonnebloem):
     response = Client().get("/accounts/oidc/zonnebloem/login/")
     assert response.status_code == 503
     assert "nu niet bereikbaar" in response.content.decode()
+
+
+def test_the_profile_offers_linking_to_the_schools_provider(provider, teacher, other_teacher):
+    page = csrf_client(teacher).get("/accounts/profiel/").content.decode()
+    assert "Koppelen met De Zonnebloem" in page
+    assert "/accounts/oidc/zonnebloem/login/?process=connect" in page
+    SocialAccount.objects.create(user=teacher, provider="zonnebloem", uid="t-1")
+    page = csrf_client(teacher).get("/accounts/profiel/").content.decode()
+    assert "Koppelen met" not in page and "Je account is gekoppeld aan" in page
+    page = csrf_client(other_teacher).get("/accounts/profiel/").content.decode()
+    assert "De Zonnebloem" not in page  # not a provider of their school
+
+
+@pytest.mark.parametrize("who", ["anonymous", "unverified_auditor"])
+def test_linking_ones_own_account_needs_its_login_and_second_factor(provider, auditor, who):
+    from allauth.core.exceptions import ImmediateHttpResponse
+    from allauth.socialaccount.models import SocialLogin
+    from django.contrib.auth.models import AnonymousUser
+    from django.test import RequestFactory
+
+    from glans_learning.sso.adapter import GlansSocialAccountAdapter
+
+    request = RequestFactory().get("/")
+    request.session = {}
+    if who == "anonymous":
+        request.user = AnonymousUser()
+    else:
+        auditor.is_verified = lambda: False
+        request.user = auditor
+    account = SocialAccount(provider="zonnebloem", uid="x-1", extra_data={})
+    login = SocialLogin(
+        account=account,
+        user=get_user_model()(email=f"x@{DOMAIN}"),
+        provider=social_app(provider).get_provider(request),
+    )
+    login.state = {"process": "connect"}
+    adapter = GlansSocialAccountAdapter(request)
+    with pytest.raises(ImmediateHttpResponse) as exc:
+        adapter.pre_social_login(request, login)
+    assert exc.value.response.status_code == 403
+    assert "alleen aan De Zonnebloem koppelen" in exc.value.response.content.decode()
+    assert not SocialAccount.objects.exists()
