@@ -21,7 +21,7 @@ class Protocol(models.TextChoices):
 class IdentityProvider(models.Model):
     """A school's or board's identity provider. allauth's SocialApp for it is built from this
     row at request time (adapter.py); the client secret is read from the environment
-    variable named here, or stored encrypted (secrets.py), and never shown again."""
+    variable named here, or stored encrypted (secret_store.py), and never shown again."""
 
     slug = models.SlugField(
         _("korte naam in adressen"),

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.urls import reverse
 
-from . import secrets
+from . import secret_store
 from .models import LOGIN_KEY, GlansSocialApp, IdentityProvider, Protocol
 
 __all__ = ["LOGIN_KEY", "login_url", "saml_settings", "social_app"]
@@ -92,7 +92,7 @@ def social_app(provider: IdentityProvider) -> GlansSocialApp:
             provider_id=provider.slug,
             name=provider.name,
             client_id=provider.client_id,
-            secret=secrets.client_secret(provider),
+            secret=secret_store.client_secret(provider),
         )
         options.update(server_url=provider.server_url, fetch_userinfo=True)
     else:

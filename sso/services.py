@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from glans_learning.organisations.models import Membership, RoleCode
 from glans_learning.organisations.services import membership_grant, user_create
 
-from . import permissions, secrets
+from . import permissions, secret_store
 from .decisions import AccountFacts, LoginFacts, ProviderFacts, login_decide, mfa_accepted
 from .models import IdentityProvider, JoinStatus, Protocol, SchoolLoginSettings, SsoJoinRequest
 
@@ -54,7 +54,7 @@ def provider_save(*, by, provider: IdentityProvider, units, secret: str = "") ->
     units = list(units)
     _provider_check(provider, units)
     if secret:
-        provider.secret_encrypted = secrets.encrypt(secret)
+        provider.secret_encrypted = secret_store.encrypt(secret)
     provider.full_clean()
     provider.save()
     provider.units.set(units)

@@ -13,7 +13,7 @@ from django.test import Client
 
 from glans_learning.core import services as core_services
 from glans_learning.organisations.models import Membership
-from glans_learning.sso import secrets, services
+from glans_learning.sso import secret_store, services
 from glans_learning.sso.models import (
     IdentityProvider,
     JoinStatus,
@@ -62,11 +62,11 @@ def csrf_client(user=None):
 
 def test_the_secret_is_stored_encrypted_and_the_environment_wins(provider, monkeypatch):
     assert provider.secret_encrypted and "s3" not in provider.secret_encrypted
-    assert secrets.client_secret(provider) == "s3"
+    assert secret_store.client_secret(provider) == "s3"
     assert social_app(provider).secret == "s3"
     provider.secret_env = "GLANS_TEST_SSO_SECRET"
     monkeypatch.setenv("GLANS_TEST_SSO_SECRET", "from-env")
-    assert secrets.client_secret(provider) == "from-env"
+    assert secret_store.client_secret(provider) == "from-env"
     assert provider.domains == [DOMAIN]
 
 
