@@ -22,7 +22,7 @@ from glans_learning.core.navigation import PROFILE_SECTIONS_HOOK
 from glans_learning.courses.views.staff import TEAM_MISSING_PANELS_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
-from . import panels, services
+from . import panels, privacy, services  # noqa: F401 (privacy registers the AVG hooks)
 from .forms import IdentityProviderForm, SchoolLoginSettingsForm
 from .models import IdentityProvider, SchoolLoginSettings
 
