@@ -145,7 +145,7 @@ class Command(BaseCommand):
 
         if not apps.is_installed("glans_learning.sso"):
             return
-        from glans_learning.sso.models import IdentityProvider, Protocol
+        from glans_learning.sso.models import IdentityProvider, Protocol, SchoolLoginSettings
         from glans_learning.sso.services import provider_save
 
         port = os.environ.get("SSO_PORT", "8010") or "8010"
@@ -163,6 +163,10 @@ class Command(BaseCommand):
             provider=provider,
             units=[units["zonnebloem"]],
             secret="glans-demo-zonnebloem-oidc-secret",  # noqa: S106 - published demo value
+        )
+        # Password login stays on, so the demo's teachers keep working without the IdP.
+        SchoolLoginSettings.objects.get_or_create(
+            unit=units["zonnebloem"], defaults={"password_login": True}
         )
 
     def _two_factor_codes(self, users) -> dict[str, list[str]]:
