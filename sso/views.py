@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from onelogin.saml2.errors import OneLogin_Saml2_Error
@@ -60,12 +61,12 @@ def join_request_decide(request, unit_id):
     if unit is None:
         raise Http404
     confirm = request.POST.get("decision") == "confirm"
+    wanted = request.POST.get("request", "")
     try:
+        if not wanted.isdigit() or len(wanted) > 15:
+            raise ValidationError(_("Deze aanmelding is al afgehandeld of bestaat niet."))
         services.join_request_decide(
-            by=request.user,
-            request_id=parse_id(request.POST.get("request")),
-            unit=unit,
-            confirm=confirm,
+            by=request.user, request_id=int(wanted), unit=unit, confirm=confirm
         )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
@@ -79,6 +80,6 @@ def join_request_decide(request, unit_id):
             else _("De aanmelding is geweigerd."),
         )
     back = request.POST.get("next") or ""
-    if back.startswith("/") and not back.startswith("//"):
+    if url_has_allowed_host_and_scheme(back, allowed_hosts=None) and back.startswith("/"):
         return redirect(back)
     return redirect("glans_accounts:landing")
