@@ -5,6 +5,7 @@ import rules
 from wagtail.permissions import register_permission_policy
 
 from glans_learning.organisations import permissions as org
+from glans_learning.organisations.models import Membership
 
 from .models import IdentityProvider, SchoolLoginSettings, SsoJoinRequest
 
@@ -21,6 +22,25 @@ def can_decide_join_requests(user, unit) -> bool:
 
 def decidable_units(user):
     return org.managed_units(user)
+
+
+def never_linked_automatically(user) -> bool:
+    """Accounts an SSO login never links to by address: superusers, staff and anybody with
+    a membership at the academy (platform admins, auditors, academy trainers)."""
+    if user.is_superuser or user.is_staff:
+        return True
+    return Membership.objects.current().filter(user=user, unit__isnull=True).exists()
+
+
+def password_login_allowed(user) -> bool:
+    """False when a school the person belongs to switched password login off. Academy
+    accounts (admins, auditors, trainers) always keep their password and second factor."""
+    if never_linked_automatically(user):
+        return True
+    units = Membership.objects.current().filter(user=user).values_list("unit_id", flat=True)
+    return not SchoolLoginSettings.objects.filter(
+        unit_id__in=list(units), password_login=False
+    ).exists()
 
 
 def login_settings_scope(user):

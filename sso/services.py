@@ -84,7 +84,7 @@ def account_facts(user) -> AccountFacts:
     return AccountFacts(
         user_id=user.pk,
         is_active=user.is_active,
-        protected=user.is_superuser or user.is_staff or any(u is None for u in rows),
+        protected=permissions.never_linked_automatically(user),
         unit_ids=frozenset(u for u in rows if u is not None),
         pending_unit_ids=frozenset(pending.values_list("unit_id", flat=True)),
     )
@@ -224,14 +224,3 @@ def login_settings_delete(*, by, instance: SchoolLoginSettings) -> None:
     if not permissions.can_decide_join_requests(by, instance.unit):
         raise PermissionDenied
     instance.delete()
-
-
-def password_login_allowed(user) -> bool:
-    """False when a school the person belongs to switched password login off. Academy
-    accounts (admins, auditors, trainers) always keep their password and second factor."""
-    rows = list(Membership.objects.current().filter(user=user).values_list("unit_id", flat=True))
-    if user.is_superuser or any(unit_id is None for unit_id in rows):
-        return True
-    return not SchoolLoginSettings.objects.filter(
-        unit_id__in=[u for u in rows if u], password_login=False
-    ).exists()

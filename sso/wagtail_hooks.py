@@ -22,7 +22,7 @@ from glans_learning.core.navigation import PROFILE_SECTIONS_HOOK
 from glans_learning.courses.views.staff import TEAM_MISSING_PANELS_HOOK
 from glans_learning.organisations.admin_views import ScopedModelViewSet
 
-from . import panels, privacy, services  # noqa: F401 (privacy registers the AVG hooks)
+from . import panels, permissions, privacy, services  # noqa: F401 (privacy: AVG hooks)
 from .forms import IdentityProviderForm, SchoolLoginSettingsForm
 from .models import IdentityProvider, SchoolLoginSettings
 
@@ -102,6 +102,6 @@ def register_sso_actions(registry):
 
 hooks.register(LOGIN_OPTIONS_HOOK, panels.login_options)
 hooks.register(LOGOUT_OPTIONS_HOOK, panels.logout_options)
-hooks.register(PASSWORD_LOGIN_ALLOWED_HOOK, services.password_login_allowed)
+hooks.register(PASSWORD_LOGIN_ALLOWED_HOOK, permissions.password_login_allowed)
 hooks.register(TEAM_MISSING_PANELS_HOOK, panels.join_requests_panel)
 hooks.register(PROFILE_SECTIONS_HOOK, panels.profile_section)
