@@ -100,15 +100,18 @@ def start_oidc_idp(
     client_secret: str = DEFAULT_CLIENT_SECRET,
     post_logout_redirect_uris=(),
     token_endpoint_auth_method: str = "client_secret_basic",  # noqa: S107 (a method name)
+    require_pkce: bool = True,
     host: str = "127.0.0.1",
     port: int = 0,
 ) -> RunningOidcIdp:
     """Start oidc-provider with one confidential client and these accounts; returns once it
-    answers. port=0 takes a free port (the issuer says which)."""
+    answers. port=0 takes a free port (the issuer says which). PKCE (S256) is required
+    unless require_pkce=False."""
     ensure_installed()
     config = {
         "host": host,
         "port": port,
+        "require_pkce": require_pkce,
         "client": {
             "client_id": client_id,
             "client_secret": client_secret,

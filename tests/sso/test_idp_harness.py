@@ -223,6 +223,26 @@ def test_oidc_code_flow_with_pkce_and_a_signed_id_token(oidc_idp):
     assert userinfo["email"] == TEACHER["email"]
 
 
+def test_oidc_requires_pkce(oidc_idp):
+    config = requests.get(oidc_idp.discovery_url, timeout=10).json()
+    answer = requests.get(
+        config["authorization_endpoint"],
+        params={
+            "client_id": oidc_idp.client_id,
+            "redirect_uri": CALLBACK,
+            "response_type": "code",
+            "scope": "openid email profile",
+            "state": "zonder-pkce",
+        },
+        allow_redirects=False,
+        timeout=10,
+    )
+    assert answer.status_code in (302, 303)
+    query = parse_qs(urlparse(answer.headers["Location"]).query)
+    assert answer.headers["Location"].startswith(CALLBACK)
+    assert query["error"] == ["invalid_request"] and "PKCE" in query["error_description"][0]
+
+
 def test_oidc_unverified_address_and_password_only(oidc_idp):
     config = requests.get(oidc_idp.discovery_url, timeout=10).json()
     browser = requests.Session()

@@ -4,7 +4,7 @@
 //
 //   node server.mjs CONFIG.json
 //
-// CONFIG.json: {"host", "port" (0: any free port), "client": {"client_id", "client_secret",
+// CONFIG.json: {"host", "port" (0: any free port), "require_pkce" (default true), "client": {"client_id", "client_secret",
 // "redirect_uris", "post_logout_redirect_uris", "token_endpoint_auth_method"},
 // "accounts": [{"sub", "email", "email_verified", "name", "password", "amr", "acr"}]}.
 // Prints `ready <issuer>` on stdout once it listens.
@@ -95,6 +95,8 @@ server.listen(config.port || 0, config.host, () => {
       sid: null,
     },
     acrValues,
+    // PKCE (S256) required by default, as OAuth 2.1 asks; "require_pkce": false allows without.
+    pkce: { methods: ['S256'], required: () => config.require_pkce !== false },
     // The ID token carries the e-mail address and name too, not only the userinfo endpoint.
     conformIdTokenClaims: false,
     features: {
