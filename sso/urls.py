@@ -2,7 +2,6 @@
 reverses), each wrapped so that a provider that cannot be reached gives a Dutch page instead
 of a server error; and the director's decision on pending memberships."""
 
-from allauth.socialaccount import views as social_views
 from allauth.socialaccount.providers.openid_connect import views as oidc
 from allauth.socialaccount.providers.saml import views as saml
 from django.urls import include, path
@@ -30,8 +29,8 @@ _saml = [
 urlpatterns = [
     path("oidc/<str:provider_id>/", include(_oidc)),
     path("saml/<str:organization_slug>/", include(_saml)),
-    path("fout/", social_views.login_error, name="socialaccount_login_error"),
-    path("afgebroken/", social_views.login_cancelled, name="socialaccount_login_cancelled"),
+    path("fout/", views.login_error, name="socialaccount_login_error"),
+    path("afgebroken/", views.login_cancelled, name="socialaccount_login_cancelled"),
     path("aanmelden/", views.no_signup, name="socialaccount_signup"),
     path("koppelingen/", views.connections, name="socialaccount_connections"),
     path(

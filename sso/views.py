@@ -44,6 +44,16 @@ def provider_trouble_as_page(view):
     return wrapped
 
 
+def login_cancelled(request):
+    """allauth's "login cancelled" address (its own view needs allauth's account URLs)."""
+    return render(request, "socialaccount/login_cancelled.html")
+
+
+def login_error(request):
+    """allauth's "login error" address: the same Dutch page as any failed provider login."""
+    return render(request, "glans_sso/login_problem.html", {"message": trouble_message()})
+
+
 def no_signup(request):
     """allauth's signup form is not used: accounts are made by the linking rules."""
     raise Http404
