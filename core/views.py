@@ -266,6 +266,7 @@ def login_locked_out(request, original_response=None, credentials=None):
         "glans_core/registration/login.html",
         {
             "form": AuthenticationForm(request),
+            "login_options": login_options(request),
             "locked_out": _(
                 "Je kunt tijdelijk niet inloggen: er is te vaak een verkeerd wachtwoord "
                 "gebruikt. Probeer het over %(minutes)s minuten opnieuw, of vraag de "
