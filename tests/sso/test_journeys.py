@@ -185,6 +185,13 @@ def test_first_login_of_a_new_teacher_waits_for_the_director(
 ):
     oidc_provider(by=platform_admin, unit=zonnebloem, idp=oidc_idp)
     base = live_server.url
+    # On a phone the school's button comes first and nothing scrolls sideways.
+    page.set_viewport_size({"width": 375, "height": 812})
+    page.goto(f"{base}/accounts/login/?school={zonnebloem.pk}")
+    button = page.get_by_role("link", name="Inloggen met De Zonnebloem", exact=True)
+    assert button.bounding_box()["y"] < page.get_by_label("Wachtwoord").bounding_box()["y"]
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.set_viewport_size({"width": 1280, "height": 800})
     sso_login(page, base, zonnebloem, NEWCOMER["sub"])
 
     user = get_user_model().objects.get(email=NEWCOMER["email"])
@@ -199,6 +206,9 @@ def test_first_login_of_a_new_teacher_waits_for_the_director(
     password_login(director_page, base, "directeur.zonnebloem")
     director_page.goto(f"{base}/leren/team/{zonnebloem.pk}/wie-mist-er-nog/")
     panel = director_page.get_by_role("region", name="Aangemeld via de school, wacht op jou")
+    director_page.set_viewport_size({"width": 375, "height": 812})
+    assert director_page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    director_page.set_viewport_size({"width": 1280, "height": 800})
     row = panel.get_by_role("row").filter(has_text="Noor Nieuwkomer")
     assert row.count() == 1
     row.get_by_role("button", name="Bevestigen").click()
