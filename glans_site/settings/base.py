@@ -198,6 +198,8 @@ GLANS_SSO_SAML_SP_CERT_FILE = env_str("GLANS_SSO_SAML_SP_CERT_FILE")
 LOGIN_URL = "glans_accounts:login"
 LOGIN_REDIRECT_URL = "glans_accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
+# After the identity provider's single logout (SAML LogoutResponse): back to the login page.
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGIN_URL
 
 # Dutch first, English second.
 LANGUAGE_CODE = "nl"

@@ -416,3 +416,26 @@ def test_the_demo_teacher_logs_in_with_de_zonnebloem(live_server, page, settings
         page.wait_for_url(lambda url: url.startswith(base) and "/interaction/" not in url)
         assert logged_in_username(page, base) == account["email"]
         assert SocialAccount.objects.get(provider="zonnebloem").user == teacher
+
+
+def test_saml_logout_offers_the_providers_single_logout(
+    live_server, page, saml_idp, platform_admin, zonnebloem
+):
+    person("leraar.zonnebloem", unit=zonnebloem, email=KNOWN["email"])
+    saml_provider(by=platform_admin, unit=zonnebloem, idp=saml_idp)
+    base = live_server.url
+    button = "Inloggen met De Zonnebloem (Entree)"
+    sso_login(page, base, zonnebloem, "lotte.leraar", button=button)
+    assert logged_in_username(page, base) == KNOWN["email"]
+
+    page.goto(f"{base}/accounts/profiel/")
+    page.locator("form[action$='/accounts/logout/'] button").click()
+    page.get_by_role("heading", name="Je bent uitgelogd").wait_for()
+    page.get_by_role("link", name="Ook uitloggen bij De Zonnebloem (Entree)").click()
+    page.wait_for_url(lambda url: url.startswith(f"{base}/accounts/login/"))
+    assert logged_in_username(page, base) is None
+
+    # The IdP's session ended too: the next login asks for the password again.
+    page.goto(f"{base}/accounts/login/?school={zonnebloem.pk}")
+    page.get_by_role("link", name=button, exact=True).click()
+    page.locator("input[name=password]").wait_for()
