@@ -181,7 +181,6 @@ SOCIALACCOUNT_STORE_TOKENS = False
 # need the provider's address in the CSP's form-action on every page. allauth's state
 # parameter (and PKCE for OpenID Connect) still ties the answer to this browser.
 SOCIALACCOUNT_LOGIN_ON_GET = True
-SOCIALACCOUNT_OPENID_CONNECT_URL_PREFIX = "oidc"
 SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
 SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("GLANS_SSO_TIMEOUT_SECONDS", 10)
 ACCOUNT_EMAIL_VERIFICATION = "none"
