@@ -14,6 +14,7 @@ APPS = (
     "credentials",
     "certification",
     "lti",
+    "sso",
 )
 
 package_dir = {"glans_learning": "glans_learning"}

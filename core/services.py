@@ -87,9 +87,14 @@ def two_factor_has_device(*, user) -> bool:
     """Whether the account has any confirmed second factor (an app or backup codes)."""
     if not two_factor_available():
         return False
-    from django_otp import user_has_device  # noqa: PLC0415 - django_otp models only with the app installed
+    from django_otp import devices_for_user  # noqa: PLC0415 - django_otp models only with the app installed
 
-    return user_has_device(user, confirmed=True)
+    # A marker device that no one enrols (e.g. the `sso` app's record of a provider's second
+    # factor, glans_enrolled_factor = False) is no factor of the account's own.
+    return any(
+        getattr(device, "glans_enrolled_factor", True)
+        for device in devices_for_user(user, confirmed=True)
+    )
 
 
 def two_factor_reset(*, by, user) -> None:

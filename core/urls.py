@@ -8,7 +8,7 @@ app_name = "glans_accounts"
 urlpatterns = [
     path(
         "login/",
-        auth_views.LoginView.as_view(
+        views.LoginView.as_view(
             template_name="glans_core/registration/login.html",
             authentication_form=views.LoginForm,
             redirect_authenticated_user=True,
@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path(
         "logout/",
-        auth_views.LogoutView.as_view(template_name="glans_core/registration/logged_out.html"),
+        views.LogoutView.as_view(template_name="glans_core/registration/logged_out.html"),
         name="logout",
     ),
     path("start/", views.landing, name="landing"),

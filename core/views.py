@@ -6,6 +6,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, SetPasswordForm, _unicode_ci_compare
 from django.contrib.auth.forms import PasswordResetForm as DjangoPasswordResetForm
@@ -21,6 +22,7 @@ from wagtail import hooks
 
 from . import invitations, services
 from .auth_backends import password_backend
+from .login_options import login_options, logout_options, password_login_allowed
 from .middleware import requires_two_factor
 from .navigation import PROFILE_SECTIONS_HOOK, landing_url_for
 from .two_factor_views import TokenForm as TwoFactorTokenForm
@@ -34,6 +36,43 @@ class LoginForm(AuthenticationForm):
         self.fields["username"].label = gettext_lazy("Gebruikersnaam of e-mailadres")
         self.fields["username"].max_length = 254
         self.fields["username"].widget.attrs["maxlength"] = 254
+
+    def confirm_login_allowed(self, user):
+        super().confirm_login_allowed(user)
+        if not password_login_allowed(user):
+            raise forms.ValidationError(
+                _(
+                    "Je school laat inloggen met een wachtwoord niet toe. Gebruik de knop "
+                    "'Inloggen met …' van je school."
+                ),
+                code="password_login_off",
+            )
+
+
+class LoginView(auth_views.LoginView):
+    """Django's login, plus other ways in (single sign-on buttons from the `sso` app through
+    core.login_options): first when the school is known, and without the password form when
+    that school switched it off."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["login_options"] = login_options(
+            self.request, next_url=self.get_redirect_url() or self.request.GET.get("next", "")
+        )
+        return context
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's logout; the logged-out page also offers logging out at the provider the
+    session came from (single logout), when there is one."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        links = logout_options(request)
+        if not links:
+            return response
+        # Instead of the usual redirect: the logged-out page, with the provider's logout.
+        return self.render_to_response({**self.get_context_data(), "logout_links": links})
 
 
 class ProfileForm(forms.Form):
@@ -167,7 +206,11 @@ def invitation(request, token):
         login(request, user, backend=password_backend())
         messages.success(request, _("Je wachtwoord is opgeslagen. Welkom bij GLANS!"))
         return redirect("glans_accounts:landing")
-    return render(request, "glans_core/invitation.html", {"form": form, "invited": user})
+    return render(
+        request,
+        "glans_core/invitation.html",
+        {"form": form, "invited": user, "login_options": login_options(request, user=user)},
+    )
 
 
 class PasswordResetForm(DjangoPasswordResetForm):
@@ -223,6 +266,7 @@ def login_locked_out(request, original_response=None, credentials=None):
         "glans_core/registration/login.html",
         {
             "form": AuthenticationForm(request),
+            "login_options": login_options(request),
             "locked_out": _(
                 "Je kunt tijdelijk niet inloggen: er is te vaak een verkeerd wachtwoord "
                 "gebruikt. Probeer het over %(minutes)s minuten opnieuw, of vraag de "

@@ -24,5 +24,8 @@ urlpatterns = [
     re_path(r"^api/v1/", api_not_found),
 ]
 
+if apps.is_installed("glans_learning.sso"):  # single sign-on (docs/sso.md)
+    urlpatterns.insert(0, path("accounts/", include("glans_learning.sso.urls")))
+
 if apps.is_installed("glans_learning.lti"):  # the LTI tool (docs/lti.md)
     urlpatterns.insert(0, path("lti/", include("glans_learning.lti.urls")))

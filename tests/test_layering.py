@@ -22,6 +22,7 @@ LAYERS = [
     "credentials",
     "certification",
     "lti",
+    "sso",
 ]
 # Each app's rank; apps of equal rank share a layer and may not import each other.
 RANK = {
@@ -33,6 +34,7 @@ RANK = {
     "credentials": 4,
     "certification": 5,
     "lti": 5,
+    "sso": 5,
 }
 
 

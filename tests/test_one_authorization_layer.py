@@ -14,6 +14,7 @@ APPS = [
     "courses",
     "credentials",
     "certification",
+    "sso",
 ]
 
 # Reading these is deciding from roles: the role look-up and its flags. (Role codes as data —

@@ -262,6 +262,22 @@ EXPECTED |= {
     "GET glans_lti:launch": everyone(405),
     "GET glans_lti:login": everyone(400),
     "GET glans_lti:pick": everyone(403),
+    # Single sign-on (docs/sso.md): allauth's protocol endpoints answer 404 for a provider
+    # that is not configured (the ACS only stores the post and moves on), its error pages
+    # are public, its signup form is not used, its connections page is the profile; a
+    # pending membership is decided by whoever manages the school.
+    "GET openid_connect_login": everyone(404),
+    "GET openid_connect_callback": everyone(404),
+    "GET saml_login": everyone(404),
+    "GET saml_acs": everyone(302),
+    "GET saml_finish_acs": everyone(404),
+    "GET saml_sls": everyone(404),
+    "GET saml_metadata": everyone(404),
+    "GET socialaccount_login_error": everyone(),
+    "GET socialaccount_login_cancelled": everyone(),
+    "GET socialaccount_signup": everyone(404),
+    "GET socialaccount_connections": allow(USERS, status=302),
+    "POST glans_sso_join_request_decide": allow({"director", "admin"}, status=302),
 }
 
 
@@ -359,6 +375,16 @@ EXPECTED |= _admin(
 # LTI: registering platforms and placing them at a school is the platform admins' work.
 for _model in ("ltiregistration", "ltideployment", "placement"):
     EXPECTED |= _admin(_model, ADMIN, ADMIN, ADMIN)
+# Single sign-on: identity providers are the platform admins'; whether a school keeps
+# password login is its director's (and the platform admins') call.
+EXPECTED |= _admin("identityprovider", ADMIN, ADMIN, ADMIN)
+EXPECTED |= _admin(
+    "schoolloginsettings",
+    ADMIN | SCHOOL_LEADS,
+    {"admin", "director"},
+    {"admin", "other_director"},
+    scoped=SCHOOL_LEADS,
+)
 EXPECTED |= _admin(
     "enrollment",
     {"admin", "trainer"} | TEAM_LEADS,
@@ -625,8 +651,23 @@ def world(
         "ltideployment": LtiDeployment.objects.create(registration=registration, deployment_id="1"),
         "placement": Placement.objects.create(registration=registration, unit=zonnebloem),
     }
+    from glans_learning.sso.models import IdentityProvider, SchoolLoginSettings
+
+    provider = IdentityProvider.objects.create(
+        slug="zonnebloem",
+        name="De Zonnebloem",
+        protocol="oidc",
+        board=zonnebloem.board,
+        email_domains="zonnebloem.example",
+        server_url="https://login.zonnebloem.example",
+        client_id="glans",
+    )
+    provider.units.set([zonnebloem])
+    objects["own"]["schoolloginsettings"] = SchoolLoginSettings.objects.create(unit=zonnebloem)
+    objects["other"]["schoolloginsettings"] = SchoolLoginSettings.objects.create(unit=regenboog)
     for which in ("own", "other"):
         objects[which] |= lti
+        objects[which]["identityprovider"] = provider
         objects[which] |= {
             "accreditation": accreditation,
             "certificate": certificate,
@@ -740,6 +781,14 @@ def _request(world, key, client):
         "glans_measurement:board": [unit.board_id],
         "glans_accounts:email_change_confirm": ["niet-geldig"],
         "glans_lti:login": [world["objects"]["own"]["ltiregistration"].uuid],
+        "openid_connect_login": ["nergens"],
+        "openid_connect_callback": ["nergens"],
+        "saml_login": ["nergens"],
+        "saml_acs": ["nergens"],
+        "saml_finish_acs": ["nergens"],
+        "saml_sls": ["nergens"],
+        "saml_metadata": ["nergens"],
+        "glans_sso_join_request_decide": [unit.pk],
         "glans_courses:assessment_record": [world["programme"].pk],
         "glans_courses:assessment_decide": [999999],
         "glans_credentials:certificate_pdf": [world["certificate"].code],

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
+from wagtail import hooks
 
 from glans_learning.organisations import permissions
 from glans_learning.organisations.utils import parse_id
@@ -19,6 +20,10 @@ from glans_learning.organisations.utils import parse_id
 from .. import services, staff_reminders
 from ..models import ProgrammePage
 from ..selectors.staff import unit_staff_status
+
+# Hook for apps above courses that add a panel to the page: `hook(request, unit) -> str`
+# (HTML, or "" for nothing), e.g. the `sso` app's memberships waiting for the director.
+TEAM_MISSING_PANELS_HOOK = "glans_team_missing_panels"
 
 
 def _unit_and_programme(request, unit_id):
@@ -81,6 +86,11 @@ def team_missing(request, unit_id):
             "unit": unit,
             "programme": programme,
             "programmes": programmes,
+            "panels": [
+                html
+                for hook in hooks.get_hooks(TEAM_MISSING_PANELS_HOOK)
+                if (html := hook(request, unit))
+            ],
             **unit_staff_status(unit=unit, programme=programme),
         },
     )

@@ -29,6 +29,9 @@ GLANS_APPS = [
     # The LTI 1.3 tool (the `lti` extra): django-lti's models, then the GLANS tool.
     "lti_tool",
     "glans_learning.lti",
+    # Single sign-on (the `sso` extra, docs/sso.md): allauth's OpenID Connect and SAML
+    # providers; the GLANS app configures them per board or school.
+    "glans_learning.sso",
 ]
 
 INSTALLED_APPS = [
@@ -40,6 +43,11 @@ INSTALLED_APPS = [
     "django_otp",
     "django_otp.plugins.otp_totp",
     "django_otp.plugins.otp_static",
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
     "wagtail.contrib.settings",
@@ -81,6 +89,8 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "glans_learning.core.middleware.AdminTwoFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # django-allauth (single sign-on, docs/sso.md).
+    "allauth.account.middleware.AccountMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Content-Security-Policy (django-csp; glans_learning.core.csp adds 'unsafe-eval' only on
     # pages with an exercise that needs it). See docs/security.md.
@@ -159,9 +169,36 @@ GLANS_EMAIL_CHANGE_MAX_AGE = env_int("GLANS_EMAIL_CHANGE_MAX_AGE", 60 * 60 * 24)
 # How long an invitation's set-password link stays valid (seconds); re-send for a new one.
 GLANS_INVITATION_MAX_AGE = env_int("GLANS_INVITATION_MAX_AGE", 60 * 60 * 24 * 14)
 
+# Single sign-on (docs/sso.md). Providers are configured in the admin; allauth only runs the
+# protocols. Logins go through the GLANS adapter (linking rules, pending memberships); no
+# allauth signup form, no e-mail verification of its own (the provider vouches or nobody).
+SOCIALACCOUNT_ADAPTER = "glans_learning.sso.adapter.GlansSocialAccountAdapter"
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_STORE_TOKENS = False
+# The login buttons are links (GET): a form posted here and redirected to the provider would
+# need the provider's address in the CSP's form-action on every page. allauth's state
+# parameter (and PKCE for OpenID Connect) still ties the answer to this browser.
+SOCIALACCOUNT_LOGIN_ON_GET = True
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"OAUTH_PKCE_ENABLED": True}}
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("GLANS_SSO_TIMEOUT_SECONDS", 10)
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = False
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("GLANS_SSO_HTTP_PROTOCOL", "http")  # production: https
+# Roles that need two factors may count the provider's MFA (amr/acr, SAML AuthnContext) when
+# the site opts in here and the provider's own setting says so too.
+GLANS_SSO_ACCEPT_PROVIDER_MFA = env_bool("GLANS_SSO_ACCEPT_PROVIDER_MFA", False)
+# The SAML service provider's own key and certificate (PEM files), for IdPs that want signed
+# requests (Entree Federatie: a self-signed SHA-256 certificate in our metadata).
+GLANS_SSO_SAML_SP_KEY_FILE = env_str("GLANS_SSO_SAML_SP_KEY_FILE")
+GLANS_SSO_SAML_SP_CERT_FILE = env_str("GLANS_SSO_SAML_SP_CERT_FILE")
+
 LOGIN_URL = "glans_accounts:login"
 LOGIN_REDIRECT_URL = "glans_accounts:profile"
 LOGOUT_REDIRECT_URL = "/"
+# After the identity provider's single logout (SAML LogoutResponse): back to the login page.
+ACCOUNT_LOGOUT_REDIRECT_URL = LOGIN_URL
 
 # Dutch first, English second.
 LANGUAGE_CODE = "nl"

@@ -27,6 +27,8 @@ SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
+# Redirect and callback addresses given to identity providers (docs/sso.md).
+ACCOUNT_DEFAULT_HTTP_PROTOCOL = env_str("GLANS_SSO_HTTP_PROTOCOL", "https")
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 31536000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
 # HSTS preload is a decision of whoever owns the domain (it binds every subdomain and is slow

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.integration
 APPS = ("core", "organisations", "content", "measurement", "courses", "credentials")
 PACKAGED = {
     "glans_learning": "glans_learning",
-    **{app: f"glans_learning/{app}" for app in (*APPS, "certification", "lti")},
+    **{app: f"glans_learning/{app}" for app in (*APPS, "certification", "lti", "sso")},
 }
 
 

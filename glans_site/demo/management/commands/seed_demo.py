@@ -95,6 +95,7 @@ class Command(BaseCommand):
             seed_measurement(units=units, users=users, password=DEMO_PASSWORD)
             seed_certification(units=units, users=users)
             self._lti(units)
+            self._sso(units, users)
             codes = self._two_factor_codes(users)
         self.stdout.write(
             self.style.SUCCESS("Demo data ready. Log in with e.g. beheerder / glans-demo.")
@@ -131,6 +132,41 @@ class Command(BaseCommand):
         )
         Placement.objects.get_or_create(
             registration=registration, defaults={"unit": units["zonnebloem"]}
+        )
+
+    def _sso(self, units, users):
+        """De Zonnebloem's identity provider (docs/sso.md): the loopback OpenID Connect
+        provider that `make demo-sso` starts (scripts/demo_idp.py, port SSO_PORT, default
+        8010), so "Inloggen met De Zonnebloem" works for leraar.zonnebloem / glans-demo.
+        Published demo values; without `make demo-sso` the button says the provider is down."""
+        import os
+
+        from django.apps import apps
+
+        if not apps.is_installed("glans_learning.sso"):
+            return
+        from glans_learning.sso.models import IdentityProvider, Protocol, SchoolLoginSettings
+        from glans_learning.sso.services import provider_save
+
+        port = os.environ.get("SSO_PORT", "8010") or "8010"
+        provider = IdentityProvider.objects.filter(slug="zonnebloem").first() or IdentityProvider(
+            slug="zonnebloem"
+        )
+        provider.name = "De Zonnebloem"
+        provider.protocol = Protocol.OIDC
+        provider.board = units["zonnebloem"].board
+        provider.email_domains = "demo.glans.invalid"
+        provider.server_url = f"http://127.0.0.1:{port}"
+        provider.client_id = "glans-demo-zonnebloem"
+        provider_save(
+            by=users["beheerder"],
+            provider=provider,
+            units=[units["zonnebloem"]],
+            secret="glans-demo-zonnebloem-oidc-secret",  # noqa: S106 - published demo value
+        )
+        # Password login stays on, so the demo's teachers keep working without the IdP.
+        SchoolLoginSettings.objects.get_or_create(
+            unit=units["zonnebloem"], defaults={"password_login": True}
         )
 
     def _two_factor_codes(self, users) -> dict[str, list[str]]:
