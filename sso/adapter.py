@@ -122,9 +122,11 @@ class GlansSocialAccountAdapter(DefaultSocialAccountAdapter):
             REQUEST_ATTR,
             {"provider": row.pk, "mfa": accepted, "saml": _saml_logout(login_info)},
         )
+        # Like the password login: on to the person's own start page unless a page was asked.
+        after = sociallogin.state.get("next") or reverse("glans_accounts:landing")
+        sociallogin.state["next"] = after
         if requires_two_factor(user) and not accepted:
             # The provider's answer does not count as the second factor here: verify one.
-            after = sociallogin.state.get("next") or reverse("glans_accounts:landing")
             sociallogin.state["next"] = (
                 reverse("glans_accounts:two_factor") + "?" + urlencode({"next": after})
             )

@@ -17,6 +17,7 @@ from allauth.socialaccount.models import SocialAccount
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 
+from glans_learning.core.navigation import landing_url_for
 from glans_learning.organisations.models import Membership
 from glans_learning.sso import services
 from glans_learning.sso.models import (
@@ -414,6 +415,8 @@ def test_the_demo_teacher_logs_in_with_de_zonnebloem(live_server, page, settings
         page.locator("input[name=password]").fill(account["password"])
         page.locator("button[type=submit]").click()
         page.wait_for_url(lambda url: url.startswith(base) and "/interaction/" not in url)
+        # Like after the password login: the teacher's own start page (Mijn leerroute).
+        assert page.url == base + landing_url_for(teacher)
         assert logged_in_username(page, base) == account["email"]
         assert SocialAccount.objects.get(provider="zonnebloem").user == teacher
 
