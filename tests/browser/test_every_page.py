@@ -51,6 +51,8 @@ SKIP = re.compile(
     r"\.svg$|format=|export|pdf=|/agenda/|/ob[23]/|/jwks|/issuer|/status/|/badge)"
 )
 
+SSO_HANDOFF = re.compile(r"/accounts/(oidc|saml)/[^/]+/login/")
+
 
 def _shape(path: str) -> str:
     """Pages of one kind share a shape: ids become N; a page under a course module counts
@@ -128,7 +130,10 @@ def test_every_page_a_role_reaches_fits_a_phone_and_passes_axe(live_server, brow
                         break
                     raise
                 where = f"{username} {viewport['width']}px {path}"
-                if response is None or response.status != 200:
+                # The demo's school provider (make demo-sso) is not running here: its
+                # hand-off answers with the Dutch "provider unreachable" page, checked too.
+                expected = 503 if SSO_HANDOFF.match(path) else 200
+                if response is None or response.status != expected:
                     problems.append(f"{where}: HTTP {response.status if response else '?'}")
                     break
                 if "text/html" not in (response.headers.get("content-type") or ""):
