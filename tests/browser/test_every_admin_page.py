@@ -8,7 +8,8 @@ The screens are found from what the admin registers, not from a hand list: every
 viewset and snippet (listing, create form, edit form and inspect view of one object), the
 page editor and the create form of every page type, every settings model, and the pages
 the sidebar menu and the screens themselves link to (bounded: one screen of a shape, e.g.
-one edit form per model). Desktop width: Wagtail's admin is the desktop workplace.
+one edit form per model). Axe at desktop width; each checked screen also at 375 px,
+where nothing may scroll sideways.
 
 Wagtail's own core UI has a few violations the project cannot change from its templates;
 WAGTAIL_CORE lists them, each narrowed to one rule and one selector, with the reason. A
@@ -191,8 +192,12 @@ def _violations(page, path) -> list[str]:
     return out
 
 
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 375, "height": 812}
+
+
 def _login(browser, base, username, second_factor):
-    context = browser.new_context(locale="nl-NL", viewport={"width": 1280, "height": 800})
+    context = browser.new_context(locale="nl-NL", viewport=DESKTOP)
     page = context.new_page()
     demo_login(page, base, username)
     if second_factor:
@@ -251,6 +256,12 @@ def test_every_admin_screen_a_role_reaches_passes_axe(live_server, browser, sett
                 continue
             checked[shape] = username
             problems += [f"{username} {path}: axe {v}" for v in _violations(page, path)]
+            # The same screen on a phone: nothing scrolls sideways (Wagtail's admin reflows).
+            page.set_viewport_size(PHONE)
+            widths = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+            if widths[0] > widths[1]:
+                problems.append(f"{username} {path}: scrolls sideways at 375 px {widths}")
+            page.set_viewport_size(DESKTOP)
         context.close()
     elapsed = time.monotonic() - started
     print(f"admin walk: {len(checked)} screens checked in {elapsed:.0f} s; reached {reached}")
