@@ -16,3 +16,9 @@ class ContentConfig(AppConfig):
             from .xblocks import templates
 
             templates.install()
+            # The exercise runtime and the allowed exercise types are loaded at start-up,
+            # not by the first lesson with an exercise after a deploy (issue #30: a first
+            # view within 3x a warm one; importing them costs about 0.4 s).
+            from .xblocks import render
+
+            render.warm_up()

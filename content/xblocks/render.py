@@ -13,16 +13,25 @@ from django.utils.translation import gettext as _
 
 from glans_learning.core.csp import allow_eval, nonce
 
-from . import allowed_types, ids, is_allowed, unavailable_html, xblock_installed
+from . import allowed_types, ids, is_allowed, load_class, unavailable_html, xblock_installed
 from .runtime import GlansRuntime, OlxError, StateStore
 from .services import ReplaceUrlsService
 
 logger = logging.getLogger(__name__)
 
 
-def exercise_render(*, request, page, block_id: str, value) -> str:
+def warm_up() -> None:
+    """Load the classes of the allowed exercise types (plugin entry points are looked up
+    once and kept); a type that is missing or broken stays "not available"."""
+    for block_type in allowed_types():
+        load_class(block_type)
+
+
+def exercise_render(*, request, page, block_id: str, value, states: dict | None = None) -> str:
     """HTML for one exercise on a page: the block's student view wrapped for the JavaScript
-    runtime, its resources (once per request), or a friendly "not available" notice."""
+    runtime, its resources (once per request), or a friendly "not available" notice.
+    `states` replaces the learners' stored state (the warm-up renders with none, so that it
+    reads nothing from the database)."""
     block_type = value.get("xblock_type") or ""
     if not xblock_installed():
         return unavailable_html("not_installed")
@@ -44,7 +53,9 @@ def exercise_render(*, request, page, block_id: str, value) -> str:
         block_type=block_type,
         persist=False,  # rendering never writes; handlers do
         preview=preview,
-        prefetched=_page_states(request, user, page_id, StateStore),
+        prefetched=(
+            states if states is not None else _page_states(request, user, page_id, StateStore)
+        ),
     )
     try:
         block = runtime.load_block(value.get("olx") or "")
