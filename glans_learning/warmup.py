@@ -45,7 +45,7 @@ OLX = {
 
 
 def _block_templates():
-    from glans_learning.content.blocks import LessonStreamBlock
+    from glans_learning.content.blocks import LessonStreamBlock  # noqa: PLC0415 - after app loading
 
     for block in LessonStreamBlock().child_blocks.values():
         name = getattr(block.meta, "template", None)
@@ -69,8 +69,8 @@ def warm_up() -> float:
 
 
 def _templates():
-    from django.template import TemplateDoesNotExist
-    from django.template.loader import get_template
+    from django.template import TemplateDoesNotExist  # noqa: PLC0415 - after app loading
+    from django.template.loader import get_template  # noqa: PLC0415 - after app loading
 
     for name in (*TEMPLATES, *_block_templates()):
         try:
@@ -80,11 +80,11 @@ def _templates():
 
 
 def _exercises():
-    from glans_learning.content.xblocks import allowed_types, xblock_installed
+    from glans_learning.content.xblocks import allowed_types, xblock_installed  # noqa: PLC0415 - after app loading
 
     if not xblock_installed():
         return
-    from glans_learning.content.xblocks.render import exercise_render
+    from glans_learning.content.xblocks.render import exercise_render  # noqa: PLC0415 - optional: the xblocks extra
 
     for block_type in allowed_types():
         exercise_render(
