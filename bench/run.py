@@ -183,6 +183,12 @@ def main() -> int:
             exercise_url = exercise_lesson.url
     urls["lesson page, 3 XBlock exercises"] = exercise_url
 
+    if os.environ.get("BENCH_ONLY"):  # a regular expression: measure only these pages
+        import re
+
+        keep = re.compile(os.environ["BENCH_ONLY"])
+        urls = {n: u for n, u in urls.items() if n.startswith("plain") or keep.search(n)}
+
     # A live database has planner statistics (autovacuum on PostgreSQL); freshly filled
     # tables don't, and PostgreSQL then picks nested loops that a real site never sees.
     from django.db import connection
