@@ -242,6 +242,10 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "englishsite.settings")
 application = get_wsgi_application()
+
+from glans_learning.warmup import warm_up  # noqa: E402 - as docs/install.md advises
+
+warm_up()
 """
 
 
@@ -424,6 +428,11 @@ def gunicorn(python, site):
         except subprocess.TimeoutExpired:
             server.kill()
             server.wait()
+    # The warm-up ran in the worker (docs/install.md) and did not fail, with or without the
+    # xblocks extra (a failure is logged, not raised, so it would show only here).
+    errors = server.stderr.read()
+    assert "Warm-up failed" not in errors, errors[-3000:]
+    assert "failed to render" not in errors, errors[-3000:]
 
 
 def _handler(name):
