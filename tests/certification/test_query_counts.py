@@ -83,3 +83,48 @@ def test_certification_overview_is_flat_in_schools_and_applications(
     )
     _applications(zonnebloem.board, year, director, auditor, second_auditor, 8)
     assert count_queries(client, url) == small
+
+
+def test_workshop_and_tdt_figures_count_in_one_query_each(
+    tmp_path, zonnebloem, regenboog, year, django_assert_num_queries
+):
+    """The pre-checks' figures: each read as one aggregate (they were two counts)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from glans_learning.certification.selectors import tdt_figures, workshop_figures
+    from glans_learning.courses.models import Enrollment, ProgrammeCompletion, SessionRegistration
+    from tests.builders import build_programme
+    from tests.factories import SessionFactory, person
+
+    workshop = build_programme(tmp_path, slug="workshop", modules=1, lessons_per_module=1)
+    people = [person(f"collega-{i}", unit=zonnebloem, roles=["tdt_participant"]) for i in range(4)]
+    for i, user in enumerate(people[:3]):
+        Enrollment.objects.create(user=user, programme=workshop, school_year=year, unit=zonnebloem)
+        if i == 0:
+            ProgrammeCompletion.objects.create(
+                user=user, programme=workshop, completed_at=timezone.now()
+            )
+    outsider = person("elders", unit=regenboog, roles=["tdt_participant"])
+    Enrollment.objects.create(user=outsider, programme=workshop, school_year=year, unit=regenboog)
+    past = timezone.now() - datetime.timedelta(days=3)
+    meeting = SessionFactory(
+        programme=workshop, kind="tdt", school_year=year, starts_at=past, unit=None
+    )
+    for user, attendance in zip(
+        [*people, outsider], ["present", "made_up", "absent", "unknown", "present"], strict=True
+    ):
+        SessionRegistration.objects.create(session=meeting, user=user, attendance=attendance)
+    with django_assert_num_queries(1):
+        assert workshop_figures(unit=zonnebloem, school_year=year) == {
+            "enrolled": 3,
+            "completed": 1,
+            "share": 33,
+        }
+    with django_assert_num_queries(1):
+        assert tdt_figures(unit=zonnebloem, school_year=year) == {
+            "registrations": 3,
+            "attended": 2,
+            "share": 67,
+        }
