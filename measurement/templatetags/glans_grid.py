@@ -3,6 +3,7 @@ per family was most of the grid's time. The markup is the one the template loop 
 (tests/measurement/test_grid_rows.py compares the two, in Dutch and English)."""
 
 from django import template
+from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
@@ -84,4 +85,31 @@ def grid_rows(grid, next_steps):
             )
         out.append("\n  </tr>\n  ")
         parts.append("".join(out))
+    return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def _n(value) -> str:
+    """As `{{ value }}` renders a number: localized, then escaped."""
+    return conditional_escape(localize(value))
+
+
+@register.simple_tag
+def measurement_cells(cells):
+    """The school dashboard's `<td>` cells of one row (per moment: share glanst, or '<n'
+    when suppressed, and what is open), as the template loop with an include per cell
+    rendered them (tests/measurement/test_grid_rows.py compares the two)."""
+    hidden = _("minder dan %(n)s relaties of waarderingen: niet getoond")
+    open_text = _("(%(open)s open, %(without)s zonder stap)")
+    parts = []
+    for c in cells:
+        if c.get("suppressed"):
+            share = (
+                f'<span title="{hidden % {"n": _n(c["min_cell"])}}">&lt;{_n(c["min_cell"])}</span>'
+            )
+        elif c["share_positive"] is None:
+            share = "–"
+        else:
+            share = f"{_n(c['share_positive'])}%"
+        counts = open_text % {"open": _n(c["not_rated"]), "without": _n(c["dull_without_step"])}
+        parts.append(f'<td>{share}\n <span class="help">{counts}</span></td>')
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

@@ -73,3 +73,41 @@ def test_grid_rows_are_the_template_loops_markup(language, open_moment):
     assert "A&lt;1&gt;" in after and "Kind &amp; co" in after
     assert ("&lt;snel&gt;" in after) == open_moment
     assert after == before
+
+
+CELLS_LOOP = """{% load i18n %}{% for c in cells %}<td>{% include "glans_measurement/includes/cell.html" %} <span class="help">{% blocktranslate with open=c.not_rated without=c.dull_without_step %}({{ open }} open, {{ without }} zonder stap){% endblocktranslate %}</span></td>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["nl", "en"])
+def test_measurement_cells_are_the_template_loops_markup(language):
+    cells = [
+        {
+            "suppressed": True,
+            "min_cell": 5,
+            "share_positive": None,
+            "not_rated": 1,
+            "dull_without_step": 0,
+        },
+        {
+            "suppressed": False,
+            "min_cell": 5,
+            "share_positive": None,
+            "not_rated": 1200,
+            "dull_without_step": 3,
+        },
+        {
+            "suppressed": False,
+            "min_cell": 5,
+            "share_positive": 66.7,
+            "not_rated": 0,
+            "dull_without_step": 12,
+        },
+    ]
+    engine = engines["django"]
+    with translation.override(language):
+        before = engine.from_string(CELLS_LOOP).render({"cells": cells})
+        after = engine.from_string("{% load glans_grid %}{% measurement_cells cells %}").render(
+            {"cells": cells}
+        )
+    assert "&lt;5" in after and "–" in after
+    assert after == before
