@@ -27,7 +27,7 @@ def _client(user):
     return log_in(Client(), user)
 
 
-def _rated_groups(unit, year, groups, families, moments):
+def _rated_groups(unit, year, groups, families, moments, today):
     """`groups` groups of `families` pseudonymous relationships (no labels), each rated at
     every past moment (bulk)."""
     from glans_learning.measurement import services
@@ -63,7 +63,7 @@ def _rated_groups(unit, year, groups, families, moments):
                 )
                 for i, rel in enumerate(rels)
                 for m, moment in enumerate(moments)
-                if moment.date < datetime.date.today()
+                if moment.date < today
             ]
         )
         made.append(group)
@@ -133,7 +133,7 @@ def build(*, board, year, workdir, learner, learner_client) -> dict:
             closes_on=today + datetime.timedelta(days=7),
         )
     )
-    groups = _rated_groups(school, year, SCHOOL_GROUPS, GRID_FAMILIES, moments)
+    groups = _rated_groups(school, year, SCHOOL_GROUPS, GRID_FAMILIES, moments, today)
     teacher = person("leerkracht", unit=school, roles=["learner"])
     teacher.glans_memberships.get(unit=school).groups.add(groups[0])
     forget_roles(teacher)
