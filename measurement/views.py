@@ -34,9 +34,7 @@ def index(request):
     }
     context["turnarounds"] = selectors.turnarounds(user=request.user)
     if context["groups"]:
-        context["appreciation"] = selectors.appreciation_week(
-            user=request.user, opted_in_only=True
-        )
+        context["appreciation"] = selectors.appreciation_week(user=request.user, opted_in_only=True)
     if not any(
         [
             context["groups"],
