@@ -7,7 +7,7 @@ import difflib
 import re
 from html import unescape
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -198,14 +198,13 @@ def workshop_figures(*, unit, school_year) -> dict:
         programme__audience=Audience.WORKSHOP,
         status=Enrollment.Status.ACTIVE,
     )
-    total = enrolments.count()
-    done = enrolments.filter(
-        Exists(
-            ProgrammeCompletion.objects.filter(
-                user_id=OuterRef("user_id"), programme_id=OuterRef("programme_id")
-            )
+    completed = Exists(
+        ProgrammeCompletion.objects.filter(
+            user_id=OuterRef("user_id"), programme_id=OuterRef("programme_id")
         )
-    ).count()
+    )
+    counts = enrolments.aggregate(total=Count("pk"), done=Count("pk", filter=completed))
+    total, done = counts["total"], counts["done"]
     return {
         "enrolled": total,
         "completed": done,
@@ -222,8 +221,10 @@ def tdt_figures(*, unit, school_year) -> dict:
         session__school_year=school_year,
         session__ends_at__lte=timezone.now(),
     ).exclude(attendance=Attendance.UNKNOWN)
-    total = regs.count()
-    attended = regs.filter(attendance__in=list(ATTENDED)).count()
+    counts = regs.aggregate(
+        total=Count("pk"), attended=Count("pk", filter=Q(attendance__in=list(ATTENDED)))
+    )
+    total, attended = counts["total"], counts["attended"]
     return {
         "registrations": total,
         "attended": attended,
@@ -255,7 +256,8 @@ def _share_evidence(figures, threshold, *, none_text, text) -> dict:
     }
 
 
-def criterion_evidence(criterion, *, unit, school_year, handbook=None) -> dict:
+def criterion_evidence(criterion, *, unit, school_year, handbook=None, sections=None) -> dict:
+    """`sections`: the handbook's sections, when the caller has read them already."""
     kind = criterion.evidence_type
     if kind == EvidenceType.MEASUREMENT:
         return _measurement_evidence(criterion, unit, school_year)
@@ -301,7 +303,7 @@ def criterion_evidence(criterion, *, unit, school_year, handbook=None) -> dict:
     # A handbook section: written when it has some substance.
     text = ""
     if handbook is not None:
-        for section in handbook.sections.all():
+        for section in handbook.sections.all() if sections is None else sections:
             if section.criterion_id == criterion.pk:
                 text = plain_text(section.body)
     chars = len(text)
@@ -332,12 +334,18 @@ def prechecks(*, unit, school_year=None, handbook=None, criterion_set=None) -> l
     if criterion_set is None or school_year is None:
         return []
     rows = []
+    # The handbook's sections are read once, not once per handbook criterion.
+    sections = list(handbook.sections.all()) if handbook is not None else None
     for criterion in criterion_set.criteria.all():
         rows.append(
             {
                 "criterion": criterion,
                 **criterion_evidence(
-                    criterion, unit=unit, school_year=school_year, handbook=handbook
+                    criterion,
+                    unit=unit,
+                    school_year=school_year,
+                    handbook=handbook,
+                    sections=sections,
                 ),
             }
         )

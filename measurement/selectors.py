@@ -500,15 +500,18 @@ def neutral_relationships(*, user, today=None) -> list[Relationship]:
     )
 
 
-def appreciation_week(*, user, today=None) -> dict:
+def appreciation_week(*, user, today=None, opted_in_only=False) -> dict | None:
     """The teacher's own 3-op-1 week: opt-in, the families rated neutraal, this week's ticks
     and the streak (consecutive weeks with the goal met, up to this or last week). Only ever
-    for `user` themselves."""
+    for `user` themselves. With `opted_in_only`, None (and no further reads) for a teacher
+    who has not opted in."""
 
     today = today or timezone.localdate()
     monday = week_start(today)
     preference = AppreciationPreference.objects.filter(user=user).first()
     channel = preference.channel if preference else ""
+    if opted_in_only and not channel:
+        return None
     counts = {
         row["week__week"]: row["n"]
         for row in AppreciationTick.objects.filter(week__teacher=user)

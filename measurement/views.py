@@ -34,8 +34,7 @@ def index(request):
     }
     context["turnarounds"] = selectors.turnarounds(user=request.user)
     if context["groups"]:
-        week = selectors.appreciation_week(user=request.user)
-        context["appreciation"] = week if week["channel"] else None
+        context["appreciation"] = selectors.appreciation_week(user=request.user, opted_in_only=True)
     if not any(
         [
             context["groups"],
@@ -81,8 +80,8 @@ def group_grid(request, group_id):
 def _group_appreciation(user, group):
     """The teacher's own 3-op-1 week, narrowed to the families of this group; None when the
     teacher has not opted in."""
-    week = selectors.appreciation_week(user=user)
-    if not week["channel"]:
+    week = selectors.appreciation_week(user=user, opted_in_only=True)
+    if week is None:
         return None
     return {**week, "families": [rel for rel in week["families"] if rel.group_id == group.pk]}
 

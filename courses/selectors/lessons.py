@@ -125,12 +125,29 @@ def practice_lessons(*, slugs, types) -> tuple[list[dict], list[dict]]:
     """For the rating grid's "from dof to practice" (measurement asks through a hook): the live
     lessons with one of `slugs` (the lesson steps) and those holding an exercise of one of
     `types`, trainer guides left out, in tree order."""
+    # Every lesson's slug and exercise summary are read as plain values; only the few that
+    # match become page objects (for their URL). Page objects with their bodies for every
+    # lesson of the site made this most of the grid's time (issue #30).
+    types = set(types)
+    chosen = {}
+    for pk, slug, summary in (
+        LessonPage.objects.live()
+        .filter(is_trainer_guide=False)
+        .order_by("path")
+        .values_list("pk", "slug", "activity_summary")
+    ):
+        if slug in slugs:
+            chosen[pk] = "step"
+        elif {a.get("xblock_type") for a in summary or []} & types:
+            chosen[pk] = "exercise"
     steps, exercises = [], []
-    for lesson in LessonPage.objects.live().filter(is_trainer_guide=False).order_by("path"):
-        kinds = {a.get("xblock_type") for a in lesson.activity_summary or []}
+    if not chosen:
+        return steps, exercises
+    for lesson in (
+        LessonPage.objects.filter(pk__in=list(chosen))
+        .only("id", "slug", "title", "path", "depth", "url_path")
+        .order_by("path")
+    ):
         item = {"slug": lesson.slug, "title": lesson.title, "url": lesson.url}
-        if lesson.slug in slugs:
-            steps.append(item)
-        elif kinds & set(types):
-            exercises.append(item)
+        (steps if chosen[lesson.pk] == "step" else exercises).append(item)
     return steps, exercises

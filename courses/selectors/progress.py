@@ -3,9 +3,10 @@ team dashboard. A fixed number of queries, whatever the size of the programme or
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from ..completion import rules
@@ -23,9 +24,9 @@ from ..models import (
     SessionRegistration,
 )
 from . import raw
-from .outline import programme_outline
-from .rows import ProgressRow
-from .sessions import programme_sessions_for
+from .outline import STEP, programme_outline
+from .rows import LessonItem, ModuleItem, ProgressRow, module_minutes
+from .sessions import programme_sessions_for, sessions_visible_to
 
 
 def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
@@ -160,16 +161,121 @@ def learner_dashboard(*, user, detailed=False):
         .select_related("programme", "school_year")
         .order_by("programme__path")
     )
-    states = [
-        programme_progress(user=user, programme=e.programme, enrollment=e, detailed=detailed)
-        for e in enrollments
-    ]
+    states = _enrolled_progress(user=user, enrollments=enrollments, detailed=detailed)
     upcoming = list(
         Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now())
         .select_related("programme")
         .order_by("starts_at")[:10]
     )
     return {"states": states, "upcoming_sessions": upcoming}
+
+
+def _enrolled_progress(*, user, enrollments, detailed=False) -> list:
+    """`programme_progress` for each enrolment, read for all of them at once: a fixed number
+    of queries, whatever the number of enrolments and lessons (issue #30). The same reads and
+    rules as `programme_progress`, each widened from one programme to all of them."""
+    if not enrollments:
+        return []
+    programmes = {e.programme_id: e.programme for e in enrollments}
+    paths = [p.path for p in programmes.values()]
+    # One tree read below the programmes' common ancestor (with one enrolment: the programme
+    # itself), split per programme as programme_outline does.
+    under = os.path.commonprefix(paths)
+    under = under[: len(under) - len(under) % STEP]
+    depths = sorted({p.depth + d for p in programmes.values() for d in (1, 2)})
+    by_path = {p.path: p for p in programmes.values()}
+    outlines: dict[int, dict] = {pk: {} for pk in programmes}
+    bases = {pk: p.get_url() or "" for pk, p in programmes.items()}
+    for item in raw.tree_items(under=under, depths=depths, detailed=detailed):
+        if isinstance(item, ModuleItem):
+            programme = by_path.get(item.path[:-STEP])
+            if programme is not None:
+                item.href = f"{bases[programme.pk]}{item.slug}/"
+                outlines[programme.pk][item.path] = item
+        elif isinstance(item, LessonItem):
+            programme = by_path.get(item.path[: -2 * STEP])
+            module = outlines[programme.pk].get(item.path[:-STEP]) if programme else None
+            if module is not None:
+                item.href = f"{module.href}{item.slug}/"
+                module.outline_lessons.append(item)
+    modules_of = {}
+    for pk, modules in outlines.items():
+        for module in modules.values():
+            module.estimated_minutes = module_minutes(
+                module.outline_lessons, module.estimated_minutes
+            )
+        modules_of[pk] = list(modules.values())
+    all_modules = [m for modules in modules_of.values() for m in modules]
+    progress_rows = _progress_rows(user, detailed=detailed, under=under)
+    responses = (
+        _responses_by_lesson(user, [lesson.pk for m in all_modules for lesson in m.outline_lessons])
+        if detailed
+        else None
+    )
+    completions = raw.module_completions(user=user, module_ids=[m.pk for m in all_modules])
+    programme_completions: dict[int, ProgrammeCompletion] = {}
+    for completion in ProgrammeCompletion.objects.filter(
+        user=user, programme_id__in=list(programmes)
+    ).order_by("pk"):
+        programme_completions.setdefault(completion.programme_id, completion)
+    session_counts: dict[int, int] = dict.fromkeys(programmes, 0)
+    # (pk, programme): the visible sessions may be a DISTINCT query; each session counts once.
+    for _pk, programme_id in (
+        sessions_visible_to(user)
+        .filter(programme_id__in=list(programmes))
+        .values_list("pk", "programme_id")
+    ):
+        session_counts[programme_id] += 1
+    # Attendance counts for every official session (as in programme_progress), read only
+    # for programmes with sessions or required sessions.
+    counted = [pk for pk, p in programmes.items() if session_counts[pk] or p.required_session_count]
+    registrations: dict[int, list] = {pk: [] for pk in programmes}
+    if counted:
+        for registration in (
+            SessionRegistration.objects.filter(
+                user=user, session__programme_id__in=counted, session__is_official=True
+            )
+            .annotate(programme_id=F("session__programme_id"))
+            .only("id", "session_id", "attendance")
+        ):
+            registrations[registration.programme_id].append(registration)
+    assessed = [
+        pk
+        for pk, p in programmes.items()
+        if p.requires_practical_assessment and pk not in programme_completions
+    ]
+    confirmed_ids = set()
+    if assessed:
+        confirmed_ids = set(
+            PracticalAssessment.objects.filter(
+                user=user,
+                programme_id__in=assessed,
+                status=PracticalAssessment.Status.CONFIRMED,
+            ).values_list("programme_id", flat=True)
+        )
+    states = []
+    for enrollment in enrollments:
+        pk = enrollment.programme_id
+        modules = modules_of[pk]
+        module_states = [
+            rules.evaluate_module(
+                m, m.outline_lessons, progress_rows, responses, completions.get(m.pk)
+            )
+            for m in modules
+        ]
+        _attach_states(module_states)
+        states.append(
+            rules.evaluate_programme(
+                programmes[pk],
+                module_states,
+                registrations[pk],
+                session_counts[pk],
+                programme_completions.get(pk),
+                enrollment,
+                (pk in confirmed_ids) if pk in assessed else None,
+            )
+        )
+    return states
 
 
 def self_enrolment_programmes(*, user):

@@ -12,10 +12,12 @@ from glans_learning.courses.models import (
     LessonPage,
     LessonProgress,
     LessonStatus,
+    ModuleCompletion,
     ModulePage,
+    ProgrammeCompletion,
 )
 from tests.builders import build_programme
-from tests.factories import UserFactory, person
+from tests.factories import UnitFactory, UserFactory, person
 
 
 def count_queries(client, url):
@@ -146,3 +148,106 @@ def test_team_progress_api_is_flat(client, tmp_path, director, zonnebloem, year)
     _bulk_team(programme, zonnebloem, year, 60)
     assert count_queries(client, url) == small
     assert len(client.get(url).json()["rows"]) == 65
+
+
+def test_learner_dashboard_is_flat_in_lessons_and_enrolments(client, tmp_path, zonnebloem, year):
+    """'Mijn leerroute', where a learner lands after logging in: the same number of queries
+    for a programme of 3 lessons and one of 40, and for one enrolment and three."""
+    from glans_learning.core.navigation import landing_url_for
+
+    small = build_programme(tmp_path / "s", slug="kort", modules=1, lessons_per_module=3)
+    large = build_programme(tmp_path / "l", slug="lang", modules=4, lessons_per_module=10)
+    third = build_programme(tmp_path / "d", slug="derde", modules=2, lessons_per_module=2)
+    url = reverse("glans_courses:my_route")
+    counts = {}
+    for name, programmes in (
+        ("small", [small]),
+        ("large", [large]),
+        ("three", [small, large, third]),
+    ):
+        user = person(f"lerende-{name}", unit=zonnebloem)
+        for programme in programmes:
+            Enrollment.objects.create(
+                user=user, programme=programme, school_year=year, unit=zonnebloem
+            )
+            for lesson in LessonPage.objects.descendant_of(programme).order_by("path")[:2]:
+                services.lesson_open(user=user, lesson=lesson)
+        assert landing_url_for(user) == url
+        client.force_login(user)
+        count_queries(client, url)
+        counts[name] = count_queries(client, url)
+        assert len(client.get(url).context["states"]) == len(programmes)
+    assert counts["small"] == counts["large"] == counts["three"], counts
+
+
+def _state_summary(state):
+    return (
+        state.programme.pk,
+        state.status,
+        state.percent,
+        state.sessions_attended,
+        state.sessions_required,
+        state.sessions_total,
+        [str(item) for item in state.open],
+        state.completed_at,
+        getattr(state.next_lesson, "pk", None),
+        state.enrollment.pk,
+        [
+            (m.module.pk, m.module.href, m.status, m.percent, [str(i) for i in m.open])
+            + tuple((ls.lesson.pk, ls.lesson.href, ls.status, ls.percent) for ls in m.lessons)
+            for m in state.modules
+        ],
+    )
+
+
+def test_learner_dashboard_agrees_with_programme_progress(tmp_path, zonnebloem, year):
+    """The dashboard reads all enrolments at once; per programme it must say what
+    programme_progress says (sessions, attendance and a completed programme included)."""
+    import datetime
+
+    from glans_learning.courses.selectors import learner_dashboard, programme_progress
+    from tests.factories import SessionFactory
+
+    first = build_programme(tmp_path / "a", slug="een", modules=2, lessons_per_module=3)
+    second = build_programme(
+        tmp_path / "b", slug="twee", modules=1, lessons_per_module=2, required_sessions=1
+    )
+    third = build_programme(tmp_path / "c", slug="drie", modules=1, lessons_per_module=1)
+    user = person("lerende-vergelijk", unit=zonnebloem)
+    for programme in (first, second, third):
+        Enrollment.objects.create(user=user, programme=programme, school_year=year, unit=zonnebloem)
+    now = timezone.now()
+    for i, lesson in enumerate(LessonPage.objects.descendant_of(first).order_by("path")[:4]):
+        status = LessonStatus.COMPLETED if i < 3 else LessonStatus.IN_PROGRESS
+        LessonProgress.objects.create(
+            user=user, lesson=lesson, first_visit_at=now, last_visit_at=now, status=status
+        )
+    ModuleCompletion.objects.create(
+        user=user,
+        module=ModulePage.objects.child_of(first).order_by("path").first(),
+        completed_at=now,
+        requirements={"lessons": []},
+    )
+    services.lesson_open(user=user, lesson=LessonPage.objects.descendant_of(second).first())
+    ProgrammeCompletion.objects.create(user=user, programme=third, completed_at=now)
+    past = timezone.now() - datetime.timedelta(days=2)
+    session = SessionFactory(
+        programme=second, unit=zonnebloem, is_official=True, starts_at=past, kind="team"
+    )
+    SessionFactory(programme=second, unit=None)  # visible, not attended
+    SessionFactory(programme=first, unit=UnitFactory())  # another school's: not visible
+    from glans_learning.courses.models import SessionRegistration
+
+    SessionRegistration.objects.create(session=session, user=user, attendance="present")
+    for detailed in (False, True):
+        states = learner_dashboard(user=user, detailed=detailed)["states"]
+        assert [s.programme.pk for s in states] == [first.pk, second.pk, third.pk]
+        for state in states:
+            expected = programme_progress(
+                user=user, programme=state.programme, enrollment=state.enrollment, detailed=detailed
+            )
+            assert _state_summary(state) == _state_summary(expected)
+    summaries = {s.programme.pk: s for s in learner_dashboard(user=user)["states"]}
+    assert summaries[third.pk].status == "completed"
+    assert summaries[second.pk].sessions_total == 2 and summaries[second.pk].sessions_attended == 1
+    assert summaries[first.pk].sessions_total == 0

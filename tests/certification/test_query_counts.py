@@ -1,0 +1,130 @@
+"""The school's certification overview and the auditor's work list run a fixed number of
+queries, whatever the number of schools and applications (issue #30)."""
+
+from django.urls import reverse
+
+from glans_learning.certification import services
+from glans_learning.certification.models import Application, Status
+from glans_learning.organisations.services import membership_grant
+from tests.certification.conftest import write_and_publish
+from tests.courses.test_query_counts import count_queries
+from tests.factories import UnitFactory, log_in
+
+STATES = (Status.SUBMITTED, Status.REVIEW, Status.CONVERSATION, Status.DECISION, Status.NOT_YET)
+
+
+def _applications(board, year, director, auditor, other_auditor, n, *, start=0):
+    """`n` schools, each with a handbook and an application in one of several states (open
+    ones for the work list, some decided), the auditors taking turns."""
+    for i in range(start, start + n):
+        unit = UnitFactory(board=board, name=f"Aanvrager {i}")
+        membership_grant(user=director, unit=unit, role_codes=["director"])
+        handbook = services.handbook_start(unit=unit, school_year=year, user=director)
+        state = STATES[i % len(STATES)]
+        Application.objects.create(
+            unit=unit,
+            school_year=year,
+            criterion_set=handbook.criterion_set,
+            handbook=handbook,
+            submitted_by=director,
+            status=state,
+            auditor=None if state == Status.SUBMITTED else (auditor, other_auditor)[i % 2],
+        )
+
+
+def test_auditor_work_list_is_flat_in_applications_and_schools(
+    client, zonnebloem, director, auditor, second_auditor, year
+):
+    url = reverse("glans_certification:worklist")
+    _applications(zonnebloem.board, year, director, auditor, second_auditor, 2)
+    log_in(client, auditor)
+    count_queries(client, url)  # warm (session, roles, second factor)
+    small = count_queries(client, url)
+    _applications(zonnebloem.board, year, director, auditor, second_auditor, 18, start=2)
+    _applications(UnitFactory().board, year, director, auditor, second_auditor, 3, start=20)
+    response = client.get(url)
+    assert response.status_code == 200
+    listed = response.context["mine"] + response.context["unassigned"] + response.context["others"]
+    assert len(listed) == Application.objects.exclude(status=Status.NOT_YET).count() > 15
+    assert count_queries(client, url) == small
+
+
+def test_certification_overview_is_flat_in_schools_and_applications(
+    client, zonnebloem, director, auditor, second_auditor, year
+):
+    """The school's overview (where the certification index takes a director): its
+    pre-checks, handbook, application and certificate, with more applications in its own
+    history and more schools elsewhere."""
+    handbook = write_and_publish(
+        services.handbook_start(unit=zonnebloem, school_year=year, user=director), director
+    )
+    application = services.application_submit(unit=zonnebloem, user=director, school_year=year)
+    services.intake_record(application=application, user=auditor, complete=True)
+    log_in(client, director)
+    assert client.get(reverse("glans_certification:index")).url == reverse(
+        "glans_certification:unit", args=[zonnebloem.pk]
+    )
+    url = reverse("glans_certification:unit", args=[zonnebloem.pk])
+    count_queries(client, url)
+    small = count_queries(client, url)
+    Application.objects.bulk_create(
+        [
+            Application(
+                unit=zonnebloem,
+                school_year=year,
+                criterion_set=handbook.criterion_set,
+                handbook=handbook,
+                submitted_by=director,
+                status=Status.NOT_YET,
+                auditor=auditor,
+            )
+            for _ in range(10)
+        ]
+    )
+    _applications(zonnebloem.board, year, director, auditor, second_auditor, 8)
+    assert count_queries(client, url) == small
+
+
+def test_workshop_and_tdt_figures_count_in_one_query_each(
+    tmp_path, zonnebloem, regenboog, year, django_assert_num_queries
+):
+    """The pre-checks' figures: each read as one aggregate (they were two counts)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from glans_learning.certification.selectors import tdt_figures, workshop_figures
+    from glans_learning.courses.models import Enrollment, ProgrammeCompletion, SessionRegistration
+    from tests.builders import build_programme
+    from tests.factories import SessionFactory, person
+
+    workshop = build_programme(tmp_path, slug="workshop", modules=1, lessons_per_module=1)
+    people = [person(f"collega-{i}", unit=zonnebloem, roles=["tdt_participant"]) for i in range(4)]
+    for i, user in enumerate(people[:3]):
+        Enrollment.objects.create(user=user, programme=workshop, school_year=year, unit=zonnebloem)
+        if i == 0:
+            ProgrammeCompletion.objects.create(
+                user=user, programme=workshop, completed_at=timezone.now()
+            )
+    outsider = person("elders", unit=regenboog, roles=["tdt_participant"])
+    Enrollment.objects.create(user=outsider, programme=workshop, school_year=year, unit=regenboog)
+    past = timezone.now() - datetime.timedelta(days=3)
+    meeting = SessionFactory(
+        programme=workshop, kind="tdt", school_year=year, starts_at=past, unit=None
+    )
+    for user, attendance in zip(
+        [*people, outsider], ["present", "made_up", "absent", "unknown", "present"], strict=True
+    ):
+        SessionRegistration.objects.create(session=meeting, user=user, attendance=attendance)
+    with django_assert_num_queries(1):
+        assert workshop_figures(unit=zonnebloem, school_year=year) == {
+            "enrolled": 3,
+            "completed": 1,
+            "share": 33,
+        }
+    with django_assert_num_queries(1):
+        assert tdt_figures(unit=zonnebloem, school_year=year) == {
+            "registrations": 3,
+            "attended": 2,
+            "share": 67,
+        }
