@@ -90,7 +90,7 @@ class Loader:
         now = timezone.now().isoformat()
         table = model._meta.db_table
         columns = "id, relationship_id, moment_id, value, next_step, note, "
-        columns += "cooperation_impossible, follow_up, rated_at"
+        columns += "cooperation_impossible, follow_up, rated_at, practised_lesson"
         sql = f'COPY "{table}" ({columns}) FROM STDIN'
         mix = RATING_MIX
         ids = iter(ids)
@@ -100,7 +100,7 @@ class Loader:
             for rid, mids in plan:
                 for mid in mids:
                     block.append(
-                        f"{next(ids)}\t{rid}\t{mid}\t{mix[(rid * 7 + mid) % 10]}\tkeep\t\tf\t\t{now}\n"
+                        f"{next(ids)}\t{rid}\t{mid}\t{mix[(rid * 7 + mid) % 10]}\tkeep\t\tf\t\t{now}\t\n"
                     )
                 if len(block) >= 50_000:
                     copy.write("".join(block))
