@@ -441,6 +441,11 @@ def main() -> int:
         "--explain", metavar="REQUEST", help="print the slowest queries of one request, explained"
     )
     parser.add_argument(
+        "--profile-request",
+        metavar="REQUEST",
+        help="cProfile 20 of one request at the large scale (cumulative time, top 45)",
+    )
+    parser.add_argument(
         "--import-after",
         metavar="FILE",
         help="wait until FILE exists before the import phase (to run a long load first)",
@@ -668,6 +673,14 @@ def main() -> int:
     large_times = measure()
     if args.explain:
         explain(client_for, urls[args.explain])
+    if args.profile_request:
+        import cProfile
+        import pstats
+
+        user, url = urls[args.profile_request]
+        profiler = cProfile.Profile()
+        profiler.runcall(lambda: [client_for(user).get(url) for _ in range(20)])
+        pstats.Stats(profiler).sort_stats("cumulative").print_stats(45)
     from glans_learning.measurement.selectors import tally_mismatches
 
     # The requests rated a group again and again: the sample board's tallies still agree.

@@ -95,7 +95,17 @@ class Relationship(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "family"], name="unique_relationship")
         ]
-        indexes = [models.Index(fields=["unit", "school_year"])]
+        indexes = [
+            models.Index(fields=["unit", "school_year"]),
+            # The dashboards count a school's (or a board's) active relationships of a year
+            # per group: this index holds just those rows, so the count never reads the
+            # other years' or the ended relationships.
+            models.Index(
+                fields=["unit", "school_year", "group"],
+                condition=models.Q(is_active=True),
+                name="active_relationship_unit_year",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.family.code} – {self.group.name}"
