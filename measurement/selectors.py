@@ -170,7 +170,7 @@ def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = Fal
         unit=unit, school_year=school_year, is_active=True
     ).order_by()
     per_group_rels = dict(
-        rels.values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
+        rels.values("group_id").annotate(n=Count("*")).values_list("group_id", "n")
     )
     total_rels = sum(per_group_rels.values())
     # The counts come from the tallies (RatingTally, kept by every write of a rating), one
@@ -235,7 +235,7 @@ def units_measurements(*, units, school_year, suppress: bool = True) -> list[dic
         Relationship.objects.filter(unit_id__in=unit_ids, school_year=school_year, is_active=True)
         .order_by()  # no joins for the model's ordering (see unit_measurements)
         .values("unit_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): read from the partial index alone
         .values_list("unit_id", "n")
     )
     per_moment = tallied_counts(moment_ids=[m.pk for m in moments])

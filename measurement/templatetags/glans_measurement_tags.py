@@ -1,6 +1,7 @@
 """Template tags of the oudervolgsysteem."""
 
 from django import template
+from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
@@ -20,3 +21,17 @@ def measurement_cell(cell) -> str:
     if cell["share_positive"] is None:
         return "–"
     return f"{cell['share_positive']}%"
+
+
+@register.simple_tag
+def measurement_badge(cell) -> str:
+    """A school's cell on the board and academy screens: "date: share", the full date as
+    its title (the same as `date:'j-n-Y'` and `date:'j-n'` in a template, at a fraction
+    of the cost for a page of hundreds)."""
+    day = cell["moment"].date
+    return format_html(
+        '<span class="badge" title="{}">{}: {}</span>',
+        date_format(day, "j-n-Y"),
+        date_format(day, "j-n"),
+        measurement_cell(cell),
+    )

@@ -236,3 +236,27 @@ def test_board_and_academy_dashboards_are_flat_in_the_number_of_schools(
     units = client.get(f"/api/v1/boards/{zonnebloem.board_id}/measurements").json()["units"]
     assert len(units) >= 10
     assert all(m["share_positive"] == 100 and m["rated"] == 12 for u in units for m in u["moments"])
+
+
+@pytest.mark.parametrize(
+    "cell",
+    [
+        {"suppressed": True, "min_cell": 5, "share_positive": None},
+        {"suppressed": False, "min_cell": 5, "share_positive": None},
+        {"suppressed": False, "min_cell": 5, "share_positive": 83},
+    ],
+)
+def test_the_cell_tags_render_what_the_included_template_did(cell):
+    """The dashboards' cells moved from an included template to tags: the same HTML."""
+    from django.template import Context, Template
+
+    cell = {**cell, "moment": MeasurementMoment(date=datetime.date(2026, 3, 9))}
+    before = Template(
+        '{% load i18n %}<span class="badge" title="{{ c.moment.date|date:\'j-n-Y\' }}">'
+        '{{ c.moment.date|date:"j-n" }}: {% if c.suppressed %}<span title="'
+        "{% blocktranslate with n=c.min_cell %}minder dan {{ n }} relaties of waarderingen: "
+        'niet getoond{% endblocktranslate %}">&lt;{{ c.min_cell }}</span>{% elif '
+        "c.share_positive is None %}–{% else %}{{ c.share_positive }}%{% endif %}</span>"
+    )
+    after = Template("{% load glans_measurement_tags %}{% measurement_badge c %}")
+    assert after.render(Context({"c": cell})) == before.render(Context({"c": cell}))
