@@ -103,14 +103,18 @@ def tally_mismatches(*, unit_ids=None) -> list[tuple[int, int, int]]:
     return out
 
 
-def targets_for(unit_ids, school_year) -> dict[int, int | None]:
-    """Target share (percent) per unit for its implementation year: two queries."""
+def targets_for(unit_ids, school_year, *, boards: dict | None = None) -> dict[int, int | None]:
+    """Target share (percent) per unit for its implementation year: three queries, two
+    when `boards` (unit id → board id) is known."""
     years = dict(
         ImplementationYear.objects.filter(
             unit_id__in=unit_ids, school_year=school_year
         ).values_list("unit_id", "number")
     )
-    boards = dict(OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("pk", "board_id"))
+    if boards is None:
+        boards = dict(
+            OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("pk", "board_id")
+        )
     custom = {
         (b, y): s
         for b, y, s in Target.objects.filter(board_id__in=set(boards.values())).values_list(
@@ -163,7 +167,7 @@ def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = Fal
     moments = list(
         MeasurementMoment.objects.filter(unit=unit, school_year=school_year).order_by("date")
     )
-    target = targets_for([unit.pk], school_year)[unit.pk]
+    target = targets_for([unit.pk], school_year, boards={unit.pk: unit.board_id})[unit.pk]
     # order_by(): the model's ordering (group name, family code) would join both tables into
     # a count, which at national scale tips PostgreSQL into a parallel plan.
     rels = Relationship.objects.filter(
@@ -230,7 +234,7 @@ def units_measurements(*, units, school_year, suppress: bool = True) -> list[dic
             "date"
         )
     )
-    targets = targets_for(unit_ids, school_year)
+    targets = targets_for(unit_ids, school_year, boards={u.pk: u.board_id for u in units})
     rels = dict(
         Relationship.objects.filter(unit_id__in=unit_ids, school_year=school_year, is_active=True)
         .order_by()  # no joins for the model's ordering (see unit_measurements)

@@ -3,6 +3,7 @@
 from django import template
 from django.utils.dateformat import format as date_format
 from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 register = template.Library()
@@ -35,3 +36,10 @@ def measurement_badge(cell) -> str:
         date_format(day, "j-n"),
         measurement_cell(cell),
     )
+
+
+@register.simple_tag
+def measurement_badges(cells) -> str:
+    """A school's badges on the board and academy screens, each followed by a space: one
+    tag per school rather than per cell."""
+    return mark_safe("".join(f"{measurement_badge(cell)} " for cell in cells))  # noqa: S308 - escaped by format_html

@@ -260,3 +260,7 @@ def test_the_cell_tags_render_what_the_included_template_did(cell):
     )
     after = Template("{% load glans_measurement_tags %}{% measurement_badge c %}")
     assert after.render(Context({"c": cell})) == before.render(Context({"c": cell}))
+    # A school's row: each badge followed by a space, as the loop wrote them.
+    row = Template("{% load glans_measurement_tags %}{% measurement_badges cells %}")
+    once = before.render(Context({"c": cell}))
+    assert row.render(Context({"cells": [cell, cell]})) == f"{once} {once} "
