@@ -264,3 +264,32 @@ def test_the_cell_tags_render_what_the_included_template_did(cell):
     row = Template("{% load glans_measurement_tags %}{% measurement_badges cells %}")
     once = before.render(Context({"c": cell}))
     assert row.render(Context({"cells": [cell, cell]})) == f"{once} {once} "
+
+
+@pytest.mark.postgres_only
+@pytest.mark.django_db(transaction=True)
+def test_teachers_rating_one_moment_at_once_leave_tallies_that_agree(zonnebloem, year, teacher):
+    """Two teachers rate their groups at the same moment at the same time, each twice
+    (a retry): each recount waits for the other's moment lock, so the last one sees both."""
+    from tests.courses.test_concurrency import run_concurrently
+    from tests.factories import person
+    from tests.measurement.conftest import teach
+
+    moment = open_moment(zonnebloem, year)
+    groups = [make_group(zonnebloem, year, f"Groep {g}", 8) for g in (1, 2)]
+    other = person("leraar2.zonnebloem", unit=zonnebloem, roles=["learner"])
+    teach(teacher, groups[0])
+    teach(other, groups[1])
+    work = [
+        (user, [{"relationship": c, "rating": value} for c in codes(group)])
+        for user, group in ((teacher, groups[0]), (other, groups[1]))
+        for value in ("negative", "positive")
+    ]
+
+    def rate(i):
+        user, items = work[i]
+        services.rate_group(user=user, moment=moment, ratings=items)
+
+    run_concurrently(len(work), rate)
+    stored = _agree(zonnebloem, year)
+    assert [stored[(moment.pk, g.pk)]["rated"] for g in groups] == [8, 8]
