@@ -30,7 +30,7 @@ from .import_files import (  # noqa: F401 (the caps are read from here too)
     too_many_rows,
 )
 from .models import Family, FamilyKey, ImportJob, ImportStatus, Relationship
-from .services import _code_for, pupil_key_hashes
+from .services import _code_for, pupil_key_hashes, tallies_refresh
 
 BATCH = 2000
 ASYNC_ROWS = 1000  # bigger files import in the background, with a progress bar
@@ -418,6 +418,9 @@ def relationships_import(
     preview.ended = len(gone)
     for start in range(0, len(gone), BATCH):
         Relationship.objects.filter(pk__in=gone[start : start + BATCH]).update(is_active=False)
+    # Ended and revived relationships leave or rejoin the counts: recount the school's year
+    # (bounded by the school; a re-import recounts, it never adds).
+    tallies_refresh(unit_id=unit_id, school_year_id=year_id)
     return preview
 
 

@@ -95,7 +95,17 @@ class Relationship(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["group", "family"], name="unique_relationship")
         ]
-        indexes = [models.Index(fields=["unit", "school_year"])]
+        indexes = [
+            models.Index(fields=["unit", "school_year"]),
+            # The dashboards count a school's (or a board's) active relationships of a year
+            # per group: this index holds just those rows, so the count never reads the
+            # other years' or the ended relationships.
+            models.Index(
+                fields=["unit", "school_year", "group"],
+                condition=models.Q(is_active=True),
+                name="active_relationship_unit_year",
+            ),
+        ]
 
     def __str__(self):
         return f"{self.family.code} – {self.group.name}"
@@ -199,6 +209,39 @@ class Rating(models.Model):
 
     def __str__(self):
         return f"{self.relationship_id}@{self.moment_id}: {self.value}"
+
+
+class RatingTally(models.Model):
+    """The ratings of one group's active relationships at one moment, counted: what the
+    dashboards and APIs show, so a board or the academy reads a few rows per school instead
+    of every rating. Derived data, never edited by hand: `services.tallies_refresh`
+    recomputes a school year's (or one moment's) rows from the ratings in the same
+    transaction as every write that changes them (rating, taking a rating back, a next
+    step, an import that ends or revives relationships, linking siblings, retention), so a
+    retry recounts rather than adds. `manage.py measurement_tallies` rebuilds or checks
+    them. Counts only: no family, code or label."""
+
+    moment = models.ForeignKey(MeasurementMoment, on_delete=models.CASCADE, related_name="+")
+    group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="+")
+    rated = models.PositiveIntegerField(default=0)
+    positive = models.PositiveIntegerField(default=0)
+    neutral = models.PositiveIntegerField(default=0)
+    negative = models.PositiveIntegerField(default=0)
+    dull_without_step = models.PositiveIntegerField(default=0)
+    impossible = models.PositiveIntegerField(default=0)
+    refreshed_at = models.DateTimeField(default=timezone.now)
+
+    COUNTS = ("rated", "positive", "neutral", "negative", "dull_without_step", "impossible")
+
+    class Meta:
+        verbose_name = _("telling per groep en meetmoment")
+        verbose_name_plural = _("tellingen per groep en meetmoment")
+        constraints = [
+            models.UniqueConstraint(fields=["moment", "group"], name="unique_tally_per_group")
+        ]
+
+    def __str__(self):
+        return f"{self.group_id}@{self.moment_id}: {self.positive}/{self.rated}"
 
 
 class Target(models.Model):

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from wagtail import hooks
@@ -24,6 +24,7 @@ from .models import (
     Intervisie,
     MeasurementMoment,
     Rating,
+    RatingTally,
     RatingValue,
     Relationship,
     SelfCheck,
@@ -49,14 +50,71 @@ def _counts():
     }
 
 
-def targets_for(unit_ids, school_year) -> dict[int, int | None]:
-    """Target share (percent) per unit for its implementation year: two queries."""
+def live_counts(*, moment_ids, unit_ids) -> dict:
+    """The counts of `_counts()` per (moment, group), straight from the ratings of active
+    relationships: what the tallies are recounted from (services.tallies_refresh) and
+    checked against (`manage.py glans_measurement_tallies --check`)."""
+    ratings = Rating.objects.filter(
+        moment__in=list(moment_ids),
+        # narrowed to the units so PostgreSQL reads relationships through the unit index
+        relationship__unit_id__in=list(unit_ids),
+        relationship__is_active=True,
+    )
+    return {
+        (r.pop("moment_id"), r.pop("relationship__group_id")): r
+        for r in ratings.values("moment_id", "relationship__group_id").annotate(**_counts())
+    }
+
+
+def tallied_counts(*, moment_ids, by_group: bool = False) -> dict:
+    """The same counts as `live_counts`, read from the tallies (RatingTally): a few rows per
+    group and moment instead of every rating, whatever the size of the nation."""
+    tallies = RatingTally.objects.filter(moment_id__in=list(moment_ids)).order_by()
+    if by_group:
+        return {
+            (t["moment_id"], t["group_id"]): t
+            for t in tallies.values("moment_id", "group_id", *RatingTally.COUNTS)
+        }
+    # Summed under other names: an aggregate may not shadow the field it sums.
+    sums = tallies.values("moment_id").annotate(**{f"sum_{k}": Sum(k) for k in RatingTally.COUNTS})
+    return {t["moment_id"]: {k: t[f"sum_{k}"] for k in RatingTally.COUNTS} for t in sums}
+
+
+def tally_mismatches(*, unit_ids=None) -> list[tuple[int, int, int]]:
+    """(unit id, moment id, group id) of every tally that differs from a recount of the
+    ratings, per school year of `unit_ids` (None: the nation); empty when all agree."""
+    moments = MeasurementMoment.objects.order_by("unit_id", "pk").values_list("unit_id", "pk")
+    if unit_ids is not None:
+        moments = moments.filter(unit_id__in=list(unit_ids))
+    by_unit: dict[int, list[int]] = {}
+    for unit_id, moment_id in moments:
+        by_unit.setdefault(unit_id, []).append(moment_id)
+    zero = dict.fromkeys(RatingTally.COUNTS, 0)
+    out = []
+    for unit_id, moment_ids in by_unit.items():
+        live = live_counts(moment_ids=moment_ids, unit_ids=[unit_id])
+        stored = {
+            key: {k: v for k, v in row.items() if k in RatingTally.COUNTS}
+            for key, row in tallied_counts(moment_ids=moment_ids, by_group=True).items()
+        }
+        for key in sorted(set(live) | set(stored)):
+            if live.get(key, zero) != stored.get(key, zero):
+                out.append((unit_id, *key))
+    return out
+
+
+def targets_for(unit_ids, school_year, *, boards: dict | None = None) -> dict[int, int | None]:
+    """Target share (percent) per unit for its implementation year: three queries, two
+    when `boards` (unit id → board id) is known."""
     years = dict(
         ImplementationYear.objects.filter(
             unit_id__in=unit_ids, school_year=school_year
         ).values_list("unit_id", "number")
     )
-    boards = dict(OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("pk", "board_id"))
+    if boards is None:
+        boards = dict(
+            OrganisationUnit.objects.filter(pk__in=unit_ids).values_list("pk", "board_id")
+        )
     custom = {
         (b, y): s
         for b, y, s in Target.objects.filter(board_id__in=set(boards.values())).values_list(
@@ -109,24 +167,25 @@ def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = Fal
     moments = list(
         MeasurementMoment.objects.filter(unit=unit, school_year=school_year).order_by("date")
     )
-    target = targets_for([unit.pk], school_year)[unit.pk]
+    target = targets_for([unit.pk], school_year, boards={unit.pk: unit.board_id})[unit.pk]
     # order_by(): the model's ordering (group name, family code) would join both tables into
     # a count, which at national scale tips PostgreSQL into a parallel plan.
     rels = Relationship.objects.filter(
         unit=unit, school_year=school_year, is_active=True
     ).order_by()
     per_group_rels = dict(
-        rels.values("group_id").annotate(n=Count("id")).values_list("group_id", "n")
+        rels.values("group_id").annotate(n=Count("*")).values_list("group_id", "n")
     )
     total_rels = sum(per_group_rels.values())
-    # The relationship side of the join is narrowed to this unit too, so PostgreSQL reads it
-    # through the unit's index instead of scanning the nation's relationships.
-    ratings = Rating.objects.filter(
-        moment__in=[m.pk for m in moments],
-        relationship__unit=unit,
-        relationship__is_active=True,
-    )
-    per_moment = {r["moment_id"]: r for r in ratings.values("moment_id").annotate(**_counts())}
+    # The counts come from the tallies (RatingTally, kept by every write of a rating), one
+    # row per group and moment; the school's totals are their sums.
+    moment_ids = [m.pk for m in moments]
+    per_cell = tallied_counts(moment_ids=moment_ids, by_group=True)
+    per_moment: dict[int, dict] = {}
+    for (moment_id, _group_id), counts in per_cell.items():
+        total = per_moment.setdefault(moment_id, dict.fromkeys(RatingTally.COUNTS, 0))
+        for key in RatingTally.COUNTS:
+            total[key] += counts[key]
     result = {
         "unit": unit,
         "school_year": school_year,
@@ -145,10 +204,6 @@ def unit_measurements(*, unit, school_year, group_ids=None, suppress: bool = Fal
     groups = Group.objects.filter(pk__in=per_group_rels).order_by("grade", "name")
     if group_ids is not None:
         groups = groups.filter(pk__in=group_ids)
-    per_cell = {
-        (r["moment_id"], r["relationship__group_id"]): r
-        for r in ratings.values("moment_id", "relationship__group_id").annotate(**_counts())
-    }
     for group in groups:
         n = per_group_rels.get(group.pk, 0)
         result["groups"].append(
@@ -179,24 +234,15 @@ def units_measurements(*, units, school_year, suppress: bool = True) -> list[dic
             "date"
         )
     )
-    targets = targets_for(unit_ids, school_year)
+    targets = targets_for(unit_ids, school_year, boards={u.pk: u.board_id for u in units})
     rels = dict(
         Relationship.objects.filter(unit_id__in=unit_ids, school_year=school_year, is_active=True)
         .order_by()  # no joins for the model's ordering (see unit_measurements)
         .values("unit_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("*"))  # COUNT(*): read from the partial index alone
         .values_list("unit_id", "n")
     )
-    per_moment = {
-        r["moment_id"]: r
-        for r in Rating.objects.filter(
-            moment__in=[m.pk for m in moments],
-            relationship__unit_id__in=unit_ids,
-            relationship__is_active=True,
-        )
-        .values("moment_id")
-        .annotate(**_counts())
-    }
+    per_moment = tallied_counts(moment_ids=[m.pk for m in moments])
     by_unit: dict[int, list] = {}
     for m in moments:
         by_unit.setdefault(m.unit_id, []).append(m)

@@ -9,12 +9,12 @@ import hmac
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from glans_learning.organisations.models import Membership
+from glans_learning.organisations.models import Group, Membership, OrganisationUnit
 
 from . import permissions
 from .models import (
@@ -30,11 +30,12 @@ from .models import (
     MeasurementMoment,
     NextStep,
     Rating,
+    RatingTally,
     RatingValue,
     Relationship,
     SelfCheck,
 )
-from .selectors import neutral_relationships, practice_lessons, week_start
+from .selectors import live_counts, neutral_relationships, practice_lessons, week_start
 
 DEFAULT_MOMENTS = 5
 
@@ -99,16 +100,19 @@ def family_link_siblings(*, unit, codes: list[str]) -> Family:
             _("Onbekende gezinscode(s): %(codes)s") % {"codes": ", ".join(missing)}
         )
     keep = families[codes[0]]
+    touched = set()
     for code in codes[1:]:
         other = families[code]
         FamilyKey.objects.filter(family=other).update(family=keep)
         for rel in Relationship.objects.filter(family=other):
             if Relationship.objects.filter(group_id=rel.group_id, family=keep).exists():
-                rel.delete()  # two siblings in one group: one relationship
+                touched.add((rel.unit_id, rel.school_year_id))
+                rel.delete()  # two siblings in one group: one relationship (and its ratings)
             else:
                 rel.family = keep
                 rel.save(update_fields=["family"])
         other.delete()
+    tallies_refresh_units(touched)
     return keep
 
 
@@ -156,7 +160,132 @@ def moment_create(*, unit, school_year, date, opens_on, closes_on, title="") -> 
     return moment
 
 
-CLEAR = object()  # marks an item that takes its rating back
+# Tallies: the dashboards' counts per group and moment (RatingTally) ---------------------
+
+
+def tallies_refresh(*, unit_id: int, school_year_id: int, moment_ids=None) -> int:
+    """Recount the tallies of one school's year (or of `moment_ids` in it) from its ratings
+    and store them: every group × moment pair gets a row, zero when nothing is rated.
+    Idempotent (it recounts, it never adds), so a retried or repeated write cannot count
+    twice. The moments' rows are locked first, so two writers at the same moment recount
+    one after the other and the last one sees both. Four queries, bounded by the school."""
+    with transaction.atomic(savepoint=False):
+        return _tallies_refresh(unit_id, school_year_id, moment_ids)
+
+
+def _tallies_refresh(unit_id, school_year_id, moment_ids) -> int:
+    moments = MeasurementMoment.objects.filter(unit_id=unit_id, school_year_id=school_year_id)
+    if moment_ids is not None:
+        moments = moments.filter(pk__in=list(moment_ids))
+    moments = list(moments.select_for_update().order_by("pk").values_list("pk", flat=True))
+    if not moments:
+        return 0
+    groups = list(
+        Group.objects.filter(unit_id=unit_id, school_year_id=school_year_id).values_list(
+            "pk", flat=True
+        )
+    )
+    counted = live_counts(moment_ids=moments, unit_ids=[unit_id])
+    groups = sorted(set(groups) | {group_id for _m, group_id in counted})
+    now = timezone.now()
+    rows = []
+    for moment_id in moments:
+        for group_id in groups:
+            counts = counted.get((moment_id, group_id), {})
+            rows.append(
+                RatingTally(
+                    moment_id=moment_id,
+                    group_id=group_id,
+                    refreshed_at=now,
+                    **{k: counts.get(k, 0) for k in RatingTally.COUNTS},
+                )
+            )
+    RatingTally.objects.bulk_create(
+        rows,
+        update_conflicts=True,
+        unique_fields=["moment", "group"],
+        update_fields=[*RatingTally.COUNTS, "refreshed_at"],
+        batch_size=500,
+    )
+    return len(rows)
+
+
+def tallies_refresh_units(pairs) -> int:
+    """`tallies_refresh` for each (unit id, school year id) pair."""
+    return sum(
+        tallies_refresh(unit_id=unit_id, school_year_id=year_id)
+        for unit_id, year_id in sorted(set(pairs))
+    )
+
+
+TALLY_REBUILD_UNITS = 100  # schools recounted per statement and transaction
+
+
+def tallies_rebuild(*, unit_ids=None) -> int:
+    """Recount every tally of `unit_ids` (None: the nation) from the ratings in set-based
+    statements, `TALLY_REBUILD_UNITS` schools at a time (each batch in one transaction,
+    its moments locked first): for the management command, the nightly task, a bulk load
+    that bypassed the services. Idempotent. Returns the number of tallies with ratings."""
+    units = OrganisationUnit.objects.order_by("pk").values_list("pk", flat=True)
+    if unit_ids is not None:
+        units = units.filter(pk__in=list(unit_ids))
+    units = list(units)
+    written = 0
+    for start in range(0, len(units), TALLY_REBUILD_UNITS):
+        written += _tallies_rebuild_batch(units[start : start + TALLY_REBUILD_UNITS])
+    return written
+
+
+@transaction.atomic
+def _tallies_rebuild_batch(unit_ids: list[int]) -> int:
+    moment_ids = list(
+        MeasurementMoment.objects.filter(unit_id__in=unit_ids)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    if not moment_ids:
+        return 0
+    zero = dict.fromkeys(RatingTally.COUNTS, 0)
+    RatingTally.objects.filter(moment_id__in=moment_ids).update(**zero)
+    tally, rating = RatingTally._meta.db_table, Rating._meta.db_table
+    relationship = Relationship._meta.db_table
+    quote = connection.ops.quote_name
+    counts = ", ".join(quote(k) for k in RatingTally.COUNTS)
+    placeholders = ", ".join(["%s"] * len(moment_ids))
+    # The same measures as selectors._counts(), in SQL both PostgreSQL and SQLite speak;
+    # "WHERE" before "ON CONFLICT" is what SQLite needs to parse an upsert from a SELECT.
+    sql = f"""
+        INSERT INTO {quote(tally)} (moment_id, group_id, {counts}, refreshed_at)
+        SELECT r.moment_id, rel.group_id, COUNT(*),
+            SUM(CASE WHEN r.value = %s THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.value = %s THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.value = %s THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.value IN (%s, %s) AND r.next_step = '' THEN 1 ELSE 0 END),
+            SUM(CASE WHEN r.cooperation_impossible THEN 1 ELSE 0 END),
+            %s
+        FROM {quote(rating)} r JOIN {quote(relationship)} rel ON rel.id = r.relationship_id
+        WHERE r.moment_id IN ({placeholders}) AND rel.is_active
+        GROUP BY r.moment_id, rel.group_id
+        ON CONFLICT (moment_id, group_id) DO UPDATE SET
+            {", ".join(f"{quote(k)} = excluded.{quote(k)}" for k in RatingTally.COUNTS)},
+            refreshed_at = excluded.refreshed_at
+    """  # noqa: S608 - table and column names come from the models
+    params = [
+        RatingValue.POSITIVE,
+        RatingValue.NEUTRAL,
+        RatingValue.NEGATIVE,
+        RatingValue.NEUTRAL,
+        RatingValue.NEGATIVE,
+        timezone.now(),
+        *moment_ids,
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+CLEAR = object()  # marks an item that takes its rating backCLEAR = object()  # marks an item that takes its rating back
 
 
 def _clean_item(item: dict, index: int, errors: dict) -> dict | None:
@@ -239,6 +368,7 @@ def rate_group(*, user, moment: MeasurementMoment, ratings: list[dict], today=No
         Rating.objects.filter(moment=moment, relationship_id__in=cleared).delete()
         wanted = {rel_id: data for rel_id, data in wanted.items() if data is not CLEAR}
         if not wanted:
+            _tally_moment(moment)
             return len(cleared)
     existing = {
         r.relationship_id: r
@@ -275,7 +405,14 @@ def rate_group(*, user, moment: MeasurementMoment, ratings: list[dict], today=No
             "rated_at",
         ],
     )
+    _tally_moment(moment)
     return len(wanted) + len(cleared)
+
+
+def _tally_moment(moment) -> None:
+    tallies_refresh(
+        unit_id=moment.unit_id, school_year_id=moment.school_year_id, moment_ids=[moment.pk]
+    )
 
 
 def follow_up_set(*, user, rating: Rating, status: str) -> Rating:
@@ -323,7 +460,15 @@ def retention_apply(*, today=None) -> int:
         .values_list("pk", flat=True)
     )
     ids = list(stale)
-    Family.objects.filter(pk__in=ids).delete()
+    with transaction.atomic():
+        touched = set(
+            Relationship.objects.filter(family_id__in=ids)
+            .order_by()
+            .values_list("unit_id", "school_year_id")
+            .distinct()
+        )
+        Family.objects.filter(pk__in=ids).delete()
+        tallies_refresh_units(touched)  # their ratings are gone from the counts
     return len(ids)
 
 
@@ -384,7 +529,9 @@ def practice_record(*, user, group, code: str, next_step: str, lesson_slug: str,
     rating.next_step = next_step
     rating.practised_lesson = lesson_slug
     rating.practised_at = timezone.now() if lesson_slug else None
-    rating.save(update_fields=["next_step", "practised_lesson", "practised_at"])
+    with transaction.atomic():
+        rating.save(update_fields=["next_step", "practised_lesson", "practised_at"])
+        _tally_moment(rating.moment)  # "dof without a next step" changes
     return rating
 
 

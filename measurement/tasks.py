@@ -89,6 +89,13 @@ def apply_measurement_retention() -> int:
 
 
 @shared_task
+def rebuild_measurement_tallies(unit_ids: list[int] | None = None) -> int:
+    """Nightly (Celery beat) safety net: recount every tally (RatingTally) of `unit_ids`
+    (None: the nation) from the ratings. Idempotent: a rerun recounts the same numbers."""
+    return services.tallies_rebuild(unit_ids=unit_ids)
+
+
+@shared_task
 def run_import_job(job_id: int) -> None:
     """A big group list, imported in the background (imports.import_job_run)."""
     import_job_run(job_id=job_id)

@@ -57,6 +57,7 @@ def _rate(unit, year, shares, rng, *, skip_groups=(), today):
             )
             ratings.append(Rating(relationship=rel, moment=moment, value=value, next_step=step))
     Rating.objects.bulk_create(ratings, ignore_conflicts=True)
+    services.tallies_refresh(unit_id=unit.pk, school_year_id=year.pk)
 
 
 def seed_measurement(*, units, users, password):

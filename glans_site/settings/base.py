@@ -302,6 +302,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "glans_learning.measurement.tasks.apply_measurement_retention",
         "schedule": 60 * 60 * 24,
     },
+    "glans-measurement-tallies": {
+        "task": "glans_learning.measurement.tasks.rebuild_measurement_tallies",
+        "schedule": 60 * 60 * 24,
+    },
     "glans-certification-reminders": {
         "task": "glans_learning.certification.tasks.send_certification_reminders",
         "schedule": 60 * 60 * 24,

@@ -8,6 +8,8 @@ from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from .glans_measurement_tags import measurement_cell
+
 register = template.Library()
 
 _VALUES = ("positive", "neutral", "negative")
@@ -96,20 +98,11 @@ def _n(value) -> str:
 @register.simple_tag
 def measurement_cells(cells):
     """The school dashboard's `<td>` cells of one row (per moment: share glanst, or '<n'
-    when suppressed, and what is open), as the template loop with an include per cell
-    rendered them (tests/measurement/test_grid_rows.py compares the two)."""
-    hidden = _("minder dan %(n)s relaties of waarderingen: niet getoond")
+    when suppressed, and what is open), as the template loop over `measurement_cell` rendered
+    them (tests/measurement/test_grid_rows.py compares the two)."""
     open_text = _("(%(open)s open, %(without)s zonder stap)")
     parts = []
     for c in cells:
-        if c.get("suppressed"):
-            share = (
-                f'<span title="{hidden % {"n": _n(c["min_cell"])}}">&lt;{_n(c["min_cell"])}</span>'
-            )
-        elif c["share_positive"] is None:
-            share = "–"
-        else:
-            share = f"{_n(c['share_positive'])}%"
         counts = open_text % {"open": _n(c["not_rated"]), "without": _n(c["dull_without_step"])}
-        parts.append(f'<td>{share}\n <span class="help">{counts}</span></td>')
+        parts.append(f'<td>{measurement_cell(c)} <span class="help">{counts}</span></td>')
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

@@ -75,7 +75,7 @@ def test_grid_rows_are_the_template_loops_markup(language, open_moment):
     assert after == before
 
 
-CELLS_LOOP = """{% load i18n %}{% for c in cells %}<td>{% include "glans_measurement/includes/cell.html" %} <span class="help">{% blocktranslate with open=c.not_rated without=c.dull_without_step %}({{ open }} open, {{ without }} zonder stap){% endblocktranslate %}</span></td>{% endfor %}"""
+CELLS_LOOP = """{% load i18n glans_measurement_tags %}{% for c in cells %}<td>{% measurement_cell c %} <span class="help">{% blocktranslate with open=c.not_rated without=c.dull_without_step %}({{ open }} open, {{ without }} zonder stap){% endblocktranslate %}</span></td>{% endfor %}"""
 
 
 @pytest.mark.parametrize("language", ["nl", "en"])

@@ -7,7 +7,7 @@ import datetime
 from django.test import Client
 from django.utils import timezone
 
-from glans_learning.measurement import selectors
+from glans_learning.measurement import selectors, services
 from glans_learning.measurement.models import MeasurementMoment, Rating
 from tests.factories import person
 from tests.measurement.conftest import make_group
@@ -24,6 +24,7 @@ def _one_rating_at_a_new_moment(unit, year):
         closes_on=today + datetime.timedelta(days=1),
     )
     Rating.objects.create(relationship=group.relationships.first(), moment=moment, value="negative")
+    services.tallies_refresh(unit_id=unit.pk, school_year_id=year.pk)  # written past rate_group
     return moment
 
 
