@@ -1,7 +1,9 @@
 import os
+import threading
 from pathlib import Path
 
 import pytest
+from django.core.signals import request_finished, request_started
 
 from tests.factories import UnitFactory, person
 
@@ -152,6 +154,47 @@ def _base_data_after_flush(request):
     for data in registers:
         Register.objects.get_or_create(name=data["name"], defaults=data)
     load_first_set(CriterionSet, Criterion)
+
+
+class _ServerRequests:
+    """Counts the requests the live server's threads are still handling (Django's request
+    signals, sent from those threads; the test client runs in the main thread and is not
+    counted)."""
+
+    def __init__(self):
+        self.busy = 0
+        self.changed = threading.Condition()
+
+    def started(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.busy += 1
+
+    def finished(self, **kwargs):
+        if threading.current_thread() is not threading.main_thread():
+            with self.changed:
+                self.busy = max(0, self.busy - 1)
+                self.changed.notify_all()
+
+    def wait_until_quiet(self, timeout=15.0):
+        with self.changed:
+            return self.changed.wait_for(lambda: self.busy == 0, timeout=timeout)
+
+
+_server_requests = _ServerRequests()
+request_started.connect(_server_requests.started, dispatch_uid="tests-server-requests")
+request_finished.connect(_server_requests.finished, dispatch_uid="tests-server-requests")
+
+
+@pytest.fixture(autouse=True)
+def _live_server_quiet_before_flush(request, _base_data_after_flush):
+    """A browser test can end while the page's scripts still have a request at the live
+    server (an exercise reporting that it loaded). The database flush after the test then
+    met a locked table, left the rows behind and failed the tests after it. This waits, after
+    the browser context is closed and before the flush, until the server has answered."""
+    yield
+    if "live_server" in request.fixturenames:
+        assert _server_requests.wait_until_quiet(), "the live server is still busy after 15 s"
 
 
 @pytest.fixture
