@@ -31,3 +31,7 @@ class CoursesConfig(AppConfig):
         )
 
         permissions.register_policies()
+
+        from .selectors import tree_cache
+
+        tree_cache.connect()

@@ -218,6 +218,15 @@ def verified_login():
 
 
 @pytest.fixture(autouse=True)
+def _fresh_course_tree_copy():
+    """Each test starts without the course tree rows an earlier test's pages left behind in
+    this process (their rows are gone with that test's transaction)."""
+    from glans_learning.courses.selectors import tree_cache
+
+    tree_cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _default_language():
     """Each test starts in the site's default language, whatever an earlier one activated."""
     from django.utils import translation

@@ -30,6 +30,7 @@ from ..models import (
     Session,
     SessionRegistration,
 )
+from . import tree_cache
 from .rows import LessonItem, ModuleItem, ProgressRow
 
 
@@ -125,7 +126,29 @@ _LESSON_DETAIL_FIELDS = ("completion_rule", "pass_score", "activity_summary")
 
 def tree_items(*, under: str, depths: list[int], detailed=False) -> list:
     """The live modules and lessons below the page with path `under`, at the given depths, in
-    tree order, as ModuleItem and LessonItem rows (other pages are left out). One query."""
+    tree order, as ModuleItem and LessonItem rows (other pages are left out). One query, or
+    none while this process's copy of the tree is current (tree_cache); the items are new on
+    every call, as callers fill in links and progress."""
+    depths = tuple(depths)
+    rows = tree_cache.rows(
+        ("tree", under, depths, detailed), lambda: _tree_rows(under, depths, detailed)
+    )
+    summary_field = LessonPage._meta.get_field("activity_summary")
+    items = []
+    for pk, title, slug, path, module_id, letter, m_minutes, m_optional, lesson_id, *rest in rows:
+        if module_id is not None:
+            items.append(ModuleItem(pk, title, slug, path, letter, m_minutes, bool(m_optional)))
+        elif lesson_id is not None:
+            minutes, guide, optional, *rule = rest
+            item = LessonItem(pk, title, slug, path, minutes, bool(guide), bool(optional))
+            if rule:
+                item.completion_rule, item.pass_score, summary = rule
+                item.activity_summary = summary_field.from_db_value(summary, None, connection)
+            items.append(item)
+    return items
+
+
+def _tree_rows(under: str, depths: tuple, detailed: bool) -> tuple:
     lesson_fields = _LESSON_FIELDS + (_LESSON_DETAIL_FIELDS if detailed else ())
     columns = [
         *(_col(Page, name, "p") for name in _PAGE_FIELDS),
@@ -142,22 +165,9 @@ def tree_items(*, under: str, depths: list[int], detailed=False) -> list:
         f"WHERE {_col(Page, 'live', 'p')} = %s AND {below} "
         f"AND {_col(Page, 'depth', 'p')} IN ({_marks(depths)}) ORDER BY {_col(Page, 'path', 'p')}"
     )
-    summary_field = LessonPage._meta.get_field("activity_summary")
     with connection.cursor() as cursor:
         cursor.execute(sql, [True, *below_params, *depths])
-        rows = cursor.fetchall()
-    items = []
-    for pk, title, slug, path, module_id, letter, m_minutes, m_optional, lesson_id, *rest in rows:
-        if module_id is not None:
-            items.append(ModuleItem(pk, title, slug, path, letter, m_minutes, bool(m_optional)))
-        elif lesson_id is not None:
-            minutes, guide, optional, *rule = rest
-            item = LessonItem(pk, title, slug, path, minutes, bool(guide), bool(optional))
-            if rule:
-                item.completion_rule, item.pass_score, summary = rule
-                item.activity_summary = summary_field.from_db_value(summary, None, connection)
-            items.append(item)
-    return items
+        return tuple(cursor.fetchall())
 
 
 def _live_pages(where: str, params) -> list[tuple]:
@@ -185,7 +195,19 @@ def live_lesson_family(
     """A lesson's programme and module, and the module's live pages at the lesson's depth
     around it: ((pk, title, slug, path) of programme and module, (index, pk, title, slug) of
     the pages at most `window` places from the lesson, how many pages the module has at that
-    depth). One query; a lesson that is not live (a preview) gets all of them, in a second."""
+    depth). One query, or none while this process's copy of the tree is current; a lesson
+    that is not live (a preview) gets all of them, in a second."""
+    parents, siblings, total = tree_cache.rows(
+        ("family", lesson_path, window),
+        lambda: _lesson_family_rows(programme_path, module_path, lesson_path, window),
+    )
+    return list(parents), list(siblings), total
+
+
+def _lesson_family_rows(
+    programme_path: str, module_path: str, lesson_path: str, window: int
+) -> tuple[list[tuple], list[tuple], int]:
+    """live_lesson_family's read."""
     path, depth, live = _col(Page, "path"), _col(Page, "depth"), _col(Page, "live")
     columns = ", ".join(_col(Page, name) for name in _PAGE_FIELDS)
     below, below_params = _below(path, module_path)

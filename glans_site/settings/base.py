@@ -328,6 +328,10 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60 * 60,
     },
 }
+# Each process keeps the live course tree's rows (courses/selectors/tree_cache.py,
+# docs/performance.md). Unset: on when the cache is shared by every process (DJANGO_CACHE_URL),
+# off with this process's own memory; true/false to choose.
+GLANS_COURSE_TREE_CACHE = env_bool("GLANS_COURSE_TREE_CACHE", None)
 # The outbox of background work (docs/operations.md): a pending row older than this many
 # minutes is a backlog that is not draining (system check glans_core.W002, admin home).
 GLANS_OUTBOX_ALERT_MINUTES = env_int("GLANS_OUTBOX_ALERT_MINUTES", 15)

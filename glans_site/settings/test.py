@@ -2,6 +2,8 @@ from .base import *  # noqa: F403
 from .env import env_str
 
 DEBUG = False
+# One process: the course tree's copy is on, so the tests and the benchmark go through it.
+GLANS_COURSE_TREE_CACHE = True
 SECRET_KEY = "test-secret-key-not-for-production"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"

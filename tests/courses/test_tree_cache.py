@@ -1,0 +1,189 @@
+"""The course tree's copy in this process (courses/selectors/tree_cache.py): course pages skip
+the tree reads while it is current, and every way an editor changes the tree shows at once."""
+
+import re
+
+import pytest
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext, override_settings
+
+from glans_learning.courses.models import Enrollment, LessonPage, ModulePage
+from glans_learning.courses.selectors import raw, tree_cache
+from tests.builders import build_programme
+from tests.factories import person
+
+
+def queries(client, url):
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode(), [q["sql"] for q in ctx.captured_queries]
+
+
+def without_token(html):
+    """The page without what differs on every response (CSRF token, CSP nonce)."""
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]+"', "", html)
+    return re.sub(r'nonce="[^"]+"', "", html)
+
+
+def tree_reads(sqls):
+    """The tree reads among a request's queries (tree_items and live_lesson_family)."""
+    return [sql for sql in sqls if "UNION ALL" in sql or "LEFT JOIN" in sql and "m." in sql]
+
+
+@pytest.fixture
+def course(tmp_path, zonnebloem, year, client):
+    programme = build_programme(tmp_path, slug="boom", modules=2, lessons_per_module=6)
+    user = person("lerende.boom", unit=zonnebloem)
+    Enrollment.objects.create(user=user, programme=programme, school_year=year, unit=zonnebloem)
+    client.force_login(user)
+    module = ModulePage.objects.child_of(programme).order_by("path").first()
+    lessons = list(LessonPage.objects.child_of(module).order_by("path"))
+    # The pages above were made in this test's transaction, which therefore reads past the
+    # copy (it may still be rolled back); a real site has committed them long ago.
+    tree_cache.clear()
+    return programme, module, lessons
+
+
+def test_course_pages_skip_the_tree_reads_while_the_copy_is_current(client, course):
+    programme, module, lessons = course
+    for url in (lessons[2].url, module.url, programme.url):
+        queries(client, url)  # the first visit is written; reloads within minutes are not
+        tree_cache.clear()
+        first, first_sqls = queries(client, url)
+        again, again_sqls = queries(client, url)
+        assert tree_reads(first_sqls), url
+        assert not tree_reads(again_sqls), url
+        assert len(again_sqls) == len(first_sqls) - 1, url
+        assert without_token(again) == without_token(first), url
+
+
+def test_publishing_renaming_and_unpublishing_show_at_once(client, course):
+    programme, module, lessons = course
+    queries(client, module.url)
+    queries(client, lessons[2].url)
+
+    lessons[3].title = "Een nieuwe naam"
+    lessons[3].save_revision().publish()
+    page, _ = queries(client, module.url)
+    assert "Een nieuwe naam" in page
+    page, _ = queries(client, lessons[2].url)
+    assert "Een nieuwe naam" in page  # the sidebar
+
+    lessons[4].unpublish()
+    page, _ = queries(client, module.url)
+    assert lessons[4].title not in page
+    page, _ = queries(client, programme.url)
+    assert lessons[4].title not in page
+
+    added = LessonPage(title="Les erbij", slug="les-erbij", estimated_minutes=5)
+    module.add_child(instance=added)
+    added.save_revision().publish()
+    page, _ = queries(client, module.url)
+    assert "Les erbij" in page
+
+
+def test_moving_and_deleting_show_at_once(client, course):
+    programme, module, lessons = course
+    other = ModulePage.objects.child_of(programme).order_by("path").last()
+    queries(client, module.url)
+    queries(client, other.url)
+    moved_title = lessons[1].title
+    lessons[1].move(other, pos="last-child")
+    page, _ = queries(client, module.url)
+    assert moved_title not in page
+    page, _ = queries(client, other.url)
+    assert moved_title in page
+
+    gone = lessons[5].title
+    LessonPage.objects.get(pk=lessons[5].pk).delete()
+    page, _ = queries(client, module.url)
+    assert gone not in page
+
+
+def test_items_are_new_on_every_call(course):
+    _programme, module, _lessons = course
+    first = raw.tree_items(under=module.path, depths=[module.depth + 1])
+    first[0].href = "/elders/"
+    first[0].progress_state = "besmet"
+    second = raw.tree_items(under=module.path, depths=[module.depth + 1])
+    assert second[0].href == "" and second[0].progress_state is None
+    assert second[0] is not first[0]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_change_rolled_back_leaves_no_rows_behind(tmp_path):
+    from tests.conftest import FIXTURE_MATERIAL  # noqa: F401 - the base data is in place
+
+    programme = build_programme(tmp_path, slug="terug", modules=1, lessons_per_module=3)
+    module = ModulePage.objects.child_of(programme).get()
+    depth = [module.depth + 1]
+    assert len(raw.tree_items(under=module.path, depths=depth)) == 3
+
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), transaction.atomic():
+        extra = LessonPage(title="Les die niet blijft", slug="weg", estimated_minutes=5)
+        module.add_child(instance=extra)
+        extra.save_revision().publish()
+        # Inside the transaction the new lesson is read (from the database, not the copy)...
+        assert len(raw.tree_items(under=module.path, depths=depth)) == 4
+        raise Undo
+    # ...and after the rollback nobody is shown it.
+    titles = [item.title for item in raw.tree_items(under=module.path, depths=depth)]
+    assert titles == ["Les 1", "Les 2", "Les 3"]
+
+
+def test_an_unreachable_cache_means_reading_the_database(course, client, monkeypatch):
+    _programme, module, _lessons = course
+
+    class Down:
+        def __getattr__(self, name):
+            def fail(*args, **kwargs):
+                raise ConnectionError("redis is weg")
+
+            return fail
+
+    monkeypatch.setattr(tree_cache, "cache", Down())
+    for _ in range(2):
+        _page, sqls = queries(client, module.url)
+        assert tree_reads(sqls)
+
+
+def test_rows_expire_even_without_a_new_version(course, client, monkeypatch):
+    _programme, module, _lessons = course
+    queries(client, module.url)
+    _page, sqls = queries(client, module.url)
+    assert not tree_reads(sqls)
+    clock = tree_cache.time.monotonic() + tree_cache.TTL + 1
+    monkeypatch.setattr(tree_cache.time, "monotonic", lambda: clock)
+    _page, sqls = queries(client, module.url)
+    assert tree_reads(sqls)
+
+
+@pytest.mark.parametrize(
+    ("backend", "setting", "on"),
+    [
+        ("django.core.cache.backends.locmem.LocMemCache", None, False),
+        ("django.core.cache.backends.dummy.DummyCache", None, False),
+        ("django.core.cache.backends.redis.RedisCache", None, True),
+        ("django.core.cache.backends.redis.RedisCache", False, False),
+        ("django.core.cache.backends.locmem.LocMemCache", True, True),
+    ],
+)
+def test_the_copy_is_on_only_where_every_process_sees_the_version(backend, setting, on):
+    """With a cache only this process sees, another worker would never learn of a change."""
+    with override_settings(
+        CACHES={"default": {"BACKEND": backend}}, GLANS_COURSE_TREE_CACHE=setting
+    ):
+        assert tree_cache.enabled() is on
+
+
+def test_the_setting_is_read_from_the_environment(monkeypatch):
+    from glans_site.settings.env import env_bool
+
+    monkeypatch.setenv("GLANS_COURSE_TREE_CACHE", "false")
+    assert env_bool("GLANS_COURSE_TREE_CACHE", None) is False
+    monkeypatch.delenv("GLANS_COURSE_TREE_CACHE")
+    assert env_bool("GLANS_COURSE_TREE_CACHE", None) is None
