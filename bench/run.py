@@ -7,7 +7,8 @@ the same text, our lesson page and our module and programme pages for programmes
 
 Usage: python bench/run.py [--requests N] [--warmup N] [--profile PAGE] [--write]
 With --profile, one page is profiled instead (BENCH_PROFILE_FILTER: a regular expression for
-the functions listed; BENCH_PROFILE_CALLEES: a function whose callees are listed too;
+the functions listed; BENCH_PROFILE_CALLEES: a function whose callees are listed too; BENCH_PROFILE_CALLERS: one
+whose callers are;
 BENCH_PROFILE_BASE: the page to subtract, by default the same-depth plain page).
 BENCH_QUERIES="page|page" prints the SQL of one request of each page instead.
 --write appends the table (with machine, date and load) to docs/performance.md.
@@ -256,6 +257,8 @@ def main() -> int:
         stats.sort_stats("cumulative").print_stats(os.environ.get("BENCH_PROFILE_FILTER", ""), 60)
         if os.environ.get("BENCH_PROFILE_CALLEES"):
             stats.print_callees(os.environ["BENCH_PROFILE_CALLEES"])
+        if os.environ.get("BENCH_PROFILE_CALLERS"):  # who calls a function, and how often
+            stats.print_callers(os.environ["BENCH_PROFILE_CALLERS"])
         # What this page spends beyond the plain page, per function (cumulative seconds).
         default_base = (
             "plain page, top level (reference)"

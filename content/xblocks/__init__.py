@@ -11,6 +11,7 @@ import sys
 from functools import cache
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.template.loader import render_to_string
 
 DEFAULT_XBLOCK_TYPES = (
@@ -48,10 +49,26 @@ def unavailable_html(reason: str) -> str:
 
 def allowed_types() -> tuple[str, ...]:
     """The XBlock entry-point names lessons may use: ``GLANS_XBLOCK_TYPES`` (which replaces
-    the defaults) or the defaults, plus ``GLANS_XBLOCK_EXTRA_TYPES`` (which extends them)."""
-    types = tuple(getattr(settings, "GLANS_XBLOCK_TYPES", DEFAULT_XBLOCK_TYPES))
-    extra = tuple(getattr(settings, "GLANS_XBLOCK_EXTRA_TYPES", ()))
-    return types + tuple(name for name in extra if name not in types)
+    the defaults) or the defaults, plus ``GLANS_XBLOCK_EXTRA_TYPES`` (which extends them).
+    Worked out once (a lesson with exercises asks dozens of times per view) and again when a
+    setting changes (tests)."""
+    found = _ALLOWED.get("types")
+    if found is None:
+        types = tuple(getattr(settings, "GLANS_XBLOCK_TYPES", DEFAULT_XBLOCK_TYPES))
+        extra = tuple(getattr(settings, "GLANS_XBLOCK_EXTRA_TYPES", ()))
+        found = _ALLOWED["types"] = types + tuple(name for name in extra if name not in types)
+    return found
+
+
+_ALLOWED: dict = {}
+
+
+def _settings_changed(*, setting, **kwargs):
+    if setting in ("GLANS_XBLOCK_TYPES", "GLANS_XBLOCK_EXTRA_TYPES"):
+        _ALLOWED.clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="glans_xblock_types")
 
 
 def is_allowed(block_type: str) -> bool:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 
@@ -13,17 +13,26 @@ from . import allowed_types, load_class, unavailable_html, xblock_installed
 
 
 def xblock_type_choices():
-    choices = []
-    for name in allowed_types():
-        block_class = load_class(name)
-        label = name
-        if block_class is not None:
-            display = getattr(block_class, "display_name", None)
-            default = getattr(display, "default", None)
-            if default:
-                label = f"{default} ({name})"
-        choices.append((name, label))
-    return choices
+    """(type, label) of every allowed type; the block's choice field asks for them whenever a
+    stored value is read, so they are worked out once per set of types and language."""
+    key = (allowed_types(), get_language())
+    found = _CHOICES.get(key)
+    if found is None:
+        choices = []
+        for name in key[0]:
+            block_class = load_class(name)
+            label = name
+            if block_class is not None:
+                display = getattr(block_class, "display_name", None)
+                default = getattr(display, "default", None)
+                if default:
+                    label = f"{default} ({name})"
+            choices.append((name, label))
+        found = _CHOICES[key] = tuple(choices)
+    return list(found)
+
+
+_CHOICES: dict = {}
 
 
 def olx_error_message(exc) -> str:

@@ -91,7 +91,7 @@ def exercise_render(*, request, page, block_id: str, value, states: dict | None 
             "body": mark_safe(body),  # noqa: S308 - the block's own escaped view
             "resources": mark_safe("\n".join(resources)),  # noqa: S308 - URLs/code from installed packages
             "include_runtime": _first_exercise(request),
-            "csrf_token": get_token(request) if request is not None else "",
+            "csrf_token": _csrf_token(request),
             "preview": preview,
         },
     )
@@ -126,6 +126,16 @@ def _csp_nonce(request, block_type) -> str:
     if block_type in getattr(settings, "GLANS_XBLOCK_CSP_EVAL_TYPES", DEFAULT_CSP_EVAL_TYPES):
         allow_eval(request)
     return nonce(request)
+
+
+def _csrf_token(request) -> str:
+    """One CSRF token for all the exercises of a response (each new token costs a masking)."""
+    if request is None:
+        return ""
+    token = getattr(request, "_glans_xblock_csrf_token", None)
+    if token is None:
+        token = request._glans_xblock_csrf_token = get_token(request)
+    return token
 
 
 def _seen_resources(request) -> set:
