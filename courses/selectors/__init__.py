@@ -7,6 +7,7 @@ from .lessons import (
     SIDEBAR_LESSONS,
     lesson_context,
     lesson_progress_row,
+    lesson_progress_rows,
     lesson_responses,
     lesson_search,
 )
@@ -58,6 +59,7 @@ __all__ = [
     "lesson_family",
     "lesson_items",
     "lesson_progress_row",
+    "lesson_progress_rows",
     "lesson_responses",
     "lesson_search",
     "module_minutes",

@@ -280,17 +280,27 @@ def progress_statuses(*, user, lesson_ids) -> dict:
 
 
 def progress_row(*, user, lesson) -> ProgressRow | None:
-    """The learner's progress on a lesson, or None (read on every lesson page view)."""
-    for p in _instances(
-        LessonProgress,
-        f"FROM {_table(LessonProgress)} WHERE {_col(LessonProgress, 'user')} = %s "
-        f"AND {_col(LessonProgress, 'lesson')} = %s",
-        [user.pk, lesson.pk],
-    ):
-        return ProgressRow(
+    """The learner's progress on a lesson, or None."""
+    return progress_rows(user=user, lesson_ids=[lesson.pk]).get(lesson.pk)
+
+
+def progress_rows(*, user, lesson_ids) -> dict:
+    """{lesson id: ProgressRow} of the learner's progress on a few lessons, in one query (a
+    lesson page reads its own and those of the lessons in its sidebar)."""
+    ids = list(lesson_ids)
+    if not ids:
+        return {}
+    return {
+        p.lesson_id: ProgressRow(
             p.lesson_id, p.status, p.completed_at, p.visits, p.time_spent_seconds, p.last_visit_at
         )
-    return None
+        for p in _instances(
+            LessonProgress,
+            f"FROM {_table(LessonProgress)} WHERE {_col(LessonProgress, 'user')} = %s "
+            f"AND {_col(LessonProgress, 'lesson')} IN ({_marks(ids)})",
+            [user.pk, *ids],
+        )
+    }
 
 
 def responses(*, user, lesson) -> dict:

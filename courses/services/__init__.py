@@ -331,11 +331,13 @@ def exercise_refusal(user, lesson) -> str | None:
 _UNREAD = object()
 
 
-def lesson_view(*, user, lesson, programme_id, responses):
+def lesson_view(*, user, lesson, programme_id, responses, current=_UNREAD):
     """What viewing a lesson page does: returns (progress row or None, enrolled?). A reload
-    within the visit window only reads the learner's progress row; otherwise the enrolment is
-    checked and the visit recorded (lesson_open)."""
-    current = selectors.lesson_progress_row(user=user, lesson=lesson)
+    within the visit window only reads the learner's progress row (or takes the one the page
+    read, `current`); otherwise the enrolment is checked and the visit recorded
+    (lesson_open)."""
+    if current is _UNREAD:
+        current = selectors.lesson_progress_row(user=user, lesson=lesson)
     if (
         current is not None
         and (timezone.now() - current.last_visit_at).total_seconds() < VISIT_WINDOW_SECONDS

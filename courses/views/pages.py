@@ -69,12 +69,19 @@ def lesson_context(*, lesson, request) -> dict:
     read. A fixed number of queries."""
     user = request.user
     family = selectors.lesson_family(lesson=lesson, request=request)
-    responses, row, enrolled = {}, None, False
+    responses, row, enrolled, statuses = {}, None, False, None
     if getattr(user, "is_authenticated", False):
         responses = selectors.lesson_responses(user=user, lesson=lesson)
         if family.programme is not None:
+            current, statuses = selectors.lesson_progress_rows(
+                user=user, lesson=lesson, family=family
+            )
             row, enrolled = services.lesson_view(
-                user=user, lesson=lesson, programme_id=family.programme.pk, responses=responses
+                user=user,
+                lesson=lesson,
+                programme_id=family.programme.pk,
+                responses=responses,
+                current=current,
             )
     context = selectors.lesson_context(
         lesson=lesson,
@@ -83,6 +90,7 @@ def lesson_context(*, lesson, request) -> dict:
         responses=responses,
         progress_row=row,
         enrolled=enrolled,
+        statuses=statuses,
     )
     context["trainer_kit"] = trainer_kits.trainer_kit_urls(
         lesson=lesson, user=user, request=request

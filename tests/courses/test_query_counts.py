@@ -57,7 +57,7 @@ def test_lesson_module_and_programme_pages_are_flat_in_programme_size(
     # Session, user, site, nav (5) and routing below the programme index in one query plus
     # the view restrictions in one (courses/views/pages.py; Wagtail's level-by-level
     # routing and restriction look-ups took 10 for a lesson).
-    assert counts["large"]["lesson"] <= 13, counts
+    assert counts["large"]["lesson"] <= 12, counts
     assert counts["large"]["module"] <= 14, counts
     assert counts["large"]["programme"] <= 15, counts
     client.force_login(UserFactory(username="bezoeker"))
