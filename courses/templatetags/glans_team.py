@@ -3,19 +3,15 @@ template loop with an include per cell most of the screen's time. The markup is 
 template loop produced (tests/courses/test_team_rows.py compares the two)."""
 
 from django import template
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
+from glans_learning.core.rendering import as_template_value
+
 from ..models import LessonStatus
 
 register = template.Library()
-
-
-def _value(value) -> str:
-    """As `{{ value }}` renders it: localized, then escaped."""
-    return conditional_escape(localize(value))
 
 
 @register.simple_tag
@@ -33,23 +29,25 @@ def team_rows(rows):
         user = row["user"]
         out = [
             '\n    <tr>\n      <th scope="row">',
-            _value(user.get_full_name() or user.username),
+            as_template_value(user.get_full_name() or user.username),
             stalled if row["stalled"] else "",
             "</th>\n      ",
         ]
         for cell in row["cells"]:
             status = cell["status"]
             out.append(
-                f'<td><span class="status status--{_value(status)}">'
+                f'<td><span class="status status--{as_template_value(status)}">'
                 f"{labels.get(status, other)}</span>\n"
-                f' <span class="help">{_value(cell["done"])}/{_value(cell["total"])}</span></td>'
+                f' <span class="help">{as_template_value(cell["done"])}/{as_template_value(cell["total"])}</span></td>'
             )
         out.append("\n      ")
         for reg in row["sessions"]:
-            out.append(f"<td>{_value(reg.get_attendance_display()) if reg else '–'}</td>")
-        out.append(f"\n      <td>{_value(row['percent'])}%")
+            out.append(
+                f"<td>{as_template_value(reg.get_attendance_display()) if reg else '–'}</td>"
+            )
+        out.append(f"\n      <td>{as_template_value(row['percent'])}%")
         if row["open"]:
-            items = "".join(f"<li>{_value(item)}</li>" for item in row["open"])
+            items = "".join(f"<li>{as_template_value(item)}</li>" for item in row["open"])
             out.append(
                 f'<details class="still-open"><summary>{still_open}</summary>'
                 f"<ul>{items}</ul></details>"

@@ -3,10 +3,11 @@ per family was most of the grid's time. The markup is the one the template loop 
 (tests/measurement/test_grid_rows.py compares the two, in Dutch and English)."""
 
 from django import template
-from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+
+from glans_learning.core.rendering import as_template_value
 
 from .glans_measurement_tags import measurement_cell
 
@@ -90,11 +91,6 @@ def grid_rows(grid, next_steps):
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
 
 
-def _n(value) -> str:
-    """As `{{ value }}` renders a number: localized, then escaped."""
-    return conditional_escape(localize(value))
-
-
 @register.simple_tag
 def measurement_cells(cells):
     """The school dashboard's `<td>` cells of one row (per moment: share glanst, or '<n'
@@ -103,6 +99,9 @@ def measurement_cells(cells):
     open_text = _("(%(open)s open, %(without)s zonder stap)")
     parts = []
     for c in cells:
-        counts = open_text % {"open": _n(c["not_rated"]), "without": _n(c["dull_without_step"])}
+        counts = open_text % {
+            "open": as_template_value(c["not_rated"]),
+            "without": as_template_value(c["dull_without_step"]),
+        }
         parts.append(f'<td>{measurement_cell(c)} <span class="help">{counts}</span></td>')
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
