@@ -377,6 +377,9 @@ def main() -> int:
     }
     if os.environ.get("GLANS_TEST_REDIS_URL"):
         env["CELERY_BROKER_URL"] = os.environ["GLANS_TEST_REDIS_URL"]
+        # The workers share Django's cache in Redis, as in production (and with it the course
+        # tree's version, so each worker keeps the tree's rows: GLANS_COURSE_TREE_CACHE).
+        env["DJANGO_CACHE_URL"] = os.environ["GLANS_TEST_REDIS_URL"]
     os.environ.update(env)
     config = build_site(workdir)
     config_path = workdir / "config.json"

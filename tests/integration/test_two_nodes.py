@@ -20,6 +20,7 @@ from django.utils import timezone
 from glans_learning.certification import services as certification_services
 from glans_learning.certification.models import Certificate
 from glans_learning.core.tasks import outbox_add
+from tests.builders import build_programme
 from tests.certification.conftest import current_year, write_and_publish
 from tests.certification.test_services import walk_to_decision
 from tests.faults.harness import (
@@ -170,13 +171,13 @@ def big_list(rows: int) -> bytes:
 
 
 def test_two_nodes_share_files_progress_lockouts_and_pages(
-    cluster, zonnebloem, director, auditor, admin_user, teacher, monkeypatch
+    cluster, zonnebloem, director, auditor, admin_user, teacher, monkeypatch, tmp_path
 ):
     from django_otp.oath import totp
     from django_otp.plugins.otp_totp.models import TOTPDevice
     from wagtail.models import Page
 
-    from glans_learning.courses.models import ProgrammeIndexPage
+    from glans_learning.courses.models import LessonPage, ModulePage, ProgrammeIndexPage
 
     a, b = cluster["a"], cluster["b"]
     for user in (director, admin_user, teacher):
@@ -291,6 +292,24 @@ def test_two_nodes_share_files_progress_lockouts_and_pages(
     assert editor.post(a, bulk).status_code == 302
     served = editor.get(b, "/nieuw-aanbod/")
     assert served.status_code == 200 and "Nieuw aanbod" in served.text
+
+    # 5b. A lesson renamed and published on A shows on B at once: each node keeps the course
+    # tree's rows, but checks their version in the shared cache on every view (tree_cache).
+    programme = build_programme(tmp_path / "boom", slug="boom", modules=1, lessons_per_module=3)
+    module = ModulePage.objects.child_of(programme).get()
+    lesson = LessonPage.objects.child_of(module).order_by("path").first()
+    learner = Browser()
+    assert learner.login(b, director.username).status_code == 302  # the teacher is locked out (4)
+    for _ in range(2):  # the second view is served from B's copy
+        shown = learner.get(b, module.url)
+        assert shown.status_code == 200 and lesson.title in shown.text
+    lesson.title = "Een les met een nieuwe naam"
+    lesson.save_revision(user=admin_user)
+    renamed = f"/admin/bulk/wagtailcore/page/publish/?id={lesson.pk}"
+    assert editor.get(a, renamed).status_code == 200
+    assert editor.post(a, renamed).status_code == 302
+    shown = learner.get(b, module.url)
+    assert shown.status_code == 200 and "Een les met een nieuwe naam" in shown.text
 
     # 6. B turns unready when its object store, then its database, is gone; A stays ready.
     cluster["b_s3"].cut()
