@@ -16,7 +16,10 @@ Django's cache (Redis in production), so every worker and node sees a change at 
   unless GLANS_COURSE_TREE_CACHE says otherwise (a benchmark or a single-process site);
 - rows are kept at most TTL seconds, so a change made behind the application's back (raw
   SQL, a restored backup) shows within minutes even without a new version;
-- if the cache cannot be reached, the rows are read from the database as before.
+- if the cache cannot be reached, the rows are read from the database as before, and for
+  BACKOFF seconds the cache is not asked again (each attempt would wait for its connect
+  timeout, on every course page); when it answers again, this process forgets the rows it
+  kept (the tree may have changed while no new version could be stored).
 
 Only page-tree rows that are the same for every visitor are kept: never a learner's
 progress, never a view restriction. The rows are tuples; callers build their own objects
@@ -43,10 +46,12 @@ logger = logging.getLogger(__name__)
 VERSION_KEY = "glans:course-tree:version"
 LIMIT = 1024  # row sets kept per process (a programme's outline is one)
 TTL = 300.0  # seconds
+BACKOFF = 30.0  # seconds without asking an unreachable cache
 
 _rows: OrderedDict = OrderedDict()
 _lock = threading.Lock()
 _pending = threading.local()  # this thread's transaction changed the tree and has not ended
+_down = {"until": 0.0, "since": None}  # when the cache last failed to answer
 
 
 def enabled() -> bool:
@@ -61,14 +66,27 @@ def _version() -> str | None:
     """The tree's current version, or None when the cache is off or unreachable."""
     if not enabled():
         return None
+    now = time.monotonic()
+    if now < _down["until"]:
+        return None
     try:
         token = cache.get(VERSION_KEY)
         if token is None:  # evicted or never set: start a new one (never reuse an old one)
             cache.add(VERSION_KEY, uuid.uuid4().hex, timeout=None)
             token = cache.get(VERSION_KEY)
     except Exception:  # noqa: BLE001 - the database still answers; log and read it
-        logger.warning("course tree cache: version not readable; reading the database")
+        with _lock:
+            _down["until"] = time.monotonic() + BACKOFF
+            if _down["since"] is None:
+                _down["since"] = now
+        logger.warning(
+            "course tree cache: version not readable; reading the database for %ss", BACKOFF
+        )
         return None
+    if _down["since"] is not None:
+        with _lock:  # back after an outage: what was kept before it may be stale
+            _down["since"] = None
+            _rows.clear()
     return token
 
 
@@ -142,4 +160,5 @@ def clear() -> None:
     """Forget this process's rows (tests)."""
     with _lock:
         _rows.clear()
+        _down.update(until=0.0, since=None)
     _pending.changed = False

@@ -151,6 +151,68 @@ def test_an_unreachable_cache_means_reading_the_database(course, client, monkeyp
         assert tree_reads(sqls)
 
 
+class Flaky:
+    """A cache that counts what it is asked and fails while `down` is set."""
+
+    def __init__(self, real):
+        self.real, self.down, self.asked = real, False, 0
+
+    def __getattr__(self, name):
+        method = getattr(self.real, name)
+
+        def call(*args, **kwargs):
+            self.asked += 1
+            if self.down:
+                raise ConnectionError("redis is weg")
+            return method(*args, **kwargs)
+
+        return call
+
+
+def test_an_unreachable_cache_is_not_asked_again_for_a_while(course, client, monkeypatch):
+    """Each attempt would wait for the connect timeout (seconds) on every course page."""
+    _programme, module, _lessons = course
+    flaky = Flaky(tree_cache.cache)
+    monkeypatch.setattr(tree_cache, "cache", flaky)
+    flaky.down = True
+    queries(client, module.url)
+    assert flaky.asked == 1
+    for _ in range(3):
+        _page, sqls = queries(client, module.url)
+        assert tree_reads(sqls)
+    assert flaky.asked == 1  # within the back-off nobody waits for the cache
+    later = tree_cache.time.monotonic() + tree_cache.BACKOFF + 1
+    monkeypatch.setattr(tree_cache.time, "monotonic", lambda: later)
+    queries(client, module.url)
+    assert flaky.asked == 2  # after it, the cache is tried again
+
+
+def test_rows_kept_before_an_outage_are_forgotten_when_the_cache_is_back(
+    course, client, monkeypatch
+):
+    """While the cache was down no new version could be stored, so what was kept before
+    the outage may be stale even though the version still matches."""
+    _programme, module, lessons = course
+    flaky = Flaky(tree_cache.cache)
+    monkeypatch.setattr(tree_cache, "cache", flaky)
+    queries(client, module.url)
+    _page, sqls = queries(client, module.url)
+    assert not tree_reads(sqls)  # kept
+    flaky.down = True
+    queries(client, module.url)  # the outage begins
+    token = tree_cache.cache.real.get(tree_cache.VERSION_KEY)
+    lessons[0].title = "Tijdens de storing"
+    lessons[0].save_revision().publish()  # its new version is not stored
+    flaky.down = False
+    tree_cache.cache.real.set(tree_cache.VERSION_KEY, token, timeout=None)
+    later = tree_cache.time.monotonic() + tree_cache.BACKOFF + 1
+    monkeypatch.setattr(tree_cache.time, "monotonic", lambda: later)
+    tree_cache._pending.changed = False  # as after the editor's transaction ended
+    page, sqls = queries(client, module.url)
+    assert tree_reads(sqls)
+    assert "Tijdens de storing" in page
+
+
 def test_rows_expire_even_without_a_new_version(course, client, monkeypatch):
     _programme, module, _lessons = course
     queries(client, module.url)
