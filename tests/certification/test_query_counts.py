@@ -8,7 +8,7 @@ from glans_learning.certification.models import Application, Status
 from glans_learning.organisations.services import membership_grant
 from tests.certification.conftest import write_and_publish
 from tests.courses.test_query_counts import count_queries
-from tests.factories import UnitFactory, log_in
+from tests.factories import UnitFactory, log_in, person
 
 STATES = (Status.SUBMITTED, Status.REVIEW, Status.CONVERSATION, Status.DECISION, Status.NOT_YET)
 
@@ -128,3 +128,24 @@ def test_workshop_and_tdt_figures_count_in_one_query_each(
             "attended": 2,
             "share": 67,
         }
+
+
+def test_board_overview_is_flat_in_schools(
+    client, zonnebloem, regenboog, director, other_director, auditor, second_auditor, year
+):
+    """The board's certification overview (issue #30): every school's state and pre-checks
+    in the same number of queries for 2 schools and for 10 (it was some twenty per school)."""
+    write_and_publish(
+        services.handbook_start(unit=zonnebloem, school_year=year, user=director), director
+    )
+    services.application_submit(unit=zonnebloem, user=director, school_year=year)
+    services.handbook_start(unit=regenboog, school_year=year, user=other_director)  # a draft
+    log_in(client, person("bestuur.eg", unit=regenboog, roles=["board_expertgroep"]))
+    url = reverse("glans_certification:board", args=[zonnebloem.board_id])
+    count_queries(client, url)  # warm (session, roles)
+    small = count_queries(client, url)
+    _applications(zonnebloem.board, year, director, auditor, second_auditor, 8)
+    response = client.get(url)
+    assert len(response.context["rows"]) == 10
+    assert {row["status"] for row in response.context["rows"]} >= {"applied", "not_yet"}
+    assert count_queries(client, url) == small
