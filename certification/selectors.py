@@ -157,8 +157,10 @@ def dossier_attachment(*, application, attachment_id):
 # --- evidence --------------------------------------------------------------------------
 
 
-def _measurement_evidence(criterion, unit, school_year) -> dict:
-    data = unit_measurements(unit=unit, school_year=school_year, group_ids=[])
+def _measurement_evidence(criterion, unit, school_year, data=None) -> dict:
+    """`data`: the unit's moments and target, when read already (for many units at once)."""
+    if data is None:
+        data = unit_measurements(unit=unit, school_year=school_year, group_ids=[])
     latest = next((m for m in reversed(data["moments"]) if m["rated"]), None)
     target = criterion.threshold if criterion.threshold is not None else data["target"]
     if latest is None:
@@ -233,16 +235,17 @@ def tdt_figures(*, unit, school_year) -> dict:
 
 
 def expertgroep_figures(*, unit) -> dict:
-    members = Membership.objects.current().filter(
-        unit=unit, is_active=True, roles__code=RoleCode.SCHOOL_EXPERTGROEP
-    )
-    count = members.values("user_id").distinct().count()
-    with_director = (
+    """The Expertgroep's size and whether the director is in it: one query."""
+    members, directors = set(), set()
+    for user_id, code in (
         Membership.objects.current()
-        .filter(unit=unit, user_id__in=members.values("user_id"), roles__code=RoleCode.DIRECTOR)
-        .exists()
-    )
-    return {"members": count, "director": with_director}
+        .filter(unit=unit, roles__code__in=[RoleCode.SCHOOL_EXPERTGROEP, RoleCode.DIRECTOR])
+        .order_by()
+        .values_list("user_id", "roles__code")
+        .distinct()
+    ):
+        (members if code == RoleCode.SCHOOL_EXPERTGROEP else directors).add(user_id)
+    return {"members": len(members), "director": bool(members & directors)}
 
 
 def _share_evidence(figures, threshold, *, none_text, text) -> dict:
@@ -256,14 +259,19 @@ def _share_evidence(figures, threshold, *, none_text, text) -> dict:
     }
 
 
-def criterion_evidence(criterion, *, unit, school_year, handbook=None, sections=None) -> dict:
-    """`sections`: the handbook's sections, when the caller has read them already."""
+def criterion_evidence(
+    criterion, *, unit, school_year, handbook=None, sections=None, figures=None
+) -> dict:
+    """`sections`: the handbook's sections, when the caller has read them already; `figures`:
+    the unit's figures read for many units at once (board.py: measurement, workshop, tdt,
+    expertgroep), each read here when missing."""
     kind = criterion.evidence_type
+    figures = figures or {}
     if kind == EvidenceType.MEASUREMENT:
-        return _measurement_evidence(criterion, unit, school_year)
+        return _measurement_evidence(criterion, unit, school_year, figures.get("measurement"))
     if kind == EvidenceType.WORKSHOP:
         return _share_evidence(
-            workshop_figures(unit=unit, school_year=school_year),
+            figures.get("workshop") or workshop_figures(unit=unit, school_year=school_year),
             criterion.threshold,
             none_text=_("Dit schooljaar staat nog niemand ingeschreven voor de workshop."),
             text=_(
@@ -273,7 +281,7 @@ def criterion_evidence(criterion, *, unit, school_year, handbook=None, sections=
         )
     if kind == EvidenceType.TDT:
         return _share_evidence(
-            tdt_figures(unit=unit, school_year=school_year),
+            figures.get("tdt") or tdt_figures(unit=unit, school_year=school_year),
             criterion.threshold,
             none_text=_("Nog geen geregistreerde aanwezigheid bij TdT-bijeenkomsten."),
             text=_(
@@ -282,7 +290,7 @@ def criterion_evidence(criterion, *, unit, school_year, handbook=None, sections=
             ),
         )
     if kind == EvidenceType.EXPERTGROEP:
-        figures = expertgroep_figures(unit=unit)
+        figures = figures.get("expertgroep") or expertgroep_figures(unit=unit)
         need = criterion.threshold or 0
         return {
             "met": figures["members"] >= need,
@@ -390,14 +398,24 @@ def auditor_worklist(*, user) -> dict:
 
 def unit_overview(*, unit, school_year=None) -> dict:
     school_year = school_year or current_year()
-    handbook = handbook_for(unit=unit, school_year=school_year) if school_year else None
-    application = (
-        Application.objects.filter(unit=unit).select_related("auditor", "handbook").first()
+    # Only what the overview and the pre-checks read: not last year's handbook nor the
+    # published revision's content (handbook_for reads those for the diff).
+    handbook = (
+        Handbook.objects.filter(unit=unit, school_year=school_year)
+        .select_related("criterion_set")
+        .first()
+        if school_year
+        else None
     )
-    certificate = current_certificate(unit=unit)
-    last_certificate = certificate or (
-        Certificate.objects.filter(unit=unit).prefetch_related("checkins").first()
+    application = Application.objects.filter(unit=unit).first()
+    # The current certificate (as current_certificate) and the last one, from one read.
+    today = timezone.localdate()
+    certificates = list(
+        Certificate.objects.filter(unit=unit).defer("pdf").prefetch_related("checkins")
     )
+    current = [c for c in certificates if c.revoked_at is None and c.valid_until >= today]
+    certificate = max(current, key=lambda c: c.valid_until, default=None)
+    last_certificate = certificate or (certificates[0] if certificates else None)
     return {
         "unit": unit,
         "school_year": school_year,
@@ -414,23 +432,6 @@ def unit_overview(*, unit, school_year=None) -> dict:
             lifecycle.certificate_state(last_certificate) if last_certificate else None
         ),
     }
-
-
-def board_overview(*, board) -> list[dict]:
-    rows = []
-    for unit in board.units.filter(is_active=True).order_by("name"):
-        checks = prechecks(unit=unit)
-        rows.append(
-            {
-                "unit": unit,
-                "status": status_label(unit=unit),
-                "status_label": STATUS_LABELS[status_label(unit=unit)],
-                "met": sum(1 for row in checks if row["met"]),
-                "total": len(checks),
-                "certificate": current_certificate(unit=unit),
-            }
-        )
-    return rows
 
 
 def current_certificate(*, unit) -> Certificate | None:

@@ -34,6 +34,7 @@ from glans_learning.organisations.permissions import (
 )
 from glans_learning.organisations.utils import parse_id
 
+from . import board as board_selectors
 from . import lifecycle, selectors, services
 from .models import Application, Certificate, Criterion, Verdict
 from .permissions import log_actor_labels, second_auditor_candidates
@@ -158,7 +159,7 @@ def board_view(request, board_id):
     return render(
         request,
         "glans_certification/board.html",
-        {"board": board, "rows": selectors.board_overview(board=board)},
+        {"board": board, "rows": board_selectors.board_overview(board=board)},
     )
 
 
