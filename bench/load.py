@@ -137,9 +137,11 @@ def build_site(workdir: Path, teachers: int = 16) -> dict:
         for child in lesson.body:
             if child.block_type == "reflection":
                 answers[lesson.url] = f"/leren/activiteit/{lesson.pk}/{child.id}/"
+    started = time.monotonic()
     scenarios = build_week_and_audit(
         board=board, year=year, workdir=workdir, learner=users[0], teachers=teachers
     )
+    scenarios["build_seconds"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     connection.close()
@@ -399,8 +401,8 @@ def week_and_audit(
     lines = [
         f"each request type alone, {args.scenario_run_time} s per step, "
         f"{len(config['teachers'])} teachers with a group of "
-        f"{len(config['teachers'][0]['codes'])} families each; ratios to the plain page "
-        "at the same users",
+        f"{len(config['teachers'][0]['codes'])} families each (their data built in "
+        f"{config['build_seconds']:.0f} s); ratios to the plain page at the same users",
         f"{'users':>5}  {'request':22} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}  vs plain",
     ]
     saves, failed = 0, False
@@ -433,8 +435,10 @@ def week_and_audit(
     doubled = ratings.values("relationship").annotate(n=Count("id")).filter(n__gt=1).count()
     count = ratings.count()
     lines.append(
-        f"ratings at the open moment after {saves:,} saves: {count} of {cells} families rated, "
-        + (f"{doubled} families with more than one rating: failed" if doubled else "one each")
+        f"ratings at the open moment: {count} of {cells} families rated, "
+        + (f"{doubled} of them more than once: failed" if doubled else "one rating each")
+        + f" ({saves:,} saves counted, the same families saved again and again; a save still "
+        "on its way when a step ends is not counted)"
     )
     if count > cells or (saves and not count):
         lines.append("ratings at the open moment do not match the saves: failed")
