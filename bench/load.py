@@ -75,7 +75,7 @@ def build_site(workdir: Path, teachers: int = 16) -> dict:
     )
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
     from wagtail.models import PageViewRestriction, Site
 
@@ -138,9 +138,10 @@ def build_site(workdir: Path, teachers: int = 16) -> dict:
             if child.block_type == "reflection":
                 answers[lesson.url] = f"/leren/activiteit/{lesson.pk}/{child.id}/"
     started = time.monotonic()
-    scenarios = build_week_and_audit(
-        board=board, year=year, workdir=workdir, learner=users[0], teachers=teachers
-    )
+    with transaction.atomic():  # one commit: on PostgreSQL each autocommitted row waits a flush
+        scenarios = build_week_and_audit(
+            board=board, year=year, workdir=workdir, learner=users[0], teachers=teachers
+        )
     scenarios["build_seconds"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
