@@ -7,9 +7,17 @@ same login restriction, 20 learners and 2 directors; starts gunicorn on a free l
 and drives it with locust (headless, bounded by --run-time) at increasing concurrency:
 
 1. the lesson page and the plain page alone, side by side: throughput and p50/p95;
-2. the learner journey (bench/locustfile.py): log in, my route, lesson, answer, programme
+2. the measurement week and the auditor's day (issue #30), on bench/screens.py's school and
+   applications, each request type alone against the plain page at the same step
+   (--scenario-run-time seconds each; 0 leaves them out): --teachers teachers (each with a
+   group of 30 pseudonymous relationships and an open measurement moment) open their rating
+   grid and save ratings through the grid's API (PUT with the CSRF token; the same families
+   again and again, which must stay one rating per family and moment), the director opens
+   the school's measurement dashboard; an auditor with a verified second factor opens the
+   work list, an application's review page and a school's certification overview;
+3. the learner journey (bench/locustfile.py): log in, my route, lesson, answer, programme
    page, and the team dashboard for directors;
-3. memory: one worker (gunicorn -w 1) serving --memory-requests requests; its RSS after
+4. memory: one worker (gunicorn -w 1) serving --memory-requests requests; its RSS after
    1,000 and after all of them.
 
 --two-nodes (issue #27) measures instead how throughput scales from one node to two: the
@@ -18,7 +26,10 @@ then against two gunicorn nodes (2 workers each, the same database) with the use
 between them (one locust per node, as a round-robin load balancer would split them).
 
 Usage: scripts/with-services.sh .venv/bin/python bench/load.py [--users 2,8,16]
-       [--run-time 20] [--memory-requests 10000] [--write] [--two-nodes]
+       [--run-time 20] [--scenario-run-time 8] [--teachers 16] [--memory-requests 10000]
+       [--write] [--two-nodes]
+Every response is checked (bench/locustfile.py): a redirect to the login or two-factor page,
+a 403 or a 404 counts as a failure, and any failure outside logging in fails the run.
 Targets: lesson page throughput >= 85% of the plain page's, p95 <= 1.5x the plain page's.
 """
 
@@ -52,7 +63,7 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def build_site(workdir: Path) -> dict:
+def build_site(workdir: Path, teachers: int = 16) -> dict:
     import django
 
     django.setup()
@@ -64,7 +75,7 @@ def build_site(workdir: Path) -> dict:
     )
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
-    from django.db import connection
+    from django.db import connection, transaction
     from django.utils import timezone
     from wagtail.models import PageViewRestriction, Site
 
@@ -82,9 +93,8 @@ def build_site(workdir: Path) -> dict:
         start_date=today - datetime.timedelta(days=10),
         end_date=today + datetime.timedelta(days=300),
     )
-    unit = OrganisationUnit.objects.create(
-        board=Board.objects.create(name="Load"), name="School", unit_type="po"
-    )
+    board = Board.objects.create(name="Load")
+    unit = OrganisationUnit.objects.create(board=board, name="School", unit_type="po")
     text = " ".join([WORDS] * (800 // len(WORDS.split())))
     site_root = Site.objects.get(is_default_site=True).root_page
 
@@ -105,7 +115,7 @@ def build_site(workdir: Path) -> dict:
     module = ModulePage.objects.child_of(programme).get()
     lessons = list(LessonPage.objects.child_of(module).order_by("path"))
     backend = "django.contrib.auth.backends.ModelBackend"
-    accounts, sessions = [], []
+    accounts, sessions, users = [], [], []
     for n in range(22):
         director = n >= 20
         user = get_user_model().objects.create_user(f"lerende-{n}", password=PASSWORD)
@@ -116,6 +126,7 @@ def build_site(workdir: Path) -> dict:
         for lesson in lessons[: random.randint(0, 25)]:
             services.lesson_open(user=user, lesson=lesson)
         accounts.append({"username": user.username, "director": director})
+        users.append(user)
         store = SessionStore()
         store[SESSION_KEY], store[BACKEND_SESSION_KEY] = str(user.pk), backend
         store[HASH_SESSION_KEY] = user.get_session_auth_hash()
@@ -126,10 +137,17 @@ def build_site(workdir: Path) -> dict:
         for child in lesson.body:
             if child.block_type == "reflection":
                 answers[lesson.url] = f"/leren/activiteit/{lesson.pk}/{child.id}/"
+    started = time.monotonic()
+    with transaction.atomic():  # one commit: on PostgreSQL each autocommitted row waits a flush
+        scenarios = build_week_and_audit(
+            board=board, year=year, workdir=workdir, learner=users[0], teachers=teachers
+        )
+    scenarios["build_seconds"] = round(time.monotonic() - started, 1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     connection.close()
     return {
+        **scenarios,
         "plain": plain.url,
         "programme": programme.url,
         "module": module.url,
@@ -138,6 +156,94 @@ def build_site(workdir: Path) -> dict:
         "accounts": accounts,
         "sessions": sessions,
         "password": PASSWORD,
+    }
+
+
+def build_week_and_audit(*, board, year, workdir, learner, teachers: int) -> dict:
+    """The measurement week and the auditor's day (issue #30), from bench/screens.py's school:
+    its groups of 30 pseudonymous relationships (three past moments rated, one open today),
+    grown to `teachers` groups with a teacher each; its director; and an auditor with a
+    verified second factor and six applications in different states. Returns each person's
+    session and the URLs (with a text each page must contain)."""
+    from django.conf import settings
+    from django.contrib.auth import SESSION_KEY, get_user_model
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from bench import screens
+    from glans_learning.certification import selectors as certification
+    from glans_learning.measurement.models import Family, MeasurementMoment
+    from glans_learning.organisations.models import Group, Membership
+    from glans_learning.organisations.permissions import forget_roles
+    from tests.factories import person
+
+    def session(client):
+        return client.cookies[settings.SESSION_COOKIE_NAME].value
+
+    made = screens.build(
+        board=board, year=year, workdir=workdir, learner=learner, learner_client=None
+    )
+    by_prefix = {name.split(" (")[0]: value for name, value in made.items()}
+    today = timezone.localdate()
+    moment = MeasurementMoment.objects.get(date=today, opens_on=today)
+    school = moment.unit
+    moments = list(MeasurementMoment.objects.filter(unit=school))
+    existing = Group.objects.filter(unit=school).count()
+    if teachers > existing:
+        screens._rated_groups(
+            school, year, teachers - existing, screens.GRID_FAMILIES, moments, today, existing
+        )
+    rating_url = reverse("glans_api:moment_ratings", args=[moment.pk])
+    rated = set(
+        Membership.objects.filter(unit=school, groups__isnull=False).values_list(
+            "groups", flat=True
+        )
+    )
+    grid_client, _grid_url = by_prefix["rating grid"]
+    first_teacher = session(grid_client)
+    week = []
+    for n, group in enumerate(Group.objects.filter(unit=school).order_by("pk")[:teachers]):
+        if group.pk in rated:
+            key = first_teacher
+        else:
+            teacher = person(f"leerkracht-{n}", unit=school, roles=["learner"])
+            teacher.glans_memberships.get(unit=school).groups.add(group)
+            forget_roles(teacher)
+            key = session(screens._client(teacher))
+        week.append(
+            {
+                "session": key,
+                "grid": reverse("glans_measurement:grid", args=[group.pk]),
+                "ratings": rating_url,
+                "group": group.pk,
+                "codes": list(
+                    Family.objects.filter(relationships__group=group).values_list("code", flat=True)
+                ),
+            }
+        )
+    director_client, school_url = by_prefix["school measurement"]
+    auditor_client, worklist_url = by_prefix["auditor work list"]
+    auditor = get_user_model().objects.get(pk=auditor_client.session[SESSION_KEY])
+    applications = list(certification.visible_applications(auditor).order_by("pk"))
+    return {
+        "moment": moment.pk,
+        "teachers": week,
+        "school": {"session": session(director_client), "url": school_url, "text": school.name},
+        "auditor": {
+            "session": session(auditor_client),
+            "worklist": worklist_url,
+            "applications": [
+                {
+                    "url": reverse("glans_certification:application", args=[a.pk]),
+                    "text": a.unit.name,
+                }
+                for a in applications
+            ],
+            "overviews": [
+                {"url": reverse("glans_certification:unit", args=[a.unit_id]), "text": a.unit.name}
+                for a in applications
+            ],
+        },
     }
 
 
@@ -169,15 +275,23 @@ class Server:
 
     def warm_up(self, config, rounds=3):
         """Every worker loads templates and code before anything is measured."""
+        director = config["sessions"][-1]
+        auditor = config["auditor"]
+        pages = [
+            *((path, director) for path in config["lessons"][:3]),
+            (config["programme"], director),
+            (config["plain"], director),
+            ("/leren/team/", director),
+            (config["teachers"][0]["grid"], config["teachers"][0]["session"]),
+            (config["school"]["url"], config["school"]["session"]),
+            (auditor["worklist"], auditor["session"]),
+            (auditor["applications"][0]["url"], auditor["session"]),
+            (auditor["overviews"][0]["url"], auditor["session"]),
+        ]
         for _ in range(rounds * workers_hint(self)):
-            for path in [
-                *config["lessons"][:3],
-                config["programme"],
-                config["plain"],
-                "/leren/team/",
-            ]:
+            for path, session in pages:
                 request = urllib.request.Request(
-                    self.url + path, headers={"Cookie": f"sessionid={config['sessions'][-1]}"}
+                    self.url + path, headers={"Cookie": f"sessionid={session}"}
                 )
                 with urllib.request.urlopen(request, timeout=60) as response:
                     response.read()
@@ -253,6 +367,84 @@ def locust(server, config_path, scenario, users, run_time, workdir, tag="") -> d
                 "p95": float(row["95%"]),
             }
     return rows
+
+
+# The measurement week and the auditor's day (issue #30): each request type on its own, as
+# the plain and the lesson page, so that its throughput and p95 compare with the plain page's.
+SCENARIOS = (
+    (
+        "measurement week: teachers open their group's rating grid and save ratings "
+        "(PUT to the grid's API, one family each); the director opens the school dashboard",
+        (("grid", "rating grid"), ("rate", "rating save"), ("school", "school measurement")),
+    ),
+    (
+        "auditor's day (second factor verified): work list, an application's review page, "
+        "the certification overview of an applying school",
+        (
+            ("worklist", "auditor work list"),
+            ("application", "application review"),
+            ("overview", "certification overview"),
+        ),
+    ),
+)
+
+
+def week_and_audit(
+    server, config, config_path, steps, plains, args, workdir
+) -> tuple[list[str], bool]:
+    """Each request type of the two scenarios alone at every step, against the plain page at
+    that step; then whether the saved ratings stayed one per family and moment. Returns the
+    lines and whether anything failed."""
+    from django.db.models import Count
+
+    from glans_learning.measurement.models import Rating
+
+    lines = [
+        f"each request type alone, {args.scenario_run_time} s per step, "
+        f"{len(config['teachers'])} teachers with a group of "
+        f"{len(config['teachers'][0]['codes'])} families each (their data built in "
+        f"{config['build_seconds']:.0f} s); ratios to the plain page at the same users",
+        f"{'users':>5}  {'request':22} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}  vs plain",
+    ]
+    saves, failed = 0, False
+    for title, kinds in SCENARIOS:
+        lines.append(title)
+        for users in steps:
+            plain = plains[users]
+            for scenario, name in kinds:
+                rows = locust(server, config_path, scenario, users, args.scenario_run_time, workdir)
+                row = rows.get(name)
+                if not row or not row["count"]:
+                    lines.append(f"{users:>5}  {name:22} no requests")
+                    failed = True
+                    continue
+                if name == "rating save":
+                    saves += row["count"] - row["failures"]
+                others = sum(
+                    r["failures"] for n, r in rows.items() if n not in (name, "Aggregated")
+                )
+                share, p95 = row["rps"] / plain["rps"], row["p95"] / plain["p95"]
+                failures = row["failures"] + others
+                failed |= bool(failures)
+                lines.append(
+                    f"{users:>5}  {name:22} {row['rps']:7.1f} {row['p50']:7.0f} {row['p95']:7.0f}"
+                    f"  throughput {share:.2f}, p95 {p95:.2f}×"
+                    + (f"  {failures} of {row['count']} failed" if failures else "")
+                )
+    ratings = Rating.objects.filter(moment_id=config["moment"])
+    cells = sum(len(t["codes"]) for t in config["teachers"])
+    doubled = ratings.values("relationship").annotate(n=Count("id")).filter(n__gt=1).count()
+    count = ratings.count()
+    lines.append(
+        f"ratings at the open moment: {count} of {cells} families rated, "
+        + (f"{doubled} of them more than once: failed" if doubled else "one rating each")
+        + f" ({saves:,} saves counted, the same families saved again and again; a save still "
+        "on its way when a step ends is not counted)"
+    )
+    if count > cells or (saves and not count):
+        lines.append("ratings at the open moment do not match the saves: failed")
+    failed |= bool(doubled) or count > cells or bool(saves and not count)
+    return lines, failed
 
 
 def memory(env, config, requests: int) -> list[tuple[int, int]]:
@@ -357,6 +549,16 @@ def main() -> int:
     parser.add_argument("--run-time", type=int, default=20)
     parser.add_argument("--memory-requests", type=int, default=10000)
     parser.add_argument(
+        "--scenario-run-time",
+        type=int,
+        default=8,
+        help="seconds per request type and step of the measurement week and the auditor's "
+        "day (0: leave them out)",
+    )
+    parser.add_argument(
+        "--teachers", type=int, default=16, help="teachers, each with a group of 30 families"
+    )
+    parser.add_argument(
         "--write", action="store_true", help="append the table to docs/performance.md"
     )
     parser.add_argument(
@@ -381,7 +583,7 @@ def main() -> int:
         # tree's version, so each worker keeps the tree's rows: GLANS_COURSE_TREE_CACHE).
         env["DJANGO_CACHE_URL"] = os.environ["GLANS_TEST_REDIS_URL"]
     os.environ.update(env)
-    config = build_site(workdir)
+    config = build_site(workdir, teachers=max(1, args.teachers))
     config_path = workdir / "config.json"
     config_path.write_text(json.dumps(config))
 
@@ -409,6 +611,7 @@ def main() -> int:
         f"{'users':>5}  {'page':14} {'req/s':>7} {'p50 ms':>7} {'p95 ms':>7}  vs plain",
     ]
     failed = False
+    plains = {}
     server = Server(2, env)
     server.warm_up(config)
     steps = [int(u) for u in args.users.split(",") if u.strip()]  # --users "": memory only
@@ -420,6 +623,7 @@ def main() -> int:
             lesson = locust(server, config_path, "lesson", users, args.run_time, workdir)[
                 "lesson page"
             ]
+            plains[users] = plain
             share, p95 = lesson["rps"] / plain["rps"], lesson["p95"] / plain["p95"]
             ok = share >= 0.85 and p95 <= 1.5
             failed |= not ok
@@ -430,6 +634,11 @@ def main() -> int:
                 f"{users:>5}  {'lesson page':14} {lesson['rps']:7.1f} {lesson['p50']:7.0f} {lesson['p95']:7.0f}"
                 f"  throughput {share:.2f} (≥0.85), p95 {p95:.2f}× (≤1.5) {'ok' if ok else 'MISSED'}"
             )
+        if args.scenario_run_time and steps:
+            lines.append("")
+            more, bad = week_and_audit(server, config, config_path, steps, plains, args, workdir)
+            lines.extend(more)
+            failed |= bad
         lines.append("")
         lines.append(
             "learner journey (login once per user; directors also open the team dashboard):"

@@ -27,9 +27,9 @@ def _client(user):
     return log_in(Client(), user)
 
 
-def _rated_groups(unit, year, groups, families, moments, today):
+def _rated_groups(unit, year, groups, families, moments, today, first=0):
     """`groups` groups of `families` pseudonymous relationships (no labels), each rated at
-    every past moment (bulk)."""
+    every past moment (bulk); numbered from `first` + 1 (to add groups to a school)."""
     from glans_learning.measurement import services
     from glans_learning.measurement.models import Family, Rating, Relationship
     from glans_learning.organisations.models import Group
@@ -38,7 +38,7 @@ def _rated_groups(unit, year, groups, families, moments, today):
     values = ("positive", "neutral", "negative", "positive")
     for g in range(groups):
         group = Group.objects.create(
-            unit=unit, name=f"Groep {g + 1}", school_year=year, grade=g % 8 + 1
+            unit=unit, name=f"Groep {first + g + 1}", school_year=year, grade=(first + g) % 8 + 1
         )
         families_made = [
             services.family_for_key(
