@@ -71,8 +71,10 @@ def _rated_groups(unit, year, groups, families, moments, today, first=0):
     return made
 
 
-def build(*, board, year, workdir, learner, learner_client) -> dict:
-    """Everything for the screens; returns {name: (client, url)}."""
+def build(*, board, year, workdir, learner, learner_client, teams: bool = True) -> dict:
+    """Everything for the screens; returns {name: (client, url)}. `teams=False` leaves out
+    the team dashboard's programme and learners (most of the build time; make load does not
+    request them)."""
     from django.urls import reverse
     from django.utils import timezone
 
@@ -91,19 +93,21 @@ def build(*, board, year, workdir, learner, learner_client) -> dict:
     today = timezone.localdate()
 
     # --- team dashboard: one programme of 30 lessons, a team of 10 and one of 200 ----------
-    programme = build_programme(
-        workdir / "team", slug="teamprogramma", modules=5, lessons_per_module=6, words=100
-    )
-    assert LessonPage.objects.descendant_of(programme).count() == 30
+    if teams:
+        programme = build_programme(
+            workdir / "team", slug="teamprogramma", modules=5, lessons_per_module=6, words=100
+        )
+        assert LessonPage.objects.descendant_of(programme).count() == 30
     director = person("directeur", unit=None, roles=[])
     units = {}
     for size in TEAM_SIZES:
         unit = OrganisationUnit.objects.create(board=board, name=f"Team {size}", unit_type="po")
         membership_grant(user=director, unit=unit, role_codes=["director", "tdt_participant"])
-        _bulk_team(programme, unit, year, size)
+        if teams:
+            _bulk_team(programme, unit, year, size)
         units[size] = unit
     director_client = _client(director)
-    for size, unit in units.items():
+    for size, unit in units.items() if teams else ():
         screens[f"team dashboard ({size} learners)"] = (
             director_client,
             f"{reverse('glans_courses:team')}?unit={unit.pk}&programme={programme.pk}",
