@@ -18,14 +18,13 @@ from ..models import (
     ModuleCompletion,
     PracticalAssessment,
     ProgrammeCompletion,
-    ProgrammePage,
     ReminderSettings,
     Session,
     SessionRegistration,
 )
 from . import raw
 from .outline import STEP, programme_outline
-from .rows import LessonItem, ModuleItem, ProgressRow, module_minutes
+from .rows import LessonItem, ModuleItem, PageLink, ProgressRow, module_minutes
 from .sessions import programme_sessions_for, sessions_visible_to
 
 
@@ -163,9 +162,9 @@ def learner_dashboard(*, user, detailed=False):
     )
     states = _enrolled_progress(user=user, enrollments=enrollments, detailed=detailed)
     upcoming = list(
-        Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now())
-        .select_related("programme")
-        .order_by("starts_at")[:10]
+        Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now()).order_by(
+            "starts_at"
+        )[:10]
     )
     return {"states": states, "upcoming_sessions": upcoming}
 
@@ -278,10 +277,21 @@ def _enrolled_progress(*, user, enrollments, detailed=False) -> list:
     return states
 
 
-def self_enrolment_programmes(*, user):
+def self_enrolment_programmes(*, user, enrolled=None):
+    """The live programmes the learner may enrol in themselves and has no active enrolment in,
+    in tree order, as PageLink rows (pk, title, slug). `enrolled`: the ids of the programmes
+    of the learner's active enrolments, when the caller has read them."""
 
-    enrolled = Enrollment.objects.active().filter(user=user).values("programme_id")
-    return ProgrammePage.objects.live().filter(self_enrolment=True).exclude(pk__in=enrolled)
+    if enrolled is None:
+        enrolled = (
+            Enrollment.objects.active().filter(user=user).values_list("programme_id", flat=True)
+        )
+    enrolled = set(enrolled)
+    return [
+        PageLink(pk, title, slug, "")
+        for pk, title, slug, _path in raw.self_enrolment_programmes()
+        if pk not in enrolled
+    ]
 
 
 def team_progress(*, unit, programme, school_year=None, role=None):

@@ -27,6 +27,7 @@ from ..models import (
     ModuleCompletion,
     ModulePage,
     ProgrammeCompletion,
+    ProgrammePage,
     Session,
     SessionRegistration,
 )
@@ -181,6 +182,26 @@ def _live_pages(where: str, params) -> list[tuple]:
             [True, *params],
         )
         return cursor.fetchall()
+
+
+def self_enrolment_programmes() -> list[tuple]:
+    """(pk, title, slug, path) of the live programmes learners may enrol in themselves, in
+    tree order: one query, or none while this process's copy of the tree is current (a
+    programme's `self_enrolment` changes only when an editor saves it)."""
+    return list(tree_cache.rows(("self-enrolment",), _self_enrolment_rows))
+
+
+def _self_enrolment_rows() -> tuple:
+    columns = ", ".join(_col(Page, name, "p") for name in _PAGE_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {_table(Page)} p JOIN {_table(ProgrammePage)} g "  # noqa: S608 - names from _meta
+            f"ON {_col(ProgrammePage, 'pk', 'g')} = {_col(Page, 'pk', 'p')} "
+            f"WHERE {_col(Page, 'live', 'p')} = %s AND {_col(ProgrammePage, 'self_enrolment', 'g')} = %s "
+            f"ORDER BY {_col(Page, 'path', 'p')}",
+            [True, True],
+        )
+        return tuple(cursor.fetchall())
 
 
 def live_page_at(*, path: str) -> tuple | None:
