@@ -25,7 +25,7 @@ from ..models import (
 from . import raw
 from .outline import STEP, programme_outline
 from .rows import LessonItem, ModuleItem, PageLink, ProgressRow, module_minutes
-from .sessions import programme_sessions_for, sessions_visible_to
+from .sessions import programme_sessions_for, session_visibility
 
 
 def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
@@ -212,19 +212,18 @@ def _enrolled_progress(*, user, enrollments, detailed=False) -> list:
         else None
     )
     completions = raw.module_completions(user=user, module_ids=[m.pk for m in all_modules])
-    programme_completions: dict[int, ProgrammeCompletion] = {}
-    for completion in ProgrammeCompletion.objects.filter(
-        user=user, programme_id__in=list(programmes)
-    ).order_by("pk"):
-        programme_completions.setdefault(completion.programme_id, completion)
+    programme_completions = raw.programme_completions(user=user, programme_ids=list(programmes))
+    # The sessions the learner may see (the rule of sessions_visible_to), counted per programme.
     session_counts: dict[int, int] = dict.fromkeys(programmes, 0)
-    # (pk, programme): the visible sessions may be a DISTINCT query; each session counts once.
-    for _pk, programme_id in (
-        sessions_visible_to(user)
-        .filter(programme_id__in=list(programmes))
-        .values_list("pk", "programme_id")
-    ):
-        session_counts[programme_id] += 1
+    visibility = session_visibility(user)
+    if visibility is not None:
+        session_counts.update(
+            raw.session_counts(
+                programme_ids=list(programmes),
+                user_id=None if visibility.all else user.pk,
+                unit_ids=visibility.unit_ids,
+            )
+        )
     # Attendance counts for every official session (as in programme_progress), read only
     # for programmes with sessions or required sessions.
     counted = [pk for pk, p in programmes.items() if session_counts[pk] or p.required_session_count]
