@@ -1,5 +1,6 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from wagtail.models import Site
 
 from glans_learning.core.navigation import NavItem
 from glans_learning.organisations import permissions
@@ -7,11 +8,21 @@ from glans_learning.organisations import permissions
 from .models import ProgrammeIndexPage
 
 
+def page_url(page, request=None) -> str | None:
+    """What ``page.get_url(request=request)`` (and ``{% pageurl page %}``) gives, without
+    Wagtail's look-up of the request's site (a query on every view that is not a Wagtail
+    page) when the site has one root: the URL is then the relative one whichever the
+    request's site, and the cached root paths say so."""
+    if request is not None and len(Site.get_site_root_paths()) != 1:
+        return page.get_url(request=request)
+    return page.get_url()
+
+
 def course_nav(request):
     items = []
     index = ProgrammeIndexPage.objects.live().only("id", "url_path", "path", "depth").first()
     if index is not None:
-        url = index.get_url(request=request)
+        url = page_url(index, request)
         items.append(NavItem(_("Leeraanbod"), url, request.path == url))
     if getattr(request.user, "is_authenticated", False):
         for name, label in (("my_route", _("Mijn leerroute")), ("sessions", _("Bijeenkomsten"))):

@@ -28,6 +28,8 @@ def cycle_for(*, register: Register, start: datetime.date, today: datetime.date)
 def points_for_user(*, user, today=None) -> list[dict]:
     today = today or timezone.localdate()
     entries = list(PointsEntry.objects.filter(user=user).select_related("register"))
+    if not entries:  # no registers to show (the learner's dashboard, for most learners)
+        return []
     starts = {c.register_id: c.starts_on for c in RegisterCycle.objects.filter(user=user)}
     out = []
     registers = {e.register_id: e.register for e in entries}

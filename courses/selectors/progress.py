@@ -18,15 +18,14 @@ from ..models import (
     ModuleCompletion,
     PracticalAssessment,
     ProgrammeCompletion,
-    ProgrammePage,
     ReminderSettings,
     Session,
     SessionRegistration,
 )
 from . import raw
 from .outline import STEP, programme_outline
-from .rows import LessonItem, ModuleItem, ProgressRow, module_minutes
-from .sessions import programme_sessions_for, sessions_visible_to
+from .rows import LessonItem, ModuleItem, PageLink, ProgressRow, module_minutes
+from .sessions import programme_sessions_for, session_visibility
 
 
 def _progress_rows(user, lesson_ids=None, *, detailed=True, under=None):
@@ -163,9 +162,9 @@ def learner_dashboard(*, user, detailed=False):
     )
     states = _enrolled_progress(user=user, enrollments=enrollments, detailed=detailed)
     upcoming = list(
-        Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now())
-        .select_related("programme")
-        .order_by("starts_at")[:10]
+        Session.objects.filter(registrations__user=user, ends_at__gte=timezone.now()).order_by(
+            "starts_at"
+        )[:10]
     )
     return {"states": states, "upcoming_sessions": upcoming}
 
@@ -213,19 +212,18 @@ def _enrolled_progress(*, user, enrollments, detailed=False) -> list:
         else None
     )
     completions = raw.module_completions(user=user, module_ids=[m.pk for m in all_modules])
-    programme_completions: dict[int, ProgrammeCompletion] = {}
-    for completion in ProgrammeCompletion.objects.filter(
-        user=user, programme_id__in=list(programmes)
-    ).order_by("pk"):
-        programme_completions.setdefault(completion.programme_id, completion)
+    programme_completions = raw.programme_completions(user=user, programme_ids=list(programmes))
+    # The sessions the learner may see (the rule of sessions_visible_to), counted per programme.
     session_counts: dict[int, int] = dict.fromkeys(programmes, 0)
-    # (pk, programme): the visible sessions may be a DISTINCT query; each session counts once.
-    for _pk, programme_id in (
-        sessions_visible_to(user)
-        .filter(programme_id__in=list(programmes))
-        .values_list("pk", "programme_id")
-    ):
-        session_counts[programme_id] += 1
+    visibility = session_visibility(user)
+    if visibility is not None:
+        session_counts.update(
+            raw.session_counts(
+                programme_ids=list(programmes),
+                user_id=None if visibility.all else user.pk,
+                unit_ids=visibility.unit_ids,
+            )
+        )
     # Attendance counts for every official session (as in programme_progress), read only
     # for programmes with sessions or required sessions.
     counted = [pk for pk, p in programmes.items() if session_counts[pk] or p.required_session_count]
@@ -278,10 +276,21 @@ def _enrolled_progress(*, user, enrollments, detailed=False) -> list:
     return states
 
 
-def self_enrolment_programmes(*, user):
+def self_enrolment_programmes(*, user, enrolled=None):
+    """The live programmes the learner may enrol in themselves and has no active enrolment in,
+    in tree order, as PageLink rows (pk, title, slug). `enrolled`: the ids of the programmes
+    of the learner's active enrolments, when the caller has read them."""
 
-    enrolled = Enrollment.objects.active().filter(user=user).values("programme_id")
-    return ProgrammePage.objects.live().filter(self_enrolment=True).exclude(pk__in=enrolled)
+    if enrolled is None:
+        enrolled = (
+            Enrollment.objects.active().filter(user=user).values_list("programme_id", flat=True)
+        )
+    enrolled = set(enrolled)
+    return [
+        PageLink(pk, title, slug, "")
+        for pk, title, slug, _path in raw.self_enrolment_programmes()
+        if pk not in enrolled
+    ]
 
 
 def team_progress(*, unit, programme, school_year=None, role=None):

@@ -27,6 +27,7 @@ from ..models import (
     ModuleCompletion,
     ModulePage,
     ProgrammeCompletion,
+    ProgrammePage,
     Session,
     SessionRegistration,
 )
@@ -181,6 +182,26 @@ def _live_pages(where: str, params) -> list[tuple]:
             [True, *params],
         )
         return cursor.fetchall()
+
+
+def self_enrolment_programmes() -> list[tuple]:
+    """(pk, title, slug, path) of the live programmes learners may enrol in themselves, in
+    tree order: one query, or none while this process's copy of the tree is current (a
+    programme's `self_enrolment` changes only when an editor saves it)."""
+    return list(tree_cache.rows(("self-enrolment",), _self_enrolment_rows))
+
+
+def _self_enrolment_rows() -> tuple:
+    columns = ", ".join(_col(Page, name, "p") for name in _PAGE_FIELDS)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {_table(Page)} p JOIN {_table(ProgrammePage)} g "  # noqa: S608 - names from _meta
+            f"ON {_col(ProgrammePage, 'pk', 'g')} = {_col(Page, 'pk', 'p')} "
+            f"WHERE {_col(Page, 'live', 'p')} = %s AND {_col(ProgrammePage, 'self_enrolment', 'g')} = %s "
+            f"ORDER BY {_col(Page, 'path', 'p')}",
+            [True, True],
+        )
+        return tuple(cursor.fetchall())
 
 
 def live_page_at(*, path: str) -> tuple | None:
@@ -397,29 +418,69 @@ def programme_completion(*, user, programme_id: int):
     return found[0] if found else None
 
 
+def _visible_sessions(table: str, user_id: int | None, unit_ids) -> tuple[str, list]:
+    """SQL (" AND …") and parameters for "the user may see this session" (`table`: the session
+    table's name in the query): none with `user_id` None (academy staff); else the academy-wide
+    ones, those of `unit_ids` and those the user trains."""
+    if user_id is None:
+        return "", []
+    unit = _col(Session, "unit", table)
+    through = Session.trainers.through
+    trainer_session = _col(through, "session")
+    trainer_user = _col(through, "user")
+    units = f" OR {unit} IN ({_marks(unit_ids)})" if unit_ids else ""
+    return (
+        f" AND ({unit} IS NULL{units} OR EXISTS (SELECT 1 FROM {_table(through)} t "  # noqa: S608 - names from _meta
+        f"WHERE t.{trainer_session} = {_col(Session, 'pk', table)} AND t.{trainer_user} = %s))"
+    ), [*unit_ids, user_id]
+
+
 def programme_sessions(*, programme_id: int, user_id: int | None, unit_ids) -> list:
     """The sessions of a programme, oldest first: all of them with `user_id` None (academy
     staff); else the academy-wide ones, those of `unit_ids` and those the user trains."""
     table = _table(Session)
-    unit = _col(Session, "unit", table)
-    where = f"{_col(Session, 'programme', table)} = %s"
-    params: list = [programme_id]
-    if user_id is not None:
-        through = Session.trainers.through
-        trainer_session = _col(through, "session")
-        trainer_user = _col(through, "user")
-        units = f" OR {unit} IN ({_marks(unit_ids)})" if unit_ids else ""
-        where += (
-            f" AND ({unit} IS NULL{units} OR EXISTS (SELECT 1 FROM {_table(through)} t "  # noqa: S608 - names from _meta
-            f"WHERE t.{trainer_session} = {_col(Session, 'pk', table)} AND t.{trainer_user} = %s))"
-        )
-        params += [*unit_ids, user_id]
+    visible, visible_params = _visible_sessions(table, user_id, unit_ids)
+    where = f"{_col(Session, 'programme', table)} = %s{visible}"
+    params: list = [programme_id, *visible_params]
     return _instances(
         Session,
         f"FROM {table} WHERE {where} "
         f"ORDER BY {_col(Session, 'starts_at', table)}, {_col(Session, 'pk', table)}",
         params,
     )
+
+
+def session_counts(*, programme_ids, user_id: int | None, unit_ids) -> dict:
+    """{programme id: how many of its sessions the user may see} for these programmes (those
+    without any left out); who sees what as in programme_sessions."""
+    if not programme_ids:
+        return {}
+    table = _table(Session)
+    programme = _col(Session, "programme", table)
+    visible, visible_params = _visible_sessions(table, user_id, unit_ids)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {programme}, COUNT(*) FROM {table} "  # noqa: S608 - names from _meta
+            f"WHERE {programme} IN ({_marks(programme_ids)}){visible} GROUP BY {programme}",
+            [*programme_ids, *visible_params],
+        )
+        return dict(cursor.fetchall())
+
+
+def programme_completions(*, user, programme_ids) -> dict:
+    """{programme id: the learner's first ProgrammeCompletion of it} for these programmes."""
+    if not programme_ids:
+        return {}
+    found: dict = {}
+    for completion in _instances(
+        ProgrammeCompletion,
+        f"FROM {_table(ProgrammeCompletion)} WHERE {_col(ProgrammeCompletion, 'user')} = %s "
+        f"AND {_col(ProgrammeCompletion, 'programme')} IN ({_marks(programme_ids)}) "
+        f"ORDER BY {_col(ProgrammeCompletion, 'pk')}",
+        [user.pk, *programme_ids],
+    ):
+        found.setdefault(completion.programme_id, completion)
+    return found
 
 
 def programme_official_registrations(*, user, programme_id) -> list:

@@ -27,6 +27,7 @@ from ..models import (
     ProgrammeCompletion,
     ProgrammePage,
 )
+from ..navigation import page_url
 from .team import calendar_feed_url
 
 
@@ -248,10 +249,14 @@ def my_route(request):
         messages.success(request, _("Je voorkeur voor herinneringen is opgeslagen."))
         return redirect("glans_courses:my_route")
     context = selectors.learner_dashboard(user=request.user)
+    # Each programme's link as {% pageurl %} gives it, without a look-up of the site.
+    context["routes"] = [(s, page_url(s.programme, request)) for s in context["states"]]
     preference = LearnerPreference.objects.filter(user=request.user).first()
     context["reminders_enabled"] = preference.reminders_enabled if preference else True
-    context["open_programmes"] = selectors.self_enrolment_programmes(user=request.user)
-    context["calendar_feed_url"] = calendar_feed_url(request.user)
+    context["open_programmes"] = selectors.self_enrolment_programmes(
+        user=request.user, enrolled=[s.programme.pk for s in context["states"]]
+    )
+    context["calendar_feed_url"] = calendar_feed_url(preference)
     return render(request, "glans_courses/my_route.html", context)
 
 

@@ -308,8 +308,8 @@ def calendar_feed(request, token):
     return response
 
 
-def calendar_feed_url(user) -> str:
-    preference = LearnerPreference.objects.filter(user=user).first()
+def calendar_feed_url(preference) -> str:
+    """The learner's calendar feed address from their LearnerPreference (or None), or ""."""
     if preference is None or not preference.calendar_token:
         return ""
     return absolute_url(reverse("glans_courses:calendar_feed", args=[preference.calendar_token]))

@@ -219,7 +219,7 @@ def test_programme_page_reads_match_the_orm(
         ProgrammeCompletion,
         SessionRegistration,
     )
-    from glans_learning.courses.selectors.sessions import sessions_visible_to
+    from glans_learning.courses.selectors.sessions import session_visibility, sessions_visible_to
     from tests.factories import SessionFactory, person
 
     programme = build_programme(tmp_path, slug="lees", modules=2, lessons_per_module=1)
@@ -240,6 +240,22 @@ def test_programme_page_reads_match_the_orm(
         )
         assert selectors.programme_sessions(user=user, programme=programme) == expected
         assert expected  # each sees some
+        # The learner's dashboard counts them per programme, for all enrolments at once.
+        visibility = session_visibility(user)
+        counts = raw.session_counts(
+            programme_ids=[programme.pk, other.pk],
+            user_id=None if visibility.all else user.pk,
+            unit_ids=visibility.unit_ids,
+        )
+        orm = sessions_visible_to(user).filter(programme_id__in=[programme.pk, other.pk])
+        assert counts == {
+            pk: orm.filter(programme_id=pk).count()
+            for pk in (programme.pk, other.pk)
+            if orm.filter(programme_id=pk).exists()
+        }
+    assert raw.session_counts(
+        programme_ids=[programme.pk, other.pk], user_id=None, unit_ids=[]
+    ) == {programme.pk: 4, other.pk: 1}  # academy staff: all
     assert [s.pk for s in selectors.programme_sessions(user=trainer, programme=programme)] == [
         sessions[3].pk,
         sessions[0].pk,
@@ -271,6 +287,10 @@ def test_programme_page_reads_match_the_orm(
         user=teacher, programme=programme, completed_at=now
     )
     assert raw.programme_completion(user=teacher, programme_id=programme.pk).pk == completion.pk
+    ProgrammeCompletion.objects.create(user=other_teacher, programme=other, completed_at=now)
+    found = raw.programme_completions(user=teacher, programme_ids=[programme.pk, other.pk])
+    assert {pk: c.pk for pk, c in found.items()} == {programme.pk: completion.pk}
+    assert found[programme.pk].completed_at == completion.completed_at
 
     Session = type(sessions[0])
     Session.objects.filter(pk=sessions[0].pk).update(is_official=True)
