@@ -27,6 +27,7 @@ __all__ = [
     "LessonState",
     "ModuleState",
     "ProgrammeState",
+    "StoredStatusPlan",
     "evaluate_lesson",
     "evaluate_module",
     "evaluate_programme",
@@ -232,6 +233,25 @@ def evaluate_module(
     return ModuleState(module, status, percent if status != COMPLETED else 100, states, open_)
 
 
+def _module_open(module) -> str:
+    return _("Rond de module af: %(title)s") % {"title": module.title}
+
+
+def _sessions_open(attended: int, need: int) -> str:
+    return ngettext(
+        "Woon nog %(n)s bijeenkomst bij (of haal die elders in): %(done)s van %(need)s.",
+        "Woon nog %(n)s bijeenkomsten bij (of haal ze elders in): %(done)s van %(need)s.",
+        need - attended,
+    ) % {"n": need - attended, "done": attended, "need": need}
+
+
+def _assessment_open() -> str:
+    return _(
+        "Leid een teambijeenkomst op je eigen school en laat die door een trainer "
+        "bevestigen (praktijktoets)."
+    )
+
+
 def evaluate_programme(
     programme,
     module_states: list[ModuleState],
@@ -263,20 +283,9 @@ def evaluate_programme(
             enrollment,
         )
     required = [m for m in module_states if not m.module.is_optional]
-    open_ = [
-        _("Rond de module af: %(title)s") % {"title": m.module.title}
-        for m in required
-        if m.status != COMPLETED
-    ]
+    open_ = [_module_open(m.module) for m in required if m.status != COMPLETED]
     if attended < required_sessions:
-        open_.append(
-            ngettext(
-                "Woon nog %(n)s bijeenkomst bij (of haal die elders in): %(done)s van %(need)s.",
-                "Woon nog %(n)s bijeenkomsten bij (of haal ze elders in): %(done)s van %(need)s.",
-                required_sessions - attended,
-            )
-            % {"n": required_sessions - attended, "done": attended, "need": required_sessions}
-        )
+        open_.append(_sessions_open(attended, required_sessions))
     steps_total = len(required) + required_sessions
     steps_done = sum(m.percent for m in required) / 100 + min(attended, required_sessions)
     if getattr(programme, "requires_practical_assessment", False):
@@ -284,12 +293,7 @@ def evaluate_programme(
         if assessment_confirmed:
             steps_done += 1
         else:
-            open_.append(
-                _(
-                    "Leid een teambijeenkomst op je eigen school en laat die door een trainer "
-                    "bevestigen (praktijktoets)."
-                )
-            )
+            open_.append(_assessment_open())
     percent = int(100 * steps_done / steps_total) if steps_total else 100
     if not open_:
         status = COMPLETED
@@ -310,6 +314,115 @@ def evaluate_programme(
         next_lesson,
         enrollment,
     )
+
+
+class StoredStatusPlan:
+    """`evaluate_module` and `evaluate_programme` on stored lesson statuses (no rule
+    evaluation), for a whole team at once (issue #30): what depends only on the programme
+    (which lessons count, each module's open item) is worked out once, and a learner's
+    progress is a few counters per module instead of a state object per lesson. Gives the
+    fields a team overview shows exactly as those two do
+    (tests/courses/test_team_status.py compares them on varied data)."""
+
+    __slots__ = ("_assessment", "_sessions_texts", "places", "programme", "required", "todo")
+
+    def __init__(self, programme, modules):
+        self.programme = programme
+        # lesson id -> (module index, counts toward the module)
+        self.places = {
+            lesson.pk: (index, not lesson.is_optional)
+            for index, module in enumerate(modules)
+            for lesson in module.outline_lessons
+        }
+        self.required = [
+            sum(1 for lesson in module.outline_lessons if not lesson.is_optional)
+            for module in modules
+        ]
+        # The open item of each required module (None: an optional module is never open).
+        self.todo = [None if module.is_optional else _module_open(module) for module in modules]
+        self._sessions_texts: dict[int, str] = {}
+        self._assessment = None
+
+    def tally(self, rows) -> dict:
+        """(user id, lesson id, stored status) rows -> per user, per module:
+        [required lessons completed, lessons with progress] (two counters a module)."""
+        places = self.places
+        size = 2 * len(self.required)
+        tallies: dict[int, list[int]] = {}
+        for user_id, lesson_id, status in rows:
+            place = places.get(lesson_id)
+            if place is None:
+                continue
+            counts = tallies.get(user_id)
+            if counts is None:
+                counts = tallies[user_id] = [0] * size
+            index = 2 * place[0]
+            counts[index + 1] = 1
+            if place[1] and status == COMPLETED:
+                counts[index] += 1
+        return tallies
+
+    def modules(self, counts, completed_modules) -> list[tuple[str, int, int]]:
+        """Per module (status, required lessons done, required lessons, percent), as
+        `evaluate_module` with stored statuses; `completed_modules` holds the indexes of
+        the modules with a recorded completion."""
+        result = []
+        for index, total in enumerate(self.required):
+            if index in completed_modules:
+                result.append((COMPLETED, total, total, 100))
+                continue
+            done = counts[2 * index] if counts else 0
+            if total and done == total:
+                result.append((COMPLETED, total, total, 100))
+            else:
+                started = counts is not None and counts[2 * index + 1]
+                result.append(
+                    (
+                        IN_PROGRESS if started else NOT_STARTED,
+                        done,
+                        total,
+                        int(100 * done / total) if total else 100,
+                    )
+                )
+        return result
+
+    def programme_status(
+        self, modules, attended: int, completed: bool, assessment_confirmed
+    ) -> tuple[str, int, list[str]]:
+        """(status, percent, open) as `evaluate_programme` gives them, from `modules()`."""
+        if completed:
+            return COMPLETED, 100, []
+        open_ = [
+            todo
+            for todo, module in zip(self.todo, modules, strict=True)
+            if todo is not None and module[0] != COMPLETED
+        ]
+        need = self.programme.required_session_count
+        if attended < need:
+            open_.append(self._sessions_text(attended, need))
+        required = [m for todo, m in zip(self.todo, modules, strict=True) if todo is not None]
+        steps_total = len(required) + need
+        steps_done = sum(m[3] for m in required) / 100 + min(attended, need)
+        if getattr(self.programme, "requires_practical_assessment", False):
+            steps_total += 1
+            if assessment_confirmed:
+                steps_done += 1
+            else:
+                if self._assessment is None:
+                    self._assessment = _assessment_open()
+                open_.append(self._assessment)
+        percent = int(100 * steps_done / steps_total) if steps_total else 100
+        if not open_:
+            return COMPLETED, 100, open_
+        if steps_done or any(m[0] != NOT_STARTED for m in modules):
+            return IN_PROGRESS, min(percent, 99), open_
+        return NOT_STARTED, min(percent, 99), open_
+
+    def _sessions_text(self, attended: int, need: int) -> str:
+        text = self._sessions_texts.get(attended)
+        if text is None:
+            text = self._sessions_texts[attended] = _sessions_open(attended, need)
+        return text
 
 
 # --- completion writes (sticky) ----------------------------------------------------------

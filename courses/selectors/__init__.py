@@ -29,7 +29,6 @@ from .progress import (
     module_progress,
     programme_progress,
     self_enrolment_programmes,
-    team_progress,
 )
 from .rows import LessonItem, ModuleItem, PageLink, ProgressRow, module_minutes
 from .sessions import (
@@ -42,6 +41,7 @@ from .sessions import (
     upcoming,
     upcoming_sessions_for_programme,
 )
+from .team import team_progress
 
 __all__ = [
     "LessonFamily",

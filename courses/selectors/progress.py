@@ -1,12 +1,12 @@
-"""Reads of learners' progress: per module and programme, the learner's dashboard and the
-team dashboard. A fixed number of queries, whatever the size of the programme or team."""
+"""Reads of learners' progress: per module and programme and the learner's dashboard (the
+team dashboard's matrix is in team.py). A fixed number of queries, whatever the size of the
+programme."""
 
 from __future__ import annotations
 
 import os
-from datetime import timedelta
 
-from django.db.models import F, Q
+from django.db.models import F
 from django.utils import timezone
 
 from ..completion import rules
@@ -14,11 +14,7 @@ from ..models import (
     ActivityResponse,
     Enrollment,
     LessonProgress,
-    LessonStatus,
-    ModuleCompletion,
     PracticalAssessment,
-    ProgrammeCompletion,
-    ReminderSettings,
     Session,
     SessionRegistration,
 )
@@ -291,119 +287,3 @@ def self_enrolment_programmes(*, user, enrolled=None):
         for pk, title, slug, _path in raw.self_enrolment_programmes()
         if pk not in enrolled
     ]
-
-
-def team_progress(*, unit, programme, school_year=None, role=None):
-    """Members × modules matrix for a team dashboard, with attendance per session and who is
-    stalled. A fixed number of queries for any team or programme size."""
-
-    enrollments = (
-        Enrollment.objects.active()
-        .filter(programme=programme, unit=unit)
-        .select_related("user", "school_year")
-    )
-    if school_year is not None:
-        enrollments = enrollments.filter(school_year=school_year)
-    if role:
-        enrollments = enrollments.filter(
-            user__glans_memberships__unit=unit, user__glans_memberships__roles__code=role
-        ).distinct()
-    enrollments = list(
-        enrollments.order_by("user__last_name", "user__first_name", "user__username")
-    )
-    user_ids = [e.user_id for e in enrollments]
-    modules = programme_outline(programme=programme)
-    lesson_ids = [lesson.pk for m in modules for lesson in m.outline_lessons]
-    # The same rules as the learner's own page (completion.py), fed in bulk: one definition
-    # of progress, so a person's figure and what is still open agree everywhere.
-    progress: dict[int, dict] = {}
-    for row in LessonProgress.objects.filter(
-        user_id__in=user_ids, lesson_id__in=lesson_ids
-    ).values_list("user_id", "lesson_id", "status"):
-        progress.setdefault(row[0], {})[row[1]] = ProgressRow(row[1], row[2], None, 0, 0, None)
-    module_completions: dict[int, dict] = {}
-    for completion in ModuleCompletion.objects.filter(
-        user_id__in=user_ids, module_id__in=[m.pk for m in modules]
-    ):
-        module_completions.setdefault(completion.user_id, {})[completion.module_id] = completion
-    programme_completions = {
-        c.user_id: c
-        for c in ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme)
-    }
-    sessions = list(
-        Session.objects.filter(programme=programme)
-        .filter(Q(unit=unit) | Q(unit__isnull=True))
-        .order_by("starts_at")
-    )
-    attendance = {
-        (r.user_id, r.session_id): r
-        for r in SessionRegistration.objects.filter(
-            session_id__in=[s.pk for s in sessions], user_id__in=user_ids
-        ).only("user_id", "session_id", "attendance")
-    }
-    official: dict[int, list] = {}
-    for registration in SessionRegistration.objects.filter(
-        user_id__in=user_ids, session__programme=programme, session__is_official=True
-    ).only("user_id", "session_id", "attendance"):
-        official.setdefault(registration.user_id, []).append(registration)
-    confirmed_assessments = set()
-    if programme.requires_practical_assessment:
-        confirmed_assessments = set(
-            PracticalAssessment.objects.filter(
-                programme=programme,
-                user_id__in=user_ids,
-                status=PracticalAssessment.Status.CONFIRMED,
-            ).values_list("user_id", flat=True)
-        )
-    stall_days = ReminderSettings.load().stall_days
-    stall_before = timezone.now() - timedelta(days=stall_days)
-    rows = []
-    for enrollment in enrollments:
-        user_id = enrollment.user_id
-        rows_by_lesson = progress.get(user_id, {})
-        completions = module_completions.get(user_id, {})
-        module_states = [
-            rules.evaluate_module(m, m.outline_lessons, rows_by_lesson, None, completions.get(m.pk))
-            for m in modules
-        ]
-        state = rules.evaluate_programme(
-            programme,
-            module_states,
-            official.get(user_id, []),
-            len(sessions),
-            programme_completions.get(user_id),
-            enrollment,
-            user_id in confirmed_assessments,
-        )
-        cells = []
-        for module, module_state in zip(modules, module_states, strict=True):
-            required = [ls for ls in module_state.lessons if not ls.lesson.is_optional]
-            done = sum(1 for ls in required if ls.is_completed)
-            if module_state.status == LessonStatus.COMPLETED:
-                done = len(required)
-            cells.append(
-                {
-                    "module": module,
-                    "status": module_state.status,
-                    "done": done,
-                    "total": len(required),
-                }
-            )
-        last = enrollment.last_activity_at or enrollment.created_at
-        completed_at = state.completed_at
-        rows.append(
-            {
-                "enrollment": enrollment,
-                "user": enrollment.user,
-                "cells": cells,
-                "sessions": [attendance.get((user_id, s.pk)) for s in sessions],
-                "percent": state.percent,
-                "sessions_attended": state.sessions_attended,
-                "status": state.status,
-                "open": state.open,
-                "completed_at": completed_at,
-                "last_activity": enrollment.last_activity_at,
-                "stalled": completed_at is None and last < stall_before,
-            }
-        )
-    return {"modules": modules, "sessions": sessions, "rows": rows, "stall_days": stall_days}

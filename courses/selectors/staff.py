@@ -11,7 +11,7 @@ from glans_learning.core.notifications import notification_key, sent_keys
 from glans_learning.organisations.models import Membership
 
 from ..models import LessonStatus
-from .progress import team_progress
+from .team import team_progress
 
 NOT_ACTIVATED, NOT_ENROLLED = "not_activated", "not_enrolled"
 REMINDER_KIND = "director"

@@ -24,6 +24,7 @@ def team_rows(rows):
     other = conditional_escape(_("niet begonnen"))
     stalled = f' <span class="badge">{conditional_escape(_("vastgelopen"))}</span>'
     still_open = conditional_escape(_("nog open"))
+    cells: dict[tuple, str] = {}
     parts = []
     for row in rows:
         user = row["user"]
@@ -34,12 +35,14 @@ def team_rows(rows):
             "</th>\n      ",
         ]
         for cell in row["cells"]:
-            status = cell["status"]
-            out.append(
-                f'<td><span class="status status--{as_template_value(status)}">'
-                f"{labels.get(status, other)}</span>\n"
-                f' <span class="help">{as_template_value(cell["done"])}/{as_template_value(cell["total"])}</span></td>'
-            )
+            done, total = cell["done"], cell["total"]
+            # A team has few different cells: each renders once (the types are in the key,
+            # as 1 == 1.0 == True would otherwise share a rendering).
+            key = (cell["status"], done, total, type(done), type(total))
+            html = cells.get(key)
+            if html is None:
+                html = cells[key] = _cell(key, labels, other)
+            out.append(html)
         out.append("\n      ")
         for reg in row["sessions"]:
             out.append(
@@ -55,3 +58,12 @@ def team_rows(rows):
         out.append("</td>\n    </tr>\n  ")
         parts.append("".join(out))
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped
+
+
+def _cell(key, labels, other) -> str:
+    status, done, total = key[:3]
+    return (
+        f'<td><span class="status status--{as_template_value(status)}">'
+        f"{labels.get(status, other)}</span>\n"
+        f' <span class="help">{as_template_value(done)}/{as_template_value(total)}</span></td>'
+    )

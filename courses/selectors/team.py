@@ -1,0 +1,132 @@
+"""The team dashboard's matrix: members × modules with attendance per session and who is
+stalled, for the dashboard, its export, the team-progress API and 'Wie mist er nog?'.
+
+The same rules as the learner's own page (completion.rules), fed in bulk (issue #30): the
+stored lesson statuses are read as plain tuples and counted per learner and module
+(`rules.StoredStatusPlan`), instead of a state object per learner × lesson."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from ..completion import rules
+from ..models import (
+    ATTENDED,
+    Enrollment,
+    LessonProgress,
+    ModuleCompletion,
+    PracticalAssessment,
+    ProgrammeCompletion,
+    ReminderSettings,
+    Session,
+    SessionRegistration,
+)
+from .outline import programme_outline
+
+
+def team_progress(*, unit, programme, school_year=None, role=None):
+    """Members × modules matrix for a team dashboard, with attendance per session and who is
+    stalled. A fixed number of queries for any team or programme size."""
+
+    enrollments = (
+        Enrollment.objects.active()
+        .filter(programme=programme, unit=unit)
+        .select_related("user", "school_year")
+    )
+    if school_year is not None:
+        enrollments = enrollments.filter(school_year=school_year)
+    if role:
+        enrollments = enrollments.filter(
+            user__glans_memberships__unit=unit, user__glans_memberships__roles__code=role
+        ).distinct()
+    enrollments = list(
+        enrollments.order_by("user__last_name", "user__first_name", "user__username")
+    )
+    user_ids = [e.user_id for e in enrollments]
+    modules = programme_outline(programme=programme)
+    plan = rules.StoredStatusPlan(programme, modules)
+    # One definition of progress: the learner's own page judges these statuses the same way.
+    tallies = plan.tally(
+        LessonProgress.objects.filter(
+            user_id__in=user_ids, lesson_id__in=list(plan.places)
+        ).values_list("user_id", "lesson_id", "status")
+    )
+    module_index = {m.pk: index for index, m in enumerate(modules)}
+    module_completions: dict[int, set] = {}
+    for user_id, module_id in ModuleCompletion.objects.filter(
+        user_id__in=user_ids, module_id__in=list(module_index)
+    ).values_list("user_id", "module_id"):
+        module_completions.setdefault(user_id, set()).add(module_index[module_id])
+    programme_completions = dict(
+        ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme).values_list(
+            "user_id", "completed_at"
+        )
+    )
+    sessions = list(
+        Session.objects.filter(programme=programme)
+        .filter(Q(unit=unit) | Q(unit__isnull=True))
+        .order_by("starts_at")
+    )
+    attendance = {
+        (r.user_id, r.session_id): r
+        for r in SessionRegistration.objects.filter(
+            session_id__in=[s.pk for s in sessions], user_id__in=user_ids
+        ).only("user_id", "session_id", "attendance")
+    }
+    # Attendance counts for every official session of the programme (as on the learner's
+    # own page), also one the learner can no longer see.
+    attended: dict[int, int] = {}
+    for user_id, value in SessionRegistration.objects.filter(
+        user_id__in=user_ids, session__programme=programme, session__is_official=True
+    ).values_list("user_id", "attendance"):
+        if value in ATTENDED:
+            attended[user_id] = attended.get(user_id, 0) + 1
+    confirmed_assessments = set()
+    if programme.requires_practical_assessment:
+        confirmed_assessments = set(
+            PracticalAssessment.objects.filter(
+                programme=programme,
+                user_id__in=user_ids,
+                status=PracticalAssessment.Status.CONFIRMED,
+            ).values_list("user_id", flat=True)
+        )
+    stall_days = ReminderSettings.load().stall_days
+    stall_before = timezone.now() - timedelta(days=stall_days)
+    no_completions: set = set()
+    rows = []
+    for enrollment in enrollments:
+        user_id = enrollment.user_id
+        results = plan.modules(
+            tallies.get(user_id), module_completions.get(user_id, no_completions)
+        )
+        completed_at = programme_completions.get(user_id)
+        sessions_attended = attended.get(user_id, 0)
+        status, percent, open_ = plan.programme_status(
+            results,
+            sessions_attended,
+            user_id in programme_completions,
+            user_id in confirmed_assessments,
+        )
+        last = enrollment.last_activity_at or enrollment.created_at
+        rows.append(
+            {
+                "enrollment": enrollment,
+                "user": enrollment.user,
+                "cells": [
+                    {"module": module, "status": result[0], "done": result[1], "total": result[2]}
+                    for module, result in zip(modules, results, strict=True)
+                ],
+                "sessions": [attendance.get((user_id, s.pk)) for s in sessions],
+                "percent": percent,
+                "sessions_attended": sessions_attended,
+                "status": status,
+                "open": open_,
+                "completed_at": completed_at,
+                "last_activity": enrollment.last_activity_at,
+                "stalled": completed_at is None and last < stall_before,
+            }
+        )
+    return {"modules": modules, "sessions": sessions, "rows": rows, "stall_days": stall_days}
