@@ -153,3 +153,26 @@ def test_board_overview_is_flat_in_schools(
     assert len(response.context["rows"]) == 10
     assert {row["status"] for row in response.context["rows"]} >= {"applied", "not_yet"}
     assert count_queries(client, url) == small
+
+
+def test_board_certification_api_is_flat_in_schools(
+    client, zonnebloem, regenboog, director, other_director, auditor, second_auditor, year
+):
+    """/api/v1/boards/{id}/certification (issue #30): every school's state, pre-checks,
+    application and certificate in the same number of queries for 2 schools and for 10 (it
+    read each school on its own, some twenty-five queries a school)."""
+    write_and_publish(
+        services.handbook_start(unit=zonnebloem, school_year=year, user=director), director
+    )
+    services.application_submit(unit=zonnebloem, user=director, school_year=year)
+    services.handbook_start(unit=regenboog, school_year=year, user=other_director)  # a draft
+    client.force_login(person("bestuur.api", unit=regenboog, roles=["board_expertgroep"]))
+    url = f"/api/v1/boards/{zonnebloem.board_id}/certification"
+    count_queries(client, url)  # warm (session, roles)
+    small = count_queries(client, url)
+    _applications(zonnebloem.board, year, director, auditor, second_auditor, 8)
+    body = client.get(url).json()
+    assert len(body["units"]) == 10
+    assert {row["status"] for row in body["units"]} >= {"applied", "not_yet", "preparing"}
+    assert all(row["prechecks"] for row in body["units"])
+    assert count_queries(client, url) == small
