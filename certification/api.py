@@ -15,6 +15,7 @@ from glans_learning.measurement.permissions import visible_board
 from glans_learning.organisations.permissions import certification_units
 from glans_learning.organisations.utils import parse_id
 
+from . import board as board_selectors
 from . import lifecycle, selectors
 from .models import CriterionSet
 
@@ -136,26 +137,51 @@ def board_certification(request, board_id: str):
     board = visible_board(request.user, parse_id(board_id))
     if board is None:
         raise Http404
-    units = board.units.filter(is_active=True).order_by("name")
+    # All the schools at once (issue #30): a fixed number of queries, however many schools;
+    # each figure equals the per-school read of the school's own endpoint.
+    units = list(board.units.filter(is_active=True).order_by("name"))
+    unit_ids = [u.pk for u in units]
+    checks = board_selectors.prechecks_by_unit(units=units, school_year=selectors.current_year())
+    applications = board_selectors.latest_applications(unit_ids=unit_ids, fields=None)
+    states = board_selectors.states_by_unit(unit_ids=unit_ids, applications=applications)
     return BoardCertificationOut(
         board=board.pk,
         name=board.name,
-        units=[_certification_out(request, unit) for unit in units],
+        units=[
+            _out(
+                request,
+                unit,
+                status=states[unit.pk][0],
+                prechecks=checks[unit.pk],
+                application=applications.get(unit.pk),
+                certificate=states[unit.pk][1],
+            )
+            for unit in units
+        ],
     )
 
 
 def _certification_out(request, unit) -> CertificationOut:
     overview = selectors.unit_overview(unit=unit)
-    application = overview["application"]
-    certificate = overview["certificate"]
+    return _out(
+        request,
+        unit,
+        status=selectors.status_label(unit=unit),
+        prechecks=overview["prechecks"],
+        application=overview["application"],
+        certificate=overview["certificate"],
+    )
+
+
+def _out(request, unit, *, status, prechecks, application, certificate) -> CertificationOut:
     return CertificationOut(
         unit=unit.pk,
-        status=selectors.status_label(unit=unit),
+        status=status,
         prechecks=[
             PrecheckOut(
                 criterion=row["criterion"].code, met=row["met"], evidence=str(row["evidence"])
             )
-            for row in overview["prechecks"]
+            for row in prechecks
         ],
         application=ApplicationOut(
             id=application.pk,

@@ -3,7 +3,7 @@ from django.utils.translation import gettext as _
 
 from glans_learning.core.navigation import NavItem
 from glans_learning.measurement.permissions import board_ids
-from glans_learning.organisations.permissions import certification_units, may_audit_unit
+from glans_learning.organisations.permissions import has_certification_units, may_audit_unit
 
 
 def certification_nav(request):
@@ -15,10 +15,11 @@ def certification_nav(request):
         return [NavItem(_("Certificering"), url, request.path.startswith(url))]
 
     boards = board_ids(user)
-    if boards and not certification_units(user).exists():
+    has_units = has_certification_units(user)
+    if boards and not has_units:
         url = reverse("glans_certification:board", args=[min(boards)])
         return [NavItem(_("School met Glans"), url, request.path.startswith(url))]
-    if certification_units(user).exists():
+    if has_units:
         url = reverse("glans_certification:index")
         return [NavItem(_("School met Glans"), url, request.path.startswith(url))]
     return []

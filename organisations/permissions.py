@@ -488,6 +488,20 @@ def certification_units(user) -> QuerySet[OrganisationUnit]:
     return qs.filter(pk__in=list(r.units_with(CERTIFICATION_VIEW_ROLES)))
 
 
+def has_certification_units(user) -> bool:
+    """`certification_units(user).exists()`, for the menu on every page: without a query for
+    a school's team (their roles, already read, name units that exist); academy staff read it
+    once per request (remembered on the user object, which lives as long as the request)."""
+    r = user_roles(user)
+    if not r.is_academy:
+        return bool(r.units_with(CERTIFICATION_VIEW_ROLES))
+    cached = getattr(user, "_glans_has_certification_units", None)
+    if cached is None:
+        cached = OrganisationUnit.objects.exists()
+        user._glans_has_certification_units = cached
+    return cached
+
+
 def certificate_units(user) -> QuerySet[OrganisationUnit]:
     """Units whose certificate (page and PDF) the user may see: those of
     `certification_units`, plus every school of a board whose board-level Expertgroep the

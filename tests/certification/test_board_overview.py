@@ -4,10 +4,14 @@ schools in every state: certified, suspended, revoked, expired, applied, not yet
 (a draft whose latest revision differs from the saved rows) and not begun."""
 
 import datetime
+import json
 
+from django.contrib.auth.models import AnonymousUser
+from django.test import RequestFactory
 from django.utils import timezone
+from ninja.responses import NinjaJSONEncoder
 
-from glans_learning.certification import board, selectors, services
+from glans_learning.certification import api, board, selectors, services
 from glans_learning.certification.models import Application, Certificate, Status
 from glans_learning.courses.models import Enrollment, ProgrammeCompletion, SessionRegistration
 from glans_learning.measurement.models import ImplementationYear
@@ -170,3 +174,46 @@ def test_board_overview_shows_what_the_per_school_reads_give(
         )
     assert board.board_overview(board=zonnebloem.board) == expected
     assert [row["total"] for row in expected] == [10] * 8
+
+
+def test_board_certification_api_answers_as_the_per_school_reads(
+    client, tmp_path, zonnebloem, regenboog, year, director, other_director, auditor, teacher
+):
+    """/api/v1/boards/{id}/certification reads all schools at once; its JSON is, byte for
+    byte after parsing, what it gave when it read each school on its own (api's per-school
+    _certification_out, which the school's own endpoint still uses)."""
+    _world(tmp_path, zonnebloem, regenboog, year, director, other_director, auditor, teacher)
+    board_ = zonnebloem.board
+    client.force_login(person("bestuur.api", unit=regenboog, roles=["board_expertgroep"]))
+    request = RequestFactory().get("/")
+    request.user = AnonymousUser()
+    expected = {
+        "board": board_.pk,
+        "name": board_.name,
+        "units": [
+            json.loads(
+                json.dumps(api._certification_out(request, unit).model_dump(), cls=NinjaJSONEncoder)
+            )
+            for unit in board_.units.filter(is_active=True).order_by("name")
+        ],
+    }
+    body = client.get(f"/api/v1/boards/{board_.pk}/certification").json()
+    assert body == expected
+    # Varied: every state, with and without application and certificate, draft pre-checks.
+    assert len(body["units"]) == 8
+    assert {row["status"] for row in body["units"]} == {
+        "certified",
+        "suspended",
+        "revoked",
+        "expired",
+        "applied",
+        "not_yet",
+        "preparing",
+        "none",
+    }
+    assert {row["certificate"]["state"] for row in body["units"] if row["certificate"]} >= {
+        "valid",
+        "suspended",
+    }
+    assert 0 < sum(row["application"] is None for row in body["units"]) < 8
+    assert len({str(row["prechecks"]) for row in body["units"]}) >= 5

@@ -10,7 +10,7 @@ from tests.certification.conftest import write_and_publish
 from tests.courses.test_query_counts import count_queries
 from tests.factories import UnitFactory, log_in, person
 
-UNIT_OVERVIEW_QUERIES = 19  # the school's certification overview, as its director (21 before)
+UNIT_OVERVIEW_QUERIES = 18  # the school's certification overview, as its director (19, 21 before)
 STATES = (Status.SUBMITTED, Status.REVIEW, Status.CONVERSATION, Status.DECISION, Status.NOT_YET)
 
 
@@ -153,3 +153,49 @@ def test_board_overview_is_flat_in_schools(
     assert len(response.context["rows"]) == 10
     assert {row["status"] for row in response.context["rows"]} >= {"applied", "not_yet"}
     assert count_queries(client, url) == small
+
+
+def test_board_certification_api_is_flat_in_schools(
+    client, zonnebloem, regenboog, director, other_director, auditor, second_auditor, year
+):
+    """/api/v1/boards/{id}/certification (issue #30): every school's state, pre-checks,
+    application and certificate in the same number of queries for 2 schools and for 10 (it
+    read each school on its own, some twenty-five queries a school)."""
+    write_and_publish(
+        services.handbook_start(unit=zonnebloem, school_year=year, user=director), director
+    )
+    services.application_submit(unit=zonnebloem, user=director, school_year=year)
+    services.handbook_start(unit=regenboog, school_year=year, user=other_director)  # a draft
+    client.force_login(person("bestuur.api", unit=regenboog, roles=["board_expertgroep"]))
+    url = f"/api/v1/boards/{zonnebloem.board_id}/certification"
+    count_queries(client, url)  # warm (session, roles)
+    small = count_queries(client, url)
+    _applications(zonnebloem.board, year, director, auditor, second_auditor, 8)
+    body = client.get(url).json()
+    assert len(body["units"]) == 10
+    assert {row["status"] for row in body["units"]} >= {"applied", "not_yet", "preparing"}
+    assert all(row["prechecks"] for row in body["units"])
+    assert count_queries(client, url) == small
+
+
+def test_the_menu_knows_a_school_team_reads_certification_without_a_query(
+    zonnebloem, regenboog, director, teacher, tdt_teacher, auditor, django_assert_num_queries
+):
+    """The certification menu on every page asks whether the user may read some school's
+    certification: the same answer as certification_units(user).exists(), without a query
+    for a school's team once their roles are read, once per request for academy staff."""
+    from glans_learning.organisations import permissions
+
+    board_member = person("bestuur.menu", unit=regenboog, roles=["board_expertgroep"])
+    staff = person("academie.menu", unit=None, roles=["academy_trainer"])
+    nobody = person("niemand.menu", unit=None, roles=["learner"])
+    users = [director, teacher, tdt_teacher, auditor, board_member, staff, nobody]
+    answers = {user.username: permissions.certification_units(user).exists() for user in users}
+    assert set(answers.values()) == {True, False}
+    academy = {user.username for user in users if permissions.user_roles(user).is_academy}
+    assert academy and len(academy) < len(users)
+    for user in users:
+        expected = 1 if user.username in academy else 0
+        with django_assert_num_queries(expected):
+            assert permissions.has_certification_units(user) is answers[user.username]
+            assert permissions.has_certification_units(user) is answers[user.username]
