@@ -175,13 +175,25 @@ def test_redis_down_keeps_the_work_and_sends_it_when_back(
 
     redis.start()  # back (empty: what was queued before is gone, the outbox is not)
     assert outbox_drain() == {"sent": 12, "failed": 0, "pending": 0, "pruned": 0}
+    # Done means every record the backlog writes: the "earned" record follows the certificate
+    # in the same task, so waiting for certificates alone raced with it.
     wait_for(
         lambda: (
             Certificate.objects.exclude(pdf=None).count() == 3
             and not SessionRegistration.objects.filter(confirmation_sent_at=None).exists()
+            and LearningRecord.objects.count() == 15
         ),
         timeout=60,
-        what="the worker to finish the backlog",
+        what=lambda: (
+            "the worker to finish the backlog: "
+            + str(
+                (
+                    Certificate.objects.exclude(pdf=None).count(),
+                    SessionRegistration.objects.filter(confirmation_sent_at=None).count(),
+                    LearningRecord.objects.count(),
+                )
+            )
+        ),
     )
     assert outbox_drain()["sent"] == 0
     assert len(mails_in(mail_dir)) == 3
