@@ -82,8 +82,19 @@ def validate_exercise(*, xblock_type: str, olx: str) -> None:
         ) from None
 
 
+class XBlockTypeChoiceBlock(blocks.ChoiceBlock):
+    """The exercise's type. A stored type is a string, which is its own choice key: read as
+    it is, without Wagtail's search of the choice list (the allowed types, each time a
+    lesson with exercises is read). Deconstructs as a plain ChoiceBlock (no migration)."""
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            return value
+        return super().to_python(value)
+
+
 class ExerciseBlock(blocks.StructBlock):
-    xblock_type = blocks.ChoiceBlock(
+    xblock_type = XBlockTypeChoiceBlock(
         label=gettext_lazy("Type oefening"), choices=xblock_type_choices
     )
     title = blocks.CharBlock(label=gettext_lazy("Titel"), max_length=200)

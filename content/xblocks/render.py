@@ -13,7 +13,15 @@ from django.utils.translation import gettext as _
 
 from glans_learning.core.csp import allow_eval, nonce
 
-from . import allowed_types, ids, is_allowed, load_class, unavailable_html, xblock_installed
+from . import (
+    allowed_types,
+    fragments,
+    ids,
+    is_allowed,
+    load_class,
+    unavailable_html,
+    xblock_installed,
+)
 from .runtime import GlansRuntime, OlxError, StateStore
 from .services import ReplaceUrlsService
 
@@ -46,45 +54,64 @@ def exercise_render(*, request, page, block_id: str, value, states: dict | None 
         and ids.parse_usage_id(ids.usage_id_for(page_id=page_id, block_id=block_id or "")) is None
     ):
         preview = True
-    runtime = GlansRuntime(
-        user=user,
-        page_id=page_id,
-        block_id=block_id or "preview",
-        block_type=block_type,
-        persist=False,  # rendering never writes; handlers do
-        preview=preview,
-        prefetched=(
-            states if states is not None else _page_states(request, user, page_id, StateStore)
-        ),
+    usage_id = ids.usage_id_for(page_id=page_id, block_id=block_id or "preview")
+    olx = value.get("olx") or ""
+    prefetched = states if states is not None else _page_states(request, user, page_id, StateStore)
+    # A learner without state in this block sees what every such learner sees (fragments.py).
+    cache_key = (
+        None
+        if preview or states is not None
+        else fragments.key_for(
+            block_type=block_type, usage_id=usage_id, olx=olx, user=user, prefetched=prefetched
+        )
     )
-    try:
-        block = runtime.load_block(value.get("olx") or "")
-        fragment = runtime.render(block, "student_view", {})
-    except OlxError:
-        return unavailable_html("misconfigured")
-    except Exception:
-        logger.exception("Exercise %s (%s) failed to render", runtime.usage_id, block_type)
-        return unavailable_html("error")
+    cached = fragments.get(cache_key)
+    if cached is None:
+        runtime = GlansRuntime(
+            user=user,
+            page_id=page_id,
+            block_id=block_id or "preview",
+            block_type=block_type,
+            persist=False,  # rendering never writes; handlers do
+            preview=preview,
+            prefetched=prefetched,
+        )
+        try:
+            block = runtime.load_block(olx)
+            fragment = runtime.render(block, "student_view", {})
+        except OlxError:
+            return unavailable_html("misconfigured")
+        except Exception:
+            logger.exception("Exercise %s (%s) failed to render", runtime.usage_id, block_type)
+            return unavailable_html("error")
+        # /static/ asset URLs rewritten to the block's resources, as Open edX's LMS does.
+        body = ReplaceUrlsService(runtime, block).replace_urls(fragment.body_html())
+        # The free-text block's answer field has no label (axe: critical): name it here.
+        body = body.replace(
+            '<textarea class="student_answer"',
+            f'<textarea class="student_answer" aria-label="{escape(_("Jouw antwoord"))}"',
+        )
+        cached = (
+            body,
+            tuple(
+                ((resource.kind, resource.data), fragment.resource_to_html(resource))
+                for resource in fragment.resources
+            ),
+        )
+        if not runtime.asked_for_user:  # a view that read who is looking is never kept
+            fragments.put(cache_key, cached)
+    body, fragment_resources = cached
     seen = _seen_resources(request)
     resources = []
     script_nonce = _csp_nonce(request, block_type)
-    for resource in fragment.resources:
-        identity = (resource.kind, resource.data)
+    for identity, html in fragment_resources:
         if identity in seen:
             continue
         seen.add(identity)
-        html = fragment.resource_to_html(resource)
         if script_nonce:
             # Inline code of an installed package: allowed by this response's nonce.
             html = html.replace("<script", f'<script nonce="{script_nonce}"')
         resources.append(html)
-    # /static/ asset URLs rewritten to the block's resources, as Open edX's LMS does.
-    body = ReplaceUrlsService(runtime, block).replace_urls(fragment.body_html())
-    # The free-text block's answer field has no label (axe: critical): name it here.
-    body = body.replace(
-        '<textarea class="student_answer"',
-        f'<textarea class="student_answer" aria-label="{escape(_("Jouw antwoord"))}"',
-    )
     return render_to_string(
         "glans_content/xblocks/exercise.html",
         {

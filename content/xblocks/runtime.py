@@ -311,6 +311,8 @@ class GlansRuntime(Runtime):
             prefetched=prefetched,
         )
         self._current_handler: str | None = None
+        # The block's views asked who the user is (fragments.py keeps no such view).
+        self.asked_for_user = False
         self._client_event_type: str | None = None
         id_manager = _Ids(self.usage_id, block_type)
         super().__init__(
@@ -368,6 +370,8 @@ class GlansRuntime(Runtime):
             block.service_declaration(service_name)
             # The block's registered class: the mixed-in class lives in another module.
             return BlockI18nService(load_class(self.block_type) or type(block))
+        if service_name == "user":
+            self.asked_for_user = True
         if service_name == "replace_urls":
             block.service_declaration(service_name)
             return ReplaceUrlsService(self, block)

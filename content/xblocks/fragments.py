@@ -1,0 +1,106 @@
+"""Rendered exercises kept for learners who have not started them yet (issue #30).
+
+Most views of an exercise are by a learner with no state in it: the block's student view
+then depends only on what the author wrote, the shared summary (a poll's tally), the
+language and whether the visitor is signed in. Such a view is rendered once per process and
+reused, keyed on exactly those:
+
+- block type, usage id (page and StreamField block) and a digest of the OLX of the live
+  revision: editing and publishing the exercise changes the key, so a new definition is
+  never served from an old entry;
+- the language, and whether the visitor is signed in;
+- a digest of the block's shared summary (user_state_summary): a vote changes the key.
+
+Never kept, so always rendered for the learner as before:
+
+- a learner with any state of this block (own user_state, preferences of its type, user
+  info): answers are never cached, whoever gave them;
+- previews (drafts), and the warm-up's renders;
+- a block whose view asked the runtime for the current user (the ``user`` service);
+- block types not in ``GLANS_XBLOCK_CACHED_VIEW_TYPES`` (by default the types GLANS ships
+  and whose views ``tests/content/test_xblock_fragments.py`` renders identically for two
+  learners without state): a community block added later is rendered per learner until
+  it is checked and listed.
+
+What is kept is only the block's wrapped view (escaped HTML with handler URLs that name the
+usage id, no secret or user) and its resources. The CSRF token, the CSP nonce and the
+once-per-response resource list stay per request (render.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+
+from django.conf import settings
+from django.core.signals import setting_changed
+from django.utils.translation import get_language
+
+from . import DEFAULT_XBLOCK_TYPES
+from .models import XBlockState
+
+# Per process; oldest out first.
+CACHE_SIZE = 512
+_CACHE: dict = {}
+_LOCK = threading.Lock()
+
+
+def cacheable_types() -> tuple[str, ...]:
+    return tuple(getattr(settings, "GLANS_XBLOCK_CACHED_VIEW_TYPES", DEFAULT_XBLOCK_TYPES))
+
+
+def key_for(*, block_type: str, usage_id: str, olx: str, user, prefetched) -> tuple | None:
+    """The cache key of this exercise's view for this visitor, or None when the view must be
+    rendered for them (they have state in it, or the type is not listed)."""
+    if prefetched is None or block_type not in cacheable_types():
+        return None
+    summary = None
+    for key in (usage_id, block_type, ""):
+        for (scope, _row_key), state in prefetched.get(key, {}).items():
+            if scope == XBlockState.Scope.USER_STATE_SUMMARY and key == usage_id:
+                summary = state
+            else:
+                return None  # the learner's own state: never cached
+    summary_digest = (
+        hashlib.sha256(json.dumps(summary, sort_keys=True, default=str).encode("utf-8")).hexdigest()
+        if summary
+        else ""
+    )
+    return (
+        block_type,
+        usage_id,
+        hashlib.sha256((olx or "").encode("utf-8")).hexdigest(),
+        get_language() or settings.LANGUAGE_CODE,
+        bool(getattr(user, "is_authenticated", False)),
+        summary_digest,
+    )
+
+
+def get(key):
+    if key is None:
+        return None
+    return _CACHE.get(key)
+
+
+def put(key, value) -> None:
+    if key is None:
+        return
+    with _LOCK:
+        while len(_CACHE) >= CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = value
+
+
+def clear(**kwargs) -> None:
+    with _LOCK:
+        _CACHE.clear()
+
+
+def _settings_changed(*, setting, **kwargs):
+    # Any setting may change what a block shows (its settings bucket, static URLs, the
+    # allow-list): tests change settings, a site restarts.
+    clear()
+
+
+setting_changed.connect(_settings_changed, dispatch_uid="glans_xblock_fragments")
