@@ -276,9 +276,10 @@ def _team_filter(request):
 
 @login_required
 def team_dashboard(request):
-    if not permissions.progress_units(request.user).exists():
-        raise Http404
     form = _team_filter(request)
+    # The units the user may follow (permissions.progress_units), as the filter read them.
+    if not form.fields["unit"].objects():
+        raise Http404
     matrix = None
     if form.is_valid():
         data = form.cleaned_data
