@@ -283,14 +283,17 @@ def team_dashboard(request):
     matrix = None
     if form.is_valid():
         data = form.cleaned_data
+        export = request.GET.get("export")
+        exporting = export in ("csv", "xlsx")
         matrix = selectors.team_progress(
             unit=data["unit"],
             programme=data["programme"],
             school_year=data["school_year"],
             role=data["role"],
+            # The screen shows a page of the team; an export holds every learner.
+            page=None if exporting else (request.GET.get("page") or 1),
         )
-        export = request.GET.get("export")
-        if export in ("csv", "xlsx"):
+        if exporting:
             return _team_export(matrix, data, export)
     return render(request, "glans_courses/team_dashboard.html", {"form": form, "matrix": matrix})
 
