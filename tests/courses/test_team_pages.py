@@ -112,3 +112,23 @@ def test_wie_mist_er_nog_and_the_exports_cover_the_whole_team(client, team, zonn
     )
     assert missing.status_code == 200
     assert sum(row["enrolled"] for row in missing.context["rows"]) == 120
+
+
+def test_many_pages_link_the_ends_and_the_pages_around_the_current_one():
+    from django.core.paginator import Paginator
+
+    from glans_learning.courses.templatetags.glans_team import team_page_range
+
+    page = Paginator(list(range(40 * TEAM_PAGE_SIZE)), TEAM_PAGE_SIZE).page(20)
+    numbers = team_page_range(page)
+    ellipsis = page.paginator.ELLIPSIS
+    assert numbers == [1, ellipsis, 18, 19, 20, 21, 22, ellipsis, 40]
+
+
+def test_page_links_drop_the_export_and_keep_the_rest():
+    from django.http import QueryDict
+
+    from glans_learning.courses.templatetags.glans_team import team_page_url
+
+    query = QueryDict("unit=3&programme=4&role=ib&export=csv&page=2")
+    assert team_page_url(query, 3) == "?unit=3&programme=4&role=ib&page=3"
