@@ -132,3 +132,17 @@ def test_page_links_drop_the_export_and_keep_the_rest():
 
     query = QueryDict("unit=3&programme=4&role=ib&export=csv&page=2")
     assert team_page_url(query, 3) == "?unit=3&programme=4&role=ib&page=3"
+
+
+def test_a_page_shows_the_same_rows_as_the_whole_team_matrix(client, team, zonnebloem, year):
+    """The rows of page 2 are, byte for byte, rows 51–100 of the unpaged matrix."""
+    from glans_learning.courses.models import ProgrammePage
+    from glans_learning.courses.selectors import team_progress
+    from glans_learning.courses.templatetags.glans_team import team_rows
+
+    programme = ProgrammePage.objects.get(pk=re.search(r"programme=(\d+)", team).group(1))
+    whole = team_progress(unit=zonnebloem, programme=programme, school_year=year)
+    assert whole["page"] is None and whole["total"] == 120
+    expected = team_rows(whole["rows"][50:100])
+    html = client.get(f"{team}&page=2").content.decode()
+    assert expected in html
