@@ -45,6 +45,18 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
         Enrollment.objects.active()
         .filter(programme=programme, unit=unit)
         .select_related("user", "school_year")
+        # What the rows, exports and API read (no password hash, no login dates to parse).
+        .only(
+            "user_id",
+            "school_year_id",
+            "created_at",
+            "last_activity_at",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "school_year__label",
+        )
     )
     if school_year is not None:
         enrollments = enrollments.filter(school_year=school_year)
