@@ -3,6 +3,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from glans_learning.core.forms import ListedModelChoiceField, PlainSelect
 from glans_learning.organisations import permissions
 from glans_learning.organisations.models import Role, SchoolYear
 
@@ -157,15 +158,17 @@ class AttendanceForm(forms.Form):
 
 
 class TeamFilterForm(forms.Form):
-    unit = forms.ModelChoiceField(label=_("School of organisatie"), queryset=None, empty_label=None)
-    programme = forms.ModelChoiceField(label=_("Programma"), queryset=None, empty_label=None)
-    school_year = forms.ModelChoiceField(
+    # Each list read once for validation and options, options rendered without a template
+    # per option (core.forms, issue #30): the same markup as Django's ModelChoiceField.
+    unit = ListedModelChoiceField(label=_("School of organisatie"), queryset=None, empty_label=None)
+    programme = ListedModelChoiceField(label=_("Programma"), queryset=None, empty_label=None)
+    school_year = ListedModelChoiceField(
         label=_("Schooljaar (cohort)"),
         queryset=None,
         required=False,
         empty_label=_("alle schooljaren"),
     )
-    role = forms.ChoiceField(label=_("Rol"), required=False)
+    role = forms.ChoiceField(label=_("Rol"), required=False, widget=PlainSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.utils import timezone
 
@@ -26,15 +27,36 @@ from ..models import (
 )
 from .outline import programme_outline
 
+# Learners per page of the team dashboard (issue #30): a team of 200 as four pages, as
+# Moodle's participants page does; exports, the API and 'Wie mist er nog?' hold them all.
+TEAM_PAGE_SIZE = 50
 
-def team_progress(*, unit, programme, school_year=None, role=None):
+
+def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     """Members × modules matrix for a team dashboard, with attendance per session and who is
-    stalled. A fixed number of queries for any team or programme size."""
+    stalled. A fixed number of queries for any team or programme size.
+
+    With `page` (the page number as asked, possibly missing or wrong), only that page of
+    TEAM_PAGE_SIZE learners in name order: the matrix's `page` is Django's Page, whose
+    paginator counts the whole team, and `page_asked` the number asked when there is no such
+    page (the nearest page is shown). Without it, every learner."""
 
     enrollments = (
         Enrollment.objects.active()
         .filter(programme=programme, unit=unit)
         .select_related("user", "school_year")
+        # What the rows, exports and API read (no password hash, no login dates to parse).
+        .only(
+            "user_id",
+            "school_year_id",
+            "created_at",
+            "last_activity_at",
+            "user__username",
+            "user__first_name",
+            "user__last_name",
+            "user__email",
+            "school_year__label",
+        )
     )
     if school_year is not None:
         enrollments = enrollments.filter(school_year=school_year)
@@ -42,9 +64,23 @@ def team_progress(*, unit, programme, school_year=None, role=None):
         enrollments = enrollments.filter(
             user__glans_memberships__unit=unit, user__glans_memberships__roles__code=role
         ).distinct()
-    enrollments = list(
-        enrollments.order_by("user__last_name", "user__first_name", "user__username")
-    )
+    # The username makes the order total, so pages neither repeat nor skip a learner.
+    enrollments = enrollments.order_by("user__last_name", "user__first_name", "user__username")
+    page_obj = page_asked = None
+    if page is not None:
+        paginator = Paginator(enrollments, TEAM_PAGE_SIZE)
+        try:
+            page_obj = paginator.page(page)
+        except InvalidPage:
+            # The nearest page: the first for a number below 1 or no number, else the last.
+            page_asked = str(page)[:20]
+            try:
+                nearest = 1 if int(page) < 1 else paginator.num_pages
+            except (TypeError, ValueError):
+                nearest = 1
+            page_obj = paginator.page(nearest)
+        enrollments = page_obj.object_list
+    enrollments = list(enrollments)
     user_ids = [e.user_id for e in enrollments]
     modules = programme_outline(programme=programme)
     plan = rules.StoredStatusPlan(programme, modules)
@@ -129,4 +165,13 @@ def team_progress(*, unit, programme, school_year=None, role=None):
                 "stalled": completed_at is None and last < stall_before,
             }
         )
-    return {"modules": modules, "sessions": sessions, "rows": rows, "stall_days": stall_days}
+    return {
+        "modules": modules,
+        "sessions": sessions,
+        "rows": rows,
+        "stall_days": stall_days,
+        "page": page_obj,
+        "page_asked": page_asked,
+        # The whole team, whichever page is shown.
+        "total": page_obj.paginator.count if page_obj is not None else len(rows),
+    }

@@ -15,6 +15,23 @@ register = template.Library()
 
 
 @register.simple_tag
+def team_page_url(query, number) -> str:
+    """A link to page `number` of the team dashboard with the same filters and sort
+    (`query` is request.GET), without an export."""
+    params = query.copy()
+    params.pop("export", None)
+    params["page"] = number
+    return "?" + params.urlencode()
+
+
+@register.simple_tag
+def team_page_range(page):
+    """The page numbers to link to: all of them for a few pages, else the first, the last
+    and two around the current one, with an ellipsis (Paginator.ELLIPSIS) between."""
+    return list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1))
+
+
+@register.simple_tag
 def team_rows(rows):
     # As glans_courses/includes/status.html renders each status (with its final newline).
     labels = {

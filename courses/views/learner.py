@@ -276,20 +276,24 @@ def _team_filter(request):
 
 @login_required
 def team_dashboard(request):
-    if not permissions.progress_units(request.user).exists():
-        raise Http404
     form = _team_filter(request)
+    # The units the user may follow (permissions.progress_units), as the filter read them.
+    if not form.fields["unit"].objects():
+        raise Http404
     matrix = None
     if form.is_valid():
         data = form.cleaned_data
+        export = request.GET.get("export")
+        exporting = export in ("csv", "xlsx")
         matrix = selectors.team_progress(
             unit=data["unit"],
             programme=data["programme"],
             school_year=data["school_year"],
             role=data["role"],
+            # The screen shows a page of the team; an export holds every learner.
+            page=None if exporting else (request.GET.get("page") or 1),
         )
-        export = request.GET.get("export")
-        if export in ("csv", "xlsx"):
+        if exporting:
             return _team_export(matrix, data, export)
     return render(request, "glans_courses/team_dashboard.html", {"form": form, "matrix": matrix})
 

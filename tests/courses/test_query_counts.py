@@ -125,9 +125,15 @@ def test_team_dashboard_is_flat_from_10_to_200_learners(
     count_queries(client, url)
     small = count_queries(client, url)
     _bulk_team(programme, zonnebloem, year, 190)
-    response = client.get(url)
-    rows = response.context["matrix"]["rows"]
-    assert len(rows) == 200  # every learner of the team, none left out
+    # Four pages of 50 (courses/selectors/team.py): every learner of the team on one of
+    # them, none left out, each page for the same number of queries as a team of 10.
+    rows = []
+    for page in (1, 2, 3, 4):
+        response = client.get(f"{url}&page={page}")
+        assert response.context["matrix"]["total"] == 200
+        rows += response.context["matrix"]["rows"]
+        assert count_queries(client, f"{url}&page={page}") == small
+    assert len(rows) == 200
     assert {r["user"].username for r in rows} == {
         *(f"team10-{i}" for i in range(10)),
         *(f"team190-{i}" for i in range(190)),
@@ -256,3 +262,29 @@ def test_learner_dashboard_agrees_with_programme_progress(tmp_path, zonnebloem, 
     assert summaries[third.pk].status == "completed"
     assert summaries[second.pk].sessions_total == 2 and summaries[second.pk].sessions_attended == 1
     assert summaries[first.pk].sessions_total == 0
+
+
+def test_team_dashboard_reads_each_filter_list_once(client, tmp_path, director, zonnebloem, year):
+    """The filter's units, programmes and school years: one read each, for the value and the
+    options alike (Django's ModelChoiceField read a list up to three times)."""
+    programme = build_programme(tmp_path, slug="filter", modules=1, lessons_per_module=2)
+    client.force_login(director)
+    url = f"{reverse('glans_courses:team')}?unit={zonnebloem.pk}&programme={programme.pk}"
+    url += f"&school_year={year.pk}"
+    client.get(url)
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert f'<option value="{zonnebloem.pk}" selected>' in response.content.decode()
+    lists = [
+        q["sql"]
+        for q in ctx.captured_queries
+        if q["sql"].startswith(
+            (
+                'SELECT "glans_organisations_organisationunit"."id"',
+                'SELECT "glans_organisations_schoolyear"."id"',
+            )
+        )
+        or ('FROM "glans_courses_programmepage"' in q["sql"] and "ORDER BY" in q["sql"])
+    ]
+    assert len(lists) == 3, lists
