@@ -42,7 +42,7 @@ check: $(VENV)/.installed
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py check --fail-level WARNING
 	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py makemigrations --check --dry-run
 	for po in */locale/*/LC_MESSAGES/django.po content/xblocks/locale/*/LC_MESSAGES/*.po; do msgfmt --check-format -o /dev/null "$$po" || exit 1; done
-	DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) manage.py compilemessages --ignore=.venv --ignore=build >/dev/null
+	$(PY) scripts/check_catalogues.py
 
 # The official JSON-LD contexts (Open Badges 3.0.3, W3C VC 2.0) for the credential test,
 # from the Digital Credentials Consortium's npm packages: tests read them from here, offline.
