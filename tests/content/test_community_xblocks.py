@@ -16,7 +16,7 @@ from glans_learning.content.xblocks import (
 from glans_learning.content.xblocks.models import LearningRecord
 from glans_learning.courses.completion import required_activities
 from glans_learning.courses.models import ActivityResponse, LessonProgress
-from tests.content.test_xblocks import add_exercise, call, learner, lesson, strict_client  # noqa: F401
+from tests.content.test_xblocks import add_exercise, call, strict_client
 
 pytest.importorskip("xblock")
 pytest.importorskip("image_explorer")
@@ -48,7 +48,7 @@ def test_the_extra_setting_extends_the_defaults():
 
 
 @override_settings(GLANS_XBLOCK_EXTRA_TYPES=EXTRA)
-def test_a_block_that_grades_itself_while_relaying_an_event_completes(learner, lesson):  # noqa: F811
+def test_a_block_that_grades_itself_while_relaying_an_event_completes(learner, lesson):
     usage_id = add_exercise(lesson, "image-explorer", IMAGE_EXPLORER)
     client = strict_client(learner)
     html = client.get(lesson.url).content.decode()
@@ -74,7 +74,7 @@ def test_a_block_that_grades_itself_while_relaying_an_event_completes(learner, l
 
 
 @override_settings(GLANS_XBLOCK_EXTRA_TYPES=EXTRA)
-def test_a_browser_naming_a_grade_through_that_block_is_still_distrusted(learner, lesson):  # noqa: F811
+def test_a_browser_naming_a_grade_through_that_block_is_still_distrusted(learner, lesson):
     usage_id = add_exercise(lesson, "image-explorer", IMAGE_EXPLORER)
     response = call(
         strict_client(learner),
@@ -88,7 +88,7 @@ def test_a_browser_naming_a_grade_through_that_block_is_still_distrusted(learner
     assert not ActivityResponse.objects.exists()
 
 
-def test_required_follows_what_the_block_declares(lesson):  # noqa: F811
+def test_required_follows_what_the_block_declares(lesson):
     with override_settings(GLANS_XBLOCK_EXTRA_TYPES=EXTRA):
         assert reports_completion("image-explorer")
         assert reports_completion("submit-and-compare")
@@ -101,7 +101,7 @@ def test_required_follows_what_the_block_declares(lesson):  # noqa: F811
     assert not reports_completion("image-explorer")  # not allowed here: never required
 
 
-def test_an_exercise_this_site_cannot_run_does_not_keep_the_lesson_open(client, learner, lesson):  # noqa: F811
+def test_an_exercise_this_site_cannot_run_does_not_keep_the_lesson_open(client, learner, lesson):
     add_exercise(lesson, "poll", '<poll question="Vraag?" />')
     lesson.refresh_from_db()
     assert any(a.get("xblock_type") == "poll" for a in required_activities(lesson))
@@ -113,7 +113,7 @@ def test_an_exercise_this_site_cannot_run_does_not_keep_the_lesson_open(client, 
 
 
 @override_settings(GLANS_XBLOCK_EXTRA_TYPES=EXTRA)
-def test_submit_and_compare_keeps_working_with_max_attempts(learner, lesson):  # noqa: F811
+def test_submit_and_compare_keeps_working_with_max_attempts(learner, lesson):
     usage_id = add_exercise(lesson, "submit-and-compare", SUBMIT_AND_COMPARE)
     client = strict_client(learner)
     answer = {"answer": "Met naam.", "action": "submit"}
@@ -126,7 +126,7 @@ def test_submit_and_compare_keeps_working_with_max_attempts(learner, lesson):  #
     assert again.status_code == 200 and again.json()["success"] is False  # one attempt
 
 
-def test_without_the_xblock_library_the_handler_says_not_available(learner, lesson, monkeypatch):  # noqa: F811
+def test_without_the_xblock_library_the_handler_says_not_available(learner, lesson, monkeypatch):
     from glans_learning.content.xblocks import views
 
     usage_id = add_exercise(lesson, "poll", '<poll question="Vraag?" />')

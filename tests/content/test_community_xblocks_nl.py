@@ -7,7 +7,7 @@ from django.utils import translation
 
 from glans_learning.content.xblocks import load_class
 from glans_learning.content.xblocks.services import BlockI18nService, javascript_catalogue
-from tests.content.test_xblocks import add_exercise, learner, lesson, strict_client  # noqa: F401
+from tests.content.test_xblocks import add_exercise, strict_client
 
 pytest.importorskip("xblock")
 pytest.importorskip("poll")
@@ -16,7 +16,7 @@ pytest.importorskip("drag_and_drop_v2")
 ENGLISH = ("Submit", "RESULTS", "Results", "Keyboard Help", "point (ungraded)")
 
 
-def test_a_dutch_lesson_shows_the_poll_and_drag_and_drop_in_dutch(learner, lesson):  # noqa: F811
+def test_a_dutch_lesson_shows_the_poll_and_drag_and_drop_in_dutch(learner, lesson):
     add_exercise(lesson, "poll", '<poll question="Wat helpt?" />')
     add_exercise(lesson, "drag-and-drop-v2", "<drag-and-drop-v2 />")
     html = strict_client(learner).get(lesson.url, HTTP_ACCEPT_LANGUAGE="nl").content.decode()

@@ -23,16 +23,6 @@ from tests.content.test_xblocks import (
 pytest.importorskip("xblock")
 
 
-@pytest.fixture
-def learner(teacher, loaded_fixture):
-    from glans_learning.courses import services
-    from tests.courses.test_progress_support import current_year, proef
-
-    current_year()
-    services.enrol(user=teacher, programme=proef(), by=teacher)
-    return teacher
-
-
 def render(user, lesson, xblock_type, olx, usage_id):
     from glans_learning.content.xblocks.render import exercise_render
 

@@ -25,21 +25,6 @@ from tests.content.test_xblocks import (
 pytest.importorskip("xblock")
 
 
-@pytest.fixture
-def learner(teacher, loaded_fixture):
-    from glans_learning.courses import services
-    from tests.courses.test_progress_support import current_year, proef
-
-    current_year()
-    services.enrol(user=teacher, programme=proef(), by=teacher)
-    return teacher
-
-
-@pytest.fixture
-def lesson(loaded_fixture):
-    return loaded_fixture["lesson"]
-
-
 @pytest.fixture(autouse=True)
 def empty_cache():
     from glans_learning.content.xblocks import fragments
