@@ -35,14 +35,18 @@ import threading
 
 from django.conf import settings
 from django.core.signals import setting_changed
+from django.urls import get_script_prefix
 from django.utils.translation import get_language
 
 from . import DEFAULT_XBLOCK_TYPES
 from .models import XBlockState
 
-# Per process; oldest out first.
+# Per process; oldest out first, at most CACHE_SIZE views and CACHE_BYTES of text (one
+# drag-and-drop view carries ~110 kB of inline script).
 CACHE_SIZE = 512
+CACHE_BYTES = 16 * 1024 * 1024
 _CACHE: dict = {}
+_SIZES: dict = {}
 _LOCK = threading.Lock()
 
 
@@ -72,6 +76,8 @@ def key_for(*, block_type: str, usage_id: str, olx: str, user, prefetched) -> tu
         usage_id,
         hashlib.sha256((olx or "").encode("utf-8")).hexdigest(),
         get_language() or settings.LANGUAGE_CODE,
+        # Handler URLs are reversed under the request's script prefix (a site mounted twice).
+        get_script_prefix(),
         bool(getattr(user, "is_authenticated", False)),
         summary_digest,
     )
@@ -83,18 +89,33 @@ def get(key):
     return _CACHE.get(key)
 
 
+def _size(value) -> int:
+    body, resources = value
+    return len(body) + sum(len(html) for _identity, html in resources)
+
+
 def put(key, value) -> None:
     if key is None:
         return
+    size = _size(value)
+    if size > CACHE_BYTES:
+        return
     with _LOCK:
-        while len(_CACHE) >= CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
+        if key in _CACHE:
+            _CACHE.pop(key)
+            _SIZES.pop(key)
+        while _CACHE and (len(_CACHE) >= CACHE_SIZE or sum(_SIZES.values()) + size > CACHE_BYTES):
+            oldest = next(iter(_CACHE))
+            _CACHE.pop(oldest)
+            _SIZES.pop(oldest)
         _CACHE[key] = value
+        _SIZES[key] = size
 
 
 def clear(**kwargs) -> None:
     with _LOCK:
         _CACHE.clear()
+        _SIZES.clear()
 
 
 def _settings_changed(*, setting, **kwargs):

@@ -73,7 +73,8 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
             page_obj = paginator.page(page)
         except InvalidPage:
             # The nearest page: the first for a number below 1 or no number, else the last.
-            page_asked = str(page)[:20]
+            # Shown back in the notice: printable characters only.
+            page_asked = "".join(c for c in str(page)[:20] if c.isprintable())
             try:
                 nearest = 1 if int(page) < 1 else paginator.num_pages
             except (TypeError, ValueError):

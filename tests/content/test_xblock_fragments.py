@@ -210,3 +210,35 @@ def test_the_per_response_parts_are_not_kept(learner, lesson):
     assert all(tokens) and tokens[0] != tokens[1]
     assert all("poll_common" in html or "PollBlock" in html for html in pages)
     assert all(html.count("glans_content/xblocks/runtime.js") == 1 for html in pages)
+
+
+def test_a_site_mounted_under_another_prefix_gets_its_own_view(learner, lesson):
+    """Handler URLs are reversed under the script prefix: one process serving the site under
+    two prefixes must not hand one mount the other's handler URLs."""
+    from django.urls import get_script_prefix, set_script_prefix
+
+    usage_id = add_exercise(lesson, "poll", POLL)
+    before = get_script_prefix()
+    try:
+        set_script_prefix("/")
+        at_root = render(learner, lesson, usage_id, "poll", POLL)
+        set_script_prefix("/scholen/")
+        mounted = render(learner, lesson, usage_id, "poll", POLL)
+    finally:
+        set_script_prefix(before)
+    assert 'data-handler-prefix="/scholen/' in mounted
+    assert 'data-handler-prefix="/scholen/' not in at_root
+
+
+def test_the_kept_views_are_bounded_in_bytes(monkeypatch):
+    from glans_learning.content.xblocks import fragments
+
+    monkeypatch.setattr(fragments, "CACHE_BYTES", 1000)
+    view = ("x" * 300, ((("js", "a"), "y" * 100),))  # 400 bytes
+    for n in range(5):
+        fragments.put(("key", n), view)
+    assert list(fragments._CACHE) == [("key", 3), ("key", 4)]  # oldest out first
+    fragments.put(("key", 4), view)  # the same key again: counted once
+    assert sum(fragments._SIZES.values()) == 800
+    fragments.put(("big",), ("x" * 2000, ()))  # larger than the whole cache: not kept
+    assert ("big",) not in fragments._CACHE and len(fragments._CACHE) == 2

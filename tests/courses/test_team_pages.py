@@ -75,6 +75,8 @@ def test_a_page_that_does_not_exist_shows_the_nearest_and_says_so(client, team, 
 def test_the_page_notice_escapes_and_translates(client, team):
     html = client.get(team + "&page=%3Cb%3E").content.decode()
     assert "Pagina &lt;b&gt; bestaat niet." in html
+    html = client.get(team + "&page=x%01%1By").content.decode()  # control characters
+    assert "Pagina xy bestaat niet." in html
     with translation.override("en"):
         html = client.get(team + "&page=9", HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Page 9 does not exist. You are seeing page 3 of 3." in html
