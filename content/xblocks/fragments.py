@@ -31,12 +31,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
 
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.urls import get_script_prefix
 from django.utils.translation import get_language
+
+from glans_learning.core.bounded_cache import BoundedCache
 
 from . import DEFAULT_XBLOCK_TYPES
 from .models import XBlockState
@@ -45,9 +46,14 @@ from .models import XBlockState
 # drag-and-drop view carries ~110 kB of inline script).
 CACHE_SIZE = 512
 CACHE_BYTES = 16 * 1024 * 1024
-_CACHE: dict = {}
-_SIZES: dict = {}
-_LOCK = threading.Lock()
+
+
+def _size(value) -> int:
+    body, resources = value
+    return len(body) + sum(len(html) for _identity, html in resources)
+
+
+_CACHE = BoundedCache(max_entries=CACHE_SIZE, max_bytes=CACHE_BYTES, size=_size)
 
 
 def cacheable_types() -> tuple[str, ...]:
@@ -83,39 +89,12 @@ def key_for(*, block_type: str, usage_id: str, olx: str, user, prefetched) -> tu
     )
 
 
-def get(key):
-    if key is None:
-        return None
-    return _CACHE.get(key)
-
-
-def _size(value) -> int:
-    body, resources = value
-    return len(body) + sum(len(html) for _identity, html in resources)
-
-
-def put(key, value) -> None:
-    if key is None:
-        return
-    size = _size(value)
-    if size > CACHE_BYTES:
-        return
-    with _LOCK:
-        if key in _CACHE:
-            _CACHE.pop(key)
-            _SIZES.pop(key)
-        while _CACHE and (len(_CACHE) >= CACHE_SIZE or sum(_SIZES.values()) + size > CACHE_BYTES):
-            oldest = next(iter(_CACHE))
-            _CACHE.pop(oldest)
-            _SIZES.pop(oldest)
-        _CACHE[key] = value
-        _SIZES[key] = size
+get = _CACHE.get
+put = _CACHE.put
 
 
 def clear(**kwargs) -> None:
-    with _LOCK:
-        _CACHE.clear()
-        _SIZES.clear()
+    _CACHE.clear()
 
 
 def _settings_changed(*, setting, **kwargs):

@@ -233,12 +233,12 @@ def test_a_site_mounted_under_another_prefix_gets_its_own_view(learner, lesson):
 def test_the_kept_views_are_bounded_in_bytes(monkeypatch):
     from glans_learning.content.xblocks import fragments
 
-    monkeypatch.setattr(fragments, "CACHE_BYTES", 1000)
+    monkeypatch.setattr(fragments._CACHE, "max_bytes", 1000)
     view = ("x" * 300, ((("js", "a"), "y" * 100),))  # 400 bytes
     for n in range(5):
         fragments.put(("key", n), view)
     assert list(fragments._CACHE) == [("key", 3), ("key", 4)]  # oldest out first
     fragments.put(("key", 4), view)  # the same key again: counted once
-    assert sum(fragments._SIZES.values()) == 800
+    assert fragments._CACHE.total_bytes == 800
     fragments.put(("big",), ("x" * 2000, ()))  # larger than the whole cache: not kept
     assert ("big",) not in fragments._CACHE and len(fragments._CACHE) == 2
