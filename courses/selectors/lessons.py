@@ -101,8 +101,9 @@ def lesson_progress_rows(*, user, lesson, family: LessonFamily) -> tuple[Progres
     """The learner's progress on this lesson, and {lesson id: progress} of the other lessons
     its sidebar shows: one query for what took two."""
     shown, _before, _after = lesson_window(family.siblings, lesson.pk, SIDEBAR_LESSONS)
-    rows = raw.progress_rows(user=user, lesson_ids={s.pk for s in shown} | {lesson.pk})
-    return rows.pop(lesson.pk, None), rows
+    return raw.progress_row_and_statuses(
+        user=user, lesson_id=lesson.pk, others=[s.pk for s in shown]
+    )
 
 
 def lesson_responses(*, user, lesson) -> dict:

@@ -324,6 +324,58 @@ def progress_rows(*, user, lesson_ids) -> dict:
     }
 
 
+_PROGRESS_ROW_FIELDS = (
+    "lesson",
+    "status",
+    "completed_at",
+    "visits",
+    "time_spent_seconds",
+    "last_visit_at",
+)
+
+
+@cache
+def _progress_row_loader(vendor: str):
+    """(select list, converters) of a ProgressRow's columns, per database vendor."""
+    fields = [LessonProgress._meta.get_field(name) for name in _PROGRESS_ROW_FIELDS]
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(LessonProgress._meta.db_table)
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if functions:
+            converters.append((index, functions, col))
+    return ", ".join(_col(LessonProgress, name) for name in _PROGRESS_ROW_FIELDS), converters
+
+
+def progress_row_and_statuses(*, user, lesson_id, others) -> tuple[ProgressRow | None, dict]:
+    """The learner's progress on a lesson, and {lesson id: ProgressRow with the status only}
+    of `others` (the lessons a lesson page's sidebar lists), in one query: only the lesson's
+    own row is converted in full."""
+    ids = [lesson_id, *(pk for pk in others if pk != lesson_id)]
+    columns, converters = _progress_row_loader(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {columns} FROM {_table(LessonProgress)} "  # noqa: S608 - names from _meta
+            f"WHERE {_col(LessonProgress, 'user')} = %s "
+            f"AND {_col(LessonProgress, 'lesson')} IN ({_marks(ids)})",
+            [user.pk, *ids],
+        )
+        rows = cursor.fetchall()
+    current, statuses = None, {}
+    for row in rows:
+        if row[0] != lesson_id:
+            statuses[row[0]] = ProgressRow(row[0], row[1], None, 0, 0, None)
+            continue
+        row = list(row)
+        for index, functions, col in converters:
+            value = row[index]
+            for function in functions:
+                value = function(value, col, connection)
+            row[index] = value
+        current = ProgressRow(*row)
+    return current, statuses
+
+
 def responses(*, user, lesson) -> dict:
     """The learner's answers on a lesson by block id."""
     return {

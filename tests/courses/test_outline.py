@@ -140,6 +140,22 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
     )
     assert raw.progress_statuses(user=teacher, lesson_ids=[]) == {}
 
+    # A lesson page's read: its own row in full, the sidebar's statuses only, one query.
+    for current in (first, lessons[4]):
+        own, around = raw.progress_row_and_statuses(
+            user=teacher, lesson_id=current.pk, others=[lesson.pk for lesson in lessons]
+        )
+        assert own == raw.progress_rows(user=teacher, lesson_ids=[current.pk]).get(current.pk)
+        assert {pk: r.status for pk, r in around.items()} == dict(
+            LessonProgress.objects.filter(user=teacher)
+            .exclude(lesson=current)
+            .values_list("lesson_id", "status")
+        )
+    assert raw.progress_row_and_statuses(user=other_teacher, lesson_id=first.pk, others=[]) == (
+        None,
+        {},
+    )
+
 
 def test_lesson_family_matches_the_page_tree(db, tmp_path):
     programme = build_programme(tmp_path, slug="familie", modules=2, lessons_per_module=40)
