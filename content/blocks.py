@@ -11,12 +11,15 @@ import random
 from urllib.parse import urlparse
 
 from django.core.exceptions import ValidationError
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 from wagtail import blocks
 from wagtail.blocks.struct_block import StructBlockValidationError
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.images.blocks import ImageChooserBlock
 
+from . import activity_views
 from .xblocks.block import ExerciseBlock
 
 SETTING_CHOICES = [
@@ -71,6 +74,28 @@ class ActivityBlockMixin:
         context["activity_url"] = parent_context.get("glans_activity_url")
         context["activity_kind"] = self.activity_kind
         return context
+
+    def view_variant(self, context) -> tuple:
+        """What else, beyond the value and the answer URL, makes this block's unanswered view
+        differ between visitors (activity_views.py)."""
+        return ()
+
+    def render(self, value, context=None):
+        # An unanswered block shows every visitor the same form: rendered once per process.
+        template = self.get_template(value, context=context)
+        if not template or context is None:
+            return super().render(value, context=context)
+        new_context = self.get_context(value, parent_context=dict(context))
+        key = activity_views.key_for(
+            block=self, value=value, context=new_context, variant=self.view_variant(new_context)
+        )
+        return activity_views.render(
+            key=key,
+            context=new_context,
+            render_view=lambda view_context: mark_safe(  # noqa: S308 - a rendered template
+                render_to_string(template, view_context)
+            ),
+        )
 
 
 class HeadingBlock(blocks.StructBlock):
@@ -289,6 +314,9 @@ class KnowledgeCheckBlock(ActivityBlockMixin, blocks.StructBlock):
             else None
         )
         return context
+
+    def view_variant(self, context) -> tuple:
+        return tuple(index for index, _option in context["options"])
 
     def clean(self, value):
         value = super().clean(value)
