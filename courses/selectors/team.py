@@ -2,8 +2,9 @@
 stalled, for the dashboard, its export, the team-progress API and 'Wie mist er nog?'.
 
 The same rules as the learner's own page (completion.rules), fed in bulk (issue #30): the
-stored lesson statuses are read as plain tuples and counted per learner and module
-(`rules.StoredStatusPlan`), instead of a state object per learner × lesson."""
+stored lesson statuses of the learners shown are read as plain tuples (`raw.team_statuses`)
+and counted per learner and module (`rules.StoredStatusPlan`), instead of a state object per
+learner × lesson."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from ..completion import rules
 from ..models import (
     ATTENDED,
     Enrollment,
-    LessonProgress,
     ModuleCompletion,
     PracticalAssessment,
     ProgrammeCompletion,
@@ -25,6 +25,7 @@ from ..models import (
     Session,
     SessionRegistration,
 )
+from . import raw
 from .outline import programme_outline
 
 # Learners per page of the team dashboard (issue #30): a team of 200 as four pages, as
@@ -86,11 +87,7 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     modules = programme_outline(programme=programme)
     plan = rules.StoredStatusPlan(programme, modules)
     # One definition of progress: the learner's own page judges these statuses the same way.
-    tallies = plan.tally(
-        LessonProgress.objects.filter(
-            user_id__in=user_ids, lesson_id__in=list(plan.places)
-        ).values_list("user_id", "lesson_id", "status")
-    )
+    tallies = plan.tally(raw.team_statuses(user_ids=user_ids, lesson_ids=list(plan.places)))
     module_index = {m.pk: index for index, m in enumerate(modules)}
     module_completions: dict[int, set] = {}
     for user_id, module_id in ModuleCompletion.objects.filter(
