@@ -300,6 +300,23 @@ def progress_statuses(*, user, lesson_ids) -> dict:
         return _status_rows(cursor.fetchall())
 
 
+def team_statuses(*, user_ids, lesson_ids) -> list[tuple]:
+    """(user id, lesson id, stored status) of these learners on these lessons: the team
+    dashboard's page of learners on a programme (issue #30; as a queryset, Django's
+    compilation and per-row iteration cost more than the query)."""
+    if not user_ids or not lesson_ids:
+        return []
+    owner, lesson = _col(LessonProgress, "user"), _col(LessonProgress, "lesson")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {owner}, {lesson}, {_col(LessonProgress, 'status')} "  # noqa: S608 - names from _meta
+            f"FROM {_table(LessonProgress)} WHERE {owner} IN ({_marks(user_ids)}) "
+            f"AND {lesson} IN ({_marks(lesson_ids)})",
+            [*user_ids, *lesson_ids],
+        )
+        return cursor.fetchall()
+
+
 def progress_row(*, user, lesson) -> ProgressRow | None:
     """The learner's progress on a lesson, or None."""
     return progress_rows(user=user, lesson_ids=[lesson.pk]).get(lesson.pk)

@@ -2,8 +2,9 @@
 stalled, for the dashboard, its export, the team-progress API and 'Wie mist er nog?'.
 
 The same rules as the learner's own page (completion.rules), fed in bulk (issue #30): the
-stored lesson statuses are read as plain tuples and counted per learner and module
-(`rules.StoredStatusPlan`), instead of a state object per learner × lesson."""
+stored lesson statuses of the learners shown are read as plain tuples (`raw.team_statuses`)
+and counted per learner and module (`rules.StoredStatusPlan`), instead of a state object per
+learner × lesson. Learners with the same counts share one judgement."""
 
 from __future__ import annotations
 
@@ -17,7 +18,6 @@ from ..completion import rules
 from ..models import (
     ATTENDED,
     Enrollment,
-    LessonProgress,
     ModuleCompletion,
     PracticalAssessment,
     ProgrammeCompletion,
@@ -25,6 +25,7 @@ from ..models import (
     Session,
     SessionRegistration,
 )
+from . import raw
 from .outline import programme_outline
 
 # Learners per page of the team dashboard (issue #30): a team of 200 as four pages, as
@@ -86,11 +87,7 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     modules = programme_outline(programme=programme)
     plan = rules.StoredStatusPlan(programme, modules)
     # One definition of progress: the learner's own page judges these statuses the same way.
-    tallies = plan.tally(
-        LessonProgress.objects.filter(
-            user_id__in=user_ids, lesson_id__in=list(plan.places)
-        ).values_list("user_id", "lesson_id", "status")
-    )
+    tallies = plan.tally(raw.team_statuses(user_ids=user_ids, lesson_ids=list(plan.places)))
     module_index = {m.pk: index for index, m in enumerate(modules)}
     module_completions: dict[int, set] = {}
     for user_id, module_id in ModuleCompletion.objects.filter(
@@ -132,30 +129,40 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
         )
     stall_days = ReminderSettings.load().stall_days
     stall_before = timezone.now() - timedelta(days=stall_days)
-    no_completions: set = set()
+    # Learners with the same counts, completions, attendance and assessment have the same
+    # cells, status and open items: each such combination is judged once and its lists are
+    # shared by those rows (read-only, as everything that reads the matrix treats them).
+    judged: dict[tuple, tuple] = {}
     rows = []
     for enrollment in enrollments:
         user_id = enrollment.user_id
-        results = plan.modules(
-            tallies.get(user_id), module_completions.get(user_id, no_completions)
-        )
+        counts = tallies.get(user_id)
+        done_modules = module_completions.get(user_id)
         completed_at = programme_completions.get(user_id)
         sessions_attended = attended.get(user_id, 0)
-        status, percent, open_ = plan.programme_status(
-            results,
+        key = (
+            None if counts is None else tuple(counts),
+            None if done_modules is None else frozenset(done_modules),
             sessions_attended,
             user_id in programme_completions,
             user_id in confirmed_assessments,
         )
+        verdict = judged.get(key)
+        if verdict is None:
+            results = plan.modules(counts, done_modules or ())
+            status, percent, open_ = plan.programme_status(results, *key[2:])
+            cells = [
+                {"module": module, "status": result[0], "done": result[1], "total": result[2]}
+                for module, result in zip(modules, results, strict=True)
+            ]
+            verdict = judged[key] = (cells, status, percent, open_)
+        cells, status, percent, open_ = verdict
         last = enrollment.last_activity_at or enrollment.created_at
         rows.append(
             {
                 "enrollment": enrollment,
                 "user": enrollment.user,
-                "cells": [
-                    {"module": module, "status": result[0], "done": result[1], "total": result[2]}
-                    for module, result in zip(modules, results, strict=True)
-                ],
+                "cells": cells,
                 "sessions": [attendance.get((user_id, s.pk)) for s in sessions],
                 "percent": percent,
                 "sessions_attended": sessions_attended,

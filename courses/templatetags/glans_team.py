@@ -42,6 +42,7 @@ def team_rows(rows):
     stalled = f' <span class="badge">{conditional_escape(_("vastgelopen"))}</span>'
     still_open = conditional_escape(_("nog open"))
     cells: dict[tuple, str] = {}
+    lists: dict[int, str] = {}
     parts = []
     for row in rows:
         user = row["user"]
@@ -51,15 +52,24 @@ def team_rows(rows):
             stalled if row["stalled"] else "",
             "</th>\n      ",
         ]
-        for cell in row["cells"]:
-            done, total = cell["done"], cell["total"]
-            # A team has few different cells: each renders once (the types are in the key,
-            # as 1 == 1.0 == True would otherwise share a rendering).
-            key = (cell["status"], done, total, type(done), type(total))
-            html = cells.get(key)
-            if html is None:
-                html = cells[key] = _cell(key, labels, other)
-            out.append(html)
+        # Rows with the same progress share their list of cells (selectors.team): its
+        # markup is put together once per list.
+        row_cells = row["cells"]
+        html = lists.get(id(row_cells))
+        if html is None:
+            parts_of_row = []
+            for cell in row_cells:
+                done, total = cell["done"], cell["total"]
+                # A team has few different cells: each renders once (the types are in the
+                # key, as 1 == 1.0 == True would otherwise share a rendering).
+                key = (cell["status"], done, total, type(done), type(total))
+                cell_html = cells.get(key)
+                if cell_html is None:
+                    cell_html = cells[key] = _cell(key, labels, other)
+                parts_of_row.append(cell_html)
+            # Keyed by the list's id while `rows` holds the list (no id is reused meanwhile).
+            html = lists[id(row_cells)] = "".join(parts_of_row)
+        out.append(html)
         out.append("\n      ")
         for reg in row["sessions"]:
             out.append(

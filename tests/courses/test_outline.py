@@ -156,6 +156,20 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
         {},
     )
 
+    # The team dashboard's read: these learners on these lessons, no one else, nothing else.
+    users = [teacher.pk, other_teacher.pk]
+    assert sorted(raw.team_statuses(user_ids=users, lesson_ids=some)) == sorted(
+        LessonProgress.objects.filter(user_id__in=users, lesson_id__in=some).values_list(
+            "user_id", "lesson_id", "status"
+        )
+    )
+    assert len(raw.team_statuses(user_ids=users, lesson_ids=some)) == 3  # lessons 3, 4 and 6
+    assert sorted(raw.team_statuses(user_ids=[teacher.pk], lesson_ids=[lessons[0].pk])) == [
+        (teacher.pk, lessons[0].pk, LessonProgress.objects.get(user=teacher, lesson=first).status)
+    ]
+    assert raw.team_statuses(user_ids=[], lesson_ids=some) == []
+    assert raw.team_statuses(user_ids=users, lesson_ids=[]) == []
+
 
 def test_lesson_family_matches_the_page_tree(db, tmp_path):
     programme = build_programme(tmp_path, slug="familie", modules=2, lessons_per_module=40)

@@ -175,6 +175,32 @@ def build_varied_team(tmp_path, unit, year):
     return programme, users
 
 
+def _own_progress(row, user, programme):
+    """The row's status, percent, attendance, open items, completion and cells against the
+    learner's own progress (`programme_progress`, the rules on the learner's own page)."""
+    from glans_learning.courses import selectors
+
+    own = selectors.programme_progress(user=user, programme=programme)
+    assert (row["status"], row["percent"], row["sessions_attended"]) == (
+        own.status,
+        own.percent,
+        own.sessions_attended,
+    )
+    assert [str(item) for item in row["open"]] == [str(item) for item in own.open]
+    assert row["completed_at"] == own.completed_at
+    cells = []
+    for module_state in own.modules:
+        required = [s for s in module_state.lessons if not s.lesson.is_optional]
+        done = (
+            len(required)
+            if module_state.status == "completed"
+            else sum(1 for s in required if s.is_completed)
+        )
+        cells.append((module_state.module.pk, module_state.status, done, len(required)))
+    assert [(c["module"].pk, c["status"], c["done"], c["total"]) for c in row["cells"]] == cells
+    return row["status"]
+
+
 def test_the_team_matrix_says_what_each_learners_own_progress_says(tmp_path, zonnebloem, year):
     from glans_learning.courses import selectors
 
@@ -182,26 +208,79 @@ def test_the_team_matrix_says_what_each_learners_own_progress_says(tmp_path, zon
     matrix = selectors.team_progress(unit=zonnebloem, programme=programme)
     rows = {row["user"].username: row for row in matrix["rows"]}
     assert set(rows) == {user.username for user in users[:7]}  # not the withdrawn one
-    statuses = set()
-    for user in users[:7]:
-        row = rows[user.username]
-        own = selectors.programme_progress(user=user, programme=programme)
-        assert (row["status"], row["percent"], row["sessions_attended"]) == (
-            own.status,
-            own.percent,
-            own.sessions_attended,
-        )
-        assert [str(item) for item in row["open"]] == [str(item) for item in own.open]
-        assert row["completed_at"] == own.completed_at
-        cells = []
-        for module_state in own.modules:
-            required = [s for s in module_state.lessons if not s.lesson.is_optional]
-            done = (
-                len(required)
-                if module_state.status == "completed"
-                else sum(1 for s in required if s.is_completed)
-            )
-            cells.append((module_state.module.pk, module_state.status, done, len(required)))
-        assert [(c["module"].pk, c["status"], c["done"], c["total"]) for c in row["cells"]] == cells
-        statuses.add(row["status"])
+    statuses = {_own_progress(rows[user.username], user, programme) for user in users[:7]}
     assert statuses == set(STATUSES)
+
+
+def test_learners_with_the_same_progress_each_get_their_own_answer(tmp_path, zonnebloem, year):
+    """The matrix judges each combination of progress once and shares it between the rows
+    that have it (issue #30): on a team where many learners share a few kinds of progress,
+    some with a recorded completion, attendance or a confirmed assessment, every row still
+    says what that learner's own progress says, on every page."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from glans_learning.courses import selectors
+    from glans_learning.courses.models import (
+        Enrollment,
+        LessonPage,
+        LessonProgress,
+        ModuleCompletion,
+        PracticalAssessment,
+        ProgrammeCompletion,
+        SessionRegistration,
+    )
+    from tests.courses.test_progress_support import make_session, set_page
+
+    programme, _users = build_varied_team(tmp_path, zonnebloem, year)
+    programme = set_page(programme, requires_practical_assessment=True)
+    outline = selectors.programme_outline(programme=programme)
+    lessons = LessonPage.objects.filter(pk__in=[ls.pk for m in outline for ls in m.outline_lessons])
+    lessons = list(lessons.order_by("path"))
+    session = make_session(programme, title="Praktijk")
+    rnd = random.Random(30)
+    now = timezone.now()
+    kinds = [
+        {lesson.pk: "completed" for lesson in lessons[:4]},
+        {lesson.pk: "in_progress" for lesson in lessons[:1]},
+        {lesson.pk: "completed" for lesson in lessons},
+        {},
+    ]
+    learners = []
+    for index in range(70):
+        user = get_user_model().objects.create_user(f"zelfde{index:02}", last_name="Zelfde")
+        learners.append(user)
+        Enrollment.objects.create(user=user, programme=programme, school_year=year, unit=zonnebloem)
+        LessonProgress.objects.bulk_create(
+            LessonProgress(user=user, lesson_id=pk, first_visit_at=now, last_visit_at=now, status=s)
+            for pk, s in rnd.choice(kinds).items()
+        )
+        if rnd.random() < 0.15:
+            ModuleCompletion.objects.create(user=user, module_id=outline[1].pk, completed_at=now)
+        if rnd.random() < 0.05:
+            ProgrammeCompletion.objects.create(user=user, programme=programme, completed_at=now)
+        if rnd.random() < 0.3:
+            SessionRegistration.objects.create(
+                session=session, user=user, attendance=rnd.choice(["present", "absent"])
+            )
+        if rnd.random() < 0.3:
+            PracticalAssessment.objects.create(
+                user=user,
+                programme=programme,
+                session=session,
+                reflection="-",
+                submitted_at=now,
+                status=rnd.choice(["submitted", "confirmed"]),
+            )
+    users = {user.username: user for user in learners}
+    compared = 0
+    for page in (1, 2):
+        matrix = selectors.team_progress(unit=zonnebloem, programme=programme, page=page)
+        for row in matrix["rows"]:
+            if row["user"].username in users:
+                _own_progress(row, users[row["user"].username], programme)
+                compared += 1
+    assert compared == len(learners)
+    whole = selectors.team_progress(unit=zonnebloem, programme=programme)["rows"]
+    # Rows were shared: fewer different cell lists than learners.
+    assert len({id(row["cells"]) for row in whole}) < len(whole) / 3
