@@ -9,7 +9,9 @@ Usage: python bench/run.py [--requests N] [--warmup N] [--profile PAGE] [--write
 With --profile, one page is profiled instead (BENCH_PROFILE_FILTER: a regular expression for
 the functions listed; BENCH_PROFILE_CALLEES: a function whose callees are listed too; BENCH_PROFILE_CALLERS: one
 whose callers are;
-BENCH_PROFILE_BASE: the page to subtract, by default the same-depth plain page).
+BENCH_PROFILE_BASE: the page to subtract, by default the same-depth plain page;
+BENCH_PROFILE_SORT: tottime for the time in each function itself, calls for how many more
+calls it gets than on the base page).
 BENCH_QUERIES="page|page" prints the SQL of one request of each page instead.
 --write appends the table (with machine, date and load) to docs/performance.md.
 
@@ -266,8 +268,9 @@ def main() -> int:
             else "plain page (800 words)"
         )
         base = profile(os.environ.get("BENCH_PROFILE_BASE", default_base)).stats
-        # BENCH_PROFILE_SORT=tottime: the time spent in each function itself instead.
-        column = 2 if os.environ.get("BENCH_PROFILE_SORT") == "tottime" else 3
+        # BENCH_PROFILE_SORT=tottime: the time spent in each function itself instead;
+        # =calls: how many more calls (what grows with the page's size, free of noise).
+        column = {"tottime": 2, "calls": 1}.get(os.environ.get("BENCH_PROFILE_SORT", ""), 3)
         extra = sorted(
             ((v[column] - base.get(k, (0, 0, 0, 0))[column], k) for k, v in stats.stats.items()),
             reverse=True,
@@ -276,7 +279,11 @@ def main() -> int:
         for delta, (filename, line, func) in extra[
             : int(os.environ.get("BENCH_PROFILE_LINES", 60))
         ]:
-            print(f"{delta:8.3f}  {func}  {filename}:{line}")
+            print(
+                f"{delta:8.3f}  {func}  {filename}:{line}"
+                if column > 1
+                else f"{delta:8d}  {func}  {filename}:{line}"
+            )
         return 0
     load_before = os.getloadavg()[0]
     medians = {}
