@@ -60,14 +60,18 @@ jsonld-contexts: $(JSONLD_CONTEXTS)/.installed
 sso-idps: $(VENV)/.installed
 	$(PY) -c "from tests.sso.idp_oidc import ensure_installed; ensure_installed()"
 
-# The SQLite pass runs on both cores (pytest-xdist: each worker its own database); the
-# PostgreSQL pass stays serial, because its fault tests restart the shared server.
+# The SQLite pass runs on both cores (pytest-xdist: each worker its own database). So does the
+# PostgreSQL pass, except its `serial` tests (tests/faults, tests/integration: they restart
+# the shared server or use the shared Redis), which run alone after the rest, against the same
+# services (scripts/pytest-postgres.sh; POSTGRES_WORKERS=0 for one process throughout).
 SQLITE_WORKERS ?= 2
+POSTGRES_WORKERS ?= 2
 pytest-sqlite: $(VENV)/.installed $(JSONLD_CONTEXTS)/.installed sso-idps
 	DATABASE_URL= DJANGO_SETTINGS_MODULE=glans_site.settings.test $(PY) -m pytest -m "not postgres_only" -p no:cacheprovider -n $(SQLITE_WORKERS)
 
 pytest-postgres: $(VENV)/.installed .venv-ralph $(JSONLD_CONTEXTS)/.installed sso-idps
-	DJANGO_SETTINGS_MODULE=glans_site.settings.test ./scripts/with-services.sh $(PY) -m pytest -p no:cacheprovider
+	DJANGO_SETTINGS_MODULE=glans_site.settings.test PY=$(PY) POSTGRES_WORKERS=$(POSTGRES_WORKERS) \
+		./scripts/with-services.sh ./scripts/pytest-postgres.sh
 
 pytest: pytest-sqlite pytest-postgres
 

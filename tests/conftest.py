@@ -10,10 +10,27 @@ from tests.factories import UnitFactory, person
 FIXTURE_MATERIAL = Path(__file__).parent / "fixtures" / "material"
 
 
+# Tests the PostgreSQL pass runs alone, after its parallel part (scripts/pytest-postgres.sh):
+# tests/faults restart the shared PostgreSQL cluster (every worker's connections would be cut)
+# and time real processes (gunicorn, runserver, Celery, Redis) against deadlines;
+# tests/integration runs a Celery worker on the shared Redis (database 0, the default queue:
+# two workers would take each other's tasks), compiles the catalogues in the working tree
+# (production steps) and starts gunicorn nodes and host sites against timeouts.
+SERIAL_PATHS = ("tests/faults/", "tests/integration/")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` selects on the marker
 def pytest_collection_modifyitems(config, items):
-    """postgres_only tests need the PostgreSQL pass (make test runs both passes). Outside it
-    they are reported as skipped, except under CI=true where a missing database is a failure."""
+    """Marks the tests under SERIAL_PATHS `serial`. postgres_only tests need the PostgreSQL
+    pass (make test runs both passes). Outside it they are reported as skipped, except under
+    CI=true where a missing database is a failure."""
     from django.conf import settings
+
+    root = Path(__file__).resolve().parent.parent
+    for item in items:
+        where = Path(item.fspath).resolve().relative_to(root).as_posix()
+        if where.startswith(SERIAL_PATHS):
+            item.add_marker(pytest.mark.serial)
 
     on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
     if on_postgres:
