@@ -87,14 +87,30 @@ def _loader(model):
         columns = ", ".join(
             f"{_table(field.model)}.{connection.ops.quote_name(field.column)}" for field in fields
         )
-        converters = []
-        for index, field in enumerate(fields):
-            col = field.get_col(field.model._meta.db_table)
-            functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-            if functions:
-                converters.append((index, functions, col))
-        found = _LOADERS[key] = (columns, converters)
+        found = _LOADERS[key] = (columns, _converters(fields))
     return found
+
+
+def _converters(fields) -> list:
+    """[(index, converter functions, column)] for the fields whose database values Django
+    converts (datetimes on SQLite, JSON, …), by their index in a row."""
+    converters = []
+    for index, field in enumerate(fields):
+        col = field.get_col(field.model._meta.db_table)
+        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
+        if functions:
+            converters.append((index, functions, col))
+    return converters
+
+
+def _converted(row, converters) -> list:
+    row = list(row)
+    for index, functions, col in converters:
+        value = row[index]
+        for function in functions:
+            value = function(value, col, connection)
+        row[index] = value
+    return row
 
 
 def _instances(model, sql_from_where: str, params) -> list:
@@ -107,12 +123,7 @@ def _instances(model, sql_from_where: str, params) -> list:
     instances = []
     for row in rows:
         if converters:
-            row = list(row)
-            for index, functions, col in converters:
-                value = row[index]
-                for function in functions:
-                    value = function(value, col, connection)
-                row[index] = value
+            row = _converted(row, converters)
         instances.append(model.from_db(connection.alias, None, row))
     return instances
 
@@ -286,16 +297,24 @@ def progress_statuses_under(*, user, under: str) -> dict:
         return _status_rows(cursor.fetchall())
 
 
+def _learner_progress(user, lesson_ids) -> tuple[str, list]:
+    """FROM and WHERE of the learner's progress rows on these lessons, and the parameters."""
+    return (
+        f"FROM {_table(LessonProgress)} WHERE {_col(LessonProgress, 'user')} = %s "
+        f"AND {_col(LessonProgress, 'lesson')} IN ({_marks(lesson_ids)})",
+        [user.pk, *lesson_ids],
+    )
+
+
 def progress_statuses(*, user, lesson_ids) -> dict:
     """{lesson id: ProgressRow with the status only} for a few lessons."""
     if not lesson_ids:
         return {}
     with connection.cursor() as cursor:
+        sql, params = _learner_progress(user, lesson_ids)
         cursor.execute(
-            f"SELECT {_col(LessonProgress, 'lesson')}, {_col(LessonProgress, 'status')} "  # noqa: S608 - names from _meta
-            f"FROM {_table(LessonProgress)} WHERE {_col(LessonProgress, 'user')} = %s "
-            f"AND {_col(LessonProgress, 'lesson')} IN ({_marks(lesson_ids)})",
-            [user.pk, *lesson_ids],
+            f"SELECT {_col(LessonProgress, 'lesson')}, {_col(LessonProgress, 'status')} {sql}",  # noqa: S608 - names from _meta
+            params,
         )
         return _status_rows(cursor.fetchall())
 
@@ -332,12 +351,7 @@ def progress_rows(*, user, lesson_ids) -> dict:
         p.lesson_id: ProgressRow(
             p.lesson_id, p.status, p.completed_at, p.visits, p.time_spent_seconds, p.last_visit_at
         )
-        for p in _instances(
-            LessonProgress,
-            f"FROM {_table(LessonProgress)} WHERE {_col(LessonProgress, 'user')} = %s "
-            f"AND {_col(LessonProgress, 'lesson')} IN ({_marks(ids)})",
-            [user.pk, *ids],
-        )
+        for p in _instances(LessonProgress, *_learner_progress(user, ids))
     }
 
 
@@ -355,13 +369,8 @@ _PROGRESS_ROW_FIELDS = (
 def _progress_row_loader(vendor: str):
     """(select list, converters) of a ProgressRow's columns, per database vendor."""
     fields = [LessonProgress._meta.get_field(name) for name in _PROGRESS_ROW_FIELDS]
-    converters = []
-    for index, field in enumerate(fields):
-        col = field.get_col(LessonProgress._meta.db_table)
-        functions = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
-        if functions:
-            converters.append((index, functions, col))
-    return ", ".join(_col(LessonProgress, name) for name in _PROGRESS_ROW_FIELDS), converters
+    columns = ", ".join(_col(LessonProgress, name) for name in _PROGRESS_ROW_FIELDS)
+    return columns, _converters(fields)
 
 
 def progress_row_and_statuses(*, user, lesson_id, others) -> tuple[ProgressRow | None, dict]:
@@ -370,26 +379,16 @@ def progress_row_and_statuses(*, user, lesson_id, others) -> tuple[ProgressRow |
     own row is converted in full."""
     ids = [lesson_id, *(pk for pk in others if pk != lesson_id)]
     columns, converters = _progress_row_loader(connection.vendor)
+    sql, params = _learner_progress(user, ids)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {columns} FROM {_table(LessonProgress)} "  # noqa: S608 - names from _meta
-            f"WHERE {_col(LessonProgress, 'user')} = %s "
-            f"AND {_col(LessonProgress, 'lesson')} IN ({_marks(ids)})",
-            [user.pk, *ids],
-        )
+        cursor.execute(f"SELECT {columns} {sql}", params)  # noqa: S608 - names from _meta
         rows = cursor.fetchall()
     current, statuses = None, {}
     for row in rows:
         if row[0] != lesson_id:
             statuses[row[0]] = ProgressRow(row[0], row[1], None, 0, 0, None)
-            continue
-        row = list(row)
-        for index, functions, col in converters:
-            value = row[index]
-            for function in functions:
-                value = function(value, col, connection)
-            row[index] = value
-        current = ProgressRow(*row)
+        else:
+            current = ProgressRow(*_converted(row, converters))
     return current, statuses
 
 
