@@ -292,6 +292,8 @@ def team_dashboard(request):
             role=data["role"],
             # The screen shows a page of the team; an export holds every learner.
             page=None if exporting else (request.GET.get("page") or 1),
+            # The HTML rows read names only (no school year, e-mail or model instances).
+            screen=not exporting,
         )
         if exporting:
             return _team_export(matrix, data, export)
