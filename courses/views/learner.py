@@ -265,12 +265,7 @@ def _team_filter(request):
     if not any(request.GET.get(name) for name in ("unit", "programme")):
         # First use (also `?&export=csv` from the page's own links): the first unit and
         # programme, with whatever else the request asked for.
-        first_unit = form.fields["unit"].queryset.first()
-        first_programme = form.fields["programme"].queryset.first()
-        data = request.GET.copy()
-        data["unit"] = getattr(first_unit, "pk", "")
-        data["programme"] = getattr(first_programme, "pk", "")
-        form = TeamFilterForm(data, user=request.user)
+        form.bind_first_choices(request.GET)
     return form
 
 
