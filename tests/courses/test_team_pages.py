@@ -148,3 +148,45 @@ def test_a_page_shows_the_same_rows_as_the_whole_team_matrix(client, team, zonne
     expected = team_rows(whole["rows"][50:100])
     html = client.get(f"{team}&page=2").content.decode()
     assert expected in html
+
+
+@pytest.mark.parametrize("role", [None, "learner"])
+def test_the_screens_rows_say_what_the_full_rows_say(tmp_path, zonnebloem, year, role):
+    """The dashboard's HTML reads the learners' columns only (`screen=True`, issue #30): the
+    same learners, names and judgements as the rows the exports and the API read."""
+    from django.contrib.auth import get_user_model
+
+    from glans_learning.courses.selectors.team import team_progress
+
+    programme = build_programme(tmp_path, slug="scherm", modules=2, lessons_per_module=2)
+    _bulk_team(programme, zonnebloem, year, 60)
+    users = get_user_model().objects.filter(username__startswith="team60-").order_by("pk")
+    for index, user in enumerate(users[:6]):
+        user.first_name = ["", "Ana", "<b>Bo</b>"][index % 3]
+        user.last_name = ["", "de Vries", " "][index // 3 % 2 + (index == 5)]
+        user.save()
+
+    def rows(screen, page):
+        matrix = team_progress(
+            unit=zonnebloem, programme=programme, role=role, page=page, screen=screen
+        )
+        return [
+            (
+                r["user"].pk,
+                r["user"].username,
+                r["user"].get_full_name(),
+                r["cells"],
+                r["status"],
+                r["percent"],
+                r["open"],
+                r["stalled"],
+                r["sessions"],
+            )
+            for r in matrix["rows"]
+        ]
+
+    for page in (1, 2):
+        assert rows(True, page) == rows(False, page)
+    assert len(rows(True, 1)) == 50
+    whole = team_progress(unit=zonnebloem, programme=programme, screen=True, page=1)
+    assert all(r["enrollment"] is None for r in whole["rows"])
