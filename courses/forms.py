@@ -179,17 +179,6 @@ class TeamFilterForm(forms.Form):
             (r.code, r.name) for r in Role.objects.filter(is_academy_role=False)
         ]
 
-    def bind_first_choices(self, data):
-        """Bind to `data` (a QueryDict) with the first unit and programme of the lists (a
-        first visit): the lists this form has read are used again, not read by a second
-        form (issue #30)."""
-        data = data.copy()
-        for name in ("unit", "programme"):
-            first = next(iter(self.fields[name].objects()), None)
-            data[name] = getattr(first, "pk", "")
-        # As Form.__init__ binds data; nothing has been validated or rendered yet.
-        self.data, self.is_bound, self._errors = data, True, None
-
 
 class TeamEnrolForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programma"), queryset=None, empty_label=None)

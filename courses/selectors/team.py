@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from django.contrib.auth.models import AbstractUser
 from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Q
 from django.utils import timezone
@@ -33,67 +32,22 @@ from .outline import programme_outline
 # Moodle's participants page does; exports, the API and 'Wie mist er nog?' hold them all.
 TEAM_PAGE_SIZE = 50
 
-# The columns the dashboard's rows show (`screen=True`); the enrolment's id keeps DISTINCT
-# (the role filter) to one row per enrolment, as with model instances.
-_SCREEN_COLUMNS = (
-    "pk",
-    "user_id",
-    "created_at",
-    "last_activity_at",
-    "user__username",
-    "user__first_name",
-    "user__last_name",
-)
 
-
-class TeamMember:
-    """A learner on the dashboard's screen: the user's id and the columns its rows show,
-    without a model instance (issue #30: ~50 µs a learner). The name as the user model gives
-    it."""
-
-    __slots__ = ("pk", "username", "first_name", "last_name")
-
-    get_full_name = AbstractUser.get_full_name
-
-    def __init__(self, pk, username, first_name, last_name):
-        self.pk, self.username = pk, username
-        self.first_name, self.last_name = first_name, last_name
-
-    @property
-    def id(self):
-        return self.pk
-
-
-class _ScreenEnrollment:
-    """The enrolment columns the matrix reads (`screen=True`)."""
-
-    __slots__ = ("pk", "user_id", "created_at", "last_activity_at", "user")
-
-    def __init__(self, pk, user_id, created_at, last_activity_at, username, first_name, last_name):
-        self.pk, self.user_id = pk, user_id
-        self.created_at, self.last_activity_at = created_at, last_activity_at
-        self.user = TeamMember(user_id, username, first_name, last_name)
-
-
-def team_progress(*, unit, programme, school_year=None, role=None, page=None, screen=False):
+def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     """Members × modules matrix for a team dashboard, with attendance per session and who is
     stalled. A fixed number of queries for any team or programme size.
 
     With `page` (the page number as asked, possibly missing or wrong), only that page of
     TEAM_PAGE_SIZE learners in name order: the matrix's `page` is Django's Page, whose
     paginator counts the whole team, and `page_asked` the number asked when there is no such
-    page (the nearest page is shown). Without it, every learner.
+    page (the nearest page is shown). Without it, every learner."""
 
-    With `screen` (the dashboard's HTML): each row's "user" is a TeamMember (pk, username,
-    names, get_full_name) and its "enrollment" is None: no school year, e-mail or model
-    instances are read. The exports, the API and 'Wie mist er nog?' read full rows."""
-
-    enrollments = Enrollment.objects.active().filter(programme=programme, unit=unit)
-    if screen:
-        enrollments = enrollments.values_list(*_SCREEN_COLUMNS)
-    else:
-        enrollments = enrollments.select_related("user", "school_year").only(
-            # What the rows, exports and API read (no password hash, no login dates to parse).
+    enrollments = (
+        Enrollment.objects.active()
+        .filter(programme=programme, unit=unit)
+        .select_related("user", "school_year")
+        # What the rows, exports and API read (no password hash, no login dates to parse).
+        .only(
             "user_id",
             "school_year_id",
             "created_at",
@@ -104,6 +58,7 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None, sc
             "user__email",
             "school_year__label",
         )
+    )
     if school_year is not None:
         enrollments = enrollments.filter(school_year=school_year)
     if role:
@@ -127,10 +82,7 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None, sc
                 nearest = 1
             page_obj = paginator.page(nearest)
         enrollments = page_obj.object_list
-    if screen:
-        enrollments = [_ScreenEnrollment(*values) for values in enrollments]
-    else:
-        enrollments = list(enrollments)
+    enrollments = list(enrollments)
     user_ids = [e.user_id for e in enrollments]
     modules = programme_outline(programme=programme)
     plan = rules.StoredStatusPlan(programme, modules)
@@ -208,7 +160,7 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None, sc
         last = enrollment.last_activity_at or enrollment.created_at
         rows.append(
             {
-                "enrollment": None if screen else enrollment,
+                "enrollment": enrollment,
                 "user": enrollment.user,
                 "cells": cells,
                 "sessions": [attendance.get((user_id, s.pk)) for s in sessions],

@@ -265,7 +265,12 @@ def _team_filter(request):
     if not any(request.GET.get(name) for name in ("unit", "programme")):
         # First use (also `?&export=csv` from the page's own links): the first unit and
         # programme, with whatever else the request asked for.
-        form.bind_first_choices(request.GET)
+        first_unit = form.fields["unit"].queryset.first()
+        first_programme = form.fields["programme"].queryset.first()
+        data = request.GET.copy()
+        data["unit"] = getattr(first_unit, "pk", "")
+        data["programme"] = getattr(first_programme, "pk", "")
+        form = TeamFilterForm(data, user=request.user)
     return form
 
 
@@ -287,8 +292,6 @@ def team_dashboard(request):
             role=data["role"],
             # The screen shows a page of the team; an export holds every learner.
             page=None if exporting else (request.GET.get("page") or 1),
-            # The HTML rows read names only (no school year, e-mail or model instances).
-            screen=not exporting,
         )
         if exporting:
             return _team_export(matrix, data, export)
