@@ -117,3 +117,26 @@ def check_frontend_login_url(app_configs=None, **kwargs):
             id="glans_core.W003",
         )
     ]
+
+
+@register()
+def check_gc_thresholds(app_configs=None, **kwargs):
+    """E003: GLANS_GC_THRESHOLDS is not one to three whole numbers or "off" (the warm-up
+    would leave the garbage collector at Python's defaults)."""
+    from glans_learning.warmup import gc_thresholds  # noqa: PLC0415 - the warm-up's own reading
+
+    try:
+        gc_thresholds()
+    except ValueError:
+        return [
+            Error(
+                _("GLANS: GLANS_GC_THRESHOLDS is ongeldig: %(value)r.")
+                % {"value": getattr(settings, "GLANS_GC_THRESHOLDS", None)},
+                hint=_(
+                    'Geef één tot drie hele getallen, zoals "50000,10,10" (het eerste minstens '
+                    '1), of "off" om de standaardinstelling van Python te houden.'
+                ),
+                id="glans_core.E003",
+            )
+        ]
+    return []

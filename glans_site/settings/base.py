@@ -332,6 +332,11 @@ CELERY_BEAT_SCHEDULE = {
 # docs/performance.md). Unset: on when the cache is shared by every process (DJANGO_CACHE_URL),
 # off with this process's own memory; true/false to choose.
 GLANS_COURSE_TREE_CACHE = env_bool("GLANS_COURSE_TREE_CACHE", None)
+# The garbage collector of a worker (glans_learning/warmup.py, docs/performance.md): after the
+# warm-up, what the worker has loaded is frozen out of collections and a collection of young
+# objects starts after this many (Python's default is 700, which a single page passes).
+# Three numbers as for gc.set_threshold; "off" leaves Python's defaults and freezes nothing.
+GLANS_GC_THRESHOLDS = env_list("GLANS_GC_THRESHOLDS", ["50000", "10", "10"])
 # The outbox of background work (docs/operations.md): a pending row older than this many
 # minutes is a backlog that is not draining (system check glans_core.W002, admin home).
 GLANS_OUTBOX_ALERT_MINUTES = env_int("GLANS_OUTBOX_ALERT_MINUTES", 15)
