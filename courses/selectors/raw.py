@@ -322,7 +322,13 @@ def progress_statuses(*, user, lesson_ids) -> dict:
 def team_statuses(*, user_ids, lesson_ids) -> list[tuple]:
     """(user id, lesson id, stored status) of these learners on these lessons: the team
     dashboard's page of learners on a programme (issue #30; as a queryset, Django's
-    compilation and per-row iteration cost more than the query)."""
+    compilation and per-row iteration cost more than the query).
+
+    Read by learner: the unary plus keeps the lesson index out of the plan. A lesson has a
+    row for every learner of every school, a learner one per lesson visited; SQLite, whose
+    statistics can favour the lesson index (many lessons, few learners each), otherwise read
+    every learner's rows of the programme and dropped those of other learners (3.2 ms against
+    1.3 ms for a page of 50 learners × 30 lessons in the benchmark)."""
     if not user_ids or not lesson_ids:
         return []
     owner, lesson = _col(LessonProgress, "user"), _col(LessonProgress, "lesson")
@@ -330,7 +336,7 @@ def team_statuses(*, user_ids, lesson_ids) -> list[tuple]:
         cursor.execute(
             f"SELECT {owner}, {lesson}, {_col(LessonProgress, 'status')} "  # noqa: S608 - names from _meta
             f"FROM {_table(LessonProgress)} WHERE {owner} IN ({_marks(user_ids)}) "
-            f"AND {lesson} IN ({_marks(lesson_ids)})",
+            f"AND +{lesson} IN ({_marks(lesson_ids)})",
             [*user_ids, *lesson_ids],
         )
         return cursor.fetchall()
