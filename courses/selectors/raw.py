@@ -342,6 +342,67 @@ def team_statuses(*, user_ids, lesson_ids) -> list[tuple]:
         return cursor.fetchall()
 
 
+def team_module_completions(*, user_ids, module_ids) -> list[tuple]:
+    """(user id, module id) of the recorded completions of these learners on these modules:
+    the team dashboard's page of learners (issue #30; the ORM prepared each id of the page
+    again in every such query)."""
+    if not user_ids or not module_ids:
+        return []
+    owner, module = _col(ModuleCompletion, "user"), _col(ModuleCompletion, "module")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {owner}, {module} FROM {_table(ModuleCompletion)} "  # noqa: S608 - names from _meta
+            f"WHERE {owner} IN ({_marks(user_ids)}) AND {module} IN ({_marks(module_ids)})",
+            [*user_ids, *module_ids],
+        )
+        return cursor.fetchall()
+
+
+@cache
+def _completed_at_converters(vendor: str) -> list:
+    """The converters of (user id, completed_at) rows of programme completions."""
+    return _converters(
+        [ProgrammeCompletion._meta.get_field(name) for name in ("user", "completed_at")]
+    )
+
+
+def team_programme_completions(*, user_ids, programme_id: int) -> dict:
+    """{user id: completed_at} of these learners' completions of a programme."""
+    if not user_ids:
+        return {}
+    owner = _col(ProgrammeCompletion, "user")
+    converters = _completed_at_converters(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {owner}, {_col(ProgrammeCompletion, 'completed_at')} "  # noqa: S608 - names from _meta
+            f"FROM {_table(ProgrammeCompletion)} WHERE {owner} IN ({_marks(user_ids)}) "
+            f"AND {_col(ProgrammeCompletion, 'programme')} = %s",
+            [*user_ids, programme_id],
+        )
+        rows = cursor.fetchall()
+    return dict(_converted(row, converters) if converters else row for row in rows)
+
+
+def team_official_attendance(*, user_ids, programme_id: int) -> list[tuple]:
+    """(user id, attendance) of these learners' registrations for the official sessions of a
+    programme (as programme_official_registrations, for a team)."""
+    if not user_ids:
+        return []
+    owner, session = (
+        _col(SessionRegistration, "user", "r"),
+        _col(SessionRegistration, "session", "r"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {owner}, {_col(SessionRegistration, 'attendance', 'r')} "  # noqa: S608 - names from _meta
+            f"FROM {_table(SessionRegistration)} r JOIN {_table(Session)} s "
+            f"ON {_col(Session, 'pk', 's')} = {session} WHERE {owner} IN ({_marks(user_ids)}) "
+            f"AND {_col(Session, 'programme', 's')} = %s AND {_col(Session, 'is_official', 's')} = %s",
+            [*user_ids, programme_id, True],
+        )
+        return cursor.fetchall()
+
+
 def progress_row(*, user, lesson) -> ProgressRow | None:
     """The learner's progress on a lesson, or None."""
     return progress_rows(user=user, lesson_ids=[lesson.pk]).get(lesson.pk)
