@@ -61,6 +61,13 @@ def _marks(values) -> str:
     return ", ".join(["%s"] * len(values))
 
 
+def _fetched(sql: str, params) -> list[tuple]:
+    """The rows of a query written in this module, as plain tuples."""
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def _below(column: str, path: str) -> tuple[str, list]:
     """SQL and parameters for "`column` is the path of a page below the page at `path`".
     `LIKE 'path%'` says it; the range on the same column (descendants sort after `path` and
@@ -332,14 +339,12 @@ def team_statuses(*, user_ids, lesson_ids) -> list[tuple]:
     if not user_ids or not lesson_ids:
         return []
     owner, lesson = _col(LessonProgress, "user"), _col(LessonProgress, "lesson")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {owner}, {lesson}, {_col(LessonProgress, 'status')} "  # noqa: S608 - names from _meta
-            f"FROM {_table(LessonProgress)} WHERE {owner} IN ({_marks(user_ids)}) "
-            f"AND +{lesson} IN ({_marks(lesson_ids)})",
-            [*user_ids, *lesson_ids],
-        )
-        return cursor.fetchall()
+    return _fetched(
+        f"SELECT {owner}, {lesson}, {_col(LessonProgress, 'status')} "  # noqa: S608 - names from _meta
+        f"FROM {_table(LessonProgress)} WHERE {owner} IN ({_marks(user_ids)}) "
+        f"AND +{lesson} IN ({_marks(lesson_ids)})",
+        [*user_ids, *lesson_ids],
+    )
 
 
 def team_module_completions(*, user_ids, module_ids) -> list[tuple]:
@@ -349,13 +354,11 @@ def team_module_completions(*, user_ids, module_ids) -> list[tuple]:
     if not user_ids or not module_ids:
         return []
     owner, module = _col(ModuleCompletion, "user"), _col(ModuleCompletion, "module")
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {owner}, {module} FROM {_table(ModuleCompletion)} "  # noqa: S608 - names from _meta
-            f"WHERE {owner} IN ({_marks(user_ids)}) AND {module} IN ({_marks(module_ids)})",
-            [*user_ids, *module_ids],
-        )
-        return cursor.fetchall()
+    return _fetched(
+        f"SELECT {owner}, {module} FROM {_table(ModuleCompletion)} "  # noqa: S608 - names from _meta
+        f"WHERE {owner} IN ({_marks(user_ids)}) AND {module} IN ({_marks(module_ids)})",
+        [*user_ids, *module_ids],
+    )
 
 
 @cache
@@ -372,14 +375,12 @@ def team_programme_completions(*, user_ids, programme_id: int) -> dict:
         return {}
     owner = _col(ProgrammeCompletion, "user")
     converters = _completed_at_converters(connection.vendor)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {owner}, {_col(ProgrammeCompletion, 'completed_at')} "  # noqa: S608 - names from _meta
-            f"FROM {_table(ProgrammeCompletion)} WHERE {owner} IN ({_marks(user_ids)}) "
-            f"AND {_col(ProgrammeCompletion, 'programme')} = %s",
-            [*user_ids, programme_id],
-        )
-        rows = cursor.fetchall()
+    rows = _fetched(
+        f"SELECT {owner}, {_col(ProgrammeCompletion, 'completed_at')} "  # noqa: S608 - names from _meta
+        f"FROM {_table(ProgrammeCompletion)} WHERE {owner} IN ({_marks(user_ids)}) "
+        f"AND {_col(ProgrammeCompletion, 'programme')} = %s",
+        [*user_ids, programme_id],
+    )
     return dict(_converted(row, converters) if converters else row for row in rows)
 
 
@@ -392,15 +393,13 @@ def team_official_attendance(*, user_ids, programme_id: int) -> list[tuple]:
         _col(SessionRegistration, "user", "r"),
         _col(SessionRegistration, "session", "r"),
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {owner}, {_col(SessionRegistration, 'attendance', 'r')} "  # noqa: S608 - names from _meta
-            f"FROM {_table(SessionRegistration)} r JOIN {_table(Session)} s "
-            f"ON {_col(Session, 'pk', 's')} = {session} WHERE {owner} IN ({_marks(user_ids)}) "
-            f"AND {_col(Session, 'programme', 's')} = %s AND {_col(Session, 'is_official', 's')} = %s",
-            [*user_ids, programme_id, True],
-        )
-        return cursor.fetchall()
+    return _fetched(
+        f"SELECT {owner}, {_col(SessionRegistration, 'attendance', 'r')} "  # noqa: S608 - names from _meta
+        f"FROM {_table(SessionRegistration)} r JOIN {_table(Session)} s "
+        f"ON {_col(Session, 'pk', 's')} = {session} WHERE {owner} IN ({_marks(user_ids)}) "
+        f"AND {_col(Session, 'programme', 's')} = %s AND {_col(Session, 'is_official', 's')} = %s",
+        [*user_ids, programme_id, True],
+    )
 
 
 def progress_row(*, user, lesson) -> ProgressRow | None:
