@@ -18,9 +18,7 @@ from ..completion import rules
 from ..models import (
     ATTENDED,
     Enrollment,
-    ModuleCompletion,
     PracticalAssessment,
-    ProgrammeCompletion,
     ReminderSettings,
     Session,
     SessionRegistration,
@@ -90,14 +88,12 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     tallies = plan.tally(raw.team_statuses(user_ids=user_ids, lesson_ids=list(plan.places)))
     module_index = {m.pk: index for index, m in enumerate(modules)}
     module_completions: dict[int, set] = {}
-    for user_id, module_id in ModuleCompletion.objects.filter(
-        user_id__in=user_ids, module_id__in=list(module_index)
-    ).values_list("user_id", "module_id"):
+    for user_id, module_id in raw.team_module_completions(
+        user_ids=user_ids, module_ids=list(module_index)
+    ):
         module_completions.setdefault(user_id, set()).add(module_index[module_id])
-    programme_completions = dict(
-        ProgrammeCompletion.objects.filter(user_id__in=user_ids, programme=programme).values_list(
-            "user_id", "completed_at"
-        )
+    programme_completions = raw.team_programme_completions(
+        user_ids=user_ids, programme_id=programme.pk
     )
     sessions = list(
         Session.objects.filter(programme=programme)
@@ -113,9 +109,9 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     # Attendance counts for every official session of the programme (as on the learner's
     # own page), also one the learner can no longer see.
     attended: dict[int, int] = {}
-    for user_id, value in SessionRegistration.objects.filter(
-        user_id__in=user_ids, session__programme=programme, session__is_official=True
-    ).values_list("user_id", "attendance"):
+    for user_id, value in raw.team_official_attendance(
+        user_ids=user_ids, programme_id=programme.pk
+    ):
         if value in ATTENDED:
             attended[user_id] = attended.get(user_id, 0) + 1
     confirmed_assessments = set()

@@ -43,6 +43,8 @@ def team_rows(rows):
     still_open = conditional_escape(_("nog open"))
     cells: dict[tuple, str] = {}
     lists: dict[int, str] = {}
+    attendances: dict[str, str] = {}
+    open_lists: dict[int, str] = {}
     parts = []
     for row in rows:
         user = row["user"]
@@ -72,16 +74,29 @@ def team_rows(rows):
         out.append(html)
         out.append("\n      ")
         for reg in row["sessions"]:
-            out.append(
-                f"<td>{as_template_value(reg.get_attendance_display()) if reg else '–'}</td>"
-            )
+            if reg is None:
+                out.append("<td>–</td>")
+                continue
+            # A handful of attendance values: each label renders once.
+            html = attendances.get(reg.attendance)
+            if html is None:
+                html = attendances[reg.attendance] = (
+                    f"<td>{as_template_value(reg.get_attendance_display())}</td>"
+                )
+            out.append(html)
         out.append(f"\n      <td>{as_template_value(row['percent'])}%")
-        if row["open"]:
-            items = "".join(f"<li>{as_template_value(item)}</li>" for item in row["open"])
-            out.append(
-                f'<details class="still-open"><summary>{still_open}</summary>'
-                f"<ul>{items}</ul></details>"
-            )
+        # Rows with the same progress share their list of open items too, rendered once (by
+        # the list's id, as the cells above).
+        row_open = row["open"]
+        if row_open:
+            html = open_lists.get(id(row_open))
+            if html is None:
+                items = "".join(f"<li>{as_template_value(item)}</li>" for item in row_open)
+                html = open_lists[id(row_open)] = (
+                    f'<details class="still-open"><summary>{still_open}</summary>'
+                    f"<ul>{items}</ul></details>"
+                )
+            out.append(html)
         out.append("</td>\n    </tr>\n  ")
         parts.append("".join(out))
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped

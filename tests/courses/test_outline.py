@@ -1,7 +1,10 @@
 """The course-tree reads behind programme, module and lesson pages are raw SQL for speed; they
 must give what the equivalent Django querysets give, on SQLite and on PostgreSQL."""
 
+import datetime
 from pathlib import Path
+
+from django.utils import timezone
 
 from glans_learning.courses import selectors, services
 from glans_learning.courses.models import (
@@ -9,7 +12,11 @@ from glans_learning.courses.models import (
     Enrollment,
     LessonPage,
     LessonProgress,
+    ModuleCompletion,
     ModulePage,
+    ProgrammeCompletion,
+    Session,
+    SessionRegistration,
 )
 from glans_learning.courses.selectors import raw
 from tests.builders import build_programme
@@ -169,6 +176,62 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
     ]
     assert raw.team_statuses(user_ids=[], lesson_ids=some) == []
     assert raw.team_statuses(user_ids=users, lesson_ids=[]) == []
+
+
+def test_team_reads_match_the_orm(tmp_path, teacher, other_teacher, zonnebloem, year):
+    """The team dashboard's completions and attendance of a page of learners (issue #30)."""
+    programme = build_programme(tmp_path, slug="team", modules=2, lessons_per_module=1)
+    other = build_programme(tmp_path / "ander", slug="ander", modules=1, lessons_per_module=1)
+    modules = list(ModulePage.objects.descendant_of(programme).order_by("path"))
+    elsewhere = ModulePage.objects.descendant_of(other).get()
+    now = timezone.now().replace(microsecond=123456)
+    for module in (modules[0], modules[1], elsewhere):
+        ModuleCompletion.objects.create(user=teacher, module=module, completed_at=now)
+    ModuleCompletion.objects.create(user=other_teacher, module=modules[1], completed_at=now)
+    ProgrammeCompletion.objects.create(user=teacher, programme=programme, completed_at=now)
+    ProgrammeCompletion.objects.create(user=other_teacher, programme=other, completed_at=now)
+    later = now + datetime.timedelta(days=1)
+    sessions = [
+        Session.objects.create(
+            programme=p, title=f"S{k}", starts_at=later, ends_at=later, is_official=official
+        )
+        for k, (p, official) in enumerate(
+            [(programme, True), (programme, True), (programme, False), (other, True)]
+        )
+    ]
+    for k, session in enumerate(sessions):
+        SessionRegistration.objects.create(session=session, user=teacher, attendance="present")
+        SessionRegistration.objects.create(
+            session=session, user=other_teacher, attendance=("absent", "made_up")[k % 2]
+        )
+    users = [teacher.pk, other_teacher.pk]
+    module_ids = [m.pk for m in modules]
+
+    assert sorted(raw.team_module_completions(user_ids=users, module_ids=module_ids)) == sorted(
+        ModuleCompletion.objects.filter(user_id__in=users, module_id__in=module_ids).values_list(
+            "user_id", "module_id"
+        )
+    )
+    assert len(raw.team_module_completions(user_ids=users, module_ids=module_ids)) == 3
+    found = raw.team_programme_completions(user_ids=users, programme_id=programme.pk)
+    assert found == dict(
+        ProgrammeCompletion.objects.filter(user_id__in=users, programme=programme).values_list(
+            "user_id", "completed_at"
+        )
+    )
+    assert found == {teacher.pk: now} and found[teacher.pk].tzinfo is not None
+    assert sorted(raw.team_official_attendance(user_ids=users, programme_id=programme.pk)) == (
+        sorted(
+            SessionRegistration.objects.filter(
+                user_id__in=users, session__programme=programme, session__is_official=True
+            ).values_list("user_id", "attendance")
+        )
+    )
+    assert len(raw.team_official_attendance(user_ids=users, programme_id=programme.pk)) == 4
+    assert raw.team_module_completions(user_ids=[], module_ids=module_ids) == []
+    assert raw.team_module_completions(user_ids=users, module_ids=[]) == []
+    assert raw.team_programme_completions(user_ids=[], programme_id=programme.pk) == {}
+    assert raw.team_official_attendance(user_ids=[], programme_id=programme.pk) == []
 
 
 def test_lesson_family_matches_the_page_tree(db, tmp_path):
