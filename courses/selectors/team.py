@@ -2,7 +2,7 @@
 stalled, for the dashboard, its export, the team-progress API and 'Wie mist er nog?'.
 
 The same rules as the learner's own page (completion.rules), fed in bulk (issue #30): the
-stored lesson statuses of the learners shown are read as plain tuples (`raw.team_statuses`)
+stored lesson statuses of the learners shown are read as plain tuples (`raw_team.team_statuses`)
 and counted per learner and module (`rules.StoredStatusPlan`), instead of a state object per
 learner × lesson. Learners with the same counts share one judgement."""
 
@@ -23,7 +23,7 @@ from ..models import (
     Session,
     SessionRegistration,
 )
-from . import raw
+from . import raw_team
 from .outline import programme_outline
 
 # Learners per page of the team dashboard (issue #30): a team of 200 as four pages, as
@@ -85,14 +85,14 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     modules = programme_outline(programme=programme)
     plan = rules.StoredStatusPlan(programme, modules)
     # One definition of progress: the learner's own page judges these statuses the same way.
-    tallies = plan.tally(raw.team_statuses(user_ids=user_ids, lesson_ids=list(plan.places)))
+    tallies = plan.tally(raw_team.team_statuses(user_ids=user_ids, lesson_ids=list(plan.places)))
     module_index = {m.pk: index for index, m in enumerate(modules)}
     module_completions: dict[int, set] = {}
-    for user_id, module_id in raw.team_module_completions(
+    for user_id, module_id in raw_team.team_module_completions(
         user_ids=user_ids, module_ids=list(module_index)
     ):
         module_completions.setdefault(user_id, set()).add(module_index[module_id])
-    programme_completions = raw.team_programme_completions(
+    programme_completions = raw_team.team_programme_completions(
         user_ids=user_ids, programme_id=programme.pk
     )
     sessions = list(
@@ -109,7 +109,7 @@ def team_progress(*, unit, programme, school_year=None, role=None, page=None):
     # Attendance counts for every official session of the programme (as on the learner's
     # own page), also one the learner can no longer see.
     attended: dict[int, int] = {}
-    for user_id, value in raw.team_official_attendance(
+    for user_id, value in raw_team.team_official_attendance(
         user_ids=user_ids, programme_id=programme.pk
     ):
         if value in ATTENDED:

@@ -18,7 +18,7 @@ from glans_learning.courses.models import (
     Session,
     SessionRegistration,
 )
-from glans_learning.courses.selectors import raw
+from glans_learning.courses.selectors import raw, raw_team
 from tests.builders import build_programme
 
 
@@ -165,17 +165,17 @@ def test_progress_reads_match_the_orm(tmp_path, teacher, other_teacher, zonneblo
 
     # The team dashboard's read: these learners on these lessons, no one else, nothing else.
     users = [teacher.pk, other_teacher.pk]
-    assert sorted(raw.team_statuses(user_ids=users, lesson_ids=some)) == sorted(
+    assert sorted(raw_team.team_statuses(user_ids=users, lesson_ids=some)) == sorted(
         LessonProgress.objects.filter(user_id__in=users, lesson_id__in=some).values_list(
             "user_id", "lesson_id", "status"
         )
     )
-    assert len(raw.team_statuses(user_ids=users, lesson_ids=some)) == 3  # lessons 3, 4 and 6
-    assert sorted(raw.team_statuses(user_ids=[teacher.pk], lesson_ids=[lessons[0].pk])) == [
+    assert len(raw_team.team_statuses(user_ids=users, lesson_ids=some)) == 3  # lessons 3, 4 and 6
+    assert sorted(raw_team.team_statuses(user_ids=[teacher.pk], lesson_ids=[lessons[0].pk])) == [
         (teacher.pk, lessons[0].pk, LessonProgress.objects.get(user=teacher, lesson=first).status)
     ]
-    assert raw.team_statuses(user_ids=[], lesson_ids=some) == []
-    assert raw.team_statuses(user_ids=users, lesson_ids=[]) == []
+    assert raw_team.team_statuses(user_ids=[], lesson_ids=some) == []
+    assert raw_team.team_statuses(user_ids=users, lesson_ids=[]) == []
 
 
 def test_team_reads_match_the_orm(tmp_path, teacher, other_teacher, zonnebloem, year):
@@ -207,31 +207,33 @@ def test_team_reads_match_the_orm(tmp_path, teacher, other_teacher, zonnebloem, 
     users = [teacher.pk, other_teacher.pk]
     module_ids = [m.pk for m in modules]
 
-    assert sorted(raw.team_module_completions(user_ids=users, module_ids=module_ids)) == sorted(
+    assert sorted(
+        raw_team.team_module_completions(user_ids=users, module_ids=module_ids)
+    ) == sorted(
         ModuleCompletion.objects.filter(user_id__in=users, module_id__in=module_ids).values_list(
             "user_id", "module_id"
         )
     )
-    assert len(raw.team_module_completions(user_ids=users, module_ids=module_ids)) == 3
-    found = raw.team_programme_completions(user_ids=users, programme_id=programme.pk)
+    assert len(raw_team.team_module_completions(user_ids=users, module_ids=module_ids)) == 3
+    found = raw_team.team_programme_completions(user_ids=users, programme_id=programme.pk)
     assert found == dict(
         ProgrammeCompletion.objects.filter(user_id__in=users, programme=programme).values_list(
             "user_id", "completed_at"
         )
     )
     assert found == {teacher.pk: now} and found[teacher.pk].tzinfo is not None
-    assert sorted(raw.team_official_attendance(user_ids=users, programme_id=programme.pk)) == (
+    assert sorted(raw_team.team_official_attendance(user_ids=users, programme_id=programme.pk)) == (
         sorted(
             SessionRegistration.objects.filter(
                 user_id__in=users, session__programme=programme, session__is_official=True
             ).values_list("user_id", "attendance")
         )
     )
-    assert len(raw.team_official_attendance(user_ids=users, programme_id=programme.pk)) == 4
-    assert raw.team_module_completions(user_ids=[], module_ids=module_ids) == []
-    assert raw.team_module_completions(user_ids=users, module_ids=[]) == []
-    assert raw.team_programme_completions(user_ids=[], programme_id=programme.pk) == {}
-    assert raw.team_official_attendance(user_ids=[], programme_id=programme.pk) == []
+    assert len(raw_team.team_official_attendance(user_ids=users, programme_id=programme.pk)) == 4
+    assert raw_team.team_module_completions(user_ids=[], module_ids=module_ids) == []
+    assert raw_team.team_module_completions(user_ids=users, module_ids=[]) == []
+    assert raw_team.team_programme_completions(user_ids=[], programme_id=programme.pk) == {}
+    assert raw_team.team_official_attendance(user_ids=[], programme_id=programme.pk) == []
 
 
 def test_lesson_family_matches_the_page_tree(db, tmp_path):
