@@ -210,27 +210,45 @@ def evaluate_module(
             )
             for lesson in lessons
         ]
-    required = [s for s in states if not s.lesson.is_optional]
-    done = sum(1 for s in required if s.is_completed)
-    new_material: list[str] = []
+    # One pass: the required lessons' completed count and the titles of those still open.
+    done, started, open_titles = 0, False, []
+    for state in states:
+        if state.status != NOT_STARTED:
+            started = True
+        if not state.lesson.is_optional:
+            if state.status == COMPLETED:
+                done += 1
+            else:
+                open_titles.append(state.lesson.title)
+    required = done + len(open_titles)
     if completion is not None:
         known = set(completion.requirements.get("lessons", []))
         new_material = [
-            s.lesson.title for s in required if s.lesson.pk not in known and not s.is_completed
+            s.lesson.title
+            for s in states
+            if not s.lesson.is_optional and s.lesson.pk not in known and not s.is_completed
         ]
         return ModuleState(
             module, COMPLETED, 100, states, [], completion.completed_at, new_material
         )
-    todo = _("Rond de les af: %(title)s")
-    open_ = [todo % {"title": s.lesson.title} for s in required if not s.is_completed]
-    if required and done == len(required):
+    open_ = _filled(_("Rond de les af: %(title)s"), "title", open_titles)
+    if required and done == required:
         status = COMPLETED  # met now; the service records the completion
-    elif any(s.status != NOT_STARTED for s in states):
+    elif started:
         status = IN_PROGRESS
     else:
         status = NOT_STARTED
-    percent = int(100 * done / len(required)) if required else 100
+    percent = int(100 * done / required) if required else 100
     return ModuleState(module, status, percent if status != COMPLETED else 100, states, open_)
+
+
+def _filled(text: str, name: str, values: list[str]) -> list[str]:
+    """`text % {name: value}` for each value; by joining the text's parts when `name` is its
+    only placeholder (a long module has hundreds of open lessons)."""
+    head, placeholder, tail = text.partition(f"%({name})s")
+    if placeholder and "%" not in head and "%" not in tail:
+        return [head + value + tail for value in values]
+    return [text % {name: value} for value in values]
 
 
 def _module_open(module) -> str:
@@ -263,11 +281,9 @@ def evaluate_programme(
 ) -> ProgrammeState:
     attended = sum(1 for r in registrations if r.attendance in ATTENDED)
     required_sessions = programme.required_session_count
-    next_lesson = None
-    for module_state in module_states:
-        for lesson_state in module_state.lessons:
-            if not lesson_state.is_completed and next_lesson is None:
-                next_lesson = lesson_state.lesson
+    next_lesson = next(
+        (s.lesson for m in module_states for s in m.lessons if s.status != COMPLETED), None
+    )
     if completion is not None:
         return ProgrammeState(
             programme,

@@ -46,6 +46,7 @@ def lesson_context(
             next_module, next_lesson = following
     authenticated = getattr(user, "is_authenticated", False)
     enrollment = lesson_state = None
+    sibling_statuses: dict = {}
     if authenticated and programme is not None and enrolled:
         enrollment = True
         lesson_state = completion.evaluate_lesson(lesson, progress_row, responses)
@@ -55,10 +56,9 @@ def lesson_context(
             statuses = raw.progress_statuses(
                 user=user, lesson_ids=[s.pk for s in shown if s.pk != lesson_pk]
             )
-        for sibling in shown:
-            sibling.progress_state = statuses.get(sibling.pk)
+        sibling_statuses = {s.pk: statuses[s.pk].status for s in shown if s.pk in statuses}
         if position is not None:
-            siblings[position].progress_state = lesson_state
+            sibling_statuses[lesson_pk] = lesson_state.status
     self_enrolment = False
     if authenticated and enrollment is None and programme is not None:
         self_enrolment = bool(
@@ -71,6 +71,7 @@ def lesson_context(
         "module": family.module,
         "programme": programme,
         "siblings": siblings,
+        "sibling_statuses": sibling_statuses,
         "position": (position + 1) if position is not None else None,
         "previous_lesson": previous_lesson,
         "next_lesson": next_lesson,

@@ -14,8 +14,8 @@ from ..models import (
     LessonPage,
     ProgrammePage,
 )
-from . import raw
-from .rows import LessonItem, ModuleItem, PageLink, module_minutes
+from . import raw, tree_cache
+from .rows import LessonItem, LessonList, ModuleItem, PageLink, module_minutes
 
 STEP = Page.steplen
 
@@ -44,40 +44,54 @@ def lesson_items(*, under: str, depth: int, detailed=False) -> list[LessonItem]:
     ]
 
 
-def _child_hrefs(base: str | None, children) -> list:
-    for child in children:
-        child.href = f"{base}{child.slug}/"
-    return children
-
-
-def programme_outline(*, programme, detailed=False, request=None) -> list[ModuleItem]:
+def programme_outline(*, programme, detailed=False, request=None) -> tuple[ModuleItem, ...]:
     """The live modules of a programme with their live lessons (`outline_lessons`), in one
-    query. Lessons of a module that is not live are left out."""
+    query, or none while this process's copy of the tree is current: the outline is shared
+    between requests (tree_cache), so callers never change it. Lessons of a module that is
+    not live are left out."""
     base = programme.get_url(request=request) or ""
-    rows = raw.tree_items(
-        under=programme.path,
-        depths=[programme.depth + 1, programme.depth + 2],
-        detailed=detailed,
+    under, depth = programme.path, programme.depth
+    return tree_cache.rows(
+        ("programme-outline", under, depth, base, detailed),
+        lambda: _programme_outline(under, depth, base, detailed),
     )
-    modules = {}
-    for item in rows:
-        if isinstance(item, ModuleItem) and len(item.path) == len(programme.path) + STEP:
+
+
+def _programme_outline(under: str, depth: int, base: str, detailed: bool) -> tuple:
+    modules: dict[str, ModuleItem] = {}
+    lessons: dict[str, list] = {}
+    for item in raw.tree_items(under=under, depths=[depth + 1, depth + 2], detailed=detailed):
+        if isinstance(item, ModuleItem) and len(item.path) == len(under) + STEP:
             modules[item.path] = item
+            lessons[item.path] = []
             item.href = f"{base}{item.slug}/"
         elif isinstance(item, LessonItem) and item.path[:-STEP] in modules:
             module = modules[item.path[:-STEP]]
             item.href = f"{module.href}{item.slug}/"
-            module.outline_lessons.append(item)
+            lessons[module.path].append(item)
     for module in modules.values():
+        module.outline_lessons = LessonList(lessons[module.path])
         module.estimated_minutes = module_minutes(module.outline_lessons, module.estimated_minutes)
-    return list(modules.values())
+    return tuple(modules.values())
 
 
-def module_lessons(*, module, request=None, detailed=False):
-    return _child_hrefs(
-        module.get_url(request=request) or "",
-        lesson_items(under=module.path, depth=module.depth + 1, detailed=detailed),
+def module_lessons(*, module, request=None, detailed=False) -> LessonList:
+    """The live lessons of a module with their links; shared between requests like
+    `programme_outline`."""
+    base = module.get_url(request=request) or ""
+    under, depth = module.path, module.depth + 1
+    return tree_cache.rows(
+        ("module-lessons", under, depth, base, detailed),
+        lambda: LessonList(
+            _with_hrefs(base, lesson_items(under=under, depth=depth, detailed=detailed))
+        ),
     )
+
+
+def _with_hrefs(base: str, children) -> list:
+    for child in children:
+        child.href = f"{base}{child.slug}/"
+    return children
 
 
 @dataclass(slots=True)

@@ -69,9 +69,7 @@ def module_progress(*, user, module, lessons, detailed=False):
     rows = _progress_rows(user, detailed=detailed, under=module.path)
     responses = _responses_by_lesson(user, ids) if detailed else None
     completion = raw.module_completions(user=user, module_ids=[module.pk]).get(module.pk)
-    state = rules.evaluate_module(module, lessons, rows, responses, completion)
-    _attach_states([state])
-    return state
+    return rules.evaluate_module(module, lessons, rows, responses, completion)
 
 
 def active_enrollment_id(*, user, programme) -> int | None:
@@ -122,7 +120,6 @@ def programme_progress(
         rules.evaluate_module(m, m.outline_lessons, progress_rows, responses, completions.get(m.pk))
         for m in modules
     ]
-    _attach_states(module_states)
     confirmed = None
     if programme.requires_practical_assessment and programme_completion is None:
         confirmed = PracticalAssessment.objects.filter(
@@ -139,12 +136,10 @@ def programme_progress(
     )
 
 
-def _attach_states(module_states) -> None:
-    """Put each state on its page object, so templates need no lookups."""
-    for module_state in module_states:
-        module_state.module.progress_state = module_state
-        for lesson_state in module_state.lessons:
-            lesson_state.lesson.progress_state = lesson_state
+def lesson_statuses(*module_states) -> dict:
+    """{lesson id: status} of the lessons of these module states: what `lesson_rows` shows
+    beside an outline (which is shared between learners, so it carries no progress)."""
+    return {s.lesson.pk: s.status for state in module_states for s in state.lessons}
 
 
 def learner_dashboard(*, user, detailed=False):
@@ -257,7 +252,6 @@ def _enrolled_progress(*, user, enrollments, detailed=False) -> list:
             )
             for m in modules
         ]
-        _attach_states(module_states)
         states.append(
             rules.evaluate_programme(
                 programmes[pk],

@@ -1,5 +1,11 @@
 """Light rows for lists and outlines: the few fields pages need, without building a Wagtail
-page object for each of possibly hundreds of lessons."""
+page object for each of possibly hundreds of lessons.
+
+Outlines (a programme's modules with their lessons, a module's lessons) are shared between
+requests while the course tree does not change (outline.py, tree_cache.py): once built, an
+outline and its items are never changed. A learner's progress is passed beside them (a
+{lesson id: status} map for `lesson_rows`, the ModuleState of each module), never stored on
+them; so these rows have no field for it."""
 
 from __future__ import annotations
 
@@ -23,11 +29,21 @@ class LessonItem:
     pass_score: int = 70
     activity_summary: list | None = None
     href: str = ""
-    progress_state: object = None
 
     @property
     def id(self):
         return self.pk
+
+
+class LessonList(tuple):
+    """A module's lessons in an outline, in tree order; shared between requests like the
+    outline, so never changed. `rendered` keeps, per language and options, the HTML of their
+    rows that is the same for every learner (built by the `lesson_rows` template tag)."""
+
+    def __new__(cls, items=()):
+        self = super().__new__(cls, items)
+        self.rendered = {}
+        return self
 
 
 def module_minutes(lessons, stored: int) -> int:
@@ -46,7 +62,6 @@ class PageLink:
     title: str
     slug: str
     href: str
-    progress_state: object = None  # in a sidebar: the learner's stored status, if any
 
 
 @dataclass(slots=True)
@@ -61,8 +76,7 @@ class ModuleItem:
     estimated_minutes: int
     is_optional: bool
     href: str = ""
-    outline_lessons: list = field(default_factory=list)
-    progress_state: object = None
+    outline_lessons: list = field(default_factory=list)  # a LessonList in a shared outline
 
     @property
     def id(self):

@@ -5,6 +5,7 @@ from html import escape
 
 from django import template
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from ..models import LessonStatus
@@ -13,25 +14,55 @@ from ..selectors import lesson_window
 register = template.Library()
 
 
+MEMO_SIZE = 16  # variants of a shared lesson list's rows kept (languages × options)
+
+
 @register.simple_tag
-def lesson_rows(lessons, current=None, show_minutes=False, window=None, more_href=None):
+def lesson_rows(
+    lessons, current=None, show_minutes=False, window=None, more_href=None, statuses=None
+):
     """`<li>` rows for lessons: link (or the current lesson, marked), trainer-guide badge,
-    estimated minutes and the learner's status where known. Built as one string: a template
-    loop costs too much at hundreds of lessons."""
-    labels = {
-        LessonStatus.COMPLETED: escape("✓ " + _("afgerond")),
-        LessonStatus.IN_PROGRESS: escape(_("bezig")),
-        LessonStatus.NOT_STARTED: escape(_("niet begonnen")),
-    }
-    guide = f' <span class="badge">{escape(_("trainershandleiding"))}</span>'
-    minutes = escape(_("min."))
-    parts = []
+    estimated minutes and the learner's status from `statuses` ({lesson id: status}) where
+    known. Built as one string: a template loop costs too much at hundreds of lessons.
+
+    What is the same for every learner (each row up to its status) is built once per
+    language and options for a shared outline's lessons (a LessonList) and kept with it; a
+    view then only adds the learner's statuses."""
     if not isinstance(lessons, Sequence):
         lessons = list(lessons)
+    memo = getattr(lessons, "rendered", None)
+    key = (get_language(), current, bool(show_minutes), window, more_href)
+    static = memo.get(key) if memo is not None else None
+    if static is None:
+        static = _static_rows(lessons, current, show_minutes, window, more_href)
+        if memo is not None and len(memo) < MEMO_SIZE:
+            memo[key] = static
+    head, rows, tail, ends = static
+    if statuses:
+        status_of = statuses.get
+        body = "\n".join([row + ends.get(status_of(pk), "</li>") for pk, row in rows])
+    else:
+        body = "\n".join([row + "</li>" for _pk, row in rows])
+    return mark_safe(head + body + tail)  # noqa: S308 - every value is escaped in _static_rows
+
+
+def _static_rows(lessons, current, show_minutes, window, more_href) -> tuple:
+    """(head, [(lesson id, its row up to its status)], tail, {status: the row's end}), all
+    escaped: the rows as every learner sees them, in the active language."""
+    guide = f' <span class="badge">{escape(_("trainershandleiding"))}</span>'
+    minutes = escape(_("min."))
     lessons, before, after = lesson_window(lessons, current, window)
     more = escape(_("… en nog %(n)s lessen"))
-    if before:
-        parts.append(f'<li class="more">{more % {"n": before}}</li>')
+    head = f'<li class="more">{more % {"n": before}}</li>\n' if before else ""
+    tail = ""
+    if after:
+        text = more % {"n": after}
+        tail = "\n" + (
+            f'<li class="more"><a href="{escape(more_href)}">{text}</a></li>'
+            if more_href
+            else f'<li class="more">{text}</li>'
+        )
+    rows = []
     for lesson in lessons:
         title = escape(lesson.title)
         if current is not None and lesson.pk == current:
@@ -42,15 +73,14 @@ def lesson_rows(lessons, current=None, show_minutes=False, window=None, more_hre
             row += f' <span class="help">({int(lesson.estimated_minutes)} {minutes})</span>'
         if getattr(lesson, "is_trainer_guide", False):
             row += guide
-        state = getattr(lesson, "progress_state", None)
-        if state is not None:
-            row += f' <span class="status status--{state.status}">{labels[state.status]}</span>'
-        parts.append(row + "</li>")
-    if after:
-        text = more % {"n": after}
-        parts.append(
-            f'<li class="more"><a href="{escape(more_href)}">{text}</a></li>'
-            if more_href
-            else f'<li class="more">{text}</li>'
-        )
-    return mark_safe("\n".join(parts))  # noqa: S308 - every value above is escaped
+        rows.append((lesson.pk, row))
+    labels = {
+        LessonStatus.COMPLETED.value: escape("✓ " + _("afgerond")),
+        LessonStatus.IN_PROGRESS.value: escape(_("bezig")),
+        LessonStatus.NOT_STARTED.value: escape(_("niet begonnen")),
+    }
+    ends = {
+        status: f' <span class="status status--{status}">{label}</span></li>'
+        for status, label in labels.items()
+    }
+    return head, rows, tail, ends

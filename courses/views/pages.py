@@ -35,14 +35,19 @@ def programme_context(*, programme, request) -> dict:
     context["sessions"] = selectors.upcoming(sessions)
     enrollment = selectors.active_enrollment_id(user=request.user, programme=programme)
     context["enrollment"] = enrollment
+    module_states: dict = {}
     if enrollment is not None:
-        context["programme_state"] = selectors.programme_progress(
+        state = context["programme_state"] = selectors.programme_progress(
             user=request.user,
             programme=programme,
             modules=modules,
             enrollment=enrollment,
             sessions=sessions,
         )
+        module_states = {m.module.pk: m for m in state.modules}
+        context["lesson_statuses"] = selectors.lesson_statuses(*state.modules)
+    # The outline is shared between learners: each module's state goes beside it.
+    context["module_rows"] = [(m, module_states.get(m.pk)) for m in modules]
     return context
 
 
@@ -57,9 +62,10 @@ def module_context(*, module, request) -> dict:
     if programme is not None and selectors.active_enrollment_id(
         user=request.user, programme=programme.pk
     ):
-        context["module_state"] = selectors.module_progress(
+        state = context["module_state"] = selectors.module_progress(
             user=request.user, module=module, lessons=lessons
         )
+        context["lesson_statuses"] = selectors.lesson_statuses(state)
     return context
 
 

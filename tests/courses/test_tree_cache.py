@@ -105,10 +105,73 @@ def test_items_are_new_on_every_call(course):
     _programme, module, _lessons = course
     first = raw.tree_items(under=module.path, depths=[module.depth + 1])
     first[0].href = "/elders/"
-    first[0].progress_state = "besmet"
     second = raw.tree_items(under=module.path, depths=[module.depth + 1])
-    assert second[0].href == "" and second[0].progress_state is None
+    assert second[0].href == ""
     assert second[0] is not first[0]
+    # A row has no place for a learner's progress: nothing of one learner can stay on it.
+    with pytest.raises(AttributeError):
+        second[0].progress_state = "besmet"
+
+
+def outline_fields(modules):
+    return [
+        (
+            m.pk,
+            m.title,
+            m.href,
+            m.estimated_minutes,
+            [(x.pk, x.title, x.href) for x in m.outline_lessons],
+        )
+        for m in modules
+    ]
+
+
+def test_outlines_are_shared_and_carry_no_learner_progress(client, course, zonnebloem, year):
+    """The programme and module pages share one outline per tree version between learners;
+    each learner's statuses go beside it, so a second learner sees none of the first's."""
+    from glans_learning.courses import selectors
+    from glans_learning.courses.services import lesson_view
+
+    programme, module, lessons = course
+    first = selectors.programme_outline(programme=programme)
+    assert selectors.programme_outline(programme=programme) is first
+    lesson_list = selectors.module_lessons(module=module)
+    assert selectors.module_lessons(module=module) is lesson_list
+    before = outline_fields(first)
+
+    learner = Enrollment.objects.get(programme=programme).user
+    lesson_view(user=learner, lesson=lessons[0], programme_id=programme.pk, responses={})
+    for url in (module.url, programme.url):
+        page, _ = queries(client, url)
+        assert "status--in_progress" in page or "status--completed" in page, url
+
+    other = person("lerende.ander", unit=zonnebloem)
+    Enrollment.objects.create(user=other, programme=programme, school_year=year, unit=zonnebloem)
+    client.force_login(other)
+    for url in (module.url, programme.url):
+        page, _ = queries(client, url)
+        assert "status--in_progress" not in page and "status--completed" not in page, url
+        assert "status--not_started" in page, url
+    # The same shared objects, unchanged by either learner's views.
+    assert selectors.programme_outline(programme=programme) is first
+    assert outline_fields(first) == before
+    # Their rows were kept per language: the English page has English labels.
+    client.cookies["django_language"] = "en"
+    page, _ = queries(client, module.url)
+    assert "not started" in page and "niet begonnen" not in page
+
+
+def test_a_new_version_builds_a_new_outline(course):
+    from glans_learning.courses import selectors
+
+    programme, module, _lessons = course
+    first = selectors.programme_outline(programme=programme)
+    module.title = "Nieuwe titel"
+    module.save_revision().publish()
+    second = selectors.programme_outline(programme=programme)
+    assert second is not first
+    assert second[0].title == "Nieuwe titel"
+    assert first[0].title != "Nieuwe titel"
 
 
 @pytest.mark.django_db(transaction=True)
