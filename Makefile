@@ -7,7 +7,7 @@ PORT ?= 8000
 export PORT
 export DJANGO_SETTINGS_MODULE ?= glans_site.settings.dev
 
-.PHONY: demo demo-sso sso-idps test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-postgres bench-measurement soak load load-two-nodes clean jsonld-contexts
+.PHONY: demo demo-sso sso-idps test lint check pytest pytest-sqlite pytest-postgres fuzz messages bench bench-body bench-postgres bench-measurement soak load load-two-nodes clean jsonld-contexts
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -91,6 +91,10 @@ messages: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) bench/run.py --requests 200 --warmup 20
+
+# A lesson's body over the shipped course material: lesson_body against include_block.
+bench-body: $(VENV)/.installed
+	$(PY) bench/lesson_body.py
 
 bench-postgres: $(VENV)/.installed
 	./scripts/ensure-system-packages.sh

@@ -365,6 +365,14 @@ class TrainerNoteBlock(blocks.RichTextBlock):
 
 ACTIVITY_BLOCK_TYPES = ("reflection", "assignment", "knowledge_check")
 
+# Blocks whose HTML depends on nothing but their value, the active language and the pages,
+# images and documents they show (no answers, no visitor). A lesson page renders them once per
+# published version and language (the lesson_body tag of courses, kept until a page, image or
+# document changes); the others (answers, exercises, trainer notes) on every view.
+STATIC_BLOCK_TYPES = frozenset(
+    {"text", "heading", "video", "practice_example", "tip", "quote", "image", "worksheet"}
+)
+
 
 class LessonStreamBlock(blocks.StreamBlock):
     text = blocks.RichTextBlock(

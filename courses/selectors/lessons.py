@@ -66,7 +66,8 @@ def lesson_context(
             .values_list("self_enrolment", flat=True)
             .first()
         )
-    has_trainer_notes = any(block.block_type == "trainer_note" for block in lesson.body)
+    # By the stored types: converting every block here would cost what lesson_body saves.
+    has_trainer_notes = any(item["type"] == "trainer_note" for item in lesson.body.raw_data)
     return {
         "module": family.module,
         "programme": programme,

@@ -6,9 +6,10 @@ only when an editor publishes, unpublishes, saves, moves or deletes a page. So `
 the rows it read here, in this process, tagged with the tree's version; the version lives in
 Django's cache (Redis in production), so every worker and node sees a change at once:
 
-- every page save, publish, unpublish, move and delete sets a new version, straight away
-  and again when the transaction commits (a worker that read the tree between the two cannot
-  keep what it read under the newer version);
+- every page save, publish, unpublish, move and delete sets a new version, and so does every
+  save and delete of an image or document (lessons show them: `lesson_body` keeps their
+  HTML), straight away and again when the transaction commits (a worker that read the tree
+  between the two cannot keep what it read under the newer version);
 - a transaction that changed the tree neither reads nor keeps rows here until it ends: what
   it reads may still be rolled back;
 - with a cache that only this process sees (LocMemCache, the default without
@@ -21,9 +22,10 @@ Django's cache (Redis in production), so every worker and node sees a change at 
   timeout, on every course page); when it answers again, this process forgets the rows it
   kept (the tree may have changed while no new version could be stored).
 
-Only page-tree rows that are the same for every visitor are kept: never a learner's
-progress, never a view restriction. The rows are tuples; callers build their own objects
-from them, so nothing a request changes reaches another request.
+Only what is the same for every visitor is kept (page-tree rows, outlines, the HTML of a
+lesson's static blocks): never a learner's progress, never a view restriction. The rows are
+tuples and callers build their own objects from them; outlines and HTML are never changed
+once built; so nothing a request changes reaches another request.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from django.conf import settings
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.models.signals import post_delete, post_save
+from wagtail.documents import get_document_model
+from wagtail.images import get_image_model
 from wagtail.models import Page, get_page_models
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -142,9 +146,10 @@ def page_saved_or_deleted(**kwargs) -> None:
 
 def connect() -> None:
     """Called from the app's ready(): every way Wagtail changes the tree sets a new version.
-    Saves and deletes are watched per page model: a delete signal for every model would cost
-    Django's fast deletes everywhere (ratings, logs)."""
-    for model in {Page, *get_page_models()}:
+    Saves and deletes are watched per page model (and for images and documents, which lessons
+    show): a delete signal for every model would cost Django's fast deletes everywhere
+    (ratings, logs)."""
+    for model in {Page, *get_page_models(), get_image_model(), get_document_model()}:
         uid = f"glans_tree_{model._meta.label_lower}"
         post_save.connect(page_saved_or_deleted, sender=model, dispatch_uid=f"{uid}_saved")
         post_delete.connect(page_saved_or_deleted, sender=model, dispatch_uid=f"{uid}_deleted")

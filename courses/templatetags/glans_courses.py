@@ -1,15 +1,19 @@
-"""Fast rendering of long lesson lists (a programme can have hundreds of lessons)."""
+"""Fast rendering of long lesson lists (a programme can have hundreds of lessons) and of a
+lesson's body."""
 
 from collections.abc import Sequence
 from html import escape
 
 from django import template
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from glans_learning.content.blocks import STATIC_BLOCK_TYPES
+
 from ..models import LessonStatus
-from ..selectors import lesson_window
+from ..selectors import lesson_window, tree_cache
 
 register = template.Library()
 
@@ -84,3 +88,47 @@ def _static_rows(lessons, current, show_minutes, window, more_href) -> tuple:
         for status, label in labels.items()
     }
     return head, rows, tail, ends
+
+
+@register.simple_tag(takes_context=True)
+def lesson_body(context, page):
+    """The lesson's blocks in order, as `{% include_block %}` renders each with the page's
+    context. The blocks of STATIC_BLOCK_TYPES (text, headings, tips, …: the same HTML for
+    every visitor) are rendered once per published version and language and kept in the
+    course tree's copy (tree_cache: a new version whenever a page, image or document
+    changes); only the others (answers, exercises, trainer notes) are rendered on every
+    view. A preview renders everything: it shows a draft under the live page's id."""
+    body = page.body
+    request = context.get("request")
+    if getattr(request, "is_preview", False) or page.pk is None:
+        parts = _body_parts(body)
+    else:
+        key = ("lesson-body", page.pk, page.live_revision_id, get_language())
+        parts = tree_cache.rows(key, lambda: _body_parts(body))
+    html, flat = [], None
+    for part in parts:
+        if isinstance(part, str):
+            html.append(part)
+            continue
+        if flat is None:
+            flat = context.flatten()
+        html.append(conditional_escape(body[part].render_as_block(context=flat)))
+    return mark_safe("".join(html))  # noqa: S308 - each block's HTML, escaped as include_block does
+
+
+def _body_parts(body) -> tuple:
+    """The body as parts: the HTML of each run of static blocks (rendered without the page's
+    context, so that nothing of a visitor can be in it) and, for every other block, its index."""
+    parts, run = [], []
+    raw = body.raw_data
+    for index in range(len(body)):
+        if raw[index]["type"] in STATIC_BLOCK_TYPES:
+            run.append(str(conditional_escape(body[index].render_as_block(context={}))))
+            continue
+        if run:
+            parts.append("".join(run))
+            run = []
+        parts.append(index)
+    if run:
+        parts.append("".join(run))
+    return tuple(parts)
