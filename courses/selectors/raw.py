@@ -124,10 +124,20 @@ def _converted(row, converters) -> list:
 def _instances(model, sql_from_where: str, params) -> list:
     """Instances of `model` from ``SELECT <all its columns> <sql_from_where>``: the tables
     are named by `_table`, the conditions written in this module, values are parameters."""
-    columns, converters = _loader(model)
+    return _built(model, _selected(model, sql_from_where, params))
+
+
+def _selected(model, sql_from_where: str, params) -> tuple:
+    """The database rows of `_instances`, as read (tuples of plain values)."""
+    columns, _converters = _loader(model)
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {columns} {sql_from_where}", params)  # noqa: S608 - names from _meta
-        rows = cursor.fetchall()
+        return tuple(cursor.fetchall())
+
+
+def _built(model, rows) -> list:
+    """New instances of `model` from rows of `_selected`."""
+    _columns, converters = _loader(model)
     instances = []
     for row in rows:
         if converters:
@@ -417,19 +427,26 @@ def view_restrictions(*, path: str) -> list[PageViewRestriction]:
 
 def page_by_url_path(*, model, under: str, depth: int, url_path: str):
     """The page of exactly type `model` (a direct subclass of Page) below the page with path
-    `under`, at `depth`, with `url_path`, or None; one query (a course page's routing)."""
+    `under`, at `depth`, with `url_path`, or None (a course page's routing). One query, or
+    none while the course tree's copy is current (tree_cache): the page's row is kept as
+    read, and every call builds a new instance from it. A URL that finds no page is not
+    kept (anyone can ask for any URL)."""
     if model._meta.get_parent_list() != [Page]:
         raise ValueError(f"{model.__name__} is not a direct subclass of Page")
     slug = url_path.rstrip("/").rsplit("/", 1)[-1]
     page, table = _table(Page), _table(model)
-    found = _instances(
-        model,
+    sql = (
         f"FROM {page} JOIN {table} "
         f"ON {table}.{_col(model, 'pk')} = {page}.{_col(Page, 'pk')} "
         f"WHERE {page}.{_col(Page, 'slug')} = %s AND {page}.{_col(Page, 'depth')} = %s "
-        f"AND {page}.{_col(Page, 'path')} LIKE %s AND {page}.{_col(Page, 'url_path')} = %s",
-        [slug, depth, f"{under}%", url_path],
+        f"AND {page}.{_col(Page, 'path')} LIKE %s AND {page}.{_col(Page, 'url_path')} = %s"
     )
+    rows = tree_cache.rows(
+        ("page-by-url", model._meta.label_lower, under, depth, url_path),
+        lambda: _selected(model, sql, [slug, depth, f"{under}%", url_path]),
+        keep=bool,
+    )
+    found = _built(model, rows)
     return found[0] if found else None
 
 

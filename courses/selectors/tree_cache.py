@@ -94,8 +94,9 @@ def _version() -> str | None:
     return token
 
 
-def rows(key: tuple, read):
-    """The rows `read()` returns for `key`, from this process's copy when it is current."""
+def rows(key: tuple, read, keep=None):
+    """The rows `read()` returns for `key`, from this process's copy when it is current.
+    `keep(rows)`, if given, says whether rows just read are kept (a miss need not be)."""
     if getattr(_pending, "changed", False):
         if connection.in_atomic_block:
             return read()
@@ -110,6 +111,8 @@ def rows(key: tuple, read):
             _rows.move_to_end(key)
             return found[2]
     value = read()
+    if keep is not None and not keep(value):
+        return value
     with _lock:
         _rows[key] = (token, now, value)
         _rows.move_to_end(key)

@@ -31,6 +31,11 @@ def tree_reads(sqls):
     return [sql for sql in sqls if "UNION ALL" in sql or "LEFT JOIN" in sql and "m." in sql]
 
 
+def routing_reads(sqls):
+    """A course page's routing read (raw.page_by_url_path)."""
+    return [sql for sql in sqls if '"url_path" = ' in sql and "LIKE" in sql]
+
+
 @pytest.fixture
 def course(tmp_path, zonnebloem, year, client):
     programme = build_programme(tmp_path, slug="boom", modules=2, lessons_per_module=6)
@@ -54,7 +59,10 @@ def test_course_pages_skip_the_tree_reads_while_the_copy_is_current(client, cour
         again, again_sqls = queries(client, url)
         assert tree_reads(first_sqls), url
         assert not tree_reads(again_sqls), url
-        assert len(again_sqls) == len(first_sqls) - 1, url
+        # The page itself (its routing) is kept as read too.
+        assert len(routing_reads(first_sqls)) == 1, url
+        assert not routing_reads(again_sqls), url
+        assert len(again_sqls) == len(first_sqls) - 2, url
         assert without_token(again) == without_token(first), url
 
 
@@ -312,3 +320,48 @@ def test_the_setting_is_read_from_the_environment(monkeypatch):
     assert env_bool("GLANS_COURSE_TREE_CACHE", None) is False
     monkeypatch.delenv("GLANS_COURSE_TREE_CACHE")
     assert env_bool("GLANS_COURSE_TREE_CACHE", None) is None
+
+
+def test_a_kept_page_is_a_new_instance_and_changes_show_at_once(client, course):
+    """Routing keeps the course page's row (raw.page_by_url_path): every call builds a new
+    page from it, and an unpublished or renamed lesson is gone at once; a URL that finds no
+    page is not kept."""
+    _programme, module, lessons = course
+    lesson = lessons[2]
+    ask = {
+        "model": LessonPage,
+        "under": module.get_parent().get_parent().path,
+        "depth": lesson.depth,
+        "url_path": lesson.url_path,
+    }
+    first = raw.page_by_url_path(**ask)
+    first.title = "Veranderd in het geheugen"
+    list(first.body)  # its blocks converted
+    second = raw.page_by_url_path(**ask)
+    assert second is not first and second.title == lesson.title
+    assert second.body is not first.body
+
+    queries(client, lesson.url)
+    html, sqls = queries(client, lesson.url)
+    assert not routing_reads(sqls)
+
+    lesson.unpublish()
+    tree_cache._pending.changed = False  # as after the commit of the editor's request
+    assert client.get(lesson.url).status_code == 404
+
+    other = LessonPage.objects.get(pk=lessons[3].pk)
+    old_url = other.url
+    queries(client, old_url)
+    other.slug = "nieuwe-naam"
+    other.save_revision().publish()
+    tree_cache._pending.changed = False
+    assert client.get(old_url).status_code == 404
+    assert client.get(LessonPage.objects.get(pk=other.pk).url).status_code == 200
+
+    missing = module.url + "bestaat-niet/"
+    reads = []
+    for _ in range(2):
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(missing).status_code == 404
+        reads.append(len(routing_reads([q["sql"] for q in ctx.captured_queries])))
+    assert reads[0] >= 1 and reads[1] == reads[0]  # asked again: nothing was kept
